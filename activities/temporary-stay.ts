@@ -1,0 +1,63 @@
+/**
+ * Activities of temporary 24-hour stays: the allocator's database projection, the application
+ * row, reassessments, and joining a place type's waiting list (signal-with-start of the
+ * allocator, so the first application of a type starts its allocator).
+ */
+import { Context } from '@temporalio/activity';
+import type { Db } from '../db/client.js';
+import {
+  applyAllocationEffect,
+  closeApplication,
+  insertApplicationOnce,
+  recordReassessment,
+  type AllocationEffect,
+} from '../db/queries/temporary-stay.js';
+import { allocatorWorkflowId, type JoinRequest } from '../workflows/allocation.js';
+
+export function createTemporaryStayActivities(db: Db) {
+  return {
+    async applyAllocationEffect(effect: AllocationEffect): Promise<boolean> {
+      return applyAllocationEffect(db, effect);
+    },
+
+    async recordStayApplication(a: {
+      caseId: string;
+      citizenId: string;
+      placeType: string;
+      purpose: string;
+      priority: string;
+      appliedAt: number;
+      originCaseId?: string;
+    }): Promise<{ duplicateOf?: string }> {
+      return insertApplicationOnce(db, {
+        caseId: a.caseId,
+        citizenId: a.citizenId,
+        placeType: a.placeType,
+        purpose: a.purpose,
+        priority: a.priority,
+        waitingSince: new Date(a.appliedAt),
+        originCaseId: a.originCaseId,
+      });
+    },
+
+    async closeStayApplication(input: { caseId: string; reason: string }): Promise<void> {
+      await closeApplication(db, input.caseId, input.reason);
+    },
+
+    async recordStayReassessment(r: { stayId: string; outcome: string; at: number; plannedEndDate?: string }): Promise<void> {
+      await recordReassessment(db, { ...r, at: new Date(r.at) });
+    },
+
+    async joinStayWaitingList(input: { placeType: string; entry: JoinRequest }): Promise<void> {
+      const ctx = Context.current();
+      await ctx.client.workflow.signalWithStart('placeTypeAllocatorWorkflow', {
+        workflowId: allocatorWorkflowId(input.placeType),
+        taskQueue: ctx.info.taskQueue,
+        args: [{ placeType: input.placeType }],
+        signal: 'joinWaitingList',
+        signalArgs: [input.entry],
+        staticSummary: `Allocator of ${input.placeType} places (midlertidigt døgnophold)`,
+      });
+    },
+  };
+}

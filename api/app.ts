@@ -1,0 +1,82 @@
+/**
+ * The REST API. No business logic here: routes validate, authorise, then signal/update/query
+ * a case's workflow or read the database. One encapsulated plugin per route group.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { registerAudit } from './audit.js';
+import { registerAuth, type TokenTable } from './auth.js';
+import type { ApiDeps } from './context.js';
+import { registerErrorHandler } from './errors.js';
+import { registerIdempotency } from './idempotency.js';
+import { caseRoutes } from './routes/cases.js';
+import { escalationRoutes } from './routes/escalations.js';
+import { healthRoutes } from './routes/health.js';
+import { hospitalDischargeRoutes } from './routes/hospital-discharge.js';
+import { housingOfferRoutes } from './routes/housing-offers.js';
+import { paymentRoutes } from './routes/payments.js';
+import { psychiatricRoutes } from './routes/psychiatric.js';
+import { temporaryStayRoutes } from './routes/temporary-stay.js';
+
+export interface BuildAppOptions extends ApiDeps {
+  tokens: TokenTable;
+  logLevel?: string;
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel ?? 'info',
+      // Bodies are never logged; headers are redacted so tokens don't land in logs either.
+      redact: ['req.headers.authorization'],
+    },
+    disableRequestLogging: opts.logLevel === 'silent',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'overgang API',
+        description: 'Care-transition cases (udskrivning, midlertidigt døgnophold, færdigmelding) as durable workflows.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), access: 'public' };
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  registerAuth(app, opts.tokens);
+  registerIdempotency(app, opts.database.db);
+  registerAudit(app, opts.database.db);
+
+  const deps: ApiDeps = {
+    database: opts.database,
+    temporal: opts.temporal,
+    taskQueue: opts.taskQueue,
+    rules: opts.rules,
+  };
+  await app.register(healthRoutes, deps);
+  await app.register(caseRoutes, deps);
+  await app.register(escalationRoutes, deps);
+  await app.register(hospitalDischargeRoutes, deps);
+  await app.register(psychiatricRoutes, deps);
+  await app.register(housingOfferRoutes, deps);
+  await app.register(paymentRoutes, deps);
+  await app.register(temporaryStayRoutes, deps);
+  return app;
+}

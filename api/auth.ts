@@ -1,0 +1,86 @@
+/**
+ * Bearer-token authentication and per-route role checks.
+ * Tokens map to a user with one role and a team; they are read from AUTH_TOKENS_FILE.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { errorBody } from './errors.js';
+
+export const roles = [
+  'hospital',
+  'needs_assessor',
+  'discharge_coordinator',
+  'psychiatry_coordinator',
+  'area_chief',
+  'housing_team_lead',
+  'supervisor',
+] as const;
+export type Role = (typeof roles)[number];
+
+export interface User {
+  user: string;
+  role: Role;
+  team: string;
+}
+
+const tokenFileSchema = z.record(
+  z.string().min(8, 'tokens must be at least 8 characters'),
+  z.object({ user: z.string().min(1), role: z.enum(roles), team: z.string().min(1) }),
+);
+
+export type TokenTable = Map<string, User>;
+
+export function loadTokens(file: string): TokenTable {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`AUTH_TOKENS_FILE ${file}: ${(err as Error).message}`);
+  }
+  const parsed = tokenFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`AUTH_TOKENS_FILE ${file} is invalid:\n${lines.join('\n')}`);
+  }
+  return new Map(Object.entries(parsed.data));
+}
+
+/** Who may call a route: a list of roles, or 'public' for health and docs. */
+export type Access = readonly Role[] | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** Name written to the audit log for this route (changes and reads of citizen data). */
+    audit?: string;
+  }
+  interface FastifyRequest {
+    user?: User;
+  }
+}
+
+export const ALL_ROLES: readonly Role[] = roles;
+
+export function registerAuth(app: FastifyInstance, tokens: TokenTable): void {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const access = request.routeOptions.config?.access;
+    if (access === 'public' || request.routeOptions.url === undefined) return;
+    const header = request.headers.authorization;
+    const match = header?.match(/^Bearer\s+(\S+)$/i);
+    if (!match) {
+      return reply.code(401).send(errorBody(401, 'missing bearer token (Authorization: Bearer <token>)'));
+    }
+    const user = tokens.get(match[1]!);
+    if (!user) return reply.code(401).send(errorBody(401, 'unknown token'));
+    request.user = user;
+    if (!access) {
+      return reply.code(403).send(errorBody(403, 'this route declares no roles'));
+    }
+    if (!access.includes(user.role)) {
+      return reply
+        .code(403)
+        .send(errorBody(403, `role ${user.role} may not do this; allowed: ${access.join(', ')}`, { allowedRoles: access }));
+    }
+  });
+}

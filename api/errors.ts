@@ -1,0 +1,84 @@
+/** HTTP errors as JSON: 400 names each bad field, 404/409 say why, never a 500 for caller mistakes. */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, field?: string) =>
+  new HttpError(400, message, field ? { fields: [{ field, message }] } : {});
+export const notFound = (message: string) => new HttpError(404, message);
+export const conflict = (message: string) => new HttpError(409, message);
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  503: 'Service Unavailable',
+};
+
+export function errorBody(statusCode: number, message: string, extra: Record<string, unknown> = {}) {
+  return { statusCode, error: titles[statusCode] ?? 'Error', message, ...extra };
+}
+
+/** The refusal reason of an Update whose validator (or handler) rejected it. */
+export function updateRefusal(err: unknown): string | undefined {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause as { message?: string } | undefined;
+    return cause?.message ?? err.message;
+  }
+  return undefined;
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      const fields = err.validation.map((v) => {
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        return { field: path ? `${where}.${path}` : where, message: v.message ?? 'invalid' };
+      });
+      const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+      return reply.code(400).send(errorBody(400, `invalid request — ${summary}`, { fields }));
+    }
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.extra));
+    }
+    const refusal = updateRefusal(err);
+    if (refusal !== undefined) return reply.code(409).send(errorBody(409, refusal));
+    if (err instanceof WorkflowNotFoundError) return reply.code(404).send(errorBody(404, 'case not found'));
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return reply.code(409).send(errorBody(409, 'a case with that id is already open'));
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors (bad JSON, wrong content type, body too large, …)
+      return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message));
+    }
+    // A database error's message carries the query's parameters (a CPR, a care plan's text):
+    // log what operations need to find it, never the message.
+    const cause = (err as { cause?: { code?: string; constraint_name?: string } }).cause;
+    const frames = err.stack?.split('\n').filter((l) => l.trimStart().startsWith('at ')).join('\n');
+    request.log.error({ err: { name: err.name, code: cause?.code, constraint: cause?.constraint_name, stack: frames } }, 'request failed');
+    return reply.code(500).send(errorBody(500, 'internal error; the request was logged'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

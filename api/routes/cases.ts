@@ -1,0 +1,103 @@
+/**
+ * Cases in general: open one (the body's `type` picks the case type), read one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { caseEscalations, caseHistory, getCase, getCitizen, upsertCitizen } from '../../db/queries/cases.js';
+import { caseBedDays } from '../../db/queries/payments.js';
+import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
+import { ALL_ROLES, type Role } from '../auth.js';
+import type { ApiDeps } from '../context.js';
+import { badRequest, notFound } from '../errors.js';
+import { idempotencyKey, uuidFromKey } from '../idempotency.js';
+import { caseIdParams } from '../schemas.js';
+import { openPsychiatricCase, psychiatricOpenSchema } from './psychiatric.js';
+import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, openHospitalDischargeCase } from './hospital-discharge.js';
+
+export const openCaseSchema = z.discriminatedUnion('type', [psychiatricOpenSchema, hospitalDischargeOpenSchema]);
+
+/** Roles that may see a citizen's CPR number in a case read (the supervisor watches without it). */
+const SEES_CPR: readonly Role[] = ['needs_assessor', 'discharge_coordinator', 'psychiatry_coordinator', 'area_chief', 'housing_team_lead'];
+const CASE_READERS: readonly Role[] = ALL_ROLES.filter((r) => r !== 'hospital');
+/** Allowed clock skew for a notice "received" slightly in the caller's future. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  app.post(
+    '/cases',
+    {
+      config: { access: ['hospital', 'psychiatry_coordinator'], audit: 'case.open' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Open a case (the region/hospital notice or care plan)',
+        body: openCaseSchema,
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (Date.parse(body.receivedAt) > Date.now() + FUTURE_TOLERANCE_MS) {
+        throw badRequest('receivedAt: must not be in the future', 'body.receivedAt');
+      }
+      const key = idempotencyKey(request);
+      const caseId = key ? uuidFromKey(request.user!.user, 'POST /cases', key) : randomUUID();
+      request.auditCaseId = caseId;
+      const existing = await getCase(deps.database.db, caseId);
+      if (existing) {
+        return reply.code(201).send({ id: caseId, workflowId: existing.workflowId, type: existing.type });
+      }
+      if (body.type === 'hospital_discharge') assertMayOpenHospitalDischarge(request.user!);
+      const citizenId = await upsertCitizen(deps.database.db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
+      const { workflowId } =
+        body.type === 'hospital_discharge'
+          ? await openHospitalDischargeCase(deps, caseId, citizenId, body)
+          : await openPsychiatricCase(deps, caseId, citizenId, body);
+      return reply.code(201).send({ id: caseId, workflowId, type: body.type });
+    },
+  );
+
+  app.get(
+    '/cases/:id',
+    {
+      config: { access: CASE_READERS, audit: 'case.read' },
+      schema: { tags: ['cases'], summary: 'A case: database state, live workflow status, escalations, history', params: caseIdParams },
+    },
+    async (request) => {
+      const row = await getCase(deps.database.db, request.params.id);
+      if (!row) throw notFound(`no case ${request.params.id}`);
+      const citizen = await getCitizen(deps.database.db, row.citizenId);
+      let live: unknown = null;
+      let liveError: string | undefined;
+      try {
+        live = await deps.temporal.workflow.getHandle(row.workflowId).query('status');
+      } catch (err) {
+        liveError = `workflow status unavailable: ${(err as Error).message}`;
+      }
+      const [escalations, history] = await Promise.all([
+        caseEscalations(deps.database.db, row.id),
+        caseHistory(deps.database.db, row.id),
+      ]);
+      return {
+        id: row.id,
+        type: row.type,
+        workflowId: row.workflowId,
+        step: row.step,
+        openedAt: row.openedAt,
+        closedAt: row.closedAt,
+        outcome: row.outcome,
+        details: row.details,
+        citizen: {
+          id: row.citizenId,
+          birthDate: citizen?.birthDate,
+          ...(SEES_CPR.includes(request.user!.role) ? { cpr: citizen?.cpr } : {}),
+        },
+        live,
+        ...(liveError ? { liveError } : {}),
+        escalations,
+        /** Bed-days (betalingsforpligtelse) and their cost so far, priced live; null without a færdigmelding. */
+        bedDays: (await caseBedDays(deps.database.db, row.id)) ?? null,
+        history,
+      };
+    },
+  );
+};

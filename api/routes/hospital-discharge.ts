@@ -1,0 +1,468 @@
+/**
+ * Hospital discharge (udskrivning), sources 000, 001, 003, 004: how a case opens from the
+ * hospital's care plan (plejeforløbsplan) and one route per decision or hospital event.
+ *
+ * The care plan and every free text are health details: they are written to the database here
+ * and never handed to the workflow. Decisions that can be refused are workflow Updates with
+ * validators (refused → 409 with the reason).
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { getCase } from '../../db/queries/cases.js';
+import {
+  caseHandovers,
+  caseNotes,
+  completeTask,
+  getCarePlan,
+  getTask,
+  insertCarePlanOnce,
+  listTasks,
+} from '../../db/queries/hospital-discharge.js';
+import { carePlans, dischargeNotes } from '../../db/schema/index.js';
+import { placeTypeSchema } from './temporary-stay.js';
+import { and, eq } from 'drizzle-orm';
+import { localDate } from '../../workflows/calendar.js';
+import { ageOn, birthDateFromCpr } from '../../workflows/cpr.js';
+import {
+  assessVulnerabilityUpdate,
+  decideUpdate,
+  diedUpdate,
+  dischargedUpdate,
+  faerdigbehandletUpdate,
+  followUpVisitUpdate,
+  helpFollowUpUpdate,
+  hospitalCaseOpenedUpdate,
+  hospitalDischargeCaseWorkflow,
+  readmittedUpdate,
+  recordConferenceUpdate,
+  rerouteUpdate,
+  routeByAge,
+  type CoordinatorDecision,
+  type HospitalDischargeStatus,
+} from '../../workflows/hospital-discharge.js';
+import { CaseTypeKey, caseWorkflowId } from '../../workflows/shared.js';
+import type { User } from '../auth.js';
+import type { ApiDeps } from '../context.js';
+import { conflict, HttpError, notFound, updateRefusal } from '../errors.js';
+import { updateIdFor } from '../idempotency.js';
+import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
+
+/** Allowed clock skew for an event reported slightly in the caller's future. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const notFuture = instant.refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
+  message: 'must not be in the future',
+});
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+// --- opening a case from the care plan -------------------------------------------------------
+
+export const hospitalDischargeOpenSchema = z
+  .object({
+    type: z.literal('hospital_discharge'),
+    cpr: cprSchema,
+    receivedAt: instant.describe('When the care plan (plejeforløbsplan) was received'),
+    ward: text(200).describe('Hospital ward (afdeling)'),
+    admittedAt: instant.describe('When the citizen was admitted'),
+    expectedDischargeDate: calendarDate.optional().describe('Expected discharge date (YYYY-MM-DD), Copenhagen'),
+    functionalLevel: text(4000).describe('Functional level (funktionsniveau) — stored in the database only'),
+    freeText: z.string().max(20000).optional().describe("The care plan's free text — stored in the database only"),
+  })
+  .superRefine((v, ctx) => {
+    if (Date.parse(v.admittedAt) > Date.parse(v.receivedAt)) {
+      ctx.addIssue({ code: 'custom', path: ['admittedAt'], message: 'must not be after receivedAt' });
+    }
+    if (v.expectedDischargeDate && v.expectedDischargeDate < localDate(Date.parse(v.admittedAt))) {
+      ctx.addIssue({ code: 'custom', path: ['expectedDischargeDate'], message: 'must not be before the admission date' });
+    }
+  });
+
+/** Only the hospital sends care plans. */
+export function assertMayOpenHospitalDischarge(user: User): void {
+  if (user.role !== 'hospital') {
+    throw new HttpError(403, `role ${user.role} may not open a hospital-discharge case; allowed: hospital`, {
+      allowedRoles: ['hospital'],
+    });
+  }
+}
+
+/**
+ * Stores the care plan (health details stay in the database), routes the case by the
+ * citizen's age on the day of receipt (004: 65+ → SUF, under 65 → SOF) and starts the
+ * workflow with the routing result only. If the workflow cannot be started the care plan is
+ * removed again (nothing half-written).
+ */
+export async function openHospitalDischargeCase(
+  deps: ApiDeps,
+  caseId: string,
+  citizenId: string,
+  body: z.infer<typeof hospitalDischargeOpenSchema>,
+): Promise<{ workflowId: string }> {
+  const db = deps.database.db;
+  const receivedAt = Date.parse(body.receivedAt);
+  const age = ageOn(birthDateFromCpr(body.cpr)!, localDate(receivedAt));
+  const administration = routeByAge(age);
+  const existed = await getCarePlan(db, caseId);
+  await insertCarePlanOnce(db, {
+    caseId,
+    citizenId,
+    ward: body.ward,
+    admittedAt: new Date(body.admittedAt),
+    expectedDischargeDate: body.expectedDischargeDate ?? null,
+    functionalLevel: body.functionalLevel,
+    freeText: body.freeText ?? null,
+    routedTo: administration,
+    ageAtReceipt: age,
+    receivedAt: new Date(receivedAt),
+  });
+  const workflowId = caseWorkflowId(caseId);
+  try {
+    let handle: WorkflowHandle;
+    try {
+      handle = await deps.temporal.workflow.start(hospitalDischargeCaseWorkflow, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [
+          {
+            caseId,
+            citizenId,
+            receivedAt,
+            expectedDischargeDay: body.expectedDischargeDate,
+            administration,
+            rules: deps.rules,
+          },
+        ],
+        typedSearchAttributes: [{ key: CaseTypeKey, value: 'hospital_discharge' }],
+        staticSummary: 'Hospital discharge (udskrivning) from a care plan',
+      });
+    } catch (err) {
+      // A repeated intake (same Idempotency-Key) whose first attempt started the workflow.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      handle = deps.temporal.workflow.getHandle(workflowId);
+    }
+    await handle.executeUpdate(hospitalCaseOpenedUpdate);
+  } catch (err) {
+    if (!existed) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
+    throw err;
+  }
+  return { workflowId };
+}
+
+// --- decisions and events -------------------------------------------------------------------
+
+const rerouteBody = z.object({
+  to: z.enum(['SUF', 'SOF']).describe('SUF (Sundheds- og Omsorgsforvaltningen) or SOF (Socialforvaltningen)'),
+  reason: text(4000).describe('Why the case moves, e.g. a dominant social-pedagogical need (004) — stored in the database only'),
+});
+
+const assessmentBody = z.object({
+  vulnerable: z.boolean().describe('Particularly vulnerable, in need of extended coordination (000)?'),
+  providerStartsOn: calendarDate
+    .optional()
+    .describe('Not vulnerable: the day the provider must start (default: the expected discharge date)'),
+  note: text(10000).optional().describe('Stored in the database only'),
+});
+
+const conferenceBody = z.object({
+  heldAt: notFuture.describe('When the conference at the hospital was held'),
+  note: text(10000).optional().describe('Stored in the database only'),
+});
+
+const decisionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('temporary_stay'),
+    placeType: placeTypeSchema,
+    purpose: text(2000).describe('Purpose of the stay (formål)'),
+  }),
+  z.object({
+    kind: z.literal('more_help_at_home'),
+    help: text(4000).describe('What help (øget hjælp i eget hjem) — stored in the database only'),
+    minutesPerWeek: z.number().int().positive().max(10080).describe('Granted minutes per week'),
+    providerStartsOn: calendarDate.optional().describe('Default: the expected discharge date'),
+  }),
+  z.object({
+    kind: z.literal('home_with_existing_help'),
+    providerStartsOn: calendarDate.optional().describe('Default: the expected discharge date'),
+  }),
+]);
+
+const decisionBody = z.object({
+  holisticAssessment: text(20000).describe('The holistic assessment (helhedsvurdering) — stored in the database only'),
+  decision: decisionSchema,
+});
+
+const faerdigBody = z.object({ readyAt: notFuture.describe('When the hospital declared the citizen færdigbehandlet') });
+const dischargedBody = z.object({
+  dischargedAt: notFuture,
+  destination: z
+    .enum(['home', 'temporary_stay'])
+    .optional()
+    .describe('Default: temporary_stay when a temporary stay was decided, otherwise home'),
+});
+const readmittedBody = z.object({ readmittedAt: notFuture });
+const diedBody = z.object({ diedAt: notFuture });
+const followUpBody = z.object({ visitedAt: notFuture, note: text(10000).optional().describe('Stored in the database only') });
+const helpFollowUpBody = z.object({ followedUpAt: notFuture, note: text(10000).optional().describe('Stored in the database only') });
+
+const statusResponse = { tags: ['hospital discharge'] };
+
+interface Note {
+  kind: string;
+  body: string;
+}
+
+/**
+ * Runs one Update on a hospital-discharge case. Free-text notes are written first and removed
+ * again if the workflow refuses the decision, so a refused request leaves nothing behind.
+ */
+async function decide<Args extends [any, ...any[]]>(
+  deps: ApiDeps,
+  request: { params: { id: string }; user?: User } & Parameters<typeof updateIdFor>[0],
+  def: UpdateDefinition<HospitalDischargeStatus, Args>,
+  args: Args,
+  notes: Note[] = [],
+): Promise<HospitalDischargeStatus> {
+  const db = deps.database.db;
+  const row = await getCase(db, request.params.id);
+  if (!row) throw notFound(`no case ${request.params.id}`);
+  if (row.type !== 'hospital_discharge') throw conflict(`case ${row.id} is a ${row.type} case, not a hospital discharge`);
+  if (row.closedAt) throw conflict(`the case is closed (${row.outcome ?? 'ended'})`);
+  const updateId = updateIdFor(request);
+  const written = await writeNotes(db, row.id, request.user!, notes, updateId ?? crypto.randomUUID());
+  try {
+    return await deps.temporal.workflow
+      .getHandle(row.workflowId)
+      .executeUpdate(def, { args, ...(updateId ? { updateId } : {}) });
+  } catch (err) {
+    // Remove the notes only when the decision surely did not go through (refused, or no case).
+    if (written.length && (updateRefusal(err) !== undefined || err instanceof WorkflowNotFoundError)) {
+      for (const key of written) {
+        await db.delete(dischargeNotes).where(and(eq(dischargeNotes.caseId, row.id), eq(dischargeNotes.key, key)));
+      }
+    }
+    throw err;
+  }
+}
+
+/** Inserts the notes; returns the keys of the rows this call created. */
+async function writeNotes(db: Db, caseId: string, user: User, notes: Note[], requestKey: string): Promise<string[]> {
+  const created: string[] = [];
+  for (const n of notes) {
+    const key = `${n.kind}:${requestKey}`;
+    const rows = await db
+      .insert(dischargeNotes)
+      .values({ caseId, key, kind: n.kind, body: n.body, userId: user.user, role: user.role })
+      .onConflictDoNothing({ target: [dischargeNotes.caseId, dischargeNotes.key] })
+      .returning({ id: dischargeNotes.id });
+    if (rows.length) created.push(key);
+  }
+  return created;
+}
+
+const ms = (iso: string) => Date.parse(iso);
+const noteIf = (kind: string, body: string | undefined): Note[] => (body ? [{ kind, body }] : []);
+
+export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  const base = '/hospital-discharge/cases/:id';
+
+  app.post(
+    `${base}/reroute`,
+    {
+      config: { access: ['needs_assessor'], audit: 'hospital_discharge.reroute' },
+      schema: { ...statusResponse, summary: 'Re-route the case between SUF and SOF, with a reason (004)', params: caseIdParams, body: rerouteBody },
+    },
+    async (request) =>
+      decide(deps, request, rerouteUpdate, [{ to: request.body.to }], [{ kind: 'reroute_reason', body: request.body.reason }]),
+  );
+
+  app.post(
+    `${base}/vulnerability-assessment`,
+    {
+      config: { access: ['needs_assessor'], audit: 'hospital_discharge.assess_vulnerability' },
+      schema: {
+        ...statusResponse,
+        summary: 'Local visitation: vulnerable (→ discharge coordination) or not (→ plan accepted, decision to the provider)',
+        params: caseIdParams,
+        body: assessmentBody,
+      },
+    },
+    async (request) =>
+      decide(
+        deps,
+        request,
+        assessVulnerabilityUpdate,
+        [{ vulnerable: request.body.vulnerable, providerStartsOn: request.body.providerStartsOn }],
+        noteIf('assessment_note', request.body.note),
+      ),
+  );
+
+  app.post(
+    `${base}/conference`,
+    {
+      config: { access: ['discharge_coordinator'], audit: 'hospital_discharge.conference' },
+      schema: { ...statusResponse, summary: 'The conference at the hospital was held (000)', params: caseIdParams, body: conferenceBody },
+    },
+    async (request) =>
+      decide(deps, request, recordConferenceUpdate, [{ heldAt: ms(request.body.heldAt) }], noteIf('conference_note', request.body.note)),
+  );
+
+  app.post(
+    `${base}/decision`,
+    {
+      config: { access: ['discharge_coordinator'], audit: 'hospital_discharge.decision' },
+      schema: {
+        ...statusResponse,
+        summary: 'Holistic assessment (helhedsvurdering) and the decision: temporary stay, more help at home, or home with existing help',
+        params: caseIdParams,
+        body: decisionBody,
+      },
+    },
+    async (request) => {
+      const d = request.body.decision;
+      const notes: Note[] = [{ kind: 'holistic_assessment', body: request.body.holisticAssessment }];
+      let decision: CoordinatorDecision;
+      if (d.kind === 'temporary_stay') decision = { kind: d.kind, placeType: d.placeType, purpose: d.purpose };
+      else if (d.kind === 'more_help_at_home') {
+        decision = { kind: d.kind, minutesPerWeek: d.minutesPerWeek, providerStartsOn: d.providerStartsOn };
+        notes.push({ kind: 'help_description', body: d.help });
+      } else decision = { kind: d.kind, providerStartsOn: d.providerStartsOn };
+      return decide(deps, request, decideUpdate, [{ decision }], notes);
+    },
+  );
+
+  app.post(
+    `${base}/faerdigbehandlet`,
+    {
+      config: { access: ['hospital'], audit: 'hospital_discharge.faerdigbehandlet' },
+      schema: { ...statusResponse, summary: 'The hospital declares the citizen færdigbehandlet: bed-day counting starts', params: caseIdParams, body: faerdigBody },
+    },
+    async (request) => decide(deps, request, faerdigbehandletUpdate, [{ readyAt: ms(request.body.readyAt) }]),
+  );
+
+  app.post(
+    `${base}/discharged`,
+    {
+      config: { access: ['hospital'], audit: 'hospital_discharge.discharged' },
+      schema: { ...statusResponse, summary: 'The actual discharge (home: follow-up visit due; temporary stay: the case closes)', params: caseIdParams, body: dischargedBody },
+    },
+    async (request) =>
+      decide(deps, request, dischargedUpdate, [{ dischargedAt: ms(request.body.dischargedAt), destination: request.body.destination }]),
+  );
+
+  app.post(
+    `${base}/readmitted`,
+    {
+      config: { access: ['hospital'], audit: 'hospital_discharge.readmitted' },
+      schema: { ...statusResponse, summary: 'Readmission: closes the case and every timer, takes the citizen off any waiting list', params: caseIdParams, body: readmittedBody },
+    },
+    async (request) => decide(deps, request, readmittedUpdate, [{ readmittedAt: ms(request.body.readmittedAt) }]),
+  );
+
+  app.post(
+    `${base}/died`,
+    {
+      config: { access: ['hospital'], audit: 'hospital_discharge.died' },
+      schema: { ...statusResponse, summary: "The citizen's death: closes the case and every timer, takes the citizen off any waiting list", params: caseIdParams, body: diedBody },
+    },
+    async (request) => decide(deps, request, diedUpdate, [{ diedAt: ms(request.body.diedAt) }]),
+  );
+
+  app.post(
+    `${base}/follow-up-visit`,
+    {
+      config: { access: ['needs_assessor'], audit: 'hospital_discharge.follow_up_visit' },
+      schema: { ...statusResponse, summary: 'The follow-up home visit (opfølgende hjemmebesøg) after discharge home was made', params: caseIdParams, body: followUpBody },
+    },
+    async (request) =>
+      decide(deps, request, followUpVisitUpdate, [{ visitedAt: ms(request.body.visitedAt) }], noteIf('follow_up_note', request.body.note)),
+  );
+
+  app.post(
+    `${base}/help-follow-up`,
+    {
+      config: { access: ['needs_assessor'], audit: 'hospital_discharge.help_follow_up' },
+      schema: { ...statusResponse, summary: "Local visitation's follow-up of more help at home was made", params: caseIdParams, body: helpFollowUpBody },
+    },
+    async (request) =>
+      decide(
+        deps,
+        request,
+        helpFollowUpUpdate,
+        [{ followedUpAt: ms(request.body.followedUpAt) }],
+        noteIf('help_follow_up_note', request.body.note),
+      ),
+  );
+
+  app.get(
+    `${base}/care-plan`,
+    {
+      config: { access: ['needs_assessor', 'discharge_coordinator'], audit: 'hospital_discharge.care_plan.read' },
+      schema: { ...statusResponse, summary: 'The care plan (plejeforløbsplan), notes, provider handovers and tasks of a case', params: caseIdParams },
+    },
+    async (request) => {
+      const db = deps.database.db;
+      const plan = await getCarePlan(db, request.params.id);
+      const row = await getCase(db, request.params.id);
+      if (!plan || !row) throw notFound(`no hospital-discharge case ${request.params.id}`);
+      const [notes, handovers, tasks] = await Promise.all([
+        caseNotes(db, row.id),
+        caseHandovers(db, row.id),
+        listTasks(db, { caseId: row.id }),
+      ]);
+      return {
+        caseId: row.id,
+        ward: plan.ward,
+        admittedAt: plan.admittedAt,
+        expectedDischargeDate: plan.expectedDischargeDate,
+        functionalLevel: plan.functionalLevel,
+        freeText: plan.freeText,
+        receivedAt: plan.receivedAt,
+        ageAtReceipt: plan.ageAtReceipt,
+        routedAtIntake: plan.routedTo,
+        notes,
+        handovers,
+        tasks,
+      };
+    },
+  );
+
+  app.get(
+    '/hospital-discharge/tasks',
+    {
+      config: { access: ['needs_assessor', 'discharge_coordinator', 'supervisor'] },
+      schema: {
+        ...statusResponse,
+        summary: 'Tasks such as "phone the provider" (003: decision handed over after 14:30 for a same-day start)',
+        querystring: z.object({
+          status: z.enum(['open', 'done']).optional(),
+          caseId: z.uuid({ message: 'must be a case id (UUID)' }).optional(),
+        }),
+      },
+    },
+    async (request) => listTasks(deps.database.db, request.query),
+  );
+
+  app.post(
+    '/hospital-discharge/tasks/:taskId/done',
+    {
+      config: { access: ['needs_assessor', 'discharge_coordinator'], audit: 'hospital_discharge.task_done' },
+      schema: {
+        ...statusResponse,
+        summary: 'Mark a task done (e.g. the provider was phoned)',
+        params: z.object({ taskId: z.uuid({ message: 'must be a task id (UUID)' }) }),
+      },
+    },
+    async (request) => {
+      const db = deps.database.db;
+      const task = await getTask(db, request.params.taskId);
+      if (!task) throw notFound(`no task ${request.params.taskId}`);
+      request.auditCaseId = task.caseId;
+      if (!(await completeTask(db, task.id, request.user!.user))) {
+        throw conflict(`the task was already done by ${task.doneBy ?? 'someone'}`);
+      }
+      return getTask(db, task.id);
+    },
+  );
+};

@@ -1,0 +1,76 @@
+/**
+ * The municipality's own supported-housing offers (botilbud) and their places: the registry the
+ * psychiatry coordinator matches citizens against. A place's vacancy is derived from the
+ * allocations (a place held by a case is not vacant).
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { addHousingPlaces, createHousingOffer, getHousingOffer, listHousingOffers, offerNameTaken } from '../../db/queries/psychiatric.js';
+import type { Role } from '../auth.js';
+import type { ApiDeps } from '../context.js';
+import { conflict, notFound } from '../errors.js';
+
+const label = z.string().trim().min(1).max(100);
+const READERS: Role[] = ['psychiatry_coordinator', 'area_chief', 'supervisor'];
+const MAINTAINERS: Role[] = ['psychiatry_coordinator', 'area_chief'];
+
+export const housingOfferRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.get(
+    '/housing-offers',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['housing offers'],
+        summary: 'Botilbud offers with their places and vacancies',
+        querystring: z.object({ vacant: z.enum(['true', 'false']).optional().describe('true: only offers with a vacant place') }),
+      },
+    },
+    async (request) => ({ items: await listHousingOffers(db, request.query.vacant === 'true') }),
+  );
+
+  app.post(
+    '/housing-offers',
+    {
+      config: { access: MAINTAINERS, audit: 'housing_offer.create' },
+      schema: {
+        tags: ['housing offers'],
+        summary: 'Add a botilbud offer with its places',
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(200),
+            targetGroup: z.string().trim().min(1).max(500).describe('Who the offer is for (målgruppe)'),
+            places: z.array(label).max(500).default([]).describe('Labels of the places, e.g. "Room 1"'),
+          })
+          .strict()
+          .refine((v) => new Set(v.places).size === v.places.length, { path: ['places'], message: 'place labels must be distinct' }),
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      if (await offerNameTaken(db, b.name)) throw conflict(`an offer named ${b.name} already exists`);
+      const id = await createHousingOffer(db, { name: b.name, targetGroup: b.targetGroup, placeLabels: b.places });
+      return reply.code(201).send(await getHousingOffer(db, id));
+    },
+  );
+
+  app.post(
+    '/housing-offers/:id/places',
+    {
+      config: { access: MAINTAINERS, audit: 'housing_offer.add_places' },
+      schema: {
+        tags: ['housing offers'],
+        summary: 'Add places to an offer (labels already there are kept)',
+        params: z.object({ id: z.uuid({ message: 'must be a housing offer id (UUID)' }) }),
+        body: z.object({ labels: z.array(label).min(1).max(500) }).strict(),
+      },
+    },
+    async (request) => {
+      const offer = await getHousingOffer(db, request.params.id);
+      if (!offer) throw notFound(`no housing offer ${request.params.id}`);
+      await addHousingPlaces(db, offer.id, request.body.labels);
+      return getHousingOffer(db, offer.id);
+    },
+  );
+};

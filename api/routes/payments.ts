@@ -1,0 +1,105 @@
+/**
+ * Bed-day payment (betalingsforpligtelse): per case and in total over open and closed cases of
+ * every case type, priced with the dated rate table (which is maintained here too).
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getCase } from '../../db/queries/cases.js';
+import { bedDayRateRows, bedDayTotals, caseBedDays, replaceBedDayRates } from '../../db/queries/payments.js';
+import type { Role } from '../auth.js';
+import type { ApiDeps } from '../context.js';
+import { notFound } from '../errors.js';
+import { calendarDate, caseIdParams } from '../schemas.js';
+
+const READERS: Role[] = ['area_chief', 'supervisor', 'psychiatry_coordinator', 'discharge_coordinator', 'needs_assessor'];
+
+const tier = z
+  .object({
+    fromDay: z.number().int().min(1).max(36_500),
+    toDay: z.number().int().min(1).max(36_500).nullable(),
+    dkkPerDay: z.number().min(0).max(1_000_000),
+  })
+  .strict();
+
+export const rateSetBody = z
+  .object({ validFrom: calendarDate, tiers: z.array(tier).min(1).max(20) })
+  .strict()
+  .superRefine((v, ctx) => {
+    const tiers = [...v.tiers].sort((a, b) => a.fromDay - b.fromDay);
+    let expected = 1;
+    for (const t of tiers) {
+      if (t.fromDay !== expected) {
+        ctx.addIssue({ code: 'custom', path: ['tiers'], message: `tiers must cover day ${expected} next, without gaps or overlaps` });
+        return;
+      }
+      if (t.toDay !== null && t.toDay < t.fromDay) {
+        ctx.addIssue({ code: 'custom', path: ['tiers'], message: `a tier ending on day ${t.toDay} cannot start on day ${t.fromDay}` });
+        return;
+      }
+      if (t.toDay === null) {
+        if (t !== tiers[tiers.length - 1]) ctx.addIssue({ code: 'custom', path: ['tiers'], message: 'only the last tier may be open-ended' });
+        return;
+      }
+      expected = t.toDay + 1;
+    }
+    ctx.addIssue({ code: 'custom', path: ['tiers'], message: 'the last tier must be open-ended (toDay: null)' });
+  });
+
+export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.get(
+    '/payments/bed-days',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['payments'],
+        summary: 'Bed-days and their price, in total over open and closed cases (every case type)',
+        querystring: z.object({
+          caseType: z.enum(['psychiatric_discharge', 'hospital_discharge', 'temporary_stay']).optional(),
+          state: z.enum(['open', 'closed']).optional(),
+        }),
+      },
+    },
+    async (request) => bedDayTotals(db, request.query),
+  );
+
+  app.get(
+    '/cases/:id/bed-days',
+    {
+      config: { access: READERS, audit: 'bed_days.read' },
+      schema: { tags: ['payments'], summary: "A case's bed-days and cost so far (priced day by day)", params: caseIdParams },
+    },
+    async (request) => {
+      const row = await getCase(db, request.params.id);
+      if (!row) throw notFound(`no case ${request.params.id}`);
+      const priced = await caseBedDays(db, row.id);
+      return priced ?? { caseId: row.id, open: false, days: 0, amountDkk: 0, lines: [], unpricedDays: 0, note: 'no færdigmelding yet: no bed-days' };
+    },
+  );
+
+  app.get(
+    '/payments/bed-day-rates',
+    {
+      config: { access: READERS },
+      schema: { tags: ['payments'], summary: 'The dated bed-day rate table (tiers by day number)' },
+    },
+    async () => ({ items: await bedDayRateRows(db) }),
+  );
+
+  app.post(
+    '/payments/bed-day-rates',
+    {
+      config: { access: ['area_chief'], audit: 'bed_day_rates.set' },
+      schema: {
+        tags: ['payments'],
+        summary: 'Set the tiers valid from a date (replaces the set for that date)',
+        body: rateSetBody,
+      },
+    },
+    async (request, reply) => {
+      await replaceBedDayRates(db, request.body.validFrom, request.body.tiers);
+      return reply.code(201).send({ items: await bedDayRateRows(db) });
+    },
+  );
+};

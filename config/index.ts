@@ -1,0 +1,71 @@
+/**
+ * Process configuration, read from the environment and validated with zod at start-up.
+ * Every variable the code reads is declared here (the docker-compose test checks them).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const port = z.coerce.number({ message: 'must be a port number (1-65535)' }).int().min(1).max(65535);
+const hour = z.coerce.number({ message: 'must be an hour 0-23' }).int().min(0, 'must be an hour 0-23').max(23, 'must be an hour 0-23');
+const positiveInt = z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').positive('must be positive');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const envSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('overgang'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PGLITE_DIR: z.string().min(1).default(path.join(projectRoot, '.data', 'pglite')),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AUTH_TOKENS_FILE: z.string().min(1).default(path.join(projectRoot, 'config', 'dev-tokens.json')),
+  /** Local hour (Europe/Copenhagen) at which overnight escalations fire after the due day. */
+  ESCALATION_LOCAL_HOUR: hour.default(0),
+  /** Warnings before the 12-week psychiatric deadline, in whole weeks, comma-separated. */
+  PSYCHIATRIC_WARNING_WEEKS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of whole weeks, e.g. 8,11')
+    .default('8,11'),
+  /** Which day after the færdigmelding is the first paid bed-day (1 = the day after). */
+  BED_DAY_FIRST_PAID_OFFSET: z.coerce.number().int().min(0).max(1).default(1),
+  /** Whether the discharge day itself is a paid bed-day. */
+  BED_DAY_COUNT_DISCHARGE_DAY: bool.default(false),
+  /** Hours a citizen has to answer an offer of a temporary place. */
+  OFFER_REPLY_HOURS: positiveInt.default(24),
+  /** Days after discharge home within which the follow-up home visit is due. */
+  FOLLOW_UP_VISIT_DAYS: positiveInt.default(7),
+  /** Days before a temporary stay's end date that the reassessment is due. */
+  STAY_REVIEW_DAYS_BEFORE_END: positiveInt.default(7),
+  /** Hospital discharge: working days after the care plan arrives by which the vulnerability assessment is due. */
+  VULNERABILITY_ASSESSMENT_WORKING_DAYS: positiveInt.default(1),
+  /** Hospital discharge: days after discharge home by which local visitation follows up more help at home. */
+  HELP_FOLLOW_UP_DAYS: positiveInt.default(14),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+/** Names of every environment variable the code reads. */
+export const envVariableNames = Object.keys(envSchema.shape) as (keyof AppConfig)[];
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const picked: Record<string, string> = {};
+  for (const name of envVariableNames) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,301 @@
+/**
+ * Reads and idempotent writes for temporary 24-hour stays. The writes apply the decisions of a
+ * place type's allocator workflow; each is keyed (offer id, case id, change key) and guarded by
+ * the current state, so a retried activity changes nothing the second time.
+ */
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { citizens, facilities, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
+
+export type PlaceStatus = 'vacant' | 'offered' | 'occupied' | 'closed';
+
+/** What the allocator decided, to be mirrored in the database (one activity call per effect). */
+export type AllocationEffect =
+  | { kind: 'place'; placeId: string; facilityId: string; placeType: string; label: string; status: PlaceStatus; at: number }
+  | { kind: 'placeStatus'; placeId: string; status: PlaceStatus }
+  | { kind: 'offer'; offerId: string; placeId: string; caseId: string; citizenId: string; offeredAt: number; replyBy: number }
+  | {
+      kind: 'offerClosed';
+      offerId: string;
+      placeId: string;
+      caseId: string;
+      status: 'declined' | 'expired' | 'withdrawn';
+      at: number;
+      placeStatus: PlaceStatus;
+      /** The application's status afterwards (waiting, or closed when the citizen left). */
+      applicationStatus: 'waiting' | 'closed';
+    }
+  | { kind: 'stayStarted'; offerId: string; placeId: string; caseId: string; citizenId: string; at: number; plannedEndDate: string }
+  | { kind: 'stayEnded'; offerId: string; placeId: string; at: number; reason: string; placeStatus: PlaceStatus }
+  | { kind: 'priority'; caseId: string; changeKey: string; from: string; to: string; reason: string; by: string; at: number }
+  | { kind: 'left'; caseId: string; reason: string };
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
+
+/** Applies one allocator decision. Returns false only if a unique index refused it. */
+export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promise<boolean> {
+  switch (e.kind) {
+    case 'place':
+      await db
+        .insert(places)
+        .values({
+          id: e.placeId,
+          facilityId: e.facilityId,
+          placeType: e.placeType,
+          label: e.label,
+          status: e.status,
+          createdAt: new Date(e.at),
+        })
+        .onConflictDoNothing({ target: places.id });
+      return true;
+    case 'placeStatus':
+      await db.update(places).set({ status: e.status, updatedAt: new Date() }).where(eq(places.id, e.placeId));
+      return true;
+    case 'offer':
+      try {
+        await db.transaction(async (tx) => {
+          await tx
+            .insert(placeOffers)
+            .values({
+              id: e.offerId,
+              placeId: e.placeId,
+              caseId: e.caseId,
+              citizenId: e.citizenId,
+              status: 'offered',
+              offeredAt: new Date(e.offeredAt),
+              replyBy: new Date(e.replyBy),
+            })
+            .onConflictDoNothing({ target: placeOffers.id });
+          await tx.update(places).set({ status: 'offered', updatedAt: new Date() }).where(eq(places.id, e.placeId));
+          await tx
+            .update(stayApplications)
+            .set({ status: 'offered' })
+            .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
+        });
+        return true;
+      } catch (err) {
+        if (isUniqueViolation(err)) return false;
+        throw err;
+      }
+    case 'offerClosed':
+      await db.transaction(async (tx) => {
+        await tx
+          .update(placeOffers)
+          .set({ status: e.status, closedAt: new Date(e.at) })
+          .where(and(eq(placeOffers.id, e.offerId), eq(placeOffers.status, 'offered')));
+        await tx.update(places).set({ status: e.placeStatus, updatedAt: new Date() }).where(eq(places.id, e.placeId));
+        await tx
+          .update(stayApplications)
+          .set(e.applicationStatus === 'closed' ? { status: 'closed' } : { status: 'waiting' })
+          .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
+      });
+      return true;
+    case 'stayStarted':
+      try {
+        await db.transaction(async (tx) => {
+          await tx
+            .update(placeOffers)
+            .set({ status: 'accepted', closedAt: new Date(e.at) })
+            .where(and(eq(placeOffers.id, e.offerId), eq(placeOffers.status, 'offered')));
+          await tx
+            .insert(stays)
+            .values({
+              id: e.offerId,
+              placeId: e.placeId,
+              caseId: e.caseId,
+              citizenId: e.citizenId,
+              startedAt: new Date(e.at),
+              plannedEndDate: e.plannedEndDate,
+            })
+            .onConflictDoNothing({ target: stays.id });
+          await tx.update(places).set({ status: 'occupied', updatedAt: new Date() }).where(eq(places.id, e.placeId));
+          await tx
+            .update(stayApplications)
+            .set({ status: 'in_stay' })
+            .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
+        });
+        return true;
+      } catch (err) {
+        if (isUniqueViolation(err)) return false;
+        throw err;
+      }
+    case 'stayEnded':
+      await db.transaction(async (tx) => {
+        await tx
+          .update(stays)
+          .set({ endedAt: new Date(e.at), endReason: e.reason })
+          .where(and(eq(stays.id, e.offerId), isNull(stays.endedAt)));
+        await tx.update(places).set({ status: e.placeStatus, updatedAt: new Date() }).where(eq(places.id, e.placeId));
+      });
+      return true;
+    case 'priority':
+      await db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(priorityChanges)
+          .values({
+            changeKey: e.changeKey,
+            caseId: e.caseId,
+            fromPriority: e.from,
+            toPriority: e.to,
+            reason: e.reason,
+            changedBy: e.by,
+            changedAt: new Date(e.at),
+          })
+          .onConflictDoNothing({ target: priorityChanges.changeKey })
+          .returning({ id: priorityChanges.id });
+        if (inserted.length) {
+          await tx.update(stayApplications).set({ priority: e.to }).where(eq(stayApplications.caseId, e.caseId));
+        }
+      });
+      return true;
+    case 'left':
+      // Also when a withdrawn offer has already closed the application (without a reason).
+      await db
+        .update(stayApplications)
+        .set({ status: 'closed', closedReason: e.reason })
+        .where(and(eq(stayApplications.caseId, e.caseId), isNull(stayApplications.closedReason)));
+      return true;
+  }
+}
+
+/** Records the application once. Returns the open application of another case if the citizen already has one. */
+export async function insertApplicationOnce(
+  db: Db,
+  a: { caseId: string; citizenId: string; placeType: string; purpose: string; priority: string; waitingSince: Date; originCaseId?: string },
+): Promise<{ duplicateOf?: string }> {
+  try {
+    await db
+      .insert(stayApplications)
+      .values({ ...a, status: 'waiting' })
+      .onConflictDoNothing({ target: stayApplications.caseId });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+  const [own] = await db.select().from(stayApplications).where(eq(stayApplications.caseId, a.caseId));
+  if (own) return {};
+  const [other] = await db
+    .select({ caseId: stayApplications.caseId })
+    .from(stayApplications)
+    .where(and(eq(stayApplications.citizenId, a.citizenId), ne(stayApplications.status, 'closed')));
+  return { duplicateOf: other?.caseId };
+}
+
+export async function closeApplication(db: Db, caseId: string, reason: string): Promise<void> {
+  await db
+    .update(stayApplications)
+    .set({ status: 'closed', closedReason: reason })
+    .where(and(eq(stayApplications.caseId, caseId), ne(stayApplications.status, 'closed')));
+}
+
+export async function recordReassessment(
+  db: Db,
+  r: { stayId: string; outcome: string; at: Date; plannedEndDate?: string },
+): Promise<void> {
+  await db
+    .update(stays)
+    .set({ reassessment: r.outcome, reassessedAt: r.at, ...(r.plannedEndDate ? { plannedEndDate: r.plannedEndDate } : {}) })
+    .where(eq(stays.id, r.stayId));
+}
+
+export async function getApplication(db: Db, caseId: string) {
+  const [row] = await db.select().from(stayApplications).where(eq(stayApplications.caseId, caseId));
+  return row;
+}
+
+export async function openApplicationOf(db: Db, citizenId: string) {
+  const [row] = await db
+    .select()
+    .from(stayApplications)
+    .where(and(eq(stayApplications.citizenId, citizenId), ne(stayApplications.status, 'closed')));
+  return row;
+}
+
+export async function insertFacility(db: Db, f: { id: string; name: string; address?: string }) {
+  const inserted = await db.insert(facilities).values(f).onConflictDoNothing().returning();
+  return inserted[0];
+}
+
+export async function getFacility(db: Db, id: string) {
+  const [row] = await db.select().from(facilities).where(eq(facilities.id, id));
+  return row;
+}
+
+export async function listFacilities(db: Db) {
+  return db.select().from(facilities).orderBy(asc(facilities.name));
+}
+
+export async function getPlace(db: Db, id: string) {
+  const [row] = await db.select().from(places).where(eq(places.id, id));
+  return row;
+}
+
+/** The place of a facility with that label, whatever its place type (labels are unique per facility). */
+export async function placeByLabel(db: Db, facilityId: string, label: string) {
+  const [row] = await db
+    .select()
+    .from(places)
+    .where(and(eq(places.facilityId, facilityId), eq(places.label, label)));
+  return row;
+}
+
+/** Places with what holds them: the open offer or the running stay. */
+export async function listPlaces(db: Db, placeType?: string) {
+  const rows = await db
+    .select({
+      id: places.id,
+      placeType: places.placeType,
+      label: places.label,
+      status: places.status,
+      facilityId: places.facilityId,
+      facilityName: facilities.name,
+    })
+    .from(places)
+    .innerJoin(facilities, eq(facilities.id, places.facilityId))
+    .where(placeType ? eq(places.placeType, placeType) : sql`true`)
+    .orderBy(asc(places.placeType), asc(facilities.name), asc(places.label));
+  const ids = rows.map((r) => r.id);
+  const offers = ids.length
+    ? await db
+        .select()
+        .from(placeOffers)
+        .where(and(inArray(placeOffers.placeId, ids), eq(placeOffers.status, 'offered')))
+    : [];
+  const running = ids.length
+    ? await db
+        .select()
+        .from(stays)
+        .where(and(inArray(stays.placeId, ids), isNull(stays.endedAt)))
+    : [];
+  return rows.map((r) => {
+    const offer = offers.find((o) => o.placeId === r.id);
+    const stay = running.find((s) => s.placeId === r.id);
+    return {
+      ...r,
+      offer: offer ? { offerId: offer.id, caseId: offer.caseId, offeredAt: offer.offeredAt, replyBy: offer.replyBy } : null,
+      stay: stay
+        ? { caseId: stay.caseId, startedAt: stay.startedAt, plannedEndDate: stay.plannedEndDate, reassessment: stay.reassessment }
+        : null,
+    };
+  });
+}
+
+export async function citizenBirthDates(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: citizens.id, birthDate: citizens.birthDate }).from(citizens).where(inArray(citizens.id, ids));
+  return new Map(rows.map((r) => [r.id, r.birthDate]));
+}
+
+export async function openOffersAndStays(db: Db) {
+  const offers = await db.select().from(placeOffers).where(eq(placeOffers.status, 'offered'));
+  const running = await db.select().from(stays).where(isNull(stays.endedAt));
+  return { offers, running };
+}
+
+export async function priorityHistory(db: Db, caseId: string) {
+  return db.select().from(priorityChanges).where(eq(priorityChanges.caseId, caseId)).orderBy(asc(priorityChanges.changedAt));
+}

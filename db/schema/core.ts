@@ -1,0 +1,134 @@
+/**
+ * Core tables shared by every case type. The CPR number lives only in `citizens`;
+ * everything else refers to the citizen by `citizens.id`.
+ */
+
+import {
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const citizens = pgTable('citizens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** CPR number (personnummer), 10 digits. Never leaves the database. */
+  cpr: text('cpr').notNull().unique(),
+  birthDate: date('birth_date', { mode: 'string' }).notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey(),
+    /** psychiatric_discharge | hospital_discharge | temporary_stay */
+    type: text('type').notNull(),
+    citizenId: uuid('citizen_id')
+      .notNull()
+      .references(() => citizens.id),
+    workflowId: text('workflow_id').notNull().unique(),
+    /** The workflow's current step, mirrored for lists and reports. */
+    step: text('step').notNull(),
+    /** Non-sensitive case facts (ward, notice kind, …), per case type. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    openedAt: ts('opened_at').notNull(),
+    closedAt: ts('closed_at'),
+    outcome: text('outcome'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('cases_type_step_idx').on(t.type, t.step), index('cases_citizen_idx').on(t.citizenId)],
+);
+
+/** Who did what, when, on which case: every change and every read of a citizen's data. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    userId: text('user_id').notNull(),
+    role: text('role').notNull(),
+    action: text('action').notNull(),
+    caseId: uuid('case_id'),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    statusCode: integer('status_code').notNull(),
+    /** The request body minus personal identifiers, or the refusal reason. */
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_case_idx').on(t.caseId, t.at)],
+);
+
+/**
+ * Escalations and warnings raised by a case's timers. `key` identifies the timer within the
+ * case (e.g. `deadline-12w`, `meeting-3`), so a retried activity never writes a second row.
+ */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    /** warning | escalation */
+    severity: text('severity').notNull(),
+    /** Role that must act (area_chief, needs_assessor, …). */
+    recipientRole: text('recipient_role').notNull(),
+    /** The due day that was missed (or the deadline warned about), Copenhagen date. */
+    dueDay: date('due_day', { mode: 'string' }).notNull(),
+    /** The instant the timer was set for. */
+    scheduledFor: ts('scheduled_for').notNull(),
+    /** The workflow's time when the timer fired. */
+    firedAt: ts('fired_at').notNull(),
+    message: text('message').notNull(),
+    /** open | acknowledged */
+    status: text('status').notNull().default('open'),
+    acknowledgedBy: text('acknowledged_by'),
+    acknowledgedAt: ts('acknowledged_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('escalations_case_key_uq').on(t.caseId, t.key),
+    index('escalations_status_idx').on(t.status, t.scheduledFor),
+  ],
+);
+
+/** Notifications waiting for delivery (delivery itself is a separate concern). */
+export const notificationOutbox = pgTable('notification_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Unique source key, e.g. `escalation:<id>`: written once per source. */
+  sourceKey: text('source_key').notNull().unique(),
+  recipientRole: text('recipient_role').notNull(),
+  caseId: uuid('case_id'),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  sentAt: ts('sent_at'),
+});
+
+/** Stored responses for requests that carried an `Idempotency-Key` header. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: text('user_id').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    statusCode: integer('status_code').notNull(),
+    response: jsonb('response'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+

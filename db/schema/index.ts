@@ -1,0 +1,5 @@
+export * from './core.js';
+export * from './hospital-discharge.js';
+export * from './payments.js';
+export * from './temporary-stay.js';
+export * from './psychiatric.js';

@@ -1,0 +1,81 @@
+/**
+ * Psychiatric ready-for-discharge cases (færdigmelding, source 002): the municipality's own
+ * supported-housing offers (botilbud) and their places, which place is given to which case,
+ * and the case's recorded texts (wishes, meeting decisions, disagreement reasons …) that must
+ * never enter a workflow history.
+ */
+import { sql } from 'drizzle-orm';
+import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { cases } from './core.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A supported-housing offer (botilbud) of the municipality's own. */
+export const housingOffers = pgTable('housing_offers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  /** Who the offer is for (målgruppe), in plain words. */
+  targetGroup: text('target_group').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** One place (plads) in an offer. */
+export const housingPlaces = pgTable(
+  'housing_places',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    offerId: uuid('offer_id')
+      .notNull()
+      .references(() => housingOffers.id),
+    label: text('label').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('housing_places_offer_label_uq').on(t.offerId, t.label)],
+);
+
+/**
+ * Which case holds which place. A place is held by at most one case at a time and a case holds
+ * at most one place (partial unique indexes over the allocations not released): the database
+ * itself refuses to give a place to two citizens, whatever runs concurrently.
+ */
+export const housingPlaceAllocations = pgTable(
+  'housing_place_allocations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    placeId: uuid('place_id')
+      .notNull()
+      .references(() => housingPlaces.id),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    allocatedAt: ts('allocated_at').notNull().defaultNow(),
+    releasedAt: ts('released_at'),
+  },
+  (t) => [
+    uniqueIndex('housing_allocations_place_active_uq').on(t.placeId).where(sql`${t.releasedAt} is null`),
+    uniqueIndex('housing_allocations_case_active_uq').on(t.caseId).where(sql`${t.releasedAt} is null`),
+  ],
+);
+
+/**
+ * What people recorded on a psychiatric case, with the sensitive text the workflow never sees:
+ * notices, the citizen's involvement (wishes, choice), status-meeting decisions,
+ * disagreements and chief-level decisions, placements. `key` is the workflow's key for the
+ * step (e.g. `meeting-3`), unique per case, so a repeated request never writes a second row.
+ */
+export const psychiatricRecords = pgTable(
+  'psychiatric_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+    userId: text('user_id').notNull(),
+    role: text('role').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('psychiatric_records_case_key_uq').on(t.caseId, t.key), index('psychiatric_records_case_idx').on(t.caseId, t.at)],
+);

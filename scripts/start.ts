@@ -1,0 +1,113 @@
+/**
+ * `npm start`: the whole system on embedded defaults, in one command.
+ *  1. the Temporal dev server (persistent SQLite under .data/, Web UI on :8233) with the
+ *     project's search attributes — unless TEMPORAL_ADDRESS names a server to use instead;
+ *  2. the database (PGlite under .data/pglite, or DATABASE_URL), migrated;
+ *  3. the worker and the API (:3000) in this process.
+ * Ctrl-C stops all of it; a second start finds every case and pending timer again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig, projectRoot } from '../config/index.js';
+import { openDatabase } from '../db/client.js';
+import { createApiFromConfig } from '../api/server.js';
+import { createWorkerFromConfig } from '../worker/worker.js';
+import { searchAttributeArgs } from './search-attributes.js';
+import { waitForPort } from './ports.js';
+import { temporalCliPath } from './temporal-bin.js';
+
+const UI_PORT = 8233;
+
+async function main(): Promise<void> {
+  const startedEnv = { ...process.env };
+  const ownTemporal = !process.env.TEMPORAL_ADDRESS;
+  const config = loadConfig(startedEnv);
+  let temporalChild: ChildProcess | undefined;
+  let stopping = false;
+  let shutdown: (() => Promise<void>) | undefined;
+  async function stop(code = 0): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n[overgang] stopping…');
+    await shutdown?.().catch(() => {});
+    if (temporalChild && temporalChild.exitCode === null) {
+      const exited = new Promise((r) => temporalChild!.once('exit', r));
+      temporalChild.kill('SIGTERM');
+      const timer = setTimeout(() => temporalChild!.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    console.log('[overgang] stopped');
+    process.exit(code);
+  }
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  if (ownTemporal) {
+    const cli = temporalCliPath();
+    const dataDir = path.join(projectRoot, '.data');
+    mkdirSync(dataDir, { recursive: true });
+    const [host, port] = config.TEMPORAL_ADDRESS.split(':') as [string, string];
+    temporalChild = spawn(
+      cli,
+      [
+        'server',
+        'start-dev',
+        '--db-filename',
+        path.join(dataDir, 'temporal.sqlite'),
+        '--ip',
+        host === 'localhost' ? '127.0.0.1' : host,
+        '--port',
+        port,
+        '--ui-port',
+        String(UI_PORT),
+        '--namespace',
+        config.TEMPORAL_NAMESPACE,
+        '--log-level',
+        'error',
+        '--ui-disable-news-fetch',
+        ...searchAttributeArgs(),
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'], detached: false },
+    );
+    temporalChild.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`[overgang] Temporal dev server exited (${signal ?? code}); stopping`);
+        void stop(1);
+      }
+    });
+    await waitForPort(Number(port), host, 60_000);
+  }
+
+  const database = await openDatabase(config);
+  const { worker, connection } = await createWorkerFromConfig(config, database);
+  const workerRun = worker.run();
+  const { app, connection: clientConnection } = await createApiFromConfig(config, database);
+  await app.listen({ host: config.HOST, port: config.PORT });
+
+  const apiUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+  console.log(`
+overgang is running
+  API            ${apiUrl}          (GET /health, docs at ${apiUrl}/docs)
+  Temporal       ${config.TEMPORAL_ADDRESS}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
+  Web UI         ${ownTemporal ? `http://localhost:${UI_PORT}` : '(the server at TEMPORAL_ADDRESS)'}
+  Database       ${database.engine === 'pglite' ? `PGlite in ${path.relative(projectRoot, config.PGLITE_DIR)}` : 'PostgreSQL (DATABASE_URL)'}
+  Dev tokens     ${path.relative(projectRoot, config.AUTH_TOKENS_FILE)}  (e.g. Authorization: Bearer dev-psychiatry)
+Press Ctrl-C to stop.
+`);
+
+  shutdown = async () => {
+    await app.close().catch(() => {});
+    worker.shutdown();
+    await workerRun.catch(() => {});
+    await clientConnection.close().catch(() => {});
+    await connection.close().catch(() => {});
+    await database.close().catch(() => {});
+  };
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,156 @@
+/** Temporary-stay API through fastify.inject on the dev server: roles, 400/403/409, idempotency, the whole path. */
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { auditLog, placeOffers } from '../db/schema/index.js';
+import { addDays, localDate } from '../workflows/calendar.js';
+import { as } from './api-helpers.js';
+import { fakeCpr } from './fixtures.js';
+import { eventually, useTestStack } from './helpers.js';
+import { uniqueType } from './temporary-stay-support.js';
+
+
+const stack = useTestStack({ temporal: 'dev', app: true });
+
+const post = (url: string, token: string, payload: unknown, headers: Record<string, string> = {}) =>
+  stack.app.inject({ method: 'POST', url, headers: { ...as(token), ...headers }, payload: payload as object });
+const get = (url: string, token: string) => stack.app.inject({ method: 'GET', url, headers: as(token) });
+const fields = (res: { json(): { fields?: { field: string }[] } }) => (res.json().fields ?? []).map((f) => f.field);
+
+describe('temporary-stay API', () => {
+  it('drives facility, places, applications, offer, stay and hospital event with roles, 400/403/409 and Idempotency-Key', async () => {
+    const placeType = uniqueType('api');
+    // Facilities and places: housing team lead only.
+    expect((await post('/facilities', 'dev-assessor', { name: 'x' })).statusCode).toBe(403);
+    const fac = await post('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
+    expect(fac.statusCode).toBe(201);
+    const facilityId = fac.json().id as string;
+    expect((await post('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}` })).statusCode).toBe(409);
+    const badPlace = await post('/places', 'dev-housing', { facilityId, placeType: 'Bad Type!', label: '' });
+    expect(badPlace.statusCode).toBe(400);
+    expect(fields(badPlace)).toEqual(expect.arrayContaining(['body.placeType', 'body.label']));
+    const noFacility = await post('/places', 'dev-housing', { facilityId: '00000000-0000-4000-8000-000000000000', placeType, label: 'A' });
+    expect(noFacility.statusCode).toBe(400);
+    expect(fields(noFacility)).toEqual(['body.facilityId']);
+
+    // Applications: needs assessor only.
+    const body = (over: Record<string, unknown> = {}) => ({
+      cpr: fakeCpr('1940-05-05'),
+      eligible: true,
+      placeType,
+      purpose: 'rehabilitation',
+      priority: 'middel',
+      ...over,
+    });
+    expect((await post('/temporary-stays', 'dev-hospital', body())).statusCode).toBe(403);
+    const bad = await post('/temporary-stays', 'dev-assessor', body({ priority: 'urgent', eligible: false, cpr: '123' }));
+    expect(bad.statusCode).toBe(400);
+    expect(fields(bad)).toEqual(expect.arrayContaining(['body.priority', 'body.eligible', 'body.cpr']));
+    const cprA = fakeCpr('1941-01-01');
+    const older = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const a = await post('/temporary-stays', 'dev-assessor', body({ cpr: cprA, priority: 'hoej', appliedAt: older }), { 'idempotency-key': `open-${placeType}` });
+    expect(a.statusCode).toBe(201);
+    const caseA = a.json().id as string;
+    const again = await post('/temporary-stays', 'dev-assessor', body({ cpr: cprA, priority: 'hoej', appliedAt: older }), { 'idempotency-key': `open-${placeType}` });
+    expect(again.json().id).toBe(caseA);
+    const dup = await post('/temporary-stays', 'dev-assessor', body({ cpr: cprA }));
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().message).toMatch(/already has an open/);
+    const b = await post('/temporary-stays', 'dev-assessor', body({ priority: 'planlagt' }));
+    const caseB = b.json().id as string;
+
+    expect((await get('/waiting-list', 'dev-housing')).statusCode).toBe(400);
+    const wl = await eventually(async () => {
+      const r = (await get(`/waiting-list?placeType=${placeType}`, 'dev-housing')).json();
+      return r.entries.length === 2 ? r : undefined;
+    });
+    expect(wl.entries.map((e: { rank: number; caseId: string }) => [e.rank, e.caseId])).toEqual([
+      [1, caseA],
+      [2, caseB],
+    ]);
+    expect(wl.entries[0].daysWaited).toBe(10);
+    expect((await get(`/waiting-list?placeType=${placeType}`, 'dev-hospital')).statusCode).toBe(403);
+
+    // A place → offered to A.
+    const place = await post('/places', 'dev-housing', { facilityId, placeType, label: 'Stue 1' }, { 'idempotency-key': `place-${placeType}` });
+    expect(place.statusCode).toBe(201);
+    const placeId = place.json().id as string;
+    expect((await post('/places', 'dev-housing', { facilityId, placeType, label: 'Stue 1' })).statusCode).toBe(409);
+    // Labels are unique per facility, across place types too.
+    const otherType = await post('/places', 'dev-housing', { facilityId, placeType: `${placeType}-aflastning`, label: 'Stue 1' });
+    expect(otherType.statusCode).toBe(409);
+    expect(otherType.json().message).toMatch(/already has a place labelled "Stue 1"/);
+    const offer = await eventually(async () => {
+      const r = (await get(`/temporary-stays/${caseA}`, 'dev-assessor')).json();
+      return r.status.offer;
+    });
+    expect(offer.placeId).toBe(placeId);
+
+    // Replies: wrong offer → 409; accept without date → 400; accept → 200, replayed with the key.
+    const wrong = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: caseB, accept: false });
+    expect(wrong.statusCode).toBe(409);
+    expect(wrong.json().message).toMatch(/no longer open/);
+    const noDate = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true });
+    expect(fields(noDate)).toEqual(['body.plannedEndDate']);
+    expect((await post(`/temporary-stays/${caseB}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: false })).statusCode).toBe(409);
+    const plannedEndDate = addDays(localDate(Date.now()), 21);
+    const key = { 'idempotency-key': `accept-${placeType}` };
+    const acc = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate }, key);
+    expect(acc.statusCode).toBe(200);
+    expect(acc.json().status).toBe('accepted');
+    const replay = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate }, key);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replay']).toBe('true');
+
+    const places = (await get(`/places?placeType=${placeType}`, 'dev-assessor')).json();
+    expect(places.occupancy).toMatchObject({ total: 1, occupied: 1, vacant: 0 });
+    expect(places.places[0].stay.caseId).toBe(caseA);
+    expect((await post(`/places/${placeId}/close`, 'dev-housing', {})).statusCode).toBe(409);
+
+    // Priority: refused once in the stay; accepted for B with a reason, audited.
+    expect((await post(`/temporary-stays/${caseA}/priority`, 'dev-assessor', { priority: 'akut', reason: 'x' })).statusCode).toBe(409);
+    expect(fields(await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut' }))).toEqual(['body.reason']);
+    const pr = await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut', reason: 'carer fell ill' });
+    expect(pr.statusCode).toBe(200);
+    expect(pr.json()).toMatchObject({ from: 'planlagt', to: 'akut' });
+    const audits = await stack.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.caseId, caseB), eq(auditLog.action, 'temporary_stay.priority')));
+    expect(audits.map((r) => r.statusCode)).toEqual([200]);
+    // The audit keeps the codes, not the free-text reason (that is in priority_changes).
+    expect(audits[0]!.detail).toMatchObject({ priority: 'akut', reason: '(text withheld)' });
+
+    // Reassessment and end of stay.
+    expect(fields(await post(`/temporary-stays/${caseA}/reassessment`, 'dev-assessor', { outcome: 'extension' }))).toEqual(['body.newEndDate']);
+    expect((await post(`/temporary-stays/${caseB}/reassessment`, 'dev-assessor', { outcome: 'home' })).statusCode).toBe(409);
+    expect((await post(`/temporary-stays/${caseA}/reassessment`, 'dev-assessor', { outcome: 'home_with_help' })).statusCode).toBe(200);
+    const nh = await post(`/temporary-stays/${caseA}/end-stay`, 'dev-housing', { reason: 'nursing_home_place_found' });
+    expect(nh.statusCode).toBe(409);
+    expect(nh.json().message).toMatch(/nursing-home/);
+
+    // The hospital reports A admitted: the stay ends, the place goes to B.
+    expect((await post(`/temporary-stays/${caseA}/hospital-events`, 'dev-assessor', { event: 'readmitted' })).statusCode).toBe(403);
+    const ev = await post(`/temporary-stays/${caseA}/hospital-events`, 'dev-hospital', { event: 'readmitted' });
+    expect(ev.statusCode).toBe(200);
+    expect(ev.json()).toMatchObject({ step: 'ended', outcome: 'readmitted' });
+    await eventually(async () => {
+      const rows = await stack.database.db
+        .select()
+        .from(placeOffers)
+        .where(and(eq(placeOffers.caseId, caseB), eq(placeOffers.status, 'offered')));
+      return rows[0]?.placeId === placeId;
+    });
+    expect((await post(`/temporary-stays/${caseA}/withdraw`, 'dev-assessor', { reason: 'no_longer_needed' })).statusCode).toBe(409);
+    expect((await get(`/cases/${caseA}`, 'dev-assessor')).json().outcome).toBe('readmitted');
+  });
+});
+
+describe('temporary-stay API documentation', () => {
+  it('the OpenAPI document lists the routes; a place type is normalised (spaces, capitals)', async () => {
+    const doc = (await stack.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/temporary-stays', '/waiting-list', '/places']));
+    const r = await get('/waiting-list?placeType=Midlertidig%20Rehabilitering', 'dev-assessor');
+    expect(r.statusCode).toBe(200);
+    expect(r.json().placeType).toBe('midlertidig-rehabilitering');
+  });
+});

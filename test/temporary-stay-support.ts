@@ -1,0 +1,75 @@
+/** Helpers for temporary-stay tests: facilities, places, applications driven through the workflows. */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client.js';
+import { insertFacility } from '../db/queries/temporary-stay.js';
+import {
+  addPlaceUpdate,
+  allocationQuery,
+  allocatorWorkflowId,
+  placeTypeAllocatorWorkflow,
+  wakeAllocatorSignal,
+} from '../workflows/allocation.js';
+import { defaultRules, type Priority, type RuleSet } from '../workflows/rules.js';
+import { caseWorkflowId } from '../workflows/shared.js';
+import { stayCaseOpenedUpdate, temporaryStayCaseWorkflow } from '../workflows/temporary-stay.js';
+import { newCitizen } from './fixtures.js';
+
+export async function newFacility(db: Db): Promise<string> {
+  const id = randomUUID();
+  await insertFacility(db, { id, name: `Facility ${id.slice(0, 8)}` });
+  return id;
+}
+
+export function allocator(client: Client, taskQueue: string, placeType: string) {
+  const workflowId = allocatorWorkflowId(placeType);
+  const ensure = () =>
+    client.workflow.signalWithStart(placeTypeAllocatorWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [{ placeType }],
+      signal: wakeAllocatorSignal,
+    });
+  return {
+    workflowId,
+    async addPlace(facilityId: string, label = `P-${randomUUID().slice(0, 6)}`) {
+      const handle = await ensure();
+      const placeId = randomUUID();
+      await handle.executeUpdate(addPlaceUpdate, { args: [{ placeId, facilityId, label }] });
+      return placeId;
+    },
+    async view() {
+      return (await ensure()).query(allocationQuery);
+    },
+    handle: () => client.workflow.getHandle(workflowId),
+  };
+}
+
+export async function openStay(
+  client: Client,
+  db: Db,
+  taskQueue: string,
+  o: { placeType: string; priority: Priority; appliedAt: number; rules?: RuleSet; citizenId?: string },
+) {
+  const caseId = randomUUID();
+  const citizenId = o.citizenId ?? (await newCitizen(db)).citizenId;
+  const handle = await client.workflow.start(temporaryStayCaseWorkflow, {
+    workflowId: caseWorkflowId(caseId),
+    taskQueue,
+    args: [
+      {
+        caseId,
+        citizenId,
+        placeType: o.placeType,
+        purpose: 'rehabilitation',
+        priority: o.priority,
+        appliedAt: o.appliedAt,
+        rules: o.rules ?? defaultRules,
+      },
+    ],
+  });
+  await handle.executeUpdate(stayCaseOpenedUpdate);
+  return { caseId, citizenId, handle };
+}
+
+export const uniqueType = (prefix = 'type') => `${prefix}-${randomUUID().slice(0, 8)}`;

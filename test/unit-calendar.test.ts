@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/index.js';
+import {
+  addDays,
+  daysBetween,
+  formatLocal,
+  isWorkingDay,
+  localDate,
+  nextWorkingDay,
+  overnightAfter,
+  publicHoliday,
+} from '../workflows/calendar.js';
+import { ageOn, birthDateFromCpr } from '../workflows/cpr.js';
+import { defaultRules, rulesFromConfig } from '../workflows/rules.js';
+
+describe('Copenhagen calendar', () => {
+  it('takes the local date of an instant, across midnight UTC', () => {
+    expect(localDate(Date.parse('2027-01-04T23:30:00Z'))).toBe('2027-01-05'); // 00:30 CET
+    expect(localDate(Date.parse('2027-07-04T22:30:00Z'))).toBe('2027-07-05'); // 00:30 CEST
+  });
+
+  it('fires overnight escalations at the local hour after the due day, DST included', () => {
+    expect(new Date(overnightAfter('2027-01-10', 0)).toISOString()).toBe('2027-01-10T23:00:00.000Z');
+    expect(new Date(overnightAfter('2027-03-29', 0)).toISOString()).toBe('2027-03-29T22:00:00.000Z');
+    // the night summer time starts (28 March 2027, 02:00 → 03:00)
+    expect(new Date(overnightAfter('2027-03-27', 0)).toISOString()).toBe('2027-03-27T23:00:00.000Z');
+    expect(new Date(overnightAfter('2027-03-27', 6)).toISOString()).toBe('2027-03-28T04:00:00.000Z');
+    // the night winter time returns (31 October 2027)
+    expect(formatLocal(overnightAfter('2027-10-30', 0))).toBe('2027-10-31T00:00:00+02:00');
+    expect(formatLocal(overnightAfter('2027-10-31', 0))).toBe('2027-11-01T00:00:00+01:00');
+  });
+
+  it('counts 84 calendar days across the change to summer time', () => {
+    expect(addDays('2027-01-04', 84)).toBe('2027-03-29');
+    expect(daysBetween('2027-01-04', '2027-03-29')).toBe(84);
+    expect(daysBetween('2027-08-01', '2027-11-01')).toBe(92);
+  });
+
+  it('knows Danish working days (Easter 2027, weekends)', () => {
+    expect(publicHoliday('2027-03-25')).toBeDefined(); // Skærtorsdag
+    expect(publicHoliday('2027-03-26')).toBeDefined(); // Langfredag
+    expect(publicHoliday('2027-03-29')).toBeDefined(); // 2. påskedag
+    expect(isWorkingDay('2027-03-24')).toBe(true);
+    expect(nextWorkingDay('2027-03-24')).toBe('2027-03-30');
+    expect(nextWorkingDay('2027-01-08')).toBe('2027-01-11'); // Friday → Monday
+  });
+});
+
+describe('CPR numbers', () => {
+  it('derives the birth date with the century rule', () => {
+    expect(birthDateFromCpr('010170-1234')).toBe('1970-01-01');
+    expect(birthDateFromCpr('0101104234')).toBe('2010-01-01');
+    expect(birthDateFromCpr('0101404234')).toBe('1940-01-01');
+    expect(birthDateFromCpr('0101505234')).toBe('2050-01-01');
+    expect(birthDateFromCpr('0101905234')).toBe('1890-01-01');
+    expect(birthDateFromCpr('3102701234')).toBeUndefined();
+  });
+
+  it('computes age on a date, birthday inclusive', () => {
+    expect(ageOn('1962-03-15', '2027-03-14')).toBe(64);
+    expect(ageOn('1962-03-15', '2027-03-15')).toBe(65);
+  });
+});
+
+describe('configuration', () => {
+  it('defaults to the documented rules', () => {
+    expect(rulesFromConfig(loadConfig({}))).toEqual(defaultRules);
+  });
+
+  it('names each bad variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', TEMPORAL_ADDRESS: 'nohost', ESCALATION_LOCAL_HOUR: '25' })).toThrow(
+      /PORT:.*\n.*TEMPORAL_ADDRESS: must be host:port|TEMPORAL_ADDRESS: must be host:port/,
+    );
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', PSYCHIATRIC_WARNING_WEEKS: '8;11' });
+    } catch (err) {
+      const msg = (err as Error).message;
+      expect(msg).toContain('PORT');
+      expect(msg).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+      expect(msg).toContain('PSYCHIATRIC_WARNING_WEEKS');
+      return;
+    }
+    throw new Error('expected a configuration error');
+  });
+});
