@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
@@ -97,6 +98,20 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Until the workflow waits on timers only (no activity or workflow task in flight), seen twice
+ * in a row 200 ms apart. A test stopping a worker waits for this first: a task handed to a
+ * stopping worker is retried only after its timeout, and the time-skipping server does not skip
+ * time while an activity waits for a worker.
+ */
+export async function waitUntilIdle(handle: WorkflowHandle): Promise<void> {
+  const idle = async () => {
+    const { raw } = await handle.describe();
+    return (raw.pendingActivities ?? []).length === 0 && !raw.pendingWorkflowTask;
+  };
+  await eventually(async () => (await idle()) && (await new Promise((r) => setTimeout(r, 200)), await idle()));
 }
 
 /** What a test file runs against: a Temporal server, the run's database, a worker, and the API. */

@@ -38,7 +38,7 @@ import { citizenUnavailableSignal } from '../workflows/temporary-stay.js';
 import { updateRefusal } from '../api/errors.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { newCitizen } from './fixtures.js';
-import { eventually, useTestStack } from './helpers.js';
+import { eventually, useTestStack, waitUntilIdle } from './helpers.js';
 
 
 const stack = useTestStack({ temporal: 'time-skipping' });
@@ -192,6 +192,7 @@ describe('durability', () => {
     const { caseId, handle } = await openCase({ expectedDischargeDay: addDays(localDate(start), 1), taskQueue });
     await handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: false }] });
     const s = await handle.executeUpdate(dischargedUpdate, { args: [{ dischargedAt: start }] });
+    await waitUntilIdle(handle);
     await stopFirst();
     const stopSecond = await uncachedWorker();
     try {

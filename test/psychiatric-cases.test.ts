@@ -22,7 +22,7 @@ import {
   recordInvolvementUpdate,
 } from '../workflows/psychiatric.js';
 import { defaultRules } from '../workflows/rules.js';
-import { eventually, type RunningWorker, useTestStack } from './helpers.js';
+import { eventually, type RunningWorker, useTestStack, waitUntilIdle } from './helpers.js';
 import { DAY, psychiatricTestKit, refusalOf } from './psychiatric-support.js';
 
 
@@ -168,8 +168,10 @@ describe('durability', () => {
     await handle.executeUpdate(raiseDisagreementUpdate, { args: [{ raisedBy: 'hospital', regionRefusesDischarge: true }] });
     await eventually(async () => (await stack.database.db.select().from(bedDayPeriods).where(eq(bedDayPeriods.caseId, caseId))).length === 1);
 
-    // stop the worker mid-case (timers pending, history in the server) and start a new one: it
-    // has nothing cached, so it replays the history before going on
+    // stop the worker mid-case once the case waits only on its timers (no activity or workflow
+    // task in flight: one handed to a stopping worker is only retried after its timeout) and
+    // start a new one: it has nothing cached, so it replays the history before going on
+    await waitUntilIdle(handle);
     await first.stop();
     const second = await nonStickyWorker(taskQueue);
     await kit.sleepUntil(overnightAfter(addDays(raisedDay, 7), 0) + 60_000);
