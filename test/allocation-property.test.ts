@@ -78,7 +78,7 @@ describe('allocation under concurrency (property-style, time-skipping server)', 
             const e = v.waitingList.length ? r.pick(v.waitingList) : undefined;
             if (!e) return;
             const to = r.pick(PRIORITY_ORDER.filter((p) => p !== e.priority));
-            await h().executeUpdate(changePriorityUpdate, { args: [{ caseId: e.caseId, priority: to, reason: 'changed', by: 'test', changeKey: randomUUID() }] });
+            await h().executeUpdate(changePriorityUpdate, { args: [{ caseId: e.caseId, priority: to, reason: 'situation_worsened', by: 'test', changeKey: randomUUID() }] });
             return;
           }
           case 'admitted': {

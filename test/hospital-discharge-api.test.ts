@@ -146,7 +146,7 @@ describe('each discharge path end to end', () => {
     expect((await ok('dev-coordinator', id, 'conference', { heldAt: iso(Date.now() - HOUR) })).step).toBe('awaiting_decision');
     const decided = await ok('dev-coordinator', id, 'decision', {
       holisticAssessment: 'cannot be cared for at home — confidential-assessment',
-      decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'genoptræning efter hoftebrud' },
+      decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'rehabilitation' },
     });
     expect(decided.decision).toMatchObject({ kind: 'temporary_stay', placeType: 'rehabilitering' });
     const child = decided.temporaryStay;
@@ -308,7 +308,7 @@ describe('refusals: 400, 403, 409', () => {
     expect(twice.json().message).toBe('the vulnerability assessment has already been recorded (vulnerable)');
     const noConference = await post('dev-coordinator', id, 'decision', {
       holisticAssessment: 'should not be stored',
-      decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'x' },
+      decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'respite' },
     });
     expect(noConference.statusCode).toBe(409);
     expect(noConference.json().message).toBe('the conference at the hospital has not been recorded yet');

@@ -345,7 +345,7 @@ describe('readmission and death close the case and stop every timer', () => {
     await handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: true }] });
     await handle.executeUpdate(recordConferenceUpdate, { args: [{ heldAt: start }] });
     const decided = await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'genoptræning efter hoftebrud' } }],
+      args: [{ decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'rehabilitation' } }],
     });
     const child = decided.temporaryStay!;
     expect(child.workflowId).toBe(caseWorkflowId(child.caseId));
@@ -409,7 +409,7 @@ describe('readmission and death close the case and stop every timer', () => {
     await handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: true }] });
     await handle.executeUpdate(recordConferenceUpdate, { args: [{ heldAt: start }] });
     const decided: HospitalDischargeStatus = await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: { kind: 'temporary_stay', placeType: 'aflastning', purpose: 'afklaring af boligform' } }],
+      args: [{ decision: { kind: 'temporary_stay', placeType: 'aflastning', purpose: 'clarify_housing' } }],
     });
     await handle.executeUpdate(diedUpdate, { args: [{ diedAt: await stack.env.currentTimeMs() }] });
     await handle.result();
@@ -427,7 +427,7 @@ describe('readmission and death close the case and stop every timer', () => {
     await handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: true }] });
     await handle.executeUpdate(recordConferenceUpdate, { args: [{ heldAt: start }] });
     const decided = await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'genoptræning' } }],
+      args: [{ decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'rehabilitation' } }],
     });
     await stack.env.sleep(4 * DAY);
     const dischargedAt = await stack.env.currentTimeMs();

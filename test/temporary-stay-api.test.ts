@@ -42,9 +42,9 @@ describe('temporary-stay API', () => {
       ...over,
     });
     expect((await post('/temporary-stays', 'dev-hospital', body())).statusCode).toBe(403);
-    const bad = await post('/temporary-stays', 'dev-assessor', body({ priority: 'urgent', eligible: false, cpr: '123' }));
+    const bad = await post('/temporary-stays', 'dev-assessor', body({ priority: 'urgent', eligible: false, cpr: '123', purpose: 'hip fracture, rehabilitation' }));
     expect(bad.statusCode).toBe(400);
-    expect(fields(bad)).toEqual(expect.arrayContaining(['body.priority', 'body.eligible', 'body.cpr']));
+    expect(fields(bad)).toEqual(expect.arrayContaining(['body.priority', 'body.eligible', 'body.cpr', 'body.purpose']));
     const cprA = fakeCpr('1941-01-01');
     const older = new Date(Date.now() - 10 * 86_400_000).toISOString();
     const a = await post('/temporary-stays', 'dev-assessor', body({ cpr: cprA, priority: 'hoej', appliedAt: older }), { 'idempotency-key': `open-${placeType}` });
@@ -107,9 +107,13 @@ describe('temporary-stay API', () => {
     expect((await post(`/places/${placeId}/close`, 'dev-housing', {})).statusCode).toBe(409);
 
     // Priority: refused once in the stay; accepted for B with a reason, audited.
-    expect((await post(`/temporary-stays/${caseA}/priority`, 'dev-assessor', { priority: 'akut', reason: 'x' })).statusCode).toBe(409);
+    expect((await post(`/temporary-stays/${caseA}/priority`, 'dev-assessor', { priority: 'akut', reason: 'acute_event' })).statusCode).toBe(409);
     expect(fields(await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut' }))).toEqual(['body.reason']);
-    const pr = await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut', reason: 'carer fell ill' });
+    // the reason is a code of the priority list (the details go in the journal, not in the case)
+    expect(fields(await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut', reason: 'carer fell ill' }))).toEqual([
+      'body.reason',
+    ]);
+    const pr = await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut', reason: 'danger_to_self' });
     expect(pr.statusCode).toBe(200);
     expect(pr.json()).toMatchObject({ from: 'planlagt', to: 'akut' });
     const audits = await stack.database.db
@@ -117,8 +121,8 @@ describe('temporary-stay API', () => {
       .from(auditLog)
       .where(and(eq(auditLog.caseId, caseB), eq(auditLog.action, 'temporary_stay.priority')));
     expect(audits.map((r) => r.statusCode)).toEqual([200]);
-    // The audit keeps the codes, not the free-text reason (that is in priority_changes).
-    expect(audits[0]!.detail).toMatchObject({ priority: 'akut', reason: '(text withheld)' });
+    // The audit keeps the codes; the reason is recorded with the change.
+    expect(audits[0]!.detail).toMatchObject({ priority: 'akut', reason: 'danger_to_self' });
 
     // Reassessment and end of stay.
     expect(fields(await post(`/temporary-stays/${caseA}/reassessment`, 'dev-assessor', { outcome: 'extension' }))).toEqual(['body.newEndDate']);

@@ -98,16 +98,16 @@ describe('allocation (time-skipping server)', () => {
     await eventually(async () => (await alloc.view()).waitingList.length === 2);
     const h = alloc.handle();
     const res = await h.executeUpdate(changePriorityUpdate, {
-      args: [{ caseId: planlagt.caseId, priority: 'akut', reason: 'spouse admitted; alone at home', by: 'visitator-anna', changeKey: 'k1' }],
+      args: [{ caseId: planlagt.caseId, priority: 'akut', reason: 'no_help_for_vital_needs', by: 'visitator-anna', changeKey: 'k1' }],
     });
     expect(res).toEqual({ caseId: planlagt.caseId, from: 'planlagt', to: 'akut' });
     await expect(
       h.executeUpdate(changePriorityUpdate, {
-        args: [{ caseId: planlagt.caseId, priority: 'akut', reason: 'again', by: 'visitator-anna', changeKey: 'k2' }],
+        args: [{ caseId: planlagt.caseId, priority: 'akut', reason: 'situation_worsened', by: 'visitator-anna', changeKey: 'k2' }],
       }),
     ).rejects.toThrow();
     const rows = await db().select().from(priorityChanges).where(eq(priorityChanges.caseId, planlagt.caseId));
-    expect(rows.map((r) => [r.fromPriority, r.toPriority, r.reason])).toEqual([['planlagt', 'akut', 'spouse admitted; alone at home']]);
+    expect(rows.map((r) => [r.fromPriority, r.toPriority, r.reason])).toEqual([['planlagt', 'akut', 'no_help_for_vital_needs']]);
     const [application] = await db().select().from(stayApplications).where(eq(stayApplications.caseId, planlagt.caseId));
     expect(application!.priority).toBe('akut');
     await eventually(async () => (await planlagt.handle.query(temporaryStayStatusQuery)).priority === 'akut');

@@ -30,7 +30,7 @@ import {
 import type { AllocationEffect, PlaceStatus } from '../db/queries/temporary-stay.js';
 import type { createTemporaryStayActivities } from '../activities/temporary-stay.js';
 import { formatLocal, localDate } from './calendar.js';
-import { PRIORITY_ORDER, type Priority } from './rules.js';
+import { PRIORITY_ORDER, type Priority, type PriorityChangeReason } from './rules.js';
 import { caseWorkflowId } from './shared.js';
 
 /**
@@ -95,7 +95,7 @@ export const replyToOfferUpdate = defineUpdate<
 >('replyToOffer');
 export const changePriorityUpdate = defineUpdate<
   { caseId: string; from: Priority; to: Priority },
-  [{ caseId: string; priority: Priority; reason: string; by: string; changeKey: string }]
+  [{ caseId: string; priority: Priority; reason: PriorityChangeReason; by: string; changeKey: string }]
 >('changePriority');
 
 export interface WaitingListRow {

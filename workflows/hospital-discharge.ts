@@ -38,7 +38,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { addDays, formatLocal, localDate, localInstant, nextWorkingDay, overnightAfter, type LocalDate } from './calendar.js';
-import { PROVIDER_PHONE_CUTOFF, SUF_AGE, type RuleSet } from './rules.js';
+import { PROVIDER_PHONE_CUTOFF, SUF_AGE, type RuleSet, type StayPurpose } from './rules.js';
 import { acts, CaseTypeKey, caseWorkflowId, showDeadlineDay, showStep, untilInstant } from './shared.js';
 import { citizenUnavailableSignal, temporaryStayCaseWorkflow } from './temporary-stay.js';
 
@@ -61,7 +61,7 @@ export type HospitalDischargeStep =
 export type DecisionKind = 'home_per_plan' | 'temporary_stay' | 'more_help_at_home' | 'home_with_existing_help';
 
 export type CoordinatorDecision =
-  | { kind: 'temporary_stay'; placeType: string; purpose: string }
+  | { kind: 'temporary_stay'; placeType: string; purpose: StayPurpose }
   | { kind: 'more_help_at_home'; minutesPerWeek: number; providerStartsOn?: LocalDate }
   | { kind: 'home_with_existing_help'; providerStartsOn?: LocalDate };
 

@@ -25,6 +25,44 @@ export type Priority = 'akut' | 'indlagt_faerdigbehandlet' | 'hoej' | 'middel' |
 /** 003: allocation order of the priorities (index 0 is offered a vacant place first). */
 export const PRIORITY_ORDER: readonly Priority[] = ['akut', 'indlagt_faerdigbehandlet', 'hoej', 'middel', 'planlagt'];
 
+/**
+ * 003: the purpose of a temporary stay (formål med opholdet), as a category. The assessor writes
+ * the purpose itself in the journal (003); only the category travels with the case, so no
+ * health detail reaches the workflow history.
+ */
+export const STAY_PURPOSES = {
+  acute_care: 'akut pleje og omsorg',
+  care_after_discharge: 'pleje efter udskrivning',
+  rehabilitation: 'genoptræning',
+  clarify_services: 'afklaring af indsatser',
+  clarify_housing: 'afklaring af boligform',
+  awaiting_nursing_home: 'venter på plejebolig',
+  respite: 'aflastning',
+  interval_stay: 'intervalophold',
+} as const;
+export type StayPurpose = keyof typeof STAY_PURPOSES;
+export const STAY_PURPOSE_CODES = Object.keys(STAY_PURPOSES) as [StayPurpose, ...StayPurpose[]];
+
+/**
+ * 003: why a waiting citizen's priority changes: the criterion of the priority list that now
+ * applies, or that the situation changed otherwise (the details go in the journal).
+ */
+export const PRIORITY_CHANGE_REASONS = {
+  acute_event: 'akut opstået hændelse (akut)',
+  no_help_for_vital_needs: 'kan ikke få hjælp til livsvigtige behov (akut)',
+  danger_to_self: 'til fare for sig selv (akut)',
+  cannot_call_for_help: 'kan ikke reagere på behov for akut hjælp (akut)',
+  finished_treatment_in_hospital: 'indlagt og færdigbehandlet, kan ikke komme hjem (indlagt færdigbehandlet)',
+  no_help_at_home: 'kan ikke få den nødvendige hjælp i hjemmet (høj)',
+  clarify_services_or_housing: 'behov for afklaring af indsatser eller boligform (middel)',
+  nursing_home_granted: 'visiteret til plejebolig og kan ikke blive hjemme imens (middel)',
+  planned_stay: 'planlagt ophold eller aflastning af ægtefælle (planlagt)',
+  situation_improved: 'situationen er bedret',
+  situation_worsened: 'situationen er forværret',
+} as const;
+export type PriorityChangeReason = keyof typeof PRIORITY_CHANGE_REASONS;
+export const PRIORITY_CHANGE_REASON_CODES = Object.keys(PRIORITY_CHANGE_REASONS) as [PriorityChangeReason, ...PriorityChangeReason[]];
+
 export interface BedDayRules {
   /** 1 = the day after the færdigmelding is the first paid day; 0 = the færdigmelding day itself. */
   firstPaidDayOffset: 0 | 1;

@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import { addDays, formatLocal, localDate, overnightAfter, startOfDay } from './calendar.js';
 import { allocationEventSignal, allocatorWorkflowId, leaveWaitingListSignal, normalisePlaceType, type LeaveReason } from './allocation.js';
-import type { Priority, RuleSet } from './rules.js';
+import type { Priority, RuleSet, StayPurpose } from './rules.js';
 import { acts, showDeadlineDay, showStep, untilInstant } from './shared.js';
 import { proxyActivities } from '@temporalio/workflow';
 import type { createTemporaryStayActivities } from '../activities/temporary-stay.js';
@@ -37,8 +37,8 @@ export interface TemporaryStayCaseInput {
   citizenId: string;
   /** Place type (pladstype) applied for; a slug, see PLACE_TYPE_PATTERN in allocation.ts. */
   placeType: string;
-  /** Purpose of the stay (formål), as a short category — no health details. */
-  purpose: string;
+  /** Purpose of the stay (formål), as a category — no health details. */
+  purpose: StayPurpose;
   priority: Priority;
   /** Waiting-list date: when the application was recorded (epoch ms). */
   appliedAt: number;

@@ -22,7 +22,7 @@ import {
   listTasks,
 } from '../../db/queries/hospital-discharge.js';
 import { carePlans, dischargeNotes } from '../../db/schema/index.js';
-import { placeTypeSchema } from './temporary-stay.js';
+import { placeTypeSchema, purposeSchema } from './temporary-stay.js';
 import { and, eq } from 'drizzle-orm';
 import { localDate } from '../../workflows/calendar.js';
 import { ageOn, birthDateFromCpr } from '../../workflows/cpr.js';
@@ -174,7 +174,7 @@ const decisionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('temporary_stay'),
     placeType: placeTypeSchema,
-    purpose: text(2000).describe('Purpose of the stay (formål)'),
+    purpose: purposeSchema,
   }),
   z.object({
     kind: z.literal('more_help_at_home'),

@@ -36,7 +36,14 @@ import {
 } from '../../workflows/allocation.js';
 import { daysBetween, formatLocal, localDate } from '../../workflows/calendar.js';
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
-import { PRIORITY_ORDER, type Priority } from '../../workflows/rules.js';
+import {
+  PRIORITY_CHANGE_REASON_CODES,
+  PRIORITY_CHANGE_REASONS,
+  PRIORITY_ORDER,
+  STAY_PURPOSE_CODES,
+  STAY_PURPOSES,
+  type Priority,
+} from '../../workflows/rules.js';
 import { CaseTypeKey, caseWorkflowId } from '../../workflows/shared.js';
 import {
   endStayUpdate,
@@ -65,6 +72,21 @@ export const prioritySchema = z
   .enum(PRIORITY_ORDER as unknown as [Priority, ...Priority[]])
   .describe('akut > indlagt_faerdigbehandlet > hoej > middel > planlagt (003)');
 
+export const purposeSchema = z
+  .enum(STAY_PURPOSE_CODES)
+  .describe(
+    `Purpose of the stay (formål) as a category: ${Object.entries(STAY_PURPOSES)
+      .map(([code, da]) => `${code} (${da})`)
+      .join(', ')}. The purpose itself is written in the journal (003).`,
+  );
+const priorityReasonSchema = z
+  .enum(PRIORITY_CHANGE_REASON_CODES)
+  .describe(
+    `Why the priority changes (003): ${Object.entries(PRIORITY_CHANGE_REASONS)
+      .map(([code, da]) => `${code} (${da})`)
+      .join(', ')}`,
+  );
+
 const READERS: readonly Role[] = ['needs_assessor', 'housing_team_lead', 'supervisor'];
 const ASSESSOR: readonly Role[] = ['needs_assessor'];
 const HOUSING: readonly Role[] = ['housing_team_lead'];
@@ -76,7 +98,7 @@ const openSchema = z.object({
     message: 'only an eligible citizen is put on the waiting list (a refusal, afslag, is not a waiting-list case)',
   }),
   placeType: placeTypeSchema,
-  purpose: text(200).describe('Purpose of the stay (formål) as a short category, e.g. rehabilitation, respite, clarify housing'),
+  purpose: purposeSchema,
   priority: prioritySchema,
   appliedAt: instant.optional().describe('Waiting-list date (ventelistedato); default now'),
   originCaseId: z.uuid().optional().describe('The hospital-discharge case this application comes from'),
@@ -330,7 +352,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         tags: ['temporary stays'],
         summary: 'Change the priority while the citizen waits (with a reason; recorded and audited)',
         params: caseIdParams,
-        body: z.object({ priority: prioritySchema, reason: text(500) }),
+        body: z.object({ priority: prioritySchema, reason: priorityReasonSchema }),
       },
     },
     async (request) => {
