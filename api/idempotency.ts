@@ -4,6 +4,8 @@
  * update id, so even two concurrent repeats reach the workflow once.
  */
 import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
@@ -31,6 +33,23 @@ export function uuidFromKey(user: string, scope: string, key: string): string {
 export function updateIdFor(request: FastifyRequest): string | undefined {
   const key = idempotencyKey(request);
   return key && request.user ? uuidFromKey(request.user.user, request.routeOptions.url ?? '', key) : undefined;
+}
+
+/**
+ * Starts a case's workflow. A repeated intake (same Idempotency-Key, so the same case id and
+ * workflow id) whose first attempt started the workflow but did not answer gets that workflow.
+ */
+export async function startOrResume<T extends Workflow>(
+  client: Client,
+  workflow: T,
+  options: WorkflowStartOptions<T>,
+): Promise<WorkflowHandle<T>> {
+  try {
+    return await client.workflow.start(workflow, options);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return client.workflow.getHandle<T>(options.workflowId);
+  }
 }
 
 export function registerIdempotency(app: FastifyInstance, db: Db): void {

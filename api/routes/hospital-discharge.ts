@@ -6,7 +6,7 @@
  * and never handed to the workflow. Decisions that can be refused are workflow Updates with
  * validators (refused → 409 with the reason).
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -47,7 +47,7 @@ import { CaseTypeKey, caseWorkflowId } from '../../workflows/shared.js';
 import type { User } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound, updateRefusal } from '../errors.js';
-import { updateIdFor } from '../idempotency.js';
+import { startOrResume, updateIdFor } from '../idempotency.js';
 import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
 
 /** Allowed clock skew for an event reported slightly in the caller's future. */
@@ -119,29 +119,22 @@ export async function openHospitalDischargeCase(
   });
   const workflowId = caseWorkflowId(caseId);
   try {
-    let handle: WorkflowHandle;
-    try {
-      handle = await deps.temporal.workflow.start(hospitalDischargeCaseWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [
-          {
-            caseId,
-            citizenId,
-            receivedAt,
-            expectedDischargeDay: body.expectedDischargeDate,
-            administration,
-            rules: deps.rules,
-          },
-        ],
-        typedSearchAttributes: [{ key: CaseTypeKey, value: 'hospital_discharge' }],
-        staticSummary: 'Hospital discharge (udskrivning) from a care plan',
-      });
-    } catch (err) {
-      // A repeated intake (same Idempotency-Key) whose first attempt started the workflow.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      handle = deps.temporal.workflow.getHandle(workflowId);
-    }
+    const handle = await startOrResume(deps.temporal, hospitalDischargeCaseWorkflow, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [
+        {
+          caseId,
+          citizenId,
+          receivedAt,
+          expectedDischargeDay: body.expectedDischargeDate,
+          administration,
+          rules: deps.rules,
+        },
+      ],
+      typedSearchAttributes: [{ key: CaseTypeKey, value: 'hospital_discharge' }],
+      staticSummary: 'Hospital discharge (udskrivning) from a care plan',
+    });
     await handle.executeUpdate(hospitalCaseOpenedUpdate);
   } catch (err) {
     if (!existed) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));

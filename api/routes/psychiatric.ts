@@ -29,7 +29,7 @@ import { CaseTypeKey, caseWorkflowId } from '../../workflows/shared.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, HttpError, notFound, updateRefusal } from '../errors.js';
-import { updateIdFor } from '../idempotency.js';
+import { startOrResume, updateIdFor } from '../idempotency.js';
 import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
 
 export const psychiatricOpenSchema = z
@@ -57,7 +57,7 @@ export async function openPsychiatricCase(
   body: z.infer<typeof psychiatricOpenSchema>,
 ): Promise<{ workflowId: string }> {
   const workflowId = caseWorkflowId(caseId);
-  const handle = await deps.temporal.workflow.start(psychiatricCaseWorkflow, {
+  const handle = await startOrResume(deps.temporal, psychiatricCaseWorkflow, {
     workflowId,
     taskQueue: deps.taskQueue,
     args: [

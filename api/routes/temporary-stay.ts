@@ -56,7 +56,7 @@ import {
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { idempotencyKey, updateIdFor, uuidFromKey } from '../idempotency.js';
+import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
 import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
 
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -306,7 +306,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       const open = await openApplicationOf(db, citizenId);
       if (open) throw conflict(`the citizen already has an open temporary-stay application (case ${open.caseId}); change that one`);
       const workflowId = caseWorkflowId(caseId);
-      const handle = await deps.temporal.workflow.start(temporaryStayCaseWorkflow, {
+      const handle = await startOrResume(deps.temporal, temporaryStayCaseWorkflow, {
         workflowId,
         taskQueue: deps.taskQueue,
         args: [
