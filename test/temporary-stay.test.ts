@@ -3,6 +3,7 @@
  * decline and expiry passing the offer on (expiry at the exact instant), readmission mid-offer,
  * the reassessment timer across the spring daylight-saving change, and the place freed at the end.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { updateRefusal } from '../api/errors.js';
@@ -15,11 +16,13 @@ import {
   reassessStayUpdate,
   temporaryStayStatusQuery,
 } from '../workflows/temporary-stay.js';
+import { REFUSED_OFFER_RETRY_MINUTES } from '../workflows/rules.js';
 import { eventually, useTestStack } from './helpers.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 const stack = useTestStack({ temporal: 'time-skipping' });
 
@@ -176,6 +179,41 @@ describe('allocation (time-skipping server)', () => {
     expect((await alloc.view()).waitingList.map((r) => r.caseId)).toEqual([b.caseId]);
     // An offered place cannot be closed.
     expect(await refusal(alloc.handle().executeUpdate(setPlaceOpenUpdate, { args: [{ placeId, open: false }] }))).toMatch(/offered/);
+  });
+
+  it('an offer the database refuses (the citizen still holds an offer elsewhere) is tried again after the retry time', async () => {
+    const type = uniqueType('refused');
+    const now = await stack.env.currentTimeMs();
+    const tq = stack.worker.taskQueue;
+    const c = stack.env.client;
+    const x = await openStay(c, db(), tq, { placeType: type, priority: 'hoej', appliedAt: now - DAY });
+    // An offer to the same citizen on a place of another type, still open in the database (its
+    // release not yet written): the unique index refuses a second open offer to the citizen.
+    const elsewhere = await allocator(c, tq, uniqueType('elsewhere')).addPlace(await newFacility(db()));
+    await eventually(async () => (await db().select().from(places).where(eq(places.id, elsewhere))).length === 1);
+    const staleOffer = randomUUID();
+    await db()
+      .insert(placeOffers)
+      .values({ id: staleOffer, placeId: elsewhere, caseId: x.caseId, citizenId: x.citizenId, status: 'offered', offeredAt: new Date(now), replyBy: new Date(now + DAY) });
+
+    const alloc = allocator(c, tq, type);
+    const placeId = await alloc.addPlace(await newFacility(db()));
+    await stack.env.sleep(5 * MINUTE);
+    const offersOnPlace = () => db().select().from(placeOffers).where(eq(placeOffers.placeId, placeId));
+    expect(await offersOnPlace()).toHaveLength(0);
+    expect((await alloc.view()).places.find((p) => p.id === placeId)?.status).toBe('vacant');
+
+    // The other offer is released; the citizen is tried again when the retry time has passed.
+    await db().update(placeOffers).set({ status: 'withdrawn', closedAt: new Date(now) }).where(eq(placeOffers.id, staleOffer));
+    await stack.env.sleep((REFUSED_OFFER_RETRY_MINUTES - 10) * MINUTE);
+    expect(await offersOnPlace()).toHaveLength(0);
+    await stack.env.sleep(10 * MINUTE);
+    const [offer] = await eventually(async () => {
+      const rows = await offersOnPlace();
+      return rows.length ? rows : undefined;
+    });
+    expect(offer).toMatchObject({ caseId: x.caseId, status: 'offered' });
+    await x.handle.signal(citizenUnavailableSignal, { reason: 'no_longer_needed' });
   });
 });
 

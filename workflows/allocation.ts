@@ -29,8 +29,8 @@ import {
 } from '@temporalio/workflow';
 import type { AllocationEffect, PlaceStatus } from '../db/queries/temporary-stay.js';
 import type { createTemporaryStayActivities } from '../activities/temporary-stay.js';
-import { formatLocal, localDate } from './calendar.js';
-import { PRIORITY_ORDER, type Priority, type PriorityChangeReason } from './rules.js';
+import { formatLocal, hoursAfter, localDate, minutesAfter } from './calendar.js';
+import { PRIORITY_ORDER, REFUSED_OFFER_RETRY_MINUTES, type Priority, type PriorityChangeReason } from './rules.js';
 import { caseWorkflowId } from './shared.js';
 
 /**
@@ -47,8 +47,6 @@ export function normalisePlaceType(raw: string): string {
 export function allocatorWorkflowId(placeType: string): string {
   return `allocator-${placeType}`;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** Short timeout: these are single small transactions, and a write lost with a worker should be retried soon. */
 const allocActs = proxyActivities<ReturnType<typeof createTemporaryStayActivities>>({
@@ -138,8 +136,11 @@ interface AllocPlace extends PlaceView {
 interface Entry extends JoinRequest {
   seq: number;
   state: 'waiting' | 'offered' | 'in_stay';
-  /** Set when the database refused an offer to this citizen (open offer/stay elsewhere). */
-  blocked?: boolean;
+  /**
+   * Set when the database refused an offer to this citizen (an open offer or stay elsewhere):
+   * not offered anything before this instant, then tried again.
+   */
+  blockedUntil?: number;
 }
 
 export interface Offer {
@@ -241,7 +242,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
 
   function makeOffer(p: AllocPlace, e: Entry) {
     const now = Date.now();
-    const o: Offer = { offerId: uuid4(), placeId: p.id, caseId: e.caseId, offeredAt: now, replyBy: now + e.replyHours * HOUR_MS };
+    const o: Offer = { offerId: uuid4(), placeId: p.id, caseId: e.caseId, offeredAt: now, replyBy: hoursAfter(now, e.replyHours) };
     s.offers.push(o);
     p.status = 'offered';
     p.since = now;
@@ -260,7 +261,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
   /** Offers every vacant place, oldest vacancy first, to the best waiting citizen not passed over for it. */
   function allocate() {
     for (;;) {
-      const ranked = s.entries.filter((e) => e.state === 'waiting' && !e.blocked).sort(byAllocationOrder);
+      const ranked = s.entries.filter((e) => e.state === 'waiting' && e.blockedUntil === undefined).sort(byAllocationOrder);
       if (!ranked.length) return;
       const vacant = s.places.filter((p) => p.status === 'vacant').sort((a, b) => a.since - b.since || a.seq - b.seq);
       let made = false;
@@ -281,6 +282,13 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
     for (const o of [...s.offers].sort((a, b) => a.replyBy - b.replyBy)) {
       if (o.replyBy <= now) closeOffer(o, 'expired', o.replyBy, false);
     }
+    for (const e of s.entries) if (e.blockedUntil !== undefined && e.blockedUntil <= now) delete e.blockedUntil;
+  }
+
+  /** The next instant the allocator must act on its own: a reply deadline or the end of a block. */
+  function nextDue(): number | undefined {
+    const instants = [...s.offers.map((o) => o.replyBy), ...s.entries.flatMap((e) => (e.blockedUntil === undefined ? [] : [e.blockedUntil]))];
+    return instants.length ? Math.min(...instants) : undefined;
   }
 
   function leave(caseId: string, reason: LeaveReason) {
@@ -461,7 +469,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
         const e = entry(caseId);
         if (e) {
           e.state = 'waiting';
-          e.blocked = true;
+          e.blockedUntil = minutesAfter(Date.now(), REFUSED_OFFER_RETRY_MINUTES);
         }
         const p = place(placeId);
         if (p && p.status === 'offered') setVacant(p, Date.now(), false);
@@ -478,7 +486,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
   }
 
   for (;;) {
-    const next = s.offers.reduce<number | undefined>((m, o) => (m === undefined || o.replyBy < m ? o.replyBy : m), undefined);
+    const next = nextDue();
     const wait = next === undefined ? undefined : next - Date.now();
     if (wait === undefined) await condition(() => wake);
     else if (wait > 0) await condition(() => wake, wait);

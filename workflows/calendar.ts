@@ -28,6 +28,21 @@ export function addDays(date: LocalDate, days: number): LocalDate {
   return day(date).plus({ days }).toISODate()!;
 }
 
+/** `date` plus `weeks` calendar weeks (the same weekday). */
+export function addWeeks(date: LocalDate, weeks: number): LocalDate {
+  return day(date).plus({ weeks }).toISODate()!;
+}
+
+/** The instant `hours` elapsed hours after an instant (a reply time: 24 h is 24 h, also over a DST change). */
+export function hoursAfter(instantMs: number, hours: number): number {
+  return instantMs + hours * 3_600_000;
+}
+
+/** The instant `minutes` elapsed minutes after an instant. */
+export function minutesAfter(instantMs: number, minutes: number): number {
+  return instantMs + minutes * 60_000;
+}
+
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: LocalDate, to: LocalDate): number {
   return Math.round(day(to).diff(day(from), 'days').days);

@@ -34,7 +34,7 @@ import {
 import type { ActivityOptions } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { countBedDays } from './bed-days.js';
-import { addDays, daysBetween, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from './calendar.js';
+import { addDays, addWeeks, daysBetween, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from './calendar.js';
 import { CHIEF_LEVEL_DAYS, PSYCHIATRIC_DEADLINE_DAYS, STATUS_MEETING_INTERVAL_DAYS, type RuleSet } from './rules.js';
 import { showDeadlineDay, showStep } from './shared.js';
 
@@ -279,7 +279,7 @@ export function pendingTimers(s: PsychiatricState, rules: RuleSet): Timer[] {
   for (const weeks of rules.psychiatricWarningWeeks) {
     const key = `deadline-warning-${weeks}w`;
     if (firedSet.has(key)) continue;
-    const day = addDays(receivedDay, 7 * weeks);
+    const day = addWeeks(receivedDay, weeks);
     const at = localInstant(day, hour);
     out.push({
       key,
@@ -398,7 +398,7 @@ export async function psychiatricCaseWorkflow(input: PsychiatricCaseInput): Prom
         const firedAt = s.firedAt[`deadline-warning-${weeks}w`];
         return {
           weeks,
-          firesAt: formatLocal(localInstant(addDays(receivedDay, 7 * weeks), rules.escalationLocalHour)),
+          firesAt: formatLocal(localInstant(addWeeks(receivedDay, weeks), rules.escalationLocalHour)),
           ...(firedAt !== undefined ? { firedAt: formatLocal(firedAt) } : {}),
         };
       }),

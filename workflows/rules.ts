@@ -63,6 +63,13 @@ export const PRIORITY_CHANGE_REASONS = {
 export type PriorityChangeReason = keyof typeof PRIORITY_CHANGE_REASONS;
 export const PRIORITY_CHANGE_REASON_CODES = Object.keys(PRIORITY_CHANGE_REASONS) as [PriorityChangeReason, ...PriorityChangeReason[]];
 
+/**
+ * Not in the sources (operations): an offer the database refused because the citizen still
+ * held an offer or a stay on another place (its release not yet written) is tried again after
+ * this many minutes, so nobody is passed over for good.
+ */
+export const REFUSED_OFFER_RETRY_MINUTES = 15;
+
 export interface BedDayRules {
   /** 1 = the day after the færdigmelding is the first paid day; 0 = the færdigmelding day itself. */
   firstPaidDayOffset: 0 | 1;
