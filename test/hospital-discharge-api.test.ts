@@ -318,8 +318,20 @@ describe('refusals: 400, 403, 409', () => {
     const toStay = await post('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now()), destination: 'temporary_stay' });
     expect(toStay.statusCode).toBe(409);
     expect(toStay.json().message).toBe('no temporary stay has been decided for this citizen');
+    // the hospital's events in order: no discharge before the care plan was received (an hour
+    // ago) or before færdigbehandlet (half an hour ago), no readmission before the discharge
+    const beforeReceipt = await post('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now() - 2 * HOUR) });
+    expect(beforeReceipt.statusCode).toBe(409);
+    expect(beforeReceipt.json().message).toMatch(/^dischargedAt: the discharge cannot be before the care plan was received/);
+    await ok('dev-hospital', id, 'faerdigbehandlet', { readyAt: iso(Date.now() - HOUR / 2) });
+    const beforeReady = await post('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now() - (3 * HOUR) / 4) });
+    expect(beforeReady.json().message).toMatch(/^dischargedAt: the discharge cannot be before the citizen was declared færdigbehandlet/);
+    await ok('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now() - HOUR / 4) });
+    const readmittedEarly = await post('dev-hospital', id, 'readmitted', { readmittedAt: iso(Date.now() - HOUR / 3) });
+    expect(readmittedEarly.statusCode).toBe(409);
+    expect(readmittedEarly.json().message).toMatch(/^readmittedAt: the readmission cannot be before the discharge/);
     const audit = (await readCase(id)).history.filter((h: { statusCode: number }) => h.statusCode === 409);
-    expect(audit.length).toBeGreaterThanOrEqual(5);
+    expect(audit.length).toBeGreaterThanOrEqual(8);
   });
 
   it('404 for an unknown case, 409 for a case of another type', async () => {

@@ -55,7 +55,7 @@ async function skipTo(instant: number): Promise<void> {
 type Handle = WorkflowHandle<typeof hospitalDischargeCaseWorkflow>;
 
 async function openCase(
-  opts: { expectedDischargeDay?: string; rules?: RuleSet; taskQueue?: string } = {},
+  opts: { expectedDischargeDay?: string; rules?: RuleSet; taskQueue?: string; receivedAt?: number } = {},
 ): Promise<{ caseId: string; handle: Handle }> {
   const caseId = randomUUID();
   const { citizenId } = await newCitizen(stack.database.db, '1950-06-01');
@@ -66,7 +66,7 @@ async function openCase(
       {
         caseId,
         citizenId,
-        receivedAt: await stack.env.currentTimeMs(),
+        receivedAt: opts.receivedAt ?? (await stack.env.currentTimeMs()),
         expectedDischargeDay: opts.expectedDischargeDay,
         administration: 'SUF',
         rules: opts.rules ?? defaultRules,
@@ -189,7 +189,7 @@ describe('durability', () => {
     };
     const stopFirst = await uncachedWorker();
     const start = await stack.env.currentTimeMs();
-    const { caseId, handle } = await openCase({ expectedDischargeDay: addDays(localDate(start), 1), taskQueue });
+    const { caseId, handle } = await openCase({ expectedDischargeDay: addDays(localDate(start), 1), taskQueue, receivedAt: start });
     await handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: false }] });
     const s = await handle.executeUpdate(dischargedUpdate, { args: [{ dischargedAt: start }] });
     await waitUntilIdle(handle);

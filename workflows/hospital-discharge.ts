@@ -372,6 +372,13 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
   const notClosed = () => {
     if (closed()) refuse(`the case is closed (${outcome})`);
   };
+  /** An event the hospital reports must not come before what it ends (bed-days would run backwards). */
+  const notBefore = (at: number, field: string, what: string) => {
+    if (faerdigbehandletAt !== undefined && at < faerdigbehandletAt) {
+      refuse(`${field}: ${what} cannot be before the citizen was declared færdigbehandlet (${formatLocal(faerdigbehandletAt)})`);
+    }
+    if (dischargedAt !== undefined && at < dischargedAt) refuse(`${field}: ${what} cannot be before the discharge (${formatLocal(dischargedAt)})`);
+  };
 
   // --- handlers -----------------------------------------------------------------------------
 
@@ -551,9 +558,11 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
       return status();
     },
     {
-      validator: ({ destination }) => {
+      validator: ({ dischargedAt: at, destination }) => {
         notClosed();
         if (dischargedAt !== undefined) refuse('the discharge has already been reported');
+        if (at < input.receivedAt) refuse(`dischargedAt: the discharge cannot be before the care plan was received (${formatLocal(input.receivedAt)})`);
+        notBefore(at, 'dischargedAt', 'the discharge');
         if (destination === 'temporary_stay' && decision?.kind !== 'temporary_stay') {
           refuse('no temporary stay has been decided for this citizen');
         }
@@ -568,7 +577,12 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
       await mirror();
       return status();
     },
-    { validator: (_req: { readmittedAt: number }) => notClosed() },
+    {
+      validator: ({ readmittedAt }) => {
+        notClosed();
+        notBefore(readmittedAt, 'readmittedAt', 'the readmission');
+      },
+    },
   );
 
   setHandler(
@@ -578,7 +592,12 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
       await mirror();
       return status();
     },
-    { validator: (_req: { diedAt: number }) => notClosed() },
+    {
+      validator: ({ diedAt }) => {
+        notClosed();
+        notBefore(diedAt, 'diedAt', 'the death');
+      },
+    },
   );
 
   setHandler(
