@@ -1,5 +1,6 @@
 /** HTTP errors as JSON: 400 names each bad field, 404/409 say why, never a 500 for caller mistakes. */
 import {
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -47,6 +48,16 @@ export function updateRefusal(err: unknown): string | undefined {
   return undefined;
 }
 
+/** gRPC codes meaning Temporal did not answer in time or is overloaded (DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE). */
+const TEMPORAL_UNAVAILABLE = new Set([4, 8, 14]);
+
+/** Whether an error means the Temporal server did not answer (so the caller should retry later). */
+export function temporalUnavailable(err: unknown): boolean {
+  if (!(err instanceof ServiceError)) return false;
+  const code = (err.cause as { code?: number } | undefined)?.code;
+  return code !== undefined && TEMPORAL_UNAVAILABLE.has(code);
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -64,6 +75,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const refusal = updateRefusal(err);
     if (refusal !== undefined) return reply.code(409).send(errorBody(409, refusal));
     if (err instanceof WorkflowNotFoundError) return reply.code(404).send(errorBody(404, 'case not found'));
+    if (temporalUnavailable(err)) {
+      request.log.warn({ err: { name: err.name, code: (err.cause as { code?: number } | undefined)?.code } }, 'Temporal did not answer');
+      return reply
+        .code(503)
+        .header('retry-after', '30')
+        .send(errorBody(503, 'the workflow service (Temporal) did not answer; try again (a repeat with the same Idempotency-Key has no second effect)'));
+    }
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       return reply.code(409).send(errorBody(409, 'a case with that id is already open'));
     }

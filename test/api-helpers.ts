@@ -29,7 +29,7 @@ export async function testApp(opts: {
   return app;
 }
 
-/** A Temporal client whose server never answers (for health checks). */
+/** A Temporal client whose server never answers (without the client's retries: it fails at once). */
 export function deadTemporalClient(): Client {
-  return new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }) });
+  return new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500, interceptors: [] }) });
 }

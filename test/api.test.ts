@@ -177,6 +177,31 @@ describe('GET /health', () => {
     await down.close();
   });
 
+  it('with Temporal down: reads still answer from the database (liveError), changes get 503 with a reason, never 500', async () => {
+    const opened = await stack.app.inject({ method: 'POST', url: '/cases', headers: as('dev-hospital'), payload: openBody() });
+    expect(opened.statusCode).toBe(201);
+    const id = opened.json().id;
+    const down = await testApp({ database: stack.database, temporal: deadTemporalClient(), taskQueue: 'none' });
+    try {
+      const read = await down.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+      expect(read.statusCode).toBe(200);
+      expect(read.json()).toMatchObject({ id, live: null, liveError: expect.stringMatching(/^workflow status unavailable/) });
+      const decision = await down.inject({
+        method: 'POST',
+        url: `/cases/${id}/psychiatric/long-course`,
+        headers: as('dev-psychiatry'),
+        payload: { reason: 'No fitting offer yet' },
+      });
+      expect(decision.statusCode).toBe(503);
+      expect(decision.headers['retry-after']).toBe('30');
+      expect(decision.json().message).toMatch(/Temporal\) did not answer; try again/);
+      const list = await down.inject({ method: 'GET', url: '/waiting-list?placeType=rehabilitering', headers: as('dev-assessor') });
+      expect(list.statusCode).toBe(503);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('503 naming the database when it does not answer', async () => {
     const closed = await pgliteDatabase();
     await closed.close();

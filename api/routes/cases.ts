@@ -11,6 +11,7 @@ import { ALL_ROLES, type Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { idempotencyKey, uuidFromKey } from '../idempotency.js';
+import { liveStatus } from '../live.js';
 import { caseIdParams } from '../schemas.js';
 import { openPsychiatricCase, psychiatricOpenSchema } from './psychiatric.js';
 import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, openHospitalDischargeCase } from './hospital-discharge.js';
@@ -66,13 +67,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       const row = await getCase(deps.database.db, request.params.id);
       if (!row) throw notFound(`no case ${request.params.id}`);
       const citizen = await getCitizen(deps.database.db, row.citizenId);
-      let live: unknown = null;
-      let liveError: string | undefined;
-      try {
-        live = await deps.temporal.workflow.getHandle(row.workflowId).query('status');
-      } catch (err) {
-        liveError = `workflow status unavailable: ${(err as Error).message}`;
-      }
+      const { live, liveError } = await liveStatus<unknown>(deps.temporal, row.workflowId, 'status');
       const [escalations, history] = await Promise.all([
         caseEscalations(deps.database.db, row.id),
         caseHistory(deps.database.db, row.id),

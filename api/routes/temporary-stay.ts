@@ -57,6 +57,7 @@ import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
+import { liveStatus } from '../live.js';
 import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
 
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -339,8 +340,8 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     async (request) => {
       request.auditCaseId = request.params.id;
       const row = await application(request.params.id);
-      const status = await deps.temporal.workflow.getHandle(caseWorkflowId(row.caseId)).query(temporaryStayStatusQuery);
-      return { application: row, status, priorityChanges: await priorityHistory(db, row.caseId) };
+      const { live: status, liveError } = await liveStatus(deps.temporal, caseWorkflowId(row.caseId), temporaryStayStatusQuery);
+      return { application: row, status, ...(liveError ? { liveError } : {}), priorityChanges: await priorityHistory(db, row.caseId) };
     },
   );
 
