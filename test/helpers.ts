@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
@@ -112,6 +113,17 @@ export async function waitUntilIdle(handle: WorkflowHandle): Promise<void> {
     return (raw.pendingActivities ?? []).length === 0 && !raw.pendingWorkflowTask;
   };
   await eventually(async () => (await idle()) && (await new Promise((r) => setTimeout(r, 200)), await idle()));
+}
+
+/**
+ * A workflow's result, waited for without unlocking time skipping. The time-skipping client's
+ * own `result()` unlocks it while it waits, and the server then jumps to the next timer of any
+ * workflow on it — in a file that has left cases open, even their run timeouts years ahead.
+ * Only for a workflow that ends without a timer having to fire first.
+ */
+export async function resultOf<T extends Workflow>(env: TestWorkflowEnvironment, handle: WorkflowHandle<T>): Promise<WorkflowResultType<T>> {
+  const plain = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  return plain.workflow.getHandle<T>(handle.workflowId).result();
 }
 
 /** What a test file runs against: a Temporal server, the run's database, a worker, and the API. */

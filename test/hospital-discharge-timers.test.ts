@@ -38,7 +38,7 @@ import { citizenUnavailableSignal } from '../workflows/temporary-stay.js';
 import { updateRefusal } from '../api/errors.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { newCitizen } from './fixtures.js';
-import { eventually, useTestStack, waitUntilIdle } from './helpers.js';
+import { eventually, resultOf, useTestStack, waitUntilIdle } from './helpers.js';
 
 
 const stack = useTestStack({ temporal: 'time-skipping' });
@@ -205,7 +205,7 @@ describe('durability', () => {
       expect(closed.outcome).toBe('discharged_home');
       // Let the case finish its last activities before this worker goes (the time-skipping
       // server does not skip time while an activity waits for a worker).
-      expect((await handle.result()).outcome).toBe('discharged_home');
+      expect((await resultOf(stack.env, handle)).outcome).toBe('discharged_home');
     } finally {
       await stopSecond();
     }
@@ -237,7 +237,7 @@ describe('after discharge home: the follow-up home visit and the follow-up of mo
     expect(row.kind).toBe('follow_up_visit_overdue');
     const closed = await handle.executeUpdate(followUpVisitUpdate, { args: [{ visitedAt: await stack.env.currentTimeMs() }] });
     expect(closed).toMatchObject({ step: 'closed', closed: true, outcome: 'discharged_home' });
-    const result = await handle.result();
+    const result = await resultOf(stack.env, handle);
     expect(result.outcome).toBe('discharged_home');
     const dbRow = await eventually(async () => {
       const r = await caseRow(caseId);
@@ -276,7 +276,7 @@ describe('after discharge home: the follow-up home visit and the follow-up of mo
     expect((await escalationsOf(caseId)).map((r) => r.key)).toEqual(['help-follow-up']);
     const closed = await handle.executeUpdate(helpFollowUpUpdate, { args: [{ followedUpAt: await stack.env.currentTimeMs() }] });
     expect(closed.outcome).toBe('discharged_home');
-    await handle.result();
+    await resultOf(stack.env, handle);
   });
 });
 
@@ -358,7 +358,7 @@ describe('readmission and death close the case and stop every timer', () => {
     const s = await handle.executeUpdate(readmittedUpdate, { args: [{ readmittedAt }] });
     expect(s).toMatchObject({ step: 'closed', outcome: 'readmitted', closed: true });
     expect(s.temporaryStay?.signalled).toBeDefined();
-    await handle.result();
+    await resultOf(stack.env, handle);
     expect(await signalsTo(child.workflowId)).toContainEqual({ name: 'citizenUnavailable', reason: 'readmitted' });
     // The citizen is off the waiting list: the temporary-stay application is closed.
     const application = await eventually(async () => {
@@ -378,7 +378,7 @@ describe('readmission and death close the case and stop every timer', () => {
     const { caseId, handle } = await openCase();
     await handle.executeUpdate(faerdigbehandletUpdate, { args: [{ readyAt: await stack.env.currentTimeMs() }] });
     await handle.executeUpdate(readmittedUpdate, { args: [{ readmittedAt: await stack.env.currentTimeMs() }] });
-    await handle.result();
+    await resultOf(stack.env, handle);
     await stack.env.sleep(20 * DAY);
     expect(await escalationsOf(caseId)).toHaveLength(0);
     expect((await handle.describe()).status.name).toBe('COMPLETED');
@@ -397,7 +397,7 @@ describe('readmission and death close the case and stop every timer', () => {
     await stack.env.sleep(2 * DAY);
     const died = await handle.executeUpdate(diedUpdate, { args: [{ diedAt: await stack.env.currentTimeMs() }] });
     expect(died).toMatchObject({ outcome: 'died', step: 'closed' });
-    await handle.result();
+    await resultOf(stack.env, handle);
     await stack.env.sleep(30 * DAY);
     expect(await escalationsOf(caseId)).toHaveLength(0);
     expect(await caseRow(caseId)).toMatchObject({ outcome: 'died' });
@@ -412,7 +412,7 @@ describe('readmission and death close the case and stop every timer', () => {
       args: [{ decision: { kind: 'temporary_stay', placeType: 'aflastning', purpose: 'clarify_housing' } }],
     });
     await handle.executeUpdate(diedUpdate, { args: [{ diedAt: await stack.env.currentTimeMs() }] });
-    await handle.result();
+    await resultOf(stack.env, handle);
     expect(await signalsTo(decided.temporaryStay!.workflowId)).toContainEqual({ name: 'citizenUnavailable', reason: 'died' });
     await eventually(async () => {
       const [a] = await stack.database.db.select().from(stayApplications).where(eq(stayApplications.caseId, decided.temporaryStay!.caseId));
@@ -433,7 +433,7 @@ describe('readmission and death close the case and stop every timer', () => {
     const dischargedAt = await stack.env.currentTimeMs();
     const s = await handle.executeUpdate(dischargedUpdate, { args: [{ dischargedAt }] });
     expect(s).toMatchObject({ outcome: 'discharged_to_temporary_stay', dischargedTo: 'temporary_stay', step: 'closed' });
-    await handle.result();
+    await resultOf(stack.env, handle);
     const [period] = await stack.database.db
       .select()
       .from(bedDayPeriods)

@@ -22,7 +22,7 @@ import {
   recordInvolvementUpdate,
 } from '../workflows/psychiatric.js';
 import { defaultRules } from '../workflows/rules.js';
-import { eventually, type RunningWorker, useTestStack, waitUntilIdle } from './helpers.js';
+import { eventually, resultOf, type RunningWorker, useTestStack, waitUntilIdle } from './helpers.js';
 import { DAY, psychiatricTestKit, refusalOf } from './psychiatric-support.js';
 
 
@@ -94,7 +94,7 @@ describe('disagreement with the region: chief level within 7 days', () => {
     const late = await handle.executeUpdate(recordChiefDecisionUpdate, { args: [{ decision: 'region_view_accepted', regionRefusesDischarge: false }] });
     expect(late.withinDeadline).toBe(false);
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_home' }] });
-    await handle.result();
+    await resultOf(stack.env, handle);
     expect((await kit.rowsFor(caseId)).filter((r) => r.key.startsWith('chief-level'))).toHaveLength(1);
   });
 });
@@ -149,7 +149,7 @@ describe('matching to a botilbud place', () => {
     expect((await loser.handle.query(psychiatricStatusQuery)).step).toBe('external_place_bought');
     // the winner is withdrawn: the place is free again
     await winner.handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'withdrawn' }] });
-    await winner.handle.result();
+    await resultOf(stack.env, winner.handle);
     expect((await getHousingOffer(stack.database.db, offerId))!.vacantPlaces).toBe(1);
     await loser.handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_external' }] });
   });
@@ -184,7 +184,7 @@ describe('durability', () => {
     const status = await handle.query(psychiatricStatusQuery);
     expect(status.longCourse?.by).toBe('system');
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_home' }] });
-    await handle.result();
+    await resultOf(stack.env, handle);
     await second.stop();
 
     const esc = await kit.rowsFor(caseId);

@@ -18,7 +18,7 @@ import {
 import { defaultRules } from '../workflows/rules.js';
 import { caseWorkflowId } from '../workflows/shared.js';
 import { newCitizen } from './fixtures.js';
-import { eventually, useTestStack } from './helpers.js';
+import { eventually, resultOf, useTestStack } from './helpers.js';
 
 
 const stack = useTestStack({ temporal: 'time-skipping' });
@@ -94,14 +94,14 @@ describe('psychiatric 12-week deadline (time-skipping server)', () => {
     expect(row).toMatchObject({ dueDay: deadlineDay, severity: 'escalation', recipientRole: 'area_chief', kind: 'psychiatric_deadline_passed' });
     expect((await handle.query(psychiatricStatusQuery)).deadlineEscalatedAt).toBeDefined();
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'withdrawn' }] });
-    await handle.result();
+    await resultOf(stack.env, handle);
   });
 
   it('fires nothing after the case ended', async () => {
     const now = await stack.env.currentTimeMs();
     const { caseId, handle } = await openCase(now);
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_home' }] });
-    const result = await handle.result();
+    const result = await resultOf(stack.env, handle);
     expect(result.nextDeadlines).toEqual([]);
     await stack.env.sleep(100 * 86_400_000);
     expect(await rowsFor(caseId)).toHaveLength(0);
@@ -134,7 +134,7 @@ describe('psychiatric 12-week deadline (time-skipping server)', () => {
     await handle.executeUpdate(endPsychiatricCaseUpdate, {
       args: [{ outcome: 'discharged_home', at: localInstant(day85, 11) }],
     });
-    const ended = await handle.result();
+    const ended = await resultOf(stack.env, handle);
     expect(ended.bedDays.days).toBe(84);
     const priced = await eventually(async () => {
       const b = await caseBedDays(stack.database.db, caseId);
@@ -161,7 +161,7 @@ describe('psychiatric 12-week deadline (time-skipping server)', () => {
     await handle.executeUpdate(endPsychiatricCaseUpdate, {
       args: [{ outcome: 'discharged_home', at: localInstant(deadlineDay, 10) }],
     });
-    expect((await handle.result()).bedDays.days).toBe(83);
+    expect((await resultOf(stack.env, handle)).bedDays.days).toBe(83);
     const priced = await eventually(async () => {
       const b = await caseBedDays(stack.database.db, caseId);
       return b?.endedAt ? b : undefined;

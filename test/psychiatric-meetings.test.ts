@@ -12,7 +12,7 @@ import {
   psychiatricStatusQuery,
   recordStatusMeetingUpdate,
 } from '../workflows/psychiatric.js';
-import { eventually, useTestStack } from './helpers.js';
+import { eventually, resultOf, useTestStack } from './helpers.js';
 import { DAY, psychiatricTestKit, refusalOf, retryingUpdate } from './psychiatric-support.js';
 
 
@@ -49,7 +49,7 @@ describe('status meetings every 14 days (time-skipping server)', () => {
 
     // discharge: no meeting is due any more, nothing escalates afterwards
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_home' }] });
-    const result = await handle.result();
+    const result = await resultOf(stack.env, handle);
     expect(result.meetings.next).toBeUndefined();
     await stack.env.sleep(120 * DAY);
     const keys = (await kit.rowsFor(caseId)).map((r) => r.key).sort();
@@ -111,6 +111,6 @@ describe('status meetings every 14 days (time-skipping server)', () => {
     expect(rows.filter((r) => r.key.startsWith('meeting-'))).toEqual([]);
     expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
     await retryingUpdate(() => handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_home' }] }));
-    expect((await handle.result()).meetings.held).toBe(40);
+    expect((await resultOf(stack.env, handle)).meetings.held).toBe(40);
   });
 });

@@ -17,7 +17,7 @@ import {
   temporaryStayStatusQuery,
 } from '../workflows/temporary-stay.js';
 import { REFUSED_OFFER_RETRY_MINUTES } from '../workflows/rules.js';
-import { eventually, useTestStack } from './helpers.js';
+import { eventually, resultOf, useTestStack } from './helpers.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';
 
 const DAY = 86_400_000;
@@ -169,7 +169,7 @@ describe('allocation (time-skipping server)', () => {
     const placeId = await alloc.addPlace(await newFacility(db()));
     const oa = await eventually(() => openOffer(a.caseId));
     await a.handle.signal(citizenUnavailableSignal, { reason: 'readmitted' });
-    expect((await a.handle.result()).outcome).toBe('readmitted');
+    expect((await resultOf(stack.env, a.handle)).outcome).toBe('readmitted');
     const ob = await eventually(() => openOffer(b.caseId));
     expect(ob.placeId).toBe(placeId);
     const [wa] = await db().select().from(placeOffers).where(eq(placeOffers.id, oa.id));
@@ -267,7 +267,7 @@ describe('the stay (time-skipping server)', () => {
     await stack.env.sleep(120_000);
     const ob = await eventually(() => openOffer(b.caseId));
     expect(ob.placeId).toBe(placeId);
-    expect((await a.handle.result()).outcome).toBe('home_with_help');
+    expect((await resultOf(stack.env, a.handle)).outcome).toBe('home_with_help');
     const [ended] = await db().select().from(stays).where(eq(stays.caseId, a.caseId));
     expect(ended!.endedAt!.getTime()).toBeGreaterThanOrEqual(endAt);
     expect(ended!.reassessment).toBe('home_with_help');
@@ -301,7 +301,7 @@ describe('the stay (time-skipping server)', () => {
     await stack.env.sleep(startOfDay(addDays(end2, 10)) - (await stack.env.currentTimeMs()));
     expect((await a.handle.query(temporaryStayStatusQuery)).step).toBe('in_stay');
     await a.handle.executeUpdate(endStayUpdate, { args: [{ reason: 'nursing_home_place_found' }] });
-    expect((await a.handle.result()).outcome).toBe('nursing_home');
+    expect((await resultOf(stack.env, a.handle)).outcome).toBe('nursing_home');
     const [p] = await db().select().from(places).where(eq(places.id, oa.placeId));
     expect(p!.status).toBe('vacant');
   });
