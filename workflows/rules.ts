@@ -25,6 +25,11 @@ export type Priority = 'akut' | 'indlagt_faerdigbehandlet' | 'hoej' | 'middel' |
 /** 003: allocation order of the priorities (index 0 is offered a vacant place first). */
 export const PRIORITY_ORDER: readonly Priority[] = ['akut', 'indlagt_faerdigbehandlet', 'hoej', 'middel', 'planlagt'];
 
+/** The codes of a code list (code → Danish name), as a non-empty tuple for an enum schema. */
+function codesOf<K extends string>(list: Record<K, string>): [K, ...K[]] {
+  return Object.keys(list) as [K, ...K[]];
+}
+
 /**
  * 003: the purpose of a temporary stay (formål med opholdet), as a category. The assessor writes
  * the purpose itself in the journal (003); only the category travels with the case, so no
@@ -41,7 +46,7 @@ export const STAY_PURPOSES = {
   interval_stay: 'intervalophold',
 } as const;
 export type StayPurpose = keyof typeof STAY_PURPOSES;
-export const STAY_PURPOSE_CODES = Object.keys(STAY_PURPOSES) as [StayPurpose, ...StayPurpose[]];
+export const STAY_PURPOSE_CODES = codesOf(STAY_PURPOSES);
 
 /**
  * 003: why a waiting citizen's priority changes: the criterion of the priority list that now
@@ -61,7 +66,7 @@ export const PRIORITY_CHANGE_REASONS = {
   situation_worsened: 'situationen er forværret',
 } as const;
 export type PriorityChangeReason = keyof typeof PRIORITY_CHANGE_REASONS;
-export const PRIORITY_CHANGE_REASON_CODES = Object.keys(PRIORITY_CHANGE_REASONS) as [PriorityChangeReason, ...PriorityChangeReason[]];
+export const PRIORITY_CHANGE_REASON_CODES = codesOf(PRIORITY_CHANGE_REASONS);
 
 /**
  * Not in the sources (operations): an offer the database refused because the citizen still

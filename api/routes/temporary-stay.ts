@@ -73,20 +73,15 @@ export const prioritySchema = z
   .enum(PRIORITY_ORDER as unknown as [Priority, ...Priority[]])
   .describe('akut > indlagt_faerdigbehandlet > hoej > middel > planlagt (003)');
 
+/** "code (Danish name), …" for a schema's description. */
+const listed = (list: Record<string, string>) =>
+  Object.entries(list)
+    .map(([code, da]) => `${code} (${da})`)
+    .join(', ');
 export const purposeSchema = z
   .enum(STAY_PURPOSE_CODES)
-  .describe(
-    `Purpose of the stay (formål) as a category: ${Object.entries(STAY_PURPOSES)
-      .map(([code, da]) => `${code} (${da})`)
-      .join(', ')}. The purpose itself is written in the journal (003).`,
-  );
-const priorityReasonSchema = z
-  .enum(PRIORITY_CHANGE_REASON_CODES)
-  .describe(
-    `Why the priority changes (003): ${Object.entries(PRIORITY_CHANGE_REASONS)
-      .map(([code, da]) => `${code} (${da})`)
-      .join(', ')}`,
-  );
+  .describe(`Purpose of the stay (formål) as a category: ${listed(STAY_PURPOSES)}. The purpose itself is written in the journal (003).`);
+const priorityReasonSchema = z.enum(PRIORITY_CHANGE_REASON_CODES).describe(`Why the priority changes (003): ${listed(PRIORITY_CHANGE_REASONS)}`);
 
 const READERS: readonly Role[] = ['needs_assessor', 'housing_team_lead', 'supervisor'];
 const ASSESSOR: readonly Role[] = ['needs_assessor'];
