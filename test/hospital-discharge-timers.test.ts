@@ -109,8 +109,18 @@ function nextOrdinaryFriday(fromMs: number): string {
   }
 }
 
-/** Easter Sundays (Påskedag) — independent of the holiday library the code uses. */
-const EASTER: Record<number, string> = { 2027: '2027-03-28', 2028: '2028-04-16', 2029: '2029-04-01', 2030: '2030-04-21' };
+/** Easter Sunday (Påskedag) of a year — the Gregorian computus, independent of the holiday library the code uses. */
+function easterSunday(year: number): string {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const h = (19 * a + b - Math.floor(b / 4) - Math.floor((8 * b + 13) / 25) + 15) % 30;
+  const l = (32 + 2 * (b % 4) + 2 * Math.floor(c / 4) - h - (c % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
 
 describe('vulnerability assessment deadline: end of the next working day, escalated overnight', () => {
   it('a care plan received on a Friday is due Monday; the escalation fires at 00:00 Tuesday, not before', async () => {
@@ -138,8 +148,9 @@ describe('vulnerability assessment deadline: end of the next working day, escala
 
   it('across Easter (holidays Thursday to Monday) and the spring daylight-saving change: due Tuesday, escalated 00:00 CEST Wednesday', async () => {
     const now = await stack.env.currentTimeMs();
-    const year = Number(Object.keys(EASTER).find((y) => localInstant(addDays(EASTER[Number(y)]!, -4), 15) > now + DAY));
-    const easter = EASTER[year]!;
+    let year = Number(localDate(now).slice(0, 4));
+    while (localInstant(addDays(easterSunday(year), -4), 15) <= now + DAY) year++;
+    const easter = easterSunday(year);
     const wednesdayBefore = addDays(easter, -4);
     const tuesdayAfter = addDays(easter, 2);
     const at = localInstant(addDays(easter, 3), 0);
