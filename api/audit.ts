@@ -46,7 +46,8 @@ function caseIdOf(request: FastifyRequest): string | null {
 export function registerAudit(app: FastifyInstance, db: Db): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config?.audit;
-    if (!action || !request.user) return payload;
+    // A repeat answered from the idempotency store changed nothing: the first request's row stands.
+    if (!action || !request.user || request.idempotencyReplay) return payload;
     let detail: Record<string, unknown> | null = null;
     if (reply.statusCode >= 400 && typeof payload === 'string') {
       try {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/client.js';
 import { rulesFromConfig } from '../workflows/rules.js';
+import { ensureSearchAttributes, searchAttributeNames } from '../scripts/search-attributes.js';
 import { buildApp } from './app.js';
 import { loadTokens } from './auth.js';
 
@@ -14,6 +15,13 @@ export async function createApiFromConfig(
   const tokens = loadTokens(config.AUTH_TOKENS_FILE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // Cases are started with the CaseType search attribute: make sure the server knows it.
+  try {
+    const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    if (added.length) console.log(`[overgang] registered search attributes ${added.join(', ')} in namespace ${config.TEMPORAL_NAMESPACE}`);
+  } catch (err) {
+    console.warn(`[overgang] could not check the search attributes (${(err as Error).message}); register ${searchAttributeNames()} by hand`);
+  }
   const app = await buildApp({
     database,
     temporal,

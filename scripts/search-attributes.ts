@@ -29,3 +29,21 @@ export async function registerSearchAttributes(connection: Connection, namespace
   for (const k of searchAttributeDefinitions) searchAttributes[k.name] = indexedType[k.type]!;
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }
+
+/**
+ * Registers whichever of the project's search attributes the server does not have yet (an
+ * external server: docker-compose, production). The dev server started by `npm start` gets them
+ * from its command line; registering twice is harmless.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace = 'default'): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+  const missing = searchAttributeDefinitions.filter((k) => !known.has(k.name));
+  if (!missing.length) return [];
+  const searchAttributes: Record<string, number> = {};
+  for (const k of missing) searchAttributes[k.name] = indexedType[k.type]!;
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  return missing.map((k) => k.name);
+}
+
+export const searchAttributeNames = (): string => searchAttributeDefinitions.map((k) => k.name).join(', ');

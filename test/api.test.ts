@@ -130,7 +130,7 @@ describe('opening and reading a case', () => {
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.caseId, first.json().id), eq(auditLog.action, 'case.open')));
-    expect(opened.length).toBeGreaterThanOrEqual(1);
+    expect(opened).toHaveLength(1);
     expect(await stack.database.db.select().from(cases).where(eq(cases.id, first.json().id))).toHaveLength(1);
   });
 });

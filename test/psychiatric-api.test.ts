@@ -164,9 +164,13 @@ describe('psychiatric case through the API', () => {
     expect(live.meetings.held).toBe(1);
     const rows = await stack.database.db.select().from(psychiatricRecords).where(eq(psychiatricRecords.caseId, id));
     expect(rows.filter((r) => r.kind === 'status_meeting')).toHaveLength(1);
-    // a different key is a second meeting
+    // a different key is a second request: it reaches the workflow, which refuses a meeting
+    // recorded ahead of its 14-day period (it would silence the series)
     const third = await post(`${base}/status-meetings`, 'dev-psychiatry', body, { 'idempotency-key': 'meeting-def' });
-    expect(third.json()).toMatchObject({ number: 2 });
+    expect(third.statusCode).toBe(409);
+    expect(third.json().message).toMatch(/^status meeting 2 is due .*; its period starts .* belongs to an earlier period$/);
+    const history = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-chief') })).json().history;
+    expect(history.filter((h: { action: string; statusCode: number }) => h.action === 'psychiatric.status_meeting.record' && h.statusCode === 200)).toHaveLength(1);
     await post(`${base}/withdraw`, 'dev-hospital', { reason: 'Readmitted to treatment' });
   });
 

@@ -83,3 +83,25 @@ describe('configuration', () => {
     throw new Error('expected a configuration error');
   });
 });
+
+describe('the README examples of the 12-week deadline (the figures the psychiatric workflow computes)', () => {
+  const figures = (received: string) => ({
+    deadlineDay: addDays(received, 84),
+    warnings: [56, 77].map((d) => formatLocal(overnightAfter(addDays(received, d - 1), 0))),
+    escalation: formatLocal(overnightAfter(addDays(received, 84), 0)),
+  });
+  it('received 2027-01-04: over the change to summer time', () => {
+    expect(figures('2027-01-04')).toEqual({
+      deadlineDay: '2027-03-29',
+      warnings: ['2027-03-01T00:00:00+01:00', '2027-03-22T00:00:00+01:00'],
+      escalation: '2027-03-30T00:00:00+02:00',
+    });
+  });
+  it('received 2027-08-16: over the change back to winter time', () => {
+    expect(figures('2027-08-16')).toEqual({
+      deadlineDay: '2027-11-08',
+      warnings: ['2027-10-11T00:00:00+02:00', '2027-11-01T00:00:00+01:00'],
+      escalation: '2027-11-09T00:00:00+01:00',
+    });
+  });
+});

@@ -552,6 +552,12 @@ export async function psychiatricCaseWorkflow(input: PsychiatricCaseInput): Prom
         if (daysBetween(s.longCourse.flaggedDay, heldOn) < 0) {
           throw new Error(`the meeting (${heldOn}) is before the case was flagged as a long course (${s.longCourse.flaggedDay})`);
         }
+        // One meeting per 14-day period: meetings recorded ahead would silence the series.
+        const due = meetingDueDay(s.longCourse.flaggedDay, s.nextMeeting);
+        const opens = addDays(due, -STATUS_MEETING_INTERVAL_DAYS);
+        if (daysBetween(opens, heldOn) < 0) {
+          throw new Error(`status meeting ${s.nextMeeting} is due ${due}; its period starts ${opens}, and a meeting on ${heldOn} belongs to an earlier period`);
+        }
       },
     },
   );
