@@ -24,9 +24,13 @@ const indexedType: Record<string, number> = {
 };
 
 /** Registers the search attributes through the operator API (e.g. on the time-skipping server). */
-export async function registerSearchAttributes(connection: Connection, namespace = 'default'): Promise<void> {
+export async function registerSearchAttributes(
+  connection: Connection,
+  namespace = 'default',
+  definitions = searchAttributeDefinitions,
+): Promise<void> {
   const searchAttributes: Record<string, number> = {};
-  for (const k of searchAttributeDefinitions) searchAttributes[k.name] = indexedType[k.type]!;
+  for (const k of definitions) searchAttributes[k.name] = indexedType[k.type]!;
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }
 
@@ -39,10 +43,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace =
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
   const missing = searchAttributeDefinitions.filter((k) => !known.has(k.name));
-  if (!missing.length) return [];
-  const searchAttributes: Record<string, number> = {};
-  for (const k of missing) searchAttributes[k.name] = indexedType[k.type]!;
-  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  if (missing.length) await registerSearchAttributes(connection, namespace, missing);
   return missing.map((k) => k.name);
 }
 

@@ -554,7 +554,7 @@ export async function psychiatricCaseWorkflow(input: PsychiatricCaseInput): Prom
         }
         // One meeting per 14-day period: meetings recorded ahead would silence the series.
         const due = meetingDueDay(s.longCourse.flaggedDay, s.nextMeeting);
-        const opens = addDays(due, -STATUS_MEETING_INTERVAL_DAYS);
+        const opens = meetingDueDay(s.longCourse.flaggedDay, s.nextMeeting - 1);
         if (daysBetween(opens, heldOn) < 0) {
           throw new Error(`status meeting ${s.nextMeeting} is due ${due}; its period starts ${opens}, and a meeting on ${heldOn} belongs to an earlier period`);
         }
