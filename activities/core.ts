@@ -4,6 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
+import { reserveCaseNumber, writeCaseMirror, type CaseMirror } from '../db/queries/case-mirror.js';
 import {
   insertCaseOnce,
   insertEscalationOnce,
@@ -34,6 +35,22 @@ export function createCoreActivities(db: Db) {
 
     async recordCaseDetails(input: { caseId: string; details: Record<string, unknown> }): Promise<void> {
       await mergeCaseDetails(db, input.caseId, input.details);
+    },
+
+    /**
+     * The one mirror of a case: its row (step, SLA state, next due, who acts), its changed
+     * obligations and any escalations it raised, in one transaction (idempotent).
+     */
+    async mirrorCase(m: CaseMirror): Promise<void> {
+      const ids = await writeCaseMirror(db, m);
+      if (ids.length) {
+        Context.current().log.info('escalations recorded', { caseId: m.caseId, keys: m.escalations.map((e) => e.key) });
+      }
+    },
+
+    /** Reserves the case number of a case id (the workflow id of a case started from a workflow). */
+    async reserveCaseNumber(input: { caseId: string; type: string; prefix: string; year: number }): Promise<string> {
+      return reserveCaseNumber(db, input.caseId, input.type, input.prefix, input.year);
     },
 
     async raiseEscalation(e: EscalationInput): Promise<string> {

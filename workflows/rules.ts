@@ -137,3 +137,143 @@ export function rulesFromConfig(config: {
     helpFollowUpDays: config.HELP_FOLLOW_UP_DAYS,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Obligations (frister): everything a case waits for, one table for every case type.
+
+/** Who acts (the brief's "who acts" table; `citizen` replies through the housing team lead). */
+export type ActorRole =
+  | 'hospital'
+  | 'needs_assessor'
+  | 'discharge_coordinator'
+  | 'psychiatry_coordinator'
+  | 'area_chief'
+  | 'housing_team_lead';
+
+/**
+ * When an obligation becomes "at risk" (i.e. still open and close to its due day):
+ *  - `daysBeforeDue`: at 00:00 Copenhagen time that many calendar days before the due day
+ *    (0 = the start of the due day itself);
+ *  - `hoursBeforeDue`: that many elapsed hours before its due instant (reply times);
+ *  - `firstWarning`: at the first of its warnings (the 12-week deadline's 8-week warning);
+ *  - `immediately`: at risk from the moment it opens (a same-day task).
+ */
+export type AtRiskRule =
+  | { daysBeforeDue: number }
+  | { hoursBeforeDue: number }
+  | { firstWarning: true }
+  | { immediately: true };
+
+export interface ObligationKindRule {
+  /** The action needed, as a code with an English and a Danish label (shown in work queues). */
+  action: { code: string; en: string; da: string };
+  /** Who must act. */
+  actor: ActorRole;
+  /** Who receives the escalation when the obligation is missed. */
+  escalateTo: ActorRole;
+  /** The due rule in words (README's obligations table). */
+  due: string;
+  atRisk: AtRiskRule;
+  /** `escalations.kind` of the row written when the obligation is missed (null: no row, e.g. an offer that lapses). */
+  escalationKind: string | null;
+  /** `escalations.kind` of a warning row (only kinds with warnings). */
+  warningKind?: string;
+  /** Who receives a warning. */
+  warnTo?: ActorRole;
+  /** The source of the rule. */
+  source: string;
+}
+
+/** Days before the due day from which a day-based obligation is "at risk". Not in the sources: 2. */
+export const AT_RISK_DAYS_BEFORE_DUE = 2;
+/** Hours before an offer's reply time from which it is "at risk". Not in the sources: 6. */
+export const OFFER_AT_RISK_HOURS = 6;
+
+export const OBLIGATION_KINDS = {
+  psychiatric_case_deadline: {
+    action: { code: 'process_case', en: 'Process the case within 12 weeks', da: 'Sagsbehandling inden for 12 uger (sagsbehandlingsfrist)' },
+    actor: 'psychiatry_coordinator',
+    escalateTo: 'area_chief',
+    due: 'day of receipt + 84 calendar days (12 weeks)',
+    atRisk: { firstWarning: true },
+    escalationKind: 'psychiatric_deadline_passed',
+    warningKind: 'psychiatric_deadline_warning',
+    warnTo: 'psychiatry_coordinator',
+    source: '002',
+  },
+  psychiatric_status_meeting: {
+    action: { code: 'hold_status_meeting', en: 'Hold the status meeting and record its decision', da: 'Hold statusmøde og registrér ledelsesbeslutningen' },
+    actor: 'area_chief',
+    escalateTo: 'area_chief',
+    due: 'every 14 calendar days from the day the case was flagged as a potential long course',
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'psychiatric_status_meeting_missed',
+    source: '002',
+  },
+  psychiatric_chief_level: {
+    action: { code: 'decide_at_chief_level', en: 'Decide the disagreement with the region at chief level', da: 'Afgør uenigheden med regionen på chefniveau' },
+    actor: 'area_chief',
+    escalateTo: 'area_chief',
+    due: 'the day the disagreement was raised + 7 calendar days',
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'psychiatric_chief_level_overdue',
+    source: '002',
+  },
+  vulnerability_assessment: {
+    action: { code: 'assess_vulnerability', en: 'Assess whether the citizen is particularly vulnerable', da: 'Vurdér om borgeren er særligt sårbar' },
+    actor: 'needs_assessor',
+    escalateTo: 'needs_assessor',
+    due: 'end of the next working day after the care plan was received (configurable)',
+    atRisk: { daysBeforeDue: 0 },
+    escalationKind: 'vulnerability_assessment_overdue',
+    source: '000 (deadline not in the sources)',
+  },
+  provider_phone_call: {
+    action: { code: 'phone_provider', en: 'Phone the provider (decision sent after 14:30 for a same-day start)', da: 'Ring til leverandøren (afgørelse sendt efter kl. 14:30 med opstart samme dag)' },
+    actor: 'needs_assessor',
+    escalateTo: 'needs_assessor',
+    due: 'the day the provider must start (the same day)',
+    atRisk: { immediately: true },
+    escalationKind: 'provider_phone_call_missed',
+    source: '003',
+  },
+  follow_up_visit: {
+    action: { code: 'follow_up_visit', en: 'Make the follow-up home visit after discharge', da: 'Opfølgende hjemmebesøg efter udskrivning' },
+    actor: 'needs_assessor',
+    escalateTo: 'needs_assessor',
+    due: 'discharge day + 7 calendar days (configurable; not in the sources)',
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'follow_up_visit_overdue',
+    source: '001 (deadline not in the sources)',
+  },
+  help_follow_up: {
+    action: { code: 'follow_up_help', en: 'Follow up the increased help at home', da: 'Følg op på den øgede hjælp i eget hjem' },
+    actor: 'needs_assessor',
+    escalateTo: 'needs_assessor',
+    due: 'discharge day + 14 calendar days (configurable; not in the sources)',
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'help_follow_up_overdue',
+    source: '000 (deadline not in the sources)',
+  },
+  offer_reply: {
+    action: { code: 'record_offer_reply', en: "Record the citizen's reply to the offered place", da: 'Registrér borgerens svar på den tilbudte plads' },
+    actor: 'housing_team_lead',
+    escalateTo: 'housing_team_lead',
+    due: 'the offer time + 24 hours (configurable; not in the sources); unanswered, the offer lapses and the place goes to the next citizen',
+    atRisk: { hoursBeforeDue: OFFER_AT_RISK_HOURS },
+    escalationKind: null,
+    source: '003 (reply time not in the sources)',
+  },
+  stay_reassessment: {
+    action: { code: 'reassess_stay', en: 'Reassess the need before the temporary stay ends', da: 'Revurdér behovet inden det midlertidige ophold slutter' },
+    actor: 'needs_assessor',
+    escalateTo: 'needs_assessor',
+    due: 'planned end date − 7 calendar days (configurable; not in the sources)',
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'temporary_stay_reassessment_missing',
+    source: '003 (review day not in the sources)',
+  },
+} as const satisfies Record<string, ObligationKindRule>;
+
+export type ObligationKind = keyof typeof OBLIGATION_KINDS;
+export const OBLIGATION_KIND_CODES = Object.keys(OBLIGATION_KINDS) as [ObligationKind, ...ObligationKind[]];

@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db, Tx } from '../client.js';
+import type { EscalationInput } from './case-mirror.js';
 import { auditLog, cases, citizens, escalations, notificationOutbox } from '../schema/index.js';
 
 export interface NewCaseRecord {
@@ -71,55 +72,48 @@ export async function getCitizen(db: Db, citizenId: string) {
   return row;
 }
 
-export interface EscalationInput {
-  caseId: string;
-  key: string;
-  kind: string;
-  severity: 'warning' | 'escalation';
-  recipientRole: string;
-  dueDay: string;
-  scheduledFor: number;
-  firedAt: number;
-  message: string;
-}
+export type { EscalationInput } from './case-mirror.js';
 
 /** Writes the escalation and its notification exactly once per (case, key). */
 export async function insertEscalationOnce(db: Db, e: EscalationInput): Promise<{ id: string; created: boolean }> {
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(escalations)
-      .values({
-        caseId: e.caseId,
-        key: e.key,
-        kind: e.kind,
-        severity: e.severity,
-        recipientRole: e.recipientRole,
-        dueDay: e.dueDay,
-        scheduledFor: new Date(e.scheduledFor),
-        firedAt: new Date(e.firedAt),
-        message: e.message,
-      })
-      .onConflictDoNothing({ target: [escalations.caseId, escalations.key] })
-      .returning({ id: escalations.id });
-    const created = inserted.length > 0;
-    const [row] = created
-      ? inserted
-      : await tx
-          .select({ id: escalations.id })
-          .from(escalations)
-          .where(and(eq(escalations.caseId, e.caseId), eq(escalations.key, e.key)));
-    await tx
-      .insert(notificationOutbox)
-      .values({
-        sourceKey: `escalation:${row!.id}`,
-        recipientRole: e.recipientRole,
-        caseId: e.caseId,
-        subject: `${e.severity === 'warning' ? 'Warning' : 'Escalation'}: ${e.kind}`,
-        body: e.message,
-      })
-      .onConflictDoNothing({ target: notificationOutbox.sourceKey });
-    return { id: row!.id, created };
-  });
+  return db.transaction((tx) => insertEscalationOnceIn(tx, e));
+}
+
+/** The same, inside a transaction the caller holds. */
+export async function insertEscalationOnceIn(tx: Tx, e: EscalationInput): Promise<{ id: string; created: boolean }> {
+  const inserted = await tx
+    .insert(escalations)
+    .values({
+      caseId: e.caseId,
+      key: e.key,
+      kind: e.kind,
+      severity: e.severity,
+      recipientRole: e.recipientRole,
+      dueDay: e.dueDay,
+      scheduledFor: new Date(e.scheduledFor),
+      firedAt: new Date(e.firedAt),
+      message: e.message,
+    })
+    .onConflictDoNothing({ target: [escalations.caseId, escalations.key] })
+    .returning({ id: escalations.id });
+  const created = inserted.length > 0;
+  const [row] = created
+    ? inserted
+    : await tx
+        .select({ id: escalations.id })
+        .from(escalations)
+        .where(and(eq(escalations.caseId, e.caseId), eq(escalations.key, e.key)));
+  await tx
+    .insert(notificationOutbox)
+    .values({
+      sourceKey: `escalation:${row!.id}`,
+      recipientRole: e.recipientRole,
+      caseId: e.caseId,
+      subject: `${e.severity === 'warning' ? 'Warning' : 'Escalation'}: ${e.kind}`,
+      body: e.message,
+    })
+    .onConflictDoNothing({ target: notificationOutbox.sourceKey });
+  return { id: row!.id, created };
 }
 
 export async function caseHistory(db: Db, caseId: string) {

@@ -5,6 +5,8 @@
 
 import {
   bigserial,
+  boolean,
+  pgSequence,
   date,
   index,
   integer,
@@ -44,9 +46,72 @@ export const cases = pgTable(
     openedAt: ts('opened_at').notNull(),
     closedAt: ts('closed_at'),
     outcome: text('outcome'),
+    /** The worst open obligation: on_track | at_risk | breached (null when nothing is open). */
+    slaState: text('sla_state'),
+    /** The instant the next escalation fires, and its Copenhagen day. */
+    nextDueAt: ts('next_due_at'),
+    nextDueDay: date('next_due_day', { mode: 'string' }),
+    /** Who must act next (role, and team where known). */
+    actingRole: text('acting_role'),
+    actingTeam: text('acting_team'),
+    /** An escalation is open (an obligation breached, not yet met). */
+    escalated: boolean('escalated').notNull().default(false),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('cases_type_step_idx').on(t.type, t.step), index('cases_citizen_idx').on(t.citizenId)],
+  (t) => [
+    index('cases_type_step_idx').on(t.type, t.step),
+    index('cases_citizen_idx').on(t.citizenId),
+    index('cases_sla_idx').on(t.slaState, t.nextDueAt),
+  ],
+);
+
+/**
+ * Case numbers (e.g. `PSY-2026-000042`): prefix per case type, year, a sequence from the
+ * database. Reserved for a case id before its workflow starts (the number is the workflow id),
+ * so a repeated intake (same case id) gets the same number. No personal data.
+ */
+export const caseNumbers = pgTable('case_numbers', {
+  caseId: uuid('case_id').primaryKey(),
+  caseNumber: text('case_number').notNull().unique(),
+  type: text('type').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const caseNumberSeq = pgSequence('case_number_seq', { startWith: 1 });
+
+/**
+ * Obligations (frister): what each case waits for, one row per case + key, upserted by the
+ * case's mirror activity. The work queue (arbejdsliste) reads the open ones.
+ */
+export const obligations = pgTable(
+  'obligations',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    actionCode: text('action_code').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorTeam: text('actor_team'),
+    escalateTo: text('escalate_to').notNull(),
+    dueDay: date('due_day', { mode: 'string' }).notNull(),
+    atRiskAt: ts('at_risk_at').notNull(),
+    escalateAt: ts('escalate_at').notNull(),
+    /** on_track | at_risk | breached | met | met_late | cancelled */
+    state: text('state').notNull(),
+    /** 0 breached, 1 at risk, 2 on track, 9 closed: the work queue's order. */
+    urgency: integer('urgency').notNull(),
+    openedAt: ts('opened_at').notNull(),
+    atRiskSince: ts('at_risk_since'),
+    breachedAt: ts('breached_at'),
+    closedAt: ts('closed_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.key] }),
+    index('obligations_queue_idx').on(t.actorRole, t.urgency, t.escalateAt),
+  ],
 );
 
 /** Who did what, when, on which case: every change and every read of a citizen's data. */

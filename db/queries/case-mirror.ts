@@ -1,0 +1,152 @@
+/**
+ * The case mirror: what a case workflow hands its mirror activity (plain data: ids, codes,
+ * dates and instants; never a CPR or free text), and its idempotent write. Workflows import
+ * the types only.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../client.js';
+import { caseNumbers, cases, obligations } from '../schema/index.js';
+import { insertEscalationOnceIn } from './cases.js';
+export interface EscalationInput {
+  caseId: string;
+  /** The obligation's key (or its warning's key): unique within the case. */
+  key: string;
+  kind: string;
+  severity: 'warning' | 'escalation';
+  recipientRole: string;
+  dueDay: string;
+  scheduledFor: number;
+  firedAt: number;
+  message: string;
+}
+
+export interface ObligationRow {
+  caseId: string;
+  key: string;
+  kind: string;
+  actionCode: string;
+  actorRole: string;
+  actorTeam: string | null;
+  escalateTo: string;
+  dueDay: string;
+  atRiskAt: number;
+  escalateAt: number;
+  /** on_track | at_risk | breached | met | met_late | cancelled */
+  state: string;
+  openedAt: number;
+  atRiskSince: number | null;
+  breachedAt: number | null;
+  closedAt: number | null;
+}
+
+export interface CaseSlaMirror {
+  slaState: string | null;
+  nextDueAt: number | null;
+  nextDueDay: string | null;
+  actingRole: string | null;
+  actingTeam: string | null;
+  escalated: boolean;
+}
+
+export interface CaseMirror {
+  caseId: string;
+  step: string;
+  details?: Record<string, unknown>;
+  sla: CaseSlaMirror;
+  /** Changed obligations (upserted by case + key). */
+  obligations: ObligationRow[];
+  /** Escalations and warnings raised (written once per case + key, with their outbox rows). */
+  escalations: EscalationInput[];
+  /** The first mirror of a case inserts its row. */
+  open?: { type: string; citizenId: string; workflowId: string; openedAt: number };
+  end?: { closedAt: number; outcome: string };
+}
+
+// ---- the mirror's writes (one transaction per mirror) ------------------------------------
+
+
+const URGENCY: Record<string, number> = { breached: 0, at_risk: 1, on_track: 2 };
+const urgencyOf = (state: string) => URGENCY[state] ?? 9;
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/**
+ * Writes what a case shows, idempotently: a retry or a replayed mirror changes nothing more
+ * (the case row is inserted once, obligations are upserted by case + key, escalations and their
+ * outbox rows are written once per case + key). Returns the ids of the escalations.
+ */
+export async function writeCaseMirror(db: Db, m: CaseMirror): Promise<string[]> {
+  return db.transaction(async (tx: Tx) => {
+    if (m.open) {
+      await tx
+        .insert(cases)
+        .values({
+          id: m.caseId,
+          type: m.open.type,
+          citizenId: m.open.citizenId,
+          workflowId: m.open.workflowId,
+          step: m.step,
+          details: m.details ?? {},
+          openedAt: new Date(m.open.openedAt),
+        })
+        .onConflictDoNothing({ target: cases.id });
+    }
+    await tx
+      .update(cases)
+      .set({
+        step: m.step,
+        ...(m.details ? { details: sql`${cases.details} || ${JSON.stringify(m.details)}::jsonb` } : {}),
+        slaState: m.sla.slaState,
+        nextDueAt: date(m.sla.nextDueAt),
+        nextDueDay: m.sla.nextDueDay,
+        actingRole: m.sla.actingRole,
+        actingTeam: m.sla.actingTeam,
+        escalated: m.sla.escalated,
+        updatedAt: new Date(),
+        ...(m.end ? { closedAt: new Date(m.end.closedAt), outcome: m.end.outcome } : {}),
+      })
+      .where(eq(cases.id, m.caseId));
+    for (const o of m.obligations) {
+      const row = {
+        caseId: o.caseId,
+        key: o.key,
+        kind: o.kind,
+        actionCode: o.actionCode,
+        actorRole: o.actorRole,
+        actorTeam: o.actorTeam,
+        escalateTo: o.escalateTo,
+        dueDay: o.dueDay,
+        atRiskAt: new Date(o.atRiskAt),
+        escalateAt: new Date(o.escalateAt),
+        state: o.state,
+        urgency: urgencyOf(o.state),
+        openedAt: new Date(o.openedAt),
+        atRiskSince: date(o.atRiskSince),
+        breachedAt: date(o.breachedAt),
+        closedAt: date(o.closedAt),
+        updatedAt: new Date(),
+      };
+      const { caseId: _c, key: _k, ...update } = row;
+      await tx.insert(obligations).values(row).onConflictDoUpdate({ target: [obligations.caseId, obligations.key], set: update });
+    }
+    const ids: string[] = [];
+    for (const e of m.escalations) ids.push((await insertEscalationOnceIn(tx, e)).id);
+    return ids;
+  });
+}
+
+/**
+ * The case number for a case id: reserved once (a repeated intake with the same case id gets
+ * the same number), `<prefix>-<year>-<6-digit sequence>`.
+ */
+export async function reserveCaseNumber(db: Db, caseId: string, type: string, prefix: string, year: number): Promise<string> {
+  await db
+    .insert(caseNumbers)
+    .values({
+      caseId,
+      type,
+      caseNumber: sql`${`${prefix}-${year}-`} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+    })
+    .onConflictDoNothing({ target: caseNumbers.caseId });
+  const [row] = await db.select({ caseNumber: caseNumbers.caseNumber }).from(caseNumbers).where(eq(caseNumbers.caseId, caseId));
+  return row!.caseNumber;
+}

@@ -1,0 +1,384 @@
+/**
+ * The one clock and the one mirror every case workflow uses.
+ *
+ * Clock: a case sleeps until the earliest pending instant of its obligations (at risk, warning,
+ * escalation) or until a message changes it, then applies what is due: an obligation turns at
+ * risk, a warning fires, a missed obligation escalates (once: the escalation row and its
+ * outbox row are written by the idempotent mirror activity, keyed by case + obligation key).
+ *
+ * Mirror: after each change the case writes what it shows, in one activity: the `cases` row
+ * (step, worst SLA state, next due, who acts), its changed obligations (one row per case + key,
+ * upserted) and any escalations; and it sets its search attributes and current details (one
+ * helper, only what changed). When the case ends, every open obligation is cancelled and what
+ * no longer applies is cleared.
+ *
+ * Deterministic: no I/O but activities, no clock but the workflow's.
+ */
+import {
+  condition,
+  proxyActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ActivityOptions, SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Activities } from '../../activities/index.js';
+import type { CaseMirror, EscalationInput, ObligationRow } from '../../db/queries/case-mirror.js';
+import { formatLocal } from '../calendar.js';
+import { OBLIGATION_KINDS, type ActorRole, type RuleSet } from '../rules.js';
+import {
+  advance,
+  caseSla,
+  closeObligation,
+  describeObligation,
+  isOpen,
+  newObligation,
+  nextInstant,
+  type ClockEffect,
+  type Obligation,
+  type OpenOptions,
+} from './obligations.js';
+import {
+  ActingRoleKey,
+  CaseStepKey,
+  EscalatedKey,
+  NextDueAtKey,
+  NextDueDayKey,
+  SlaStateKey,
+  type CaseType,
+} from './search-attributes.js';
+
+/** The retry policy every case activity uses (retry until the database answers; bounded by the activity's own classification). */
+export const ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+};
+export const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
+
+/** Runs an activity with a readable summary (shown in the Web UI's event history). */
+export function run<K extends keyof Activities>(
+  name: K,
+  summary: string,
+  arg: Parameters<Activities[K]>[0],
+  options: ActivityOptions = ACTIVITY_OPTIONS,
+): Promise<Awaited<ReturnType<Activities[K]>>> {
+  const fn = acts[name] as unknown as {
+    executeWithOptions(o: ActivityOptions, a: unknown[]): Promise<Awaited<ReturnType<Activities[K]>>>;
+  };
+  return fn.executeWithOptions({ ...options, summary }, [arg]);
+}
+
+/** What the case shows besides its obligations. */
+export interface CaseView {
+  step: string;
+  /** Non-sensitive case facts for lists and reports (ids, codes, dates). */
+  details?: Record<string, unknown>;
+  /** Who acts when no obligation is open (e.g. a step waiting on the hospital). */
+  actingRole?: ActorRole | 'hospital';
+}
+
+export interface CaseCoreOptions {
+  caseId: string;
+  caseType: CaseType;
+  rules: RuleSet;
+  view: () => CaseView;
+  /** The message of an escalation or warning (ids, dates and codes only). */
+  message?: (effect: ClockEffect) => string;
+  /** The case's own reaction to a clock effect (applied before anything is written). */
+  onEffect?: (effect: ClockEffect) => void;
+  /** The case row to insert with the first mirror (the case opens). */
+  opening?: CaseMirror['open'];
+  /** Obligations carried over from a previous run (continue-as-new). */
+  carried?: Obligation[];
+}
+
+export function defaultMessage(effect: ClockEffect): string {
+  const o = effect.obligation;
+  const action = OBLIGATION_KINDS[o.kind].action;
+  if (effect.type === 'warning') return `Warning: "${action.en}" (${action.da}) is due ${o.dueDay} (${o.key}).`;
+  return `"${action.en}" (${action.da}) was due by ${o.dueDay} and has not been recorded (${o.key}).`;
+}
+
+export class CaseCore {
+  readonly obligations: Obligation[];
+  /** Bumped on every change: wakes the clock. */
+  version = 0;
+  private ended?: { closedAt: number; outcome: string };
+  private chain: Promise<void> = Promise.resolve();
+  private dirty = new Set<string>();
+  private escalations: EscalationInput[] = [];
+  private opening?: CaseMirror['open'];
+  private mirrored = { step: '', details: '', sla: '' };
+  private shown = '';
+  private details = '';
+
+  constructor(private readonly o: CaseCoreOptions) {
+    this.obligations = o.carried ? o.carried.map((x) => ({ ...x, warnings: x.warnings.map((w) => ({ ...w })) })) : [];
+    this.opening = o.opening;
+    // A continued run starts from what the previous run mirrored.
+    if (o.carried) this.mirrored.step = '\u0000carried';
+  }
+
+  changed(): void {
+    this.version++;
+  }
+
+  get(key: string): Obligation | undefined {
+    return this.obligations.find((x) => x.key === key);
+  }
+
+  open(options: Omit<OpenOptions, 'now' | 'escalationLocalHour'> & { now?: number }): Obligation {
+    const existing = this.get(options.key);
+    if (existing && isOpen(existing)) return existing;
+    const ob = newObligation({ ...options, now: options.now ?? Date.now(), escalationLocalHour: this.o.rules.escalationLocalHour });
+    if (existing) this.obligations.splice(this.obligations.indexOf(existing), 1, ob);
+    else this.obligations.push(ob);
+    this.dirty.add(ob.key);
+    this.changed();
+    return ob;
+  }
+
+  /** Met (or met late, after its escalation). Returns the obligation when it was open. */
+  meet(key: string, at = Date.now()): Obligation | undefined {
+    const ob = this.get(key);
+    if (!ob || !closeObligation(ob, at, 'met')) return undefined;
+    this.dirty.add(key);
+    this.changed();
+    return ob;
+  }
+
+  cancel(key: string, at = Date.now()): void {
+    const ob = this.get(key);
+    if (ob && closeObligation(ob, at, 'cancelled')) {
+      this.dirty.add(key);
+      this.changed();
+    }
+  }
+
+  isOpen(key: string): boolean {
+    const ob = this.get(key);
+    return ob !== undefined && isOpen(ob);
+  }
+
+  openObligations(): Obligation[] {
+    return this.obligations.filter(isOpen);
+  }
+
+  /** Obligations still open and those closed, for a status query. */
+  view() {
+    const sla = caseSla(this.obligations);
+    return {
+      slaState: sla.slaState,
+      ...(sla.nextDueAt !== undefined ? { nextDueAt: formatLocal(sla.nextDueAt), nextDueDay: sla.nextDueDay } : {}),
+      escalated: sla.escalated,
+      obligations: this.obligations.map(describeObligation),
+    };
+  }
+
+  /** Applies every instant that has passed; writes what it raised with the next mirror. */
+  private applyDue(): boolean {
+    const now = Date.now();
+    const effects = advance(this.obligations, now);
+    for (const e of effects) {
+      this.o.onEffect?.(e);
+      this.dirty.add(e.obligation.key);
+      const rule = OBLIGATION_KINDS[e.obligation.kind] as (typeof OBLIGATION_KINDS)[keyof typeof OBLIGATION_KINDS] & {
+        warningKind?: string;
+        warnTo?: ActorRole;
+      };
+      const message = (this.o.message ?? defaultMessage)(e);
+      if (e.type === 'warning' && rule.warningKind) {
+        this.escalations.push({
+          caseId: this.o.caseId,
+          key: e.warning.key,
+          kind: rule.warningKind,
+          severity: 'warning',
+          recipientRole: rule.warnTo ?? e.obligation.actor,
+          dueDay: e.obligation.dueDay,
+          scheduledFor: e.warning.at,
+          firedAt: now,
+          message,
+        });
+      }
+      if (e.type === 'breach' && rule.escalationKind) {
+        this.escalations.push({
+          caseId: this.o.caseId,
+          key: e.obligation.key,
+          kind: rule.escalationKind,
+          severity: 'escalation',
+          recipientRole: e.obligation.escalateTo,
+          dueDay: e.obligation.dueDay,
+          scheduledFor: e.obligation.escalateAt,
+          firedAt: now,
+          message,
+        });
+      }
+    }
+    if (effects.length) this.changed();
+    return effects.length > 0;
+  }
+
+  /**
+   * Writes what the case shows (one activity, only when something changed) and sets its search
+   * attributes and current details. Mirrors run one after the other, in the order asked; the
+   * promise resolves when this one is written (handlers await it so the API's answer and the
+   * database agree).
+   */
+  sync(): Promise<void> {
+    const view = this.o.view();
+    const step = this.ended ? 'closed' : view.step;
+    const sla = caseSla(this.obligations);
+    const next = sla.next;
+    const actingRole = this.ended ? null : (next?.actor ?? view.actingRole ?? null);
+    const actingTeam = this.ended ? null : (next?.team ?? null);
+    this.showSearchAttributes(step, sla, actingRole);
+    this.showDetails(step, sla, actingRole);
+
+    const slaJson = JSON.stringify([sla.slaState, sla.nextDueAt, actingRole, actingTeam, sla.escalated]);
+    const detailsJson = view.details ? JSON.stringify(view.details) : this.mirrored.details;
+    const obligations: ObligationRow[] = [...this.dirty].map((k) => toRow(this.o.caseId, this.get(k)!));
+    const escalations = this.escalations;
+    const changed =
+      this.opening !== undefined ||
+      this.ended !== undefined ||
+      step !== this.mirrored.step ||
+      detailsJson !== this.mirrored.details ||
+      slaJson !== this.mirrored.sla ||
+      obligations.length > 0 ||
+      escalations.length > 0;
+    if (!changed) return this.chain;
+    const mirror: CaseMirror = {
+      caseId: this.o.caseId,
+      step,
+      ...(detailsJson !== this.mirrored.details && view.details ? { details: view.details } : {}),
+      sla: {
+        slaState: this.ended ? null : sla.slaState,
+        nextDueAt: this.ended ? null : (sla.nextDueAt ?? null),
+        nextDueDay: this.ended ? null : (sla.nextDueDay ?? null),
+        actingRole,
+        actingTeam,
+        escalated: this.ended ? false : sla.escalated,
+      },
+      obligations,
+      escalations,
+      ...(this.opening ? { open: this.opening } : {}),
+      ...(this.ended ? { end: this.ended } : {}),
+    };
+    this.opening = undefined;
+    this.dirty.clear();
+    this.escalations = [];
+    this.mirrored = { step, details: detailsJson, sla: slaJson };
+    const summary = summaryOf(mirror);
+    this.chain = this.chain.then(() => run('mirrorCase', summary, mirror));
+    return this.chain;
+  }
+
+  private showSearchAttributes(step: string, sla: ReturnType<typeof caseSla>, actingRole: string | null): void {
+    const ended = this.ended !== undefined;
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: CaseStepKey, value: step },
+      { key: ActingRoleKey, value: ended ? null : actingRole },
+      { key: NextDueAtKey, value: ended || sla.nextDueAt === undefined ? null : new Date(sla.nextDueAt) },
+      { key: NextDueDayKey, value: ended || sla.nextDueDay === undefined ? null : sla.nextDueDay },
+      { key: SlaStateKey, value: ended ? null : sla.slaState },
+      { key: EscalatedKey, value: ended ? false : sla.escalated },
+    ] as SearchAttributeUpdatePair[];
+    const json = JSON.stringify(pairs.map((p) => (p.value instanceof Date ? p.value.getTime() : p.value)));
+    if (json === this.shown) return;
+    this.shown = json;
+    upsertSearchAttributes(pairs);
+  }
+
+  private showDetails(step: string, sla: ReturnType<typeof caseSla>, actingRole: string | null): void {
+    const lines = [`**Case** ${workflowInfo().workflowId} · **step** \`${step}\``];
+    const next = sla.next;
+    if (this.ended) {
+      lines.push(`**Closed** ${formatLocal(this.ended.closedAt)} · outcome \`${this.ended.outcome}\``);
+    } else if (next) {
+      const action = OBLIGATION_KINDS[next.kind].action;
+      lines.push(`**Next action** ${action.en} (*${action.da}*)`);
+      lines.push(`**Who acts** \`${next.actor}\`${next.team ? ` (${next.team})` : ''}`);
+      lines.push(`**Due** ${next.dueDay} · escalates ${formatLocal(next.escalateAt)} to \`${next.escalateTo}\``);
+      lines.push(`**SLA** \`${sla.slaState}\`${sla.escalated ? ' · escalated' : ''}`);
+      const others = this.openObligations().length - 1;
+      if (others > 0) lines.push(`${others} more open obligation${others > 1 ? 's' : ''}`);
+    } else {
+      lines.push(`**Who acts** ${actingRole ? `\`${actingRole}\`` : '—'} · no deadline running`);
+    }
+    const text = lines.join('\n\n');
+    if (text === this.details) return;
+    this.details = text;
+    setCurrentDetails(text);
+  }
+
+  /**
+   * The clock: applies what is due, mirrors, and sleeps until the next instant or a change,
+   * until `done()`. The one timer loop of every case type.
+   */
+  async runUntil(done: () => boolean, label = 'next deadline'): Promise<void> {
+    for (;;) {
+      const seen = this.version;
+      this.applyDue();
+      await this.sync();
+      if (done()) return;
+      if (this.version !== seen) continue;
+      const next = nextInstant(this.obligations);
+      const wake = () => this.version !== seen || done();
+      if (next === undefined) {
+        await condition(wake);
+      } else {
+        const o = this.obligations.filter(isOpen).find((x) => x.atRiskAt === next || x.escalateAt === next || x.warnings.some((w) => w.at === next));
+        await condition(wake, Math.max(next - Date.now(), 1), {
+          summary: o ? `${label}: ${o.key} (${o.state === 'on_track' && o.atRiskAt === next ? 'at risk' : 'escalation'}) at ${formatLocal(next)}` : label,
+        });
+      }
+    }
+  }
+
+  /** The case ends: every open obligation is cancelled; the mirror closes the row and clears what no longer applies. */
+  end(outcome: string, closedAt = Date.now()): Promise<void> {
+    for (const ob of this.obligations) {
+      if (closeObligation(ob, closedAt, 'cancelled')) this.dirty.add(ob.key);
+    }
+    this.ended = { closedAt, outcome };
+    this.changed();
+    return this.sync();
+  }
+
+  /** Obligations to carry into the next run (continue-as-new): open ones and the latest closed ones. */
+  carry(keepClosed = 10): Obligation[] {
+    const open = this.obligations.filter(isOpen);
+    const closed = this.obligations.filter((x) => !isOpen(x)).slice(-keepClosed);
+    return [...closed, ...open];
+  }
+}
+
+function toRow(caseId: string, o: Obligation): ObligationRow {
+  return {
+    caseId,
+    key: o.key,
+    kind: o.kind,
+    actionCode: OBLIGATION_KINDS[o.kind].action.code,
+    actorRole: o.actor,
+    actorTeam: o.team ?? null,
+    escalateTo: o.escalateTo,
+    dueDay: o.dueDay,
+    atRiskAt: o.atRiskAt,
+    escalateAt: o.escalateAt,
+    state: o.state,
+    openedAt: o.openedAt,
+    atRiskSince: o.atRiskSince ?? null,
+    breachedAt: o.breachedAt ?? null,
+    closedAt: o.closedAt ?? null,
+  };
+}
+
+function summaryOf(m: CaseMirror): string {
+  const parts: string[] = [];
+  if (m.open) parts.push('record the case');
+  for (const e of m.escalations) parts.push(`${e.severity} ${e.key} → ${e.recipientRole}`);
+  if (m.end) parts.push(`case closed: ${m.end.outcome}`);
+  else parts.push(`step ${m.step}${m.sla.slaState ? `, ${m.sla.slaState}` : ''}`);
+  if (m.obligations.length) parts.push(m.obligations.map((o) => `${o.key} ${o.state}`).join(', '));
+  return `mirror: ${parts.join('; ')}`.slice(0, 400);
+}
