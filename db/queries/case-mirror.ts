@@ -150,3 +150,11 @@ export async function reserveCaseNumber(db: Db, caseId: string, type: string, pr
   const [row] = await db.select({ caseNumber: caseNumbers.caseNumber }).from(caseNumbers).where(eq(caseNumbers.caseId, caseId));
   return row!.caseNumber;
 }
+
+/** The workflow id (case number) of a case id: from the case row, or the reservation made before its workflow started. */
+export async function workflowIdOfCase(db: Db, caseId: string): Promise<string | undefined> {
+  const [row] = await db.select({ workflowId: cases.workflowId }).from(cases).where(eq(cases.id, caseId));
+  if (row) return row.workflowId;
+  const [reserved] = await db.select({ caseNumber: caseNumbers.caseNumber }).from(caseNumbers).where(eq(caseNumbers.caseId, caseId));
+  return reserved?.caseNumber;
+}

@@ -1,0 +1,21 @@
+/**
+ * Case numbers at the API: a case's workflow id is its readable case number
+ * (`PSY-2026-000042`), reserved in the database before the workflow starts; a repeated intake
+ * (same Idempotency-Key, so the same case id) gets the same number.
+ */
+import { localDate } from '../workflows/calendar.js';
+import { CASE_NUMBER_PREFIX, type CaseType } from '../workflows/shared/search-attributes.js';
+import { reserveCaseNumber, workflowIdOfCase } from '../db/queries/case-mirror.js';
+import type { Db } from '../db/client.js';
+import { notFound } from './errors.js';
+
+export function caseNumberFor(db: Db, caseId: string, type: CaseType, at = Date.now()): Promise<string> {
+  return reserveCaseNumber(db, caseId, type, CASE_NUMBER_PREFIX[type], Number(localDate(at).slice(0, 4)));
+}
+
+/** The workflow id of an existing case, or 404. */
+export async function workflowIdOf(db: Db, caseId: string): Promise<string> {
+  const id = await workflowIdOfCase(db, caseId);
+  if (!id) throw notFound(`no case ${caseId}`);
+  return id;
+}
