@@ -24,6 +24,7 @@ import { housingOfferRoutes } from './routes/housing-offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { psychiatricRoutes } from './routes/psychiatric.js';
 import { temporaryStayRoutes } from './routes/temporary-stay.js';
+import { workQueueRoutes } from './routes/work-queue.js';
 
 export interface BuildAppOptions extends ApiDeps {
   tokens: TokenTable;
@@ -78,5 +79,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(housingOfferRoutes, deps);
   await app.register(paymentRoutes, deps);
   await app.register(temporaryStayRoutes, deps);
+  await app.register(workQueueRoutes, deps);
   return app;
 }

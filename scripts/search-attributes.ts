@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { searchAttributeDefinitions } from '../workflows/shared.js';
+import { searchAttributeDefinitions } from '../workflows/shared/search-attributes.js';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 

@@ -1,23 +1,28 @@
 /**
  * Escalations and warnings raised by case timers: list with filters, acknowledge.
  */
-import { and, eq, lte, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { escalations } from '../../db/schema/index.js';
-import { ALL_ROLES } from '../auth.js';
+import { caseIdsFor, listEscalations } from '../../db/queries/work-queue.js';
+import { ALL_ROLES, roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
-import { instant } from '../schemas.js';
+import { dueBefore, splitDueBefore } from './work-queue.js';
 
-const listQuery = z.object({
-  status: z.enum(['open', 'acknowledged']).optional(),
-  kind: z.string().min(1).max(100).optional(),
-  severity: z.enum(['warning', 'escalation']).optional(),
-  caseId: z.uuid({ message: 'must be a case id (UUID)' }).optional(),
-  dueBefore: instant.optional().describe('Only escalations scheduled before this instant'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+const listQuery = z
+  .object({
+    status: z.enum(['open', 'acknowledged']).optional(),
+    kind: z.string().min(1).max(100).optional().describe('e.g. psychiatric_deadline_passed'),
+    severity: z.enum(['warning', 'escalation']).optional(),
+    recipientRole: z.enum(roles).optional().describe('The role the escalation went to'),
+    case: z.string().min(1).max(100).optional().describe('A case id (UUID) or case number (e.g. PSY-2026-000042)'),
+    caseId: z.uuid({ message: 'must be a case id (UUID)' }).optional().describe('Deprecated: use `case`'),
+    dueBefore,
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
 
 export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   const db = deps.database.db;
@@ -25,23 +30,28 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
     '/escalations',
     {
       config: { access: ALL_ROLES.filter((r) => r !== 'hospital') },
-      schema: { tags: ['escalations'], summary: 'Escalations and warnings, newest first', querystring: listQuery },
+      schema: {
+        tags: ['escalations'],
+        summary: 'Escalations and warnings, newest first (by the instant they were due to fire)',
+        description: 'Filters combine (AND): status, kind, severity, recipientRole, case (id or case number), dueBefore (a date: due day before it; an instant: scheduled before it).',
+        querystring: listQuery,
+      },
     },
     async (request) => {
       const q = request.query;
-      const where: SQL[] = [];
-      if (q.status) where.push(eq(escalations.status, q.status));
-      if (q.kind) where.push(eq(escalations.kind, q.kind));
-      if (q.severity) where.push(eq(escalations.severity, q.severity));
-      if (q.caseId) where.push(eq(escalations.caseId, q.caseId));
-      if (q.dueBefore) where.push(lte(escalations.scheduledFor, new Date(q.dueBefore)));
-      const rows = await db
-        .select()
-        .from(escalations)
-        .where(where.length ? and(...where) : undefined)
-        .orderBy(escalations.scheduledFor)
-        .limit(q.limit);
-      return { items: rows };
+      let caseIds: string[] | undefined;
+      if (q.case) caseIds = await caseIdsFor(db, q.case);
+      if (q.caseId) caseIds = caseIds ? caseIds.filter((id) => id === q.caseId) : [q.caseId];
+      const items = await listEscalations(db, {
+        status: q.status,
+        kind: q.kind,
+        severity: q.severity,
+        recipientRole: q.recipientRole,
+        caseIds,
+        ...splitDueBefore(q.dueBefore),
+        limit: q.limit,
+      });
+      return { items };
     },
   );
 
