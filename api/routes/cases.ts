@@ -6,6 +6,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caseEscalations, caseHistory, getCase, getCitizen, upsertCitizen } from '../../db/queries/cases.js';
 import { caseBedDays } from '../../db/queries/payments.js';
+import { caseObligations } from '../../db/queries/work-queue.js';
+import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js';
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
 import { ALL_ROLES, type Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
@@ -72,11 +74,36 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         caseEscalations(deps.database.db, row.id),
         caseHistory(deps.database.db, row.id),
       ]);
+      const obligations = await caseObligations(deps.database.db, row.id);
       return {
         id: row.id,
+        caseNumber: row.workflowId,
         type: row.type,
         workflowId: row.workflowId,
         step: row.step,
+        /** Who must act next, by when, and how the case stands (its worst open obligation). */
+        sla: {
+          state: row.slaState,
+          actingRole: row.actingRole,
+          actingTeam: row.actingTeam,
+          nextDueDay: row.nextDueDay,
+          nextDueAt: row.nextDueAt,
+          escalated: row.escalated,
+        },
+        obligations: obligations.map((o) => ({
+          key: o.key,
+          kind: o.kind,
+          action: OBLIGATION_KINDS[o.kind as ObligationKind]?.action ?? { code: o.actionCode },
+          actor: { role: o.actorRole, team: o.actorTeam },
+          escalateTo: o.escalateTo,
+          dueDay: o.dueDay,
+          atRiskAt: o.atRiskAt,
+          escalationAt: o.escalateAt,
+          state: o.state,
+          atRiskSince: o.atRiskSince,
+          breachedAt: o.breachedAt,
+          closedAt: o.closedAt,
+        })),
         openedAt: row.openedAt,
         closedAt: row.closedAt,
         outcome: row.outcome,
