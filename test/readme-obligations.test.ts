@@ -1,0 +1,32 @@
+/**
+ * The README's obligations table states what `OBLIGATION_KINDS` (workflows/rules.ts) does:
+ * every kind has a row naming who acts and who gets the escalation.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../config/index.js';
+import { OBLIGATION_KINDS } from '../workflows/rules.js';
+
+const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+const rows = new Map(
+  readme
+    .split('\n')
+    .filter((l) => /^\| `[a-z_]+` \|/.test(l))
+    .map((l) => [l.match(/^\| `([a-z_]+)`/)![1]!, l.split('|').map((c) => c.trim())] as const),
+);
+
+describe('README obligations table', () => {
+  it.each(Object.entries(OBLIGATION_KINDS))('%s: who acts and who gets the escalation', (kind, rule) => {
+    const cells = rows.get(kind);
+    expect(cells, `no README row for ${kind}`).toBeDefined();
+    const [, , , , , actor, escalation, source] = cells!;
+    if (kind !== 'provider_phone_call') expect(actor).toBe(`\`${rule.actor}\``);
+    if (rule.escalationKind) {
+      if (kind !== 'provider_phone_call') expect(escalation).toBe(`\`${rule.escalateTo}\``);
+    } else {
+      expect(escalation).toContain('lapses');
+    }
+    expect(source).toBe(rule.source);
+  });
+});
