@@ -1,11 +1,11 @@
 /**
  * The calendar every rule is measured in: Europe/Copenhagen local dates, daylight saving
- * included, and Danish working days (weekends and public holidays from `date-holidays`).
+ * included, and Danish working days (weekends and the Danish public holidays, computed here: no
+ * holiday library in the workflow bundle).
  *
  * Pure and deterministic: safe inside workflows (time comes from the caller, never from a clock).
  * Dates are ISO calendar dates ('YYYY-MM-DD'); instants are epoch milliseconds.
  */
-import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 
 export const ZONE = 'Europe/Copenhagen';
@@ -72,18 +72,61 @@ export function formatLocal(instantMs: number): string {
   return DateTime.fromMillis(instantMs, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
 }
 
-let danishHolidays: Holidays | undefined;
-function holidays(): Holidays {
-  danishHolidays ??= new Holidays('DK', { types: ['public'] });
-  return danishHolidays;
+/** Easter Sunday of a year (Gregorian computus, Meeus/Jones/Butcher), as [month, day]. */
+export function easterSunday(year: number): [number, number] {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return [month, day];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Store Bededag is no public holiday from 2024 (lov nr. 134 af 28.2.2023). */
+const LAST_STORE_BEDEDAG = 2023;
+
+/** The Danish public holidays (helligdage) of a year: date → name. Computed once per year. */
+const holidayCache = new Map<number, Map<LocalDate, string>>();
+function danishHolidays(year: number): Map<LocalDate, string> {
+  let found = holidayCache.get(year);
+  if (found) return found;
+  const [em, ed] = easterSunday(year);
+  const easter = `${year}-${pad(em)}-${pad(ed)}`;
+  const movable: [number, string][] = [
+    [-3, 'Skærtorsdag'],
+    [-2, 'Langfredag'],
+    [0, 'Påskedag'],
+    [1, 'Anden påskedag'],
+    ...(year <= LAST_STORE_BEDEDAG ? ([[26, 'Store Bededag']] as [number, string][]) : []),
+    [39, 'Kristi Himmelfartsdag'],
+    [49, 'Pinsedag'],
+    [50, 'Anden pinsedag'],
+  ];
+  found = new Map<LocalDate, string>([
+    [`${year}-01-01`, 'Nytårsdag'],
+    ...movable.map(([offset, name]) => [addDays(easter, offset), name] as [LocalDate, string]),
+    [`${year}-12-25`, 'Juledag'],
+    [`${year}-12-26`, 'Anden juledag'],
+  ]);
+  holidayCache.set(year, found);
+  return found;
 }
 
 /** Danish public holiday on that date (name), or undefined. */
 export function publicHoliday(date: LocalDate): string | undefined {
-  const found = holidays().isHoliday(day(date).set({ hour: 12 }).toJSDate());
-  if (!found) return undefined;
-  const publicOnes = found.filter((h) => h.type === 'public');
-  return publicOnes.length > 0 ? publicOnes[0]!.name : undefined;
+  day(date); // rejects a date that is not one
+  return danishHolidays(Number(date.slice(0, 4))).get(date);
 }
 
 /** Monday–Friday and not a Danish public holiday. */
