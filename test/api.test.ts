@@ -96,7 +96,7 @@ describe('opening and reading a case', () => {
     const res = await stack.app.inject({ method: 'POST', url: '/cases', headers: as('dev-hospital'), payload: body });
     expect(res.statusCode).toBe(201);
     const { id, workflowId } = res.json();
-    expect(workflowId).toBe(`case-${id}`);
+    expect(workflowId).toMatch(/^PSY-\d{4}-\d{6}$/); // the case number
     const [row] = await stack.database.db.select().from(cases).where(eq(cases.id, id));
     expect(row).toMatchObject({ type: 'psychiatric_discharge', step: 'open' });
 

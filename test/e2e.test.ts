@@ -4,7 +4,7 @@
  * of it in the workflow's history, search attributes or memo.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CaseStepKey, CaseTypeKey, DeadlineDayKey } from '../workflows/shared.js';
+import { CaseStepKey, CaseTypeKey, NextDueDayKey } from '../workflows/shared/search-attributes.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
@@ -47,13 +47,14 @@ describe('end to end over HTTP', () => {
     expect(read.body.live.caseId).toBe(id);
     expect(read.body.live.deadlineDay).toBe(read.body.details.deadlineDay);
 
-    const handle = stack.env.client.workflow.getHandle(`case-${id}`);
+    expect(opened.body.workflowId).toMatch(/^PSY-\d{4}-\d{6}$/);
+    const handle = stack.env.client.workflow.getHandle(opened.body.workflowId as string);
     const description = await eventually(async () => {
       const d = await handle.describe();
       return d.typedSearchAttributes.get(CaseStepKey) ? d : undefined;
     });
     expect(description.typedSearchAttributes.get(CaseTypeKey)).toBe('psychiatric_discharge');
-    expect(description.typedSearchAttributes.get(DeadlineDayKey)).toBeInstanceOf(Date);
+    expect(description.typedSearchAttributes.get(NextDueDayKey)).toBe(read.body.details.deadlineDay);
 
     const history = JSON.stringify(await handle.fetchHistory());
     const everything = history + JSON.stringify(description.raw);

@@ -14,7 +14,8 @@ import { upsertCitizen } from '../db/queries/cases.js';
 import { cases, stayApplications } from '../db/schema/index.js';
 import { uuidFromKey } from '../api/idempotency.js';
 import { birthDateFromCpr, normaliseCpr } from '../workflows/cpr.js';
-import { psychiatricCaseWorkflow } from '../workflows/psychiatric.js';
+import { caseNumberFor } from '../api/case-numbers.js';
+import { psychiatricCaseWorkflow } from '../workflows/psychiatric/workflow.js';
 import { defaultRules } from '../workflows/rules.js';
 import { caseWorkflowId } from '../workflows/shared.js';
 import { temporaryStayCaseWorkflow } from '../workflows/temporary-stay.js';
@@ -41,8 +42,11 @@ describe('a repeated intake whose first attempt started the workflow', () => {
     const caseId = uuidFromKey('region-hovedstaden', 'POST /cases', key);
     const cpr = fakeCpr('1980-03-03');
     const receivedAt = new Date(Date.now() - 3_600_000).toISOString();
+    // the first attempt reserved the case number (the workflow id) and started the workflow
+    const caseNumber = await caseNumberFor(stack.database.db, caseId, 'psychiatric_discharge');
+    expect(caseNumber).toMatch(/^PSY-\d{4}-\d{6}$/);
     await stack.env.client.workflow.start(psychiatricCaseWorkflow, {
-      workflowId: caseWorkflowId(caseId),
+      workflowId: caseNumber,
       taskQueue,
       args: [{ caseId, citizenId: await citizen(cpr), notice: 'forvarsling', receivedAt: Date.parse(receivedAt), ward: 'Psykiatrisk Center Nord', rules: defaultRules }],
     });
@@ -56,9 +60,9 @@ describe('a repeated intake whose first attempt started the workflow', () => {
     try {
       const res = await repeat;
       expect(res.statusCode).toBe(201);
-      expect(res.json()).toMatchObject({ id: caseId, workflowId: caseWorkflowId(caseId), type: 'psychiatric_discharge' });
+      expect(res.json()).toMatchObject({ id: caseId, caseNumber, workflowId: caseNumber, type: 'psychiatric_discharge' });
       expect(await stack.database.db.select().from(cases).where(eq(cases.id, caseId))).toHaveLength(1);
-      await waitUntilIdle(stack.env.client.workflow.getHandle(caseWorkflowId(caseId)));
+      await waitUntilIdle(stack.env.client.workflow.getHandle(caseNumber));
     } finally {
       await worker.stop();
       await app.close();

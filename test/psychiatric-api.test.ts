@@ -31,6 +31,9 @@ async function openCase(notice: 'forvarsling' | 'faerdigmelding' = 'forvarsling'
     },
   });
   expect(res.statusCode).toBe(201);
+  // the case's workflow id is its case number
+  expect(res.json()).toMatchObject({ caseNumber: expect.stringMatching(/^PSY-\d{4}-\d{6}$/), type: 'psychiatric_discharge' });
+  expect(res.json().workflowId).toBe(res.json().caseNumber);
   return res.json().id;
 }
 
@@ -130,7 +133,7 @@ describe('psychiatric case through the API', () => {
       const r = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') })).json();
       return r.closedAt ? r : undefined;
     });
-    expect(closed).toMatchObject({ step: 'ended', outcome: 'discharged_to_offer' });
+    expect(closed).toMatchObject({ step: 'closed', outcome: 'discharged_to_offer' });
     expect(closed.citizen.cpr).toBeUndefined();
     // the citizen moved in: the place stays held
     const held = await stack.database.db.select().from(housingPlaceAllocations).where(eq(housingPlaceAllocations.caseId, id));

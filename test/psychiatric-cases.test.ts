@@ -20,7 +20,7 @@ import {
   raiseDisagreementUpdate,
   recordChiefDecisionUpdate,
   recordInvolvementUpdate,
-} from '../workflows/psychiatric.js';
+} from '../workflows/psychiatric/workflow.js';
 import { defaultRules } from '../workflows/rules.js';
 import { eventually, resultOf, type RunningWorker, useTestStack, waitUntilIdle } from './helpers.js';
 import { DAY, psychiatricTestKit, refusalOf } from './psychiatric-support.js';
@@ -195,7 +195,7 @@ describe('durability', () => {
     const periods = await stack.database.db.select().from(bedDayPeriods).where(eq(bedDayPeriods.caseId, caseId));
     expect(periods).toHaveLength(1);
     expect(periods[0]!.endedAt).not.toBeNull();
-    const [closed] = await stack.database.db.select().from(cases).where(and(eq(cases.id, caseId), eq(cases.step, 'ended')));
+    const [closed] = await stack.database.db.select().from(cases).where(and(eq(cases.id, caseId), eq(cases.step, 'closed')));
     expect(closed?.outcome).toBe('discharged_home');
     const countByKey = await stack.database.db.select().from(escalations).where(eq(escalations.caseId, caseId));
     expect(countByKey.filter((r) => r.key === 'chief-level-1')).toHaveLength(1);

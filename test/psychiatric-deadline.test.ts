@@ -14,9 +14,8 @@ import {
   psychiatricCaseWorkflow,
   psychiatricStatusQuery,
   type PsychiatricCaseInput,
-} from '../workflows/psychiatric.js';
+} from '../workflows/psychiatric/workflow.js';
 import { defaultRules } from '../workflows/rules.js';
-import { caseWorkflowId } from '../workflows/shared.js';
 import { newCitizen } from './fixtures.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 
@@ -27,7 +26,7 @@ async function openCase(receivedAt: number, extra: Partial<PsychiatricCaseInput>
   const caseId = randomUUID();
   const { citizenId } = await newCitizen(stack.database.db);
   const handle = await stack.env.client.workflow.start(psychiatricCaseWorkflow, {
-    workflowId: caseWorkflowId(caseId),
+    workflowId: `case-${caseId}`,
     taskQueue: stack.worker.taskQueue,
     args: [{ caseId, citizenId, notice: 'forvarsling', receivedAt, ward: 'test ward', rules: defaultRules, ...extra }],
   });

@@ -11,7 +11,7 @@ import {
   flagLongCourseUpdate,
   psychiatricStatusQuery,
   recordStatusMeetingUpdate,
-} from '../workflows/psychiatric.js';
+} from '../workflows/psychiatric/workflow.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 import { DAY, psychiatricTestKit, refusalOf, retryingUpdate } from './psychiatric-support.js';
 

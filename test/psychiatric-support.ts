@@ -6,9 +6,8 @@ import { and, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Database } from '../db/client.js';
 import { escalations } from '../db/schema/index.js';
-import { caseOpenedUpdate, psychiatricCaseWorkflow, type PsychiatricCaseInput } from '../workflows/psychiatric.js';
+import { caseOpenedUpdate, psychiatricCaseWorkflow, type PsychiatricCaseInput } from '../workflows/psychiatric/workflow.js';
 import { defaultRules } from '../workflows/rules.js';
-import { caseWorkflowId } from '../workflows/shared.js';
 import { newCitizen } from './fixtures.js';
 import { eventually } from './helpers.js';
 
@@ -17,7 +16,7 @@ export function psychiatricTestKit(get: () => { env: TestWorkflowEnvironment; da
     const { env, database, taskQueue } = get();
     const caseId = randomUUID();
     const { citizenId } = await newCitizen(database.db);
-    const workflowId = caseWorkflowId(caseId);
+    const workflowId = `case-${caseId}`;
     const started = await env.client.workflow.start(psychiatricCaseWorkflow, {
       workflowId,
       taskQueue,

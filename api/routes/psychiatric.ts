@@ -24,8 +24,9 @@ import {
   recordInvolvementUpdate,
   recordNoticeUpdate,
   recordStatusMeetingUpdate,
-} from '../../workflows/psychiatric.js';
-import { CaseTypeKey, caseWorkflowId } from '../../workflows/shared.js';
+} from '../../workflows/psychiatric/workflow.js';
+import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
+import { caseNumberFor } from '../case-numbers.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, HttpError, notFound, updateRefusal } from '../errors.js';
@@ -55,8 +56,9 @@ export async function openPsychiatricCase(
   caseId: string,
   citizenId: string,
   body: z.infer<typeof psychiatricOpenSchema>,
-): Promise<{ workflowId: string }> {
-  const workflowId = caseWorkflowId(caseId);
+): Promise<{ workflowId: string; caseNumber: string }> {
+  // the workflow id is the case number, reserved before the workflow starts (a repeated intake gets the same)
+  const workflowId = await caseNumberFor(deps.database.db, caseId, 'psychiatric_discharge');
   const handle = await startOrResume(deps.temporal, psychiatricCaseWorkflow, {
     workflowId,
     taskQueue: deps.taskQueue,
@@ -75,7 +77,7 @@ export async function openPsychiatricCase(
     staticSummary: 'Psychiatric ready-for-discharge case (færdigmelding)',
   });
   await handle.executeUpdate(caseOpenedUpdate);
-  return { workflowId };
+  return { workflowId, caseNumber: workflowId };
 }
 
 // ---- decision bodies --------------------------------------------------------------------

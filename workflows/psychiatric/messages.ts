@@ -1,0 +1,47 @@
+/**
+ * What the API may ask of a psychiatric case (queries) and tell it (updates, each with a
+ * validator in the workflow: an out-of-step decision is refused with its reason). Arguments
+ * carry ids, dates and decision codes only; the free text of a decision goes to the database.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CaseCore } from '../shared/case-core.js';
+import type { LocalDate } from '../calendar.js';
+import type { ChiefDecision, EndRequest, NoticeRequest, PsychiatricFacts } from './state.js';
+
+export { caseOpenedUpdate } from '../shared/messages.js';
+
+/** The status query: the case's facts, its case number and its obligations (SLA view). */
+export type PsychiatricCaseStatus = PsychiatricFacts & { caseNumber: string } & ReturnType<CaseCore['view']>;
+
+export const psychiatricStatusQuery = defineQuery<PsychiatricCaseStatus>('status');
+
+/** The case ends: discharged (to the offer, home, an external place) or withdrawn. */
+export const endPsychiatricCaseUpdate = defineUpdate<PsychiatricCaseStatus & { key: string }, [EndRequest]>('end');
+
+/** The other notice follows (forvarsling or færdigmelding). */
+export const recordNoticeUpdate = defineUpdate<{ key: string; bedDaysFrom?: string }, [NoticeRequest]>('recordNotice');
+
+export type FlagLongCourseResult = { key: string; flaggedDay: string; firstMeetingDueDay: string };
+export const flagLongCourseUpdate = defineUpdate<FlagLongCourseResult, [{}]>('flagLongCourse');
+
+export type StatusMeetingRequest = { heldOn: LocalDate };
+export type StatusMeetingResult = { key: string; number: number; dueDay: string; late: boolean; nextDueDay: string };
+export const recordStatusMeetingUpdate = defineUpdate<StatusMeetingResult, [StatusMeetingRequest]>('recordStatusMeeting');
+
+export type InvolvementRequest = { chosenOfferId?: string };
+export const recordInvolvementUpdate = defineUpdate<{ key: string }, [InvolvementRequest]>('recordInvolvement');
+
+export type PlacementRequest = { offerId: string; placeId?: string };
+export type PlacementResult = { key: string; offerId: string; placeId: string; label: string };
+export const decidePlacementUpdate = defineUpdate<PlacementResult, [PlacementRequest]>('decidePlacement');
+
+export type ExternalPlaceRequest = { provider: string };
+export const buyExternalPlaceUpdate = defineUpdate<{ key: string }, [ExternalPlaceRequest]>('buyExternalPlace');
+
+export type DisagreementRequest = { raisedBy: 'hospital' | 'psychiatry_coordinator'; regionRefusesDischarge: boolean };
+export type DisagreementResult = { key: string; number: number; dueDay: string; escalationAt: string };
+export const raiseDisagreementUpdate = defineUpdate<DisagreementResult, [DisagreementRequest]>('raiseDisagreement');
+
+export type ChiefDecisionRequest = { decision: ChiefDecision; regionRefusesDischarge?: boolean };
+export type ChiefDecisionResult = { key: string; number: number; withinDeadline: boolean };
+export const recordChiefDecisionUpdate = defineUpdate<ChiefDecisionResult, [ChiefDecisionRequest]>('recordChiefDecision');

@@ -1,0 +1,337 @@
+/**
+ * Case 3 — psychiatric ready-for-discharge case (færdigmelding), source 002.
+ *
+ * One durable workflow per case (its workflow id is its case number, `PSY-2026-000042`), from
+ * the region's first notice to the end:
+ *  - opens on the advance notice (forvarsling) or the færdigmelding; the other may follow;
+ *  - obligation `deadline-12w`: the 12-week case-processing deadline (sagsbehandlingsfrist)
+ *    from the day of receipt, warnings at 8 and 11 weeks (configurable), escalating overnight
+ *    after the deadline day unless the case has ended; a discharge meets it, a withdrawal
+ *    cancels it;
+ *  - a potential long course (flagged by the psychiatry coordinator, or by the system at the
+ *    first warning when no placement is decided) gets a status meeting (statusmøde) every 14
+ *    days: obligation `meeting-<n>`; a missed one escalates and the next becomes due;
+ *  - the citizen's involvement, then matching to a botilbud place (or buying an external place);
+ *  - a disagreement with the region must reach chief level (chefniveau) within 7 days:
+ *    obligation `chief-level-<n>`;
+ *  - bed-days (betalingsforpligtelse) are counted from the færdigmelding until discharge;
+ *  - the case ends by discharge (to the offer, home, an external place) or is withdrawn.
+ *
+ * The clock and the mirror are the shared case core's (`CaseCore.runUntil` is the only timer
+ * loop). The state is plain data (state.ts), carried with the obligations when the case
+ * continues-as-new. No CPR and no free text enter the workflow: ids, dates and codes only.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { formatLocal, localDate, overnightAfter } from '../calendar.js';
+import type { RuleSet } from '../rules.js';
+import { CaseCore, run } from '../shared/case-core.js';
+import type { ClockEffect } from '../shared/obligations.js';
+import {
+  buyExternalPlaceUpdate,
+  caseOpenedUpdate,
+  decidePlacementUpdate,
+  endPsychiatricCaseUpdate,
+  flagLongCourseUpdate,
+  psychiatricStatusQuery,
+  raiseDisagreementUpdate,
+  recordChiefDecisionUpdate,
+  recordInvolvementUpdate,
+  recordNoticeUpdate,
+  recordStatusMeetingUpdate,
+  type ChiefDecisionRequest,
+  type DisagreementRequest,
+  type ExternalPlaceRequest,
+  type InvolvementRequest,
+  type PlacementRequest,
+  type PsychiatricCaseStatus,
+  type StatusMeetingRequest,
+} from './messages.js';
+import {
+  applyClockEffect,
+  chiefLevelKey,
+  DEADLINE_KEY,
+  DEFAULT_MAX_HISTORY_EVENTS,
+  detailsOf,
+  endCase,
+  endMeetsDeadline,
+  ended,
+  escalationMessage,
+  firstPaidDay,
+  flagLongCourse,
+  impliedObligations,
+  initialState,
+  meetingDueDay,
+  meetingKey,
+  raiseDisagreement,
+  recordChiefDecision,
+  recordInvolvement,
+  recordMeeting,
+  recordNotice,
+  statusOf,
+  stepOf,
+  validateChiefDecision,
+  validateDisagreement,
+  validateEnd,
+  validateFlagLongCourse,
+  validateNotice,
+  validatePlacement,
+  validateStatusMeeting,
+  assertNotEnded,
+  type EndRequest,
+  type NoticeRequest,
+  type PsychiatricCaseInput,
+  type PsychiatricState,
+} from './state.js';
+
+export * from './messages.js';
+export type * from './state.js';
+export { DEFAULT_MAX_HISTORY_EVENTS, meetingDueDay } from './state.js';
+
+/** One case in this run: its input, its state, its obligations, and what is in flight. */
+interface Case {
+  input: PsychiatricCaseInput;
+  rules: RuleSet;
+  s: PsychiatricState;
+  core: CaseCore;
+  /** A placement decision awaits its activity. */
+  placing: boolean;
+  /** The end is written (bed-days, place, obligations, case row). */
+  closed: boolean;
+  bedDaysStarting?: Promise<void>;
+}
+
+export async function psychiatricCaseWorkflow(input: PsychiatricCaseInput): Promise<PsychiatricCaseStatus> {
+  const c = newCase(input);
+  registerHandlers(c);
+  await c.core.sync();
+  c.s.opened = true;
+  await startBedDays(c);
+
+  for (;;) {
+    await c.core.runUntil(() => ended(c.s) || historyIsLong(input), 'psychiatric case');
+    if (ended(c.s)) break;
+    if (await readyToContinueAsNew(c)) {
+      return continueAsNew<typeof psychiatricCaseWorkflow>({ ...input, carried: { state: c.s, obligations: c.core.carry() } });
+    }
+  }
+
+  await close(c);
+  return status(c);
+}
+
+function newCase(input: PsychiatricCaseInput): Case {
+  const carried = input.carried;
+  const s: PsychiatricState = carried ? { ...carried.state, runs: carried.state.runs + 1 } : initialState(input);
+  const c = { input, rules: input.rules, s, placing: false, closed: false } as Case;
+  c.core = new CaseCore({
+    caseId: input.caseId,
+    caseType: 'psychiatric_discharge',
+    rules: input.rules,
+    view: () => ({ step: stepOf(c.s), details: detailsOf(c.s, input.ward), actingRole: 'psychiatry_coordinator' }),
+    message: escalationMessage,
+    onEffect: (e) => onClock(c, e),
+    ...(carried
+      ? { carried: carried.obligations }
+      : {
+          opening: {
+            type: 'psychiatric_discharge',
+            citizenId: input.citizenId,
+            workflowId: workflowInfo().workflowId,
+            openedAt: input.receivedAt,
+          },
+        }),
+  });
+  openImplied(c);
+  return c;
+}
+
+function registerHandlers(c: Case): void {
+  setHandler(psychiatricStatusQuery, () => status(c));
+  setHandler(caseOpenedUpdate, () => whenOpened(c));
+  setHandler(endPsychiatricCaseUpdate, (req) => end(c, req), { validator: (req: EndRequest) => validateEnd(c.s, req, c.placing) });
+  setHandler(recordNoticeUpdate, (req) => notice(c, req), { validator: (req: NoticeRequest) => validateNotice(c.s, req) });
+  setHandler(flagLongCourseUpdate, () => flagByCoordinator(c), { validator: (_req: {}) => validateFlagLongCourse(c.s) });
+  setHandler(recordStatusMeetingUpdate, (req) => statusMeeting(c, req), {
+    validator: (req: StatusMeetingRequest) => validateStatusMeeting(c.s, req.heldOn, localDate(Date.now())),
+  });
+  setHandler(recordInvolvementUpdate, (req) => involvement(c, req), { validator: (_req: InvolvementRequest) => assertNotEnded(c.s) });
+  setHandler(decidePlacementUpdate, (req) => placement(c, req), { validator: (_req: PlacementRequest) => validatePlacement(c.s, c.placing) });
+  setHandler(buyExternalPlaceUpdate, (req) => externalPlace(c, req), {
+    validator: (_req: ExternalPlaceRequest) => validatePlacement(c.s, c.placing),
+  });
+  setHandler(raiseDisagreementUpdate, (req) => disagreement(c, req), { validator: (_req: DisagreementRequest) => validateDisagreement(c.s) });
+  setHandler(recordChiefDecisionUpdate, (req) => chiefDecision(c, req), { validator: (_req: ChiefDecisionRequest) => validateChiefDecision(c.s) });
+}
+
+// ---- the clock's and the state's obligations ------------------------------------------------
+
+/** Opens what the state implies (idempotent: an open obligation stays as it is). */
+function openImplied(c: Case): void {
+  for (const spec of impliedObligations(c.s, c.rules)) c.core.open(spec);
+}
+
+/** A clock effect: a missed meeting (the next becomes due), an overdue chief level, the system's long-course flag. */
+function onClock(c: Case, e: ClockEffect): void {
+  if (applyClockEffect(c.s, e, c.rules, Date.now())) openImplied(c);
+}
+
+/** After a decision: the obligations follow the state, the mirror is written before the answer. */
+async function settle(c: Case): Promise<void> {
+  openImplied(c);
+  c.core.changed();
+  await c.core.sync();
+}
+
+function historyIsLong(input: PsychiatricCaseInput): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS);
+}
+
+/** Continue-as-new only with no decision in flight and nothing changed while waiting for one. */
+async function readyToContinueAsNew(c: Case): Promise<boolean> {
+  const seen = c.core.version;
+  await condition(allHandlersFinished);
+  return !ended(c.s) && !c.placing && c.core.version === seen;
+}
+
+function status(c: Case): PsychiatricCaseStatus {
+  return {
+    ...statusOf(c.s, c.core.obligations, { caseId: c.input.caseId, rules: c.rules, now: Date.now() }),
+    caseNumber: workflowInfo().workflowId,
+    ...c.core.view(),
+  };
+}
+
+function startBedDays(c: Case): Promise<void> {
+  const readyAt = c.s.readyAt;
+  if (readyAt === undefined || c.s.bedDaysStarted) return Promise.resolve();
+  c.bedDaysStarting ??= run('recordBedDaysStarted', 'bed-day payment starts (færdigmelding)', {
+    caseId: c.input.caseId,
+    readyAt,
+    rules: c.rules.bedDays,
+  }).then(() => {
+    c.s.bedDaysStarted = true;
+  });
+  return c.bedDaysStarting;
+}
+
+// ---- handlers ---------------------------------------------------------------------------
+
+async function whenOpened(c: Case) {
+  await condition(() => c.s.opened);
+  return { caseId: c.input.caseId, caseNumber: workflowInfo().workflowId };
+}
+
+async function notice(c: Case, req: NoticeRequest) {
+  recordNotice(c.s, req);
+  await settle(c);
+  await startBedDays(c);
+  return {
+    key: `notice-${req.notice}`,
+    ...(c.s.readyAt !== undefined && req.notice === 'faerdigmelding' ? { bedDaysFrom: firstPaidDay(c.s.readyAt, c.rules) } : {}),
+  };
+}
+
+async function flagByCoordinator(c: Case) {
+  flagLongCourse(c.s, Date.now(), 'psychiatry_coordinator');
+  await settle(c);
+  const lc = c.s.longCourse!;
+  return { key: 'long-course', flaggedDay: lc.flaggedDay, firstMeetingDueDay: meetingDueDay(lc.flaggedDay, 1) };
+}
+
+async function statusMeeting(c: Case, { heldOn }: StatusMeetingRequest) {
+  const held = recordMeeting(c.s, heldOn);
+  // an earlier meeting still escalated (missed) is met late by this one
+  for (const ob of c.core.openObligations()) {
+    if (ob.kind === 'psychiatric_status_meeting' && ob.key !== meetingKey(held.number)) c.core.meet(ob.key);
+  }
+  c.core.meet(meetingKey(held.number));
+  await settle(c);
+  return { key: meetingKey(held.number), number: held.number, dueDay: held.dueDay, late: held.late, nextDueDay: held.nextDueDay };
+}
+
+async function involvement(c: Case, { chosenOfferId }: InvolvementRequest) {
+  const n = recordInvolvement(c.s, Date.now(), chosenOfferId);
+  await settle(c);
+  return { key: `involvement-${n}` };
+}
+
+async function placement(c: Case, { offerId, placeId }: PlacementRequest) {
+  c.placing = true;
+  try {
+    const result = await run('allocateHousingPlace', `give a place of offer ${offerId} to the case`, {
+      caseId: c.input.caseId,
+      offerId,
+      ...(placeId ? { placeId } : {}),
+    });
+    if (!result.ok) throw ApplicationFailure.create({ message: result.reason, nonRetryable: true, type: 'PlacementRefused' });
+    c.s.placement = { kind: 'own_offer', offerId, placeId: result.placeId, label: result.label, decidedAt: Date.now() };
+    return { key: 'placement', offerId, placeId: result.placeId, label: result.label };
+  } finally {
+    c.placing = false;
+    await settle(c);
+  }
+}
+
+async function externalPlace(c: Case, { provider }: ExternalPlaceRequest) {
+  c.s.placement = { kind: 'external', provider, decidedAt: Date.now() };
+  await settle(c);
+  return { key: 'external-placement' };
+}
+
+async function disagreement(c: Case, { raisedBy, regionRefusesDischarge }: DisagreementRequest) {
+  const d = raiseDisagreement(c.s, Date.now(), raisedBy, regionRefusesDischarge);
+  await settle(c);
+  return {
+    key: `disagreement-${d.number}`,
+    number: d.number,
+    dueDay: d.dueDay,
+    escalationAt: formatLocal(overnightAfter(d.dueDay, c.rules.escalationLocalHour)),
+  };
+}
+
+async function chiefDecision(c: Case, { decision, regionRefusesDischarge }: ChiefDecisionRequest) {
+  const d = recordChiefDecision(c.s, Date.now(), decision, regionRefusesDischarge);
+  c.core.meet(chiefLevelKey(d.number));
+  await settle(c);
+  return { key: `chief-decision-${d.number}`, number: d.number, withinDeadline: d.chiefDecision!.withinDeadline };
+}
+
+/** The case ends; answers once the end is written (bed-days, place, obligations, case row). */
+async function end(c: Case, req: EndRequest) {
+  endCase(c.s, req, Date.now());
+  c.core.changed();
+  await condition(() => c.closed);
+  return { ...status(c), key: 'end' };
+}
+
+// ---- the end ------------------------------------------------------------------------------
+
+async function close(c: Case): Promise<void> {
+  const { s, input } = c;
+  const outcome = s.outcome!;
+  const endedAt = s.endedAt ?? Date.now();
+  if (s.readyAt !== undefined) {
+    await startBedDays(c);
+    await run('recordBedDaysEnded', `bed-day payment ends (${outcome})`, {
+      caseId: input.caseId,
+      endedAt,
+      endedByDischarge: outcome !== 'withdrawn',
+    });
+  }
+  if (outcome !== 'discharged_to_offer') {
+    await run('releaseHousingPlace', 'free any botilbud place the case held', { caseId: input.caseId, at: endedAt });
+  }
+  // a discharge meets the 12-week deadline (late, once escalated); a withdrawal cancels it with the rest
+  if (endMeetsDeadline(outcome)) c.core.meet(DEADLINE_KEY, endedAt);
+  await c.core.end(outcome, endedAt);
+  c.closed = true;
+  await condition(allHandlersFinished);
+}
