@@ -11,8 +11,8 @@ import {
   insertApplicationOnce,
   recordReassessment,
   type AllocationEffect,
+  type JoinRequest,
 } from '../db/queries/temporary-stay.js';
-import { allocatorWorkflowId, type JoinRequest } from '../workflows/allocation.js';
 
 export function createTemporaryStayActivities(db: Db) {
   return {
@@ -48,10 +48,11 @@ export function createTemporaryStayActivities(db: Db) {
       await recordReassessment(db, { ...r, at: new Date(r.at) });
     },
 
-    async joinStayWaitingList(input: { placeType: string; entry: JoinRequest }): Promise<void> {
+    /** The case workflow names its place type's allocator (`allocatorWorkflowId`), so activities import nothing from workflows/. */
+    async joinStayWaitingList(input: { allocatorWorkflowId: string; placeType: string; entry: JoinRequest }): Promise<void> {
       const ctx = Context.current();
       await ctx.client.workflow.signalWithStart('placeTypeAllocatorWorkflow', {
-        workflowId: allocatorWorkflowId(input.placeType),
+        workflowId: input.allocatorWorkflowId,
         taskQueue: ctx.info.taskQueue,
         args: [{ placeType: input.placeType }],
         signal: 'joinWaitingList',

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Database } from '../db/client.js';
 import { placeOffers, places, stays } from '../db/schema/index.js';
-import type { AllocationView } from '../workflows/allocation.js';
+import type { AllocationView } from '../workflows/temporary-stay/messages.js';
 import { eventually } from './helpers.js';
 import type { allocator } from './temporary-stay-support.js';
 

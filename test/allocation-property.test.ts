@@ -12,17 +12,17 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { placeOffers, places } from '../db/schema/index.js';
+import { byAllocationOrder } from '../workflows/temporary-stay/allocation-state.js';
 import {
-  byAllocationOrder,
   changePriorityUpdate,
+  citizenUnavailableSignal,
+  endStayUpdate,
   replyToOfferUpdate,
   setPlaceOpenUpdate,
   type AllocationView,
-} from '../workflows/allocation.js';
+} from '../workflows/temporary-stay/messages.js';
 import { addDays, localDate } from '../workflows/calendar.js';
 import { PRIORITY_ORDER } from '../workflows/rules.js';
-import { caseWorkflowId } from '../workflows/shared.js';
-import { citizenUnavailableSignal, endStayUpdate } from '../workflows/temporary-stay.js';
 import { useTestStack } from './helpers.js';
 import { checkAlways, settled } from './allocation-invariants.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';
@@ -55,12 +55,15 @@ describe('allocation under concurrency (property-style, time-skipping server)', 
       const facility = await newFacility(stack.database.db);
       const h = () => alloc.handle();
       let opened = 0;
+      /** Case id → its workflow id (the case number). */
+      const workflowIds = new Map<string, string>();
       const apply = async (op: string, v: AllocationView) => {
         const now = await stack.env.currentTimeMs();
         switch (op) {
           case 'apply':
             opened += 1;
-            await openStay(c, stack.database.db, tq, { placeType, priority: r.pick([...PRIORITY_ORDER]), appliedAt: now - r.int(30) * DAY });
+            const o = await openStay(c, stack.database.db, tq, { placeType, priority: r.pick([...PRIORITY_ORDER]), appliedAt: now - r.int(30) * DAY });
+            workflowIds.set(o.caseId, o.workflowId);
             return;
           case 'place':
             await alloc.addPlace(facility);
@@ -84,13 +87,13 @@ describe('allocation under concurrency (property-style, time-skipping server)', 
           case 'admitted': {
             const ids = [...v.waitingList.map((e) => e.caseId), ...v.stays.map((s) => s.caseId)];
             if (!ids.length) return;
-            await c.workflow.getHandle(caseWorkflowId(r.pick(ids))).signal(citizenUnavailableSignal, { reason: 'readmitted' });
+            await c.workflow.getHandle(workflowIds.get(r.pick(ids))!).signal(citizenUnavailableSignal, { reason: 'readmitted' });
             return;
           }
           case 'endStay': {
             const s = v.stays.length ? r.pick(v.stays) : undefined;
             if (!s) return;
-            await c.workflow.getHandle(caseWorkflowId(s.caseId)).executeUpdate(endStayUpdate, { args: [{ reason: 'moved_out' }] });
+            await c.workflow.getHandle(s.workflowId!).executeUpdate(endStayUpdate, { args: [{ reason: 'moved_out' }] });
             return;
           }
           case 'close': {

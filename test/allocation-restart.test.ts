@@ -5,9 +5,8 @@
 import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { placeOffers, places } from '../db/schema/index.js';
-import { byAllocationOrder } from '../workflows/allocation.js';
+import { byAllocationOrder } from '../workflows/temporary-stay/allocation-state.js';
 import { PRIORITY_ORDER } from '../workflows/rules.js';
-import { caseWorkflowId } from '../workflows/shared.js';
 import { eventually, startWorker, useTestStack } from './helpers.js';
 import { settled } from './allocation-invariants.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';
@@ -23,12 +22,12 @@ describe('allocation survives a worker restart (dev server)', () => {
     const tq = stack.worker.taskQueue;
     const alloc = allocator(c, tq, placeType);
     const now = Date.now();
-    const cases = [];
+    const cases: { caseId: string; workflowId: string; priority: (typeof PRIORITY_ORDER)[number]; waitingSince: number; seq: number }[] = [];
     for (let i = 0; i < 8; i++) {
       const priority = PRIORITY_ORDER[i % 5]!;
       const waitingSince = now - (i + 1) * DAY;
-      const { caseId } = await openStay(c, stack.database.db, tq, { placeType, priority, appliedAt: waitingSince });
-      cases.push({ caseId, priority, waitingSince, seq: i });
+      const { caseId, workflowId } = await openStay(c, stack.database.db, tq, { placeType, priority, appliedAt: waitingSince });
+      cases.push({ caseId, workflowId, priority, waitingSince, seq: i });
     }
     await eventually(async () => (await alloc.view()).waitingList.length === 8);
     const facility = await newFacility(stack.database.db);
@@ -59,7 +58,9 @@ describe('allocation survives a worker restart (dev server)', () => {
     // Each offered case heard of its offer exactly once.
     for (const o of v.offers) {
       await eventually(async () => {
-        const s = await c.workflow.getHandle(caseWorkflowId(o.caseId)).query('status');
+        // The allocator keeps each case's workflow id (its case number) with the offer.
+        expect(o.workflowId).toBe(cases.find((x) => x.caseId === o.caseId)!.workflowId);
+        const s = await c.workflow.getHandle(o.workflowId!).query('status');
         return (s as { offer?: { offerId: string } }).offer?.offerId === o.offerId;
       });
     }

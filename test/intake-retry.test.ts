@@ -18,7 +18,7 @@ import { caseNumberFor } from '../api/case-numbers.js';
 import { psychiatricCaseWorkflow } from '../workflows/psychiatric/workflow.js';
 import { defaultRules } from '../workflows/rules.js';
 import { caseWorkflowId } from '../workflows/shared.js';
-import { temporaryStayCaseWorkflow } from '../workflows/temporary-stay.js';
+import { temporaryStayCaseWorkflow } from '../workflows/temporary-stay/index.js';
 import { as, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { startWorker, useTestStack, waitUntilIdle } from './helpers.js';
@@ -76,8 +76,10 @@ describe('a repeated intake whose first attempt started the workflow', () => {
     const cpr = fakeCpr('1938-08-08');
     const placeType = `intake-${randomUUID().slice(0, 8)}`;
     const appliedAt = Date.now() - 60_000;
+    // The first attempt reserved the case number (the workflow id) before starting the workflow.
+    const caseNumber = await caseNumberFor(stack.database.db, caseId, 'temporary_stay');
     await stack.env.client.workflow.start(temporaryStayCaseWorkflow, {
-      workflowId: caseWorkflowId(caseId),
+      workflowId: caseNumber,
       taskQueue,
       args: [{ caseId, citizenId: await citizen(cpr), placeType, purpose: 'respite', priority: 'middel', appliedAt, rules: defaultRules }],
     });
@@ -91,7 +93,8 @@ describe('a repeated intake whose first attempt started the workflow', () => {
     try {
       const res = await repeat;
       expect(res.statusCode).toBe(201);
-      expect(res.json()).toMatchObject({ id: caseId, type: 'temporary_stay' });
+      expect(res.json()).toMatchObject({ id: caseId, caseNumber, workflowId: caseNumber, type: 'temporary_stay' });
+      expect(caseNumber).toMatch(/^MDO-\d{4}-\d{6}$/);
       expect(await stack.database.db.select().from(cases).where(eq(cases.id, caseId))).toHaveLength(1);
       const applications = await stack.database.db.select().from(stayApplications).where(eq(stayApplications.caseId, caseId));
       expect(applications.map((a) => a.status)).toEqual(['waiting']);

@@ -1,7 +1,7 @@
 /** Temporary-stay API through fastify.inject on the dev server: roles, 400/403/409, idempotency, the whole path. */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, placeOffers } from '../db/schema/index.js';
+import { auditLog, cases, placeOffers } from '../db/schema/index.js';
 import { addDays, localDate } from '../workflows/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -50,8 +50,11 @@ describe('temporary-stay API', () => {
     const a = await post('/temporary-stays', 'dev-assessor', body({ cpr: cprA, priority: 'hoej', appliedAt: older }), { 'idempotency-key': `open-${placeType}` });
     expect(a.statusCode).toBe(201);
     const caseA = a.json().id as string;
+    // The case's workflow id is its case number.
+    expect(a.json().caseNumber).toMatch(/^MDO-\d{4}-\d{6}$/);
+    expect(a.json().workflowId).toBe(a.json().caseNumber);
     const again = await post('/temporary-stays', 'dev-assessor', body({ cpr: cprA, priority: 'hoej', appliedAt: older }), { 'idempotency-key': `open-${placeType}` });
-    expect(again.json().id).toBe(caseA);
+    expect(again.json()).toMatchObject({ id: caseA, caseNumber: a.json().caseNumber });
     const dup = await post('/temporary-stays', 'dev-assessor', body({ cpr: cprA }));
     expect(dup.statusCode).toBe(409);
     expect(dup.json().message).toMatch(/already has an open/);
@@ -84,6 +87,16 @@ describe('temporary-stay API', () => {
       return r.status.offer;
     });
     expect(offer.placeId).toBe(placeId);
+    // A case with an offer out says so: the case row and the CaseStep search attribute
+    // (`temporal workflow list --query 'CaseStep="offered"'`).
+    const caseNumberA = a.json().caseNumber as string;
+    await eventually(async () => (await stack.database.db.select().from(cases).where(eq(cases.id, caseA)))[0]?.step === 'offered');
+    await eventually(async () => {
+      for await (const w of stack.env.client.workflow.list({ query: `CaseStep="offered" AND WorkflowId="${caseNumberA}"` })) {
+        if (w.workflowId === caseNumberA) return true;
+      }
+      return false;
+    });
 
     // Replies: wrong offer → 409; accept without date → 400; accept → 200, replayed with the key.
     const wrong = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: caseB, accept: false });
@@ -136,7 +149,7 @@ describe('temporary-stay API', () => {
     expect((await post(`/temporary-stays/${caseA}/hospital-events`, 'dev-assessor', { event: 'readmitted' })).statusCode).toBe(403);
     const ev = await post(`/temporary-stays/${caseA}/hospital-events`, 'dev-hospital', { event: 'readmitted' });
     expect(ev.statusCode).toBe(200);
-    expect(ev.json()).toMatchObject({ step: 'ended', outcome: 'readmitted' });
+    expect(ev.json()).toMatchObject({ caseNumber: a.json().caseNumber, step: 'closed', outcome: 'readmitted' });
     await eventually(async () => {
       const rows = await stack.database.db
         .select()

@@ -3,16 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { insertFacility } from '../db/queries/temporary-stay.js';
-import {
-  addPlaceUpdate,
-  allocationQuery,
-  allocatorWorkflowId,
-  placeTypeAllocatorWorkflow,
-  wakeAllocatorSignal,
-} from '../workflows/allocation.js';
+import { caseNumberFor } from '../api/case-numbers.js';
 import { defaultRules, type Priority, type RuleSet } from '../workflows/rules.js';
-import { caseWorkflowId } from '../workflows/shared.js';
-import { stayCaseOpenedUpdate, temporaryStayCaseWorkflow } from '../workflows/temporary-stay.js';
+import { allocatorWorkflowId } from '../workflows/temporary-stay/allocation-state.js';
+import { placeTypeAllocatorWorkflow, temporaryStayCaseWorkflow } from '../workflows/temporary-stay/index.js';
+import { addPlaceUpdate, allocationQuery, caseOpenedUpdate, wakeAllocatorSignal } from '../workflows/temporary-stay/messages.js';
 import { newCitizen } from './fixtures.js';
 
 export async function newFacility(db: Db): Promise<string> {
@@ -53,8 +48,10 @@ export async function openStay(
 ) {
   const caseId = randomUUID();
   const citizenId = o.citizenId ?? (await newCitizen(db)).citizenId;
+  // The case's workflow id is its case number (reserved as the API does).
+  const workflowId = await caseNumberFor(db, caseId, 'temporary_stay');
   const handle = await client.workflow.start(temporaryStayCaseWorkflow, {
-    workflowId: caseWorkflowId(caseId),
+    workflowId,
     taskQueue,
     args: [
       {
@@ -68,8 +65,8 @@ export async function openStay(
       },
     ],
   });
-  await handle.executeUpdate(stayCaseOpenedUpdate);
-  return { caseId, citizenId, handle };
+  const opened = await handle.executeUpdate(caseOpenedUpdate);
+  return { caseId, citizenId, handle, workflowId, caseNumber: opened.caseNumber };
 }
 
 export const uniqueType = (prefix = 'type') => `${prefix}-${randomUUID().slice(0, 8)}`;

@@ -9,13 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { updateRefusal } from '../api/errors.js';
 import { escalations, placeOffers, places, priorityChanges, stayApplications, stays } from '../db/schema/index.js';
 import { addDays, formatLocal, localDate, overnightAfter, startOfDay } from '../workflows/calendar.js';
-import { changePriorityUpdate, replyToOfferUpdate, setPlaceOpenUpdate } from '../workflows/allocation.js';
 import {
+  changePriorityUpdate,
   citizenUnavailableSignal,
   endStayUpdate,
   reassessStayUpdate,
+  replyToOfferUpdate,
+  setPlaceOpenUpdate,
   temporaryStayStatusQuery,
-} from '../workflows/temporary-stay.js';
+} from '../workflows/temporary-stay/messages.js';
 import { REFUSED_OFFER_RETRY_MINUTES } from '../workflows/rules.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';

@@ -2,7 +2,8 @@
  * Temporary 24-hour stays (midlertidigt døgnophold), sources 000 and 003: facilities and places,
  * applications on the waiting list, offers and replies, priority changes, reassessment and end
  * of the stay. No business logic: validate, authorise, then update/query the case workflow or
- * the place type's allocator workflow (allocation.ts), or read the database.
+ * the place type's allocator workflow (workflows/temporary-stay/allocation.ts), or read the
+ * database. A case's workflow id is its case number (`MDO-2026-000042`).
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -22,18 +23,21 @@ import {
   placeByLabel,
   priorityHistory,
 } from '../../db/queries/temporary-stay.js';
+import { allocatorWorkflowId, normalisePlaceType, PLACE_TYPE_PATTERN } from '../../workflows/temporary-stay/allocation-state.js';
+import { placeTypeAllocatorWorkflow, temporaryStayCaseWorkflow } from '../../workflows/temporary-stay/index.js';
 import {
   addPlaceUpdate,
   allocationQuery,
-  allocatorWorkflowId,
+  caseOpenedUpdate,
   changePriorityUpdate,
-  normalisePlaceType,
-  PLACE_TYPE_PATTERN,
-  placeTypeAllocatorWorkflow,
+  endStayUpdate,
+  reassessStayUpdate,
   replyToOfferUpdate,
   setPlaceOpenUpdate,
+  temporaryStayStatusQuery,
   wakeAllocatorSignal,
-} from '../../workflows/allocation.js';
+  withdrawStayCaseUpdate,
+} from '../../workflows/temporary-stay/messages.js';
 import { daysBetween, formatLocal, localDate } from '../../workflows/calendar.js';
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
 import {
@@ -44,16 +48,9 @@ import {
   STAY_PURPOSES,
   type Priority,
 } from '../../workflows/rules.js';
-import { CaseTypeKey, caseWorkflowId } from '../../workflows/shared.js';
-import {
-  endStayUpdate,
-  reassessStayUpdate,
-  stayCaseOpenedUpdate,
-  temporaryStayCaseWorkflow,
-  temporaryStayStatusQuery,
-  withdrawStayCaseUpdate,
-} from '../../workflows/temporary-stay.js';
+import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
 import type { Role } from '../auth.js';
+import { caseNumberFor, workflowIdOf } from '../case-numbers.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
@@ -132,7 +129,8 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   const updateStayCase = async <Ret, Arg>(request: FastifyRequest, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg) => {
     request.auditCaseId = caseId;
     await openApplication(caseId);
-    return deps.temporal.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(update, { args: [arg], updateId: updateIdFor(request) });
+    const workflowId = await workflowIdOf(db, caseId);
+    return deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg], updateId: updateIdFor(request) });
   };
 
   // ---- facilities and places (housing team lead)
@@ -297,11 +295,13 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       const caseId = key ? uuidFromKey(request.user!.user, 'POST /temporary-stays', key) : randomUUID();
       request.auditCaseId = caseId;
       const existing = await getCase(db, caseId);
-      if (existing) return reply.code(201).send({ id: caseId, workflowId: existing.workflowId, type: existing.type });
+      if (existing) {
+        return reply.code(201).send({ id: caseId, caseNumber: existing.workflowId, workflowId: existing.workflowId, type: existing.type });
+      }
       const citizenId = await upsertCitizen(db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
       const open = await openApplicationOf(db, citizenId);
       if (open) throw conflict(`the citizen already has an open temporary-stay application (case ${open.caseId}); change that one`);
-      const workflowId = caseWorkflowId(caseId);
+      const workflowId = await caseNumberFor(db, caseId, 'temporary_stay');
       const handle = await startOrResume(deps.temporal, temporaryStayCaseWorkflow, {
         workflowId,
         taskQueue: deps.taskQueue,
@@ -320,9 +320,9 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         typedSearchAttributes: [{ key: CaseTypeKey, value: 'temporary_stay' }],
         staticSummary: 'Temporary 24-hour stay (midlertidigt døgnophold)',
       });
-      const opened = await handle.executeUpdate(stayCaseOpenedUpdate);
+      const opened = await handle.executeUpdate(caseOpenedUpdate);
       if (opened.duplicateOf) throw conflict(`the citizen already has an open temporary-stay application (case ${opened.duplicateOf})`);
-      return reply.code(201).send({ id: caseId, workflowId, type: 'temporary_stay' });
+      return reply.code(201).send({ id: caseId, caseNumber: opened.caseNumber, workflowId, type: 'temporary_stay' });
     },
   );
 
@@ -335,8 +335,9 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     async (request) => {
       request.auditCaseId = request.params.id;
       const row = await application(request.params.id);
-      const { live: status, liveError } = await liveStatus(deps.temporal, caseWorkflowId(row.caseId), temporaryStayStatusQuery);
-      return { application: row, status, ...(liveError ? { liveError } : {}), priorityChanges: await priorityHistory(db, row.caseId) };
+      const caseNumber = await workflowIdOf(db, row.caseId);
+      const { live: status, liveError } = await liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery);
+      return { caseNumber, application: row, status, ...(liveError ? { liveError } : {}), priorityChanges: await priorityHistory(db, row.caseId) };
     },
   );
 
@@ -463,7 +464,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     },
     async (request) => {
       const status = await updateStayCase(request, request.params.id, withdrawStayCaseUpdate, { reason: request.body.event });
-      return { caseId: status.caseId, step: status.step, outcome: status.outcome };
+      return { caseId: status.caseId, caseNumber: status.caseNumber, step: status.step, outcome: status.outcome };
     },
   );
 };

@@ -18,170 +18,81 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   getExternalWorkflowHandle,
-  proxyActivities,
   setHandler,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AllocationEffect, PlaceStatus } from '../db/queries/temporary-stay.js';
-import type { createTemporaryStayActivities } from '../activities/temporary-stay.js';
-import { formatLocal, hoursAfter, localDate, minutesAfter } from './calendar.js';
-import { PRIORITY_ORDER, REFUSED_OFFER_RETRY_MINUTES, type Priority, type PriorityChangeReason } from './rules.js';
-import { caseWorkflowId } from './shared.js';
+import type { ActivityOptions } from '@temporalio/common';
+import type { AllocationEffect } from '../../db/queries/temporary-stay.js';
+import { formatLocal, hoursAfter, localDate, minutesAfter } from '../calendar.js';
+import { REFUSED_OFFER_RETRY_MINUTES } from '../rules.js';
+import { run } from '../shared/case-core.js';
+import {
+  byAllocationOrder,
+  caseTarget,
+  nextAllocatorInstant,
+  type AllocatorInput,
+  type AllocatorState,
+  type AllocPlace,
+  type Entry,
+} from './allocation-state.js';
+import {
+  addPlaceUpdate,
+  allocationEventSignal,
+  allocationQuery,
+  changePriorityUpdate,
+  joinWaitingListSignal,
+  leaveWaitingListSignal,
+  replyToOfferUpdate,
+  setPlaceOpenUpdate,
+  wakeAllocatorSignal,
+  type AllocationEvent,
+  type LeaveReason,
+  type Offer,
+  type PlaceView,
+} from './messages.js';
 
-/**
- * A place type (pladstype) is a short lower-case slug (letters incl. æøå, digits, - and _); it
- * names the allocator workflow. `normalisePlaceType` turns "Midlertidig Rehabilitering" into
- * "midlertidig-rehabilitering", so every entry point files a type under the same name.
- */
-export const PLACE_TYPE_PATTERN = /^[\p{Ll}\p{N}][\p{Ll}\p{N}_-]{0,59}$/u;
-
-export function normalisePlaceType(raw: string): string {
-  return raw.trim().toLowerCase().replace(/\s+/g, '-');
-}
-
-export function allocatorWorkflowId(placeType: string): string {
-  return `allocator-${placeType}`;
-}
+export {
+  allocatorWorkflowId,
+  byAllocationOrder,
+  normalisePlaceType,
+  PLACE_TYPE_PATTERN,
+  type AllocatorInput,
+  type AllocatorState,
+} from './allocation-state.js';
 
 /** Short timeout: these are single small transactions, and a write lost with a worker should be retried soon. */
-const allocActs = proxyActivities<ReturnType<typeof createTemporaryStayActivities>>({
+const ALLOC_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+};
 
-// ---------------------------------------------------------------------------------------------
-// Messages
-
-export interface JoinRequest {
-  caseId: string;
-  citizenId: string;
-  priority: Priority;
-  /** Waiting-list date (epoch ms). */
-  waitingSince: number;
-  /** The case's reply deadline for offers, in hours (from its rule set). */
-  replyHours: number;
+function effectSummary(e: AllocationEffect): string {
+  switch (e.kind) {
+    case 'place':
+      return `record place ${e.placeId} (${e.status})`;
+    case 'placeStatus':
+      return `place ${e.placeId} → ${e.status}`;
+    case 'offer':
+      return `offer ${e.offerId}: place ${e.placeId} to case ${e.caseId}, reply by ${formatLocal(e.replyBy)}`;
+    case 'offerClosed':
+      return `offer ${e.offerId} ${e.status}; place ${e.placeId} ${e.placeStatus}`;
+    case 'stayStarted':
+      return `stay ${e.offerId} starts: place ${e.placeId}, case ${e.caseId}, planned end ${e.plannedEndDate}`;
+    case 'stayEnded':
+      return `stay ${e.offerId} ends (${e.reason}); place ${e.placeId} ${e.placeStatus}`;
+    case 'priority':
+      return `priority of case ${e.caseId}: ${e.from} → ${e.to} (${e.reason})`;
+    case 'left':
+      return `case ${e.caseId} leaves the list (${e.reason})`;
+  }
 }
 
-export type LeaveReason = 'readmitted' | 'died' | 'no_longer_needed' | 'planned_end' | 'moved_out' | 'nursing_home_place_found' | 'duplicate_application';
-
-export const joinWaitingListSignal = defineSignal<[JoinRequest]>('joinWaitingList');
-export const leaveWaitingListSignal = defineSignal<[{ caseId: string; reason: LeaveReason }]>('leaveWaitingList');
-/** Starts an allocator that does not run yet (signal-with-start); no effect otherwise. */
-export const wakeAllocatorSignal = defineSignal('wake');
-
-export interface PlaceView {
-  id: string;
-  facilityId: string;
-  label: string;
-  status: PlaceStatus;
-  /** Since when the place has had its current status (epoch ms). */
-  since: number;
-  /** Cases that declined or let expire this place during its current vacancy (not offered it again). */
-  passedOver: string[];
-}
-
-export const addPlaceUpdate = defineUpdate<PlaceView, [{ placeId: string; facilityId: string; label: string }]>('addPlace');
-export const setPlaceOpenUpdate = defineUpdate<PlaceView, [{ placeId: string; open: boolean }]>('setPlaceOpen');
-export const replyToOfferUpdate = defineUpdate<
-  { offerId: string; placeId: string; status: 'accepted' | 'declined' },
-  [{ caseId: string; offerId: string; accept: boolean; plannedEndDate?: string }]
->('replyToOffer');
-export const changePriorityUpdate = defineUpdate<
-  { caseId: string; from: Priority; to: Priority },
-  [{ caseId: string; priority: Priority; reason: PriorityChangeReason; by: string; changeKey: string }]
->('changePriority');
-
-export interface WaitingListRow {
-  rank: number;
-  caseId: string;
-  citizenId: string;
-  priority: Priority;
-  waitingSince: number;
-  /** waiting | offered */
-  state: 'waiting' | 'offered';
-  offerId?: string;
-}
-
-export interface AllocationView {
-  placeType: string;
-  places: PlaceView[];
-  waitingList: WaitingListRow[];
-  offers: Offer[];
-  stays: Stay[];
-}
-
-export const allocationQuery = defineQuery<AllocationView>('allocation');
-
-/** What the allocator tells a case about its application (signal to the case workflow). */
-export type AllocationEvent =
-  | { kind: 'offered'; offerId: string; placeId: string; placeLabel: string; offeredAt: number; replyBy: number }
-  | { kind: 'offerClosed'; offerId: string; status: 'declined' | 'expired' | 'withdrawn'; at: number }
-  | { kind: 'stayStarted'; offerId: string; placeId: string; placeLabel: string; startedAt: number; plannedEndDate: string }
-  | { kind: 'priority'; priority: Priority };
-
-export const allocationEventSignal = defineSignal<[AllocationEvent]>('allocationEvent');
-
-// ---------------------------------------------------------------------------------------------
-// State (carried across continue-as-new)
-
-interface AllocPlace extends PlaceView {
-  seq: number;
-}
-
-interface Entry extends JoinRequest {
-  seq: number;
-  state: 'waiting' | 'offered' | 'in_stay';
-  /**
-   * Set when the database refused an offer to this citizen (an open offer or stay elsewhere):
-   * not offered anything before this instant, then tried again.
-   */
-  blockedUntil?: number;
-}
-
-export interface Offer {
-  offerId: string;
-  placeId: string;
-  caseId: string;
-  offeredAt: number;
-  replyBy: number;
-}
-
-export interface Stay {
-  offerId: string;
-  placeId: string;
-  caseId: string;
-  startedAt: number;
-  plannedEndDate: string;
-}
-
-export interface AllocatorState {
-  places: AllocPlace[];
-  entries: Entry[];
-  offers: Offer[];
-  stays: Stay[];
-  /** Cases that left (a late duplicate join is ignored). Bounded. */
-  departed: string[];
-  seq: number;
-}
-
-export interface AllocatorInput {
-  placeType: string;
-  state?: AllocatorState;
-}
-
-type Work = { seq: number } & ({ type: 'db'; effect: AllocationEffect } | { type: 'notify'; caseId: string; event: AllocationEvent });
-
-const priorityRank = (p: Priority) => PRIORITY_ORDER.indexOf(p);
-
-/** Allocation order: highest priority, then oldest waiting-list date, then arrival. */
-export function byAllocationOrder(a: Pick<Entry, 'priority' | 'waitingSince' | 'seq'>, b: Pick<Entry, 'priority' | 'waitingSince' | 'seq'>): number {
-  return priorityRank(a.priority) - priorityRank(b.priority) || a.waitingSince - b.waitingSince || a.seq - b.seq;
-}
+type Work = { seq: number } & (
+  | { type: 'db'; effect: AllocationEffect }
+  | { type: 'notify'; caseId: string; workflowId: string; event: AllocationEvent }
+);
 
 export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise<void> {
   const s: AllocatorState = input.state ?? { places: [], entries: [], offers: [], stays: [], departed: [], seq: 0 };
@@ -192,7 +103,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
   let wake = false;
   const refusedOffers = new Set<string>();
 
-  const push = (w: { type: 'db'; effect: AllocationEffect } | { type: 'notify'; caseId: string; event: AllocationEvent }) => {
+  const push = (w: { type: 'db'; effect: AllocationEffect } | { type: 'notify'; caseId: string; workflowId: string; event: AllocationEvent }) => {
     pushed += 1;
     work.push({ ...w, seq: pushed } as Work);
     wake = true;
@@ -237,12 +148,19 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
         applicationStatus: leaving ? 'closed' : 'waiting',
       },
     });
-    if (!leaving) push({ type: 'notify', caseId: o.caseId, event: { kind: 'offerClosed', offerId: o.offerId, status, at } });
+    if (!leaving) push({ type: 'notify', caseId: o.caseId, workflowId: caseTarget(o), event: { kind: 'offerClosed', offerId: o.offerId, status, at } });
   }
 
   function makeOffer(p: AllocPlace, e: Entry) {
     const now = Date.now();
-    const o: Offer = { offerId: uuid4(), placeId: p.id, caseId: e.caseId, offeredAt: now, replyBy: hoursAfter(now, e.replyHours) };
+    const o: Offer = {
+      offerId: uuid4(),
+      placeId: p.id,
+      caseId: e.caseId,
+      workflowId: caseTarget(e),
+      offeredAt: now,
+      replyBy: hoursAfter(now, e.replyHours),
+    };
     s.offers.push(o);
     p.status = 'offered';
     p.since = now;
@@ -254,6 +172,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
     push({
       type: 'notify',
       caseId: e.caseId,
+      workflowId: caseTarget(e),
       event: { kind: 'offered', offerId: o.offerId, placeId: p.id, placeLabel: p.label, offeredAt: now, replyBy: o.replyBy },
     });
   }
@@ -283,12 +202,6 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
       if (o.replyBy <= now) closeOffer(o, 'expired', o.replyBy, false);
     }
     for (const e of s.entries) if (e.blockedUntil !== undefined && e.blockedUntil <= now) delete e.blockedUntil;
-  }
-
-  /** The next instant the allocator must act on its own: a reply deadline or the end of a block. */
-  function nextDue(): number | undefined {
-    const instants = [...s.offers.map((o) => o.replyBy), ...s.entries.flatMap((e) => (e.blockedUntil === undefined ? [] : [e.blockedUntil]))];
-    return instants.length ? Math.min(...instants) : undefined;
   }
 
   function leave(caseId: string, reason: LeaveReason) {
@@ -385,7 +298,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
         return { offerId: o.offerId, placeId: p.id, status: 'declined' as const };
       }
       s.offers = s.offers.filter((x) => x !== o);
-      s.stays.push({ offerId: o.offerId, placeId: p.id, caseId, startedAt: now, plannedEndDate: plannedEndDate! });
+      s.stays.push({ offerId: o.offerId, placeId: p.id, caseId, workflowId: caseTarget(o), startedAt: now, plannedEndDate: plannedEndDate! });
       p.status = 'occupied';
       p.since = now;
       p.passedOver = [];
@@ -398,6 +311,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
         push({
           type: 'notify',
           caseId,
+          workflowId: caseTarget(o),
           event: { kind: 'stayStarted', offerId: o.offerId, placeId: p.id, placeLabel: p.label, startedAt: now, plannedEndDate: plannedEndDate! },
         }),
       );
@@ -426,7 +340,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
       const from = e.priority;
       e.priority = priority;
       push({ type: 'db', effect: { kind: 'priority', caseId, changeKey, from, to: priority, reason, by, at: Date.now() } });
-      await flushed(push({ type: 'notify', caseId, event: { kind: 'priority', priority } }));
+      await flushed(push({ type: 'notify', caseId, workflowId: caseTarget(e), event: { kind: 'priority', priority } }));
       return { caseId, from, to: priority };
     },
     {
@@ -460,7 +374,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
 
   async function perform(w: Work) {
     if (w.type === 'db') {
-      const ok = await allocActs.applyAllocationEffect(w.effect);
+      const ok = await run('applyAllocationEffect', effectSummary(w.effect), w.effect, ALLOC_OPTIONS);
       if (!ok && w.effect.kind === 'offer') {
         // Refused by a unique index: the citizen holds an offer or a place elsewhere.
         const { offerId, caseId, placeId } = w.effect;
@@ -479,17 +393,17 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
     }
     if (w.event.kind === 'offered' && refusedOffers.has(w.event.offerId)) return;
     try {
-      await getExternalWorkflowHandle(caseWorkflowId(w.caseId)).signal(allocationEventSignal, w.event);
+      await getExternalWorkflowHandle(w.workflowId).signal(allocationEventSignal, w.event);
     } catch {
       // The case has closed; its leave message brings the allocator up to date.
     }
   }
 
   for (;;) {
-    const next = nextDue();
+    const next = nextAllocatorInstant(s);
     const wait = next === undefined ? undefined : next - Date.now();
     if (wait === undefined) await condition(() => wake);
-    else if (wait > 0) await condition(() => wake, wait);
+    else if (wait > 0) await condition(() => wake, wait, { summary: `next reply deadline or retry at ${formatLocal(next!)}` });
     wake = false;
     expireDue();
     allocate();

@@ -1,0 +1,246 @@
+/**
+ * Case 2 — temporary 24-hour stay (midlertidigt døgnophold), sources 000 and 003.
+ *
+ *   open ──▶ waiting ⇄ offered ──▶ in_stay ──▶ closed
+ *
+ * The application (a revisitation) puts the citizen on the waiting list of a place type
+ * (pladstype) with a priority. The place type's allocator workflow (allocation.ts) offers vacant
+ * places; each offer is an obligation (`offer-<offerId>`, the citizen's reply by its reply time,
+ * recorded by the housing team lead). In the stay, a reassessment is due
+ * `stayReviewDaysBeforeEnd` days before the planned end date (`reassessment-<period>`, escalated
+ * overnight after its due day when missed); its outcome is home (the stay ends after the planned
+ * end date), a nursing-home application (the stay goes on until a place is found) or an
+ * extension (a new end date and the next period's reassessment). When the stay ends the case
+ * tells the allocator, which frees the place and allocates it again.
+ *
+ * Every step change is made by a handler and mirrored by the case core's clock (`runUntil`): the
+ * case row, the obligations and the CaseStep search attribute always show where the case is.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { formatLocal, localDate } from '../calendar.js';
+import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
+import type { ClockEffect } from '../shared/obligations.js';
+import { CaseTypeKey } from '../shared/search-attributes.js';
+import { allocatorWorkflowId, normalisePlaceType } from './allocation-state.js';
+import {
+  allocationEventSignal,
+  caseOpenedUpdate,
+  citizenUnavailableSignal,
+  endStayUpdate,
+  leaveWaitingListSignal,
+  reassessStayUpdate,
+  temporaryStayStatusQuery,
+  withdrawStayCaseUpdate,
+  type TemporaryStayCaseInput,
+  type TemporaryStayStatus,
+} from './messages.js';
+import {
+  actingRoleOf,
+  applyAllocationEvent,
+  applyReassessment,
+  detailsOf,
+  finalOutcome,
+  goingHome,
+  initialState,
+  lapsesByClock,
+  leaveReasonOf,
+  markUnavailable,
+  noteEscalation,
+  offerKey,
+  shownStep,
+  statusOf,
+  stayEndInstant,
+  stayOver,
+  validateEndStay,
+  validateReassessment,
+  validateWithdraw,
+  type ObligationChange,
+} from './state.js';
+
+export type { TemporaryStayCaseInput, TemporaryStayStatus } from './messages.js';
+export { stayEndInstant } from './state.js';
+
+function escalationMessage(e: ClockEffect): string {
+  const o = e.obligation;
+  if (e.type === 'breach' && o.kind === 'stay_reassessment') {
+    return `The reassessment of the temporary stay (planned end ${o.params?.plannedEndDate}) was due on ${o.dueDay} and has not been recorded (${o.key}).`;
+  }
+  return defaultMessage(e);
+}
+
+export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput): Promise<TemporaryStayStatus> {
+  const input = { ...rawInput, placeType: normalisePlaceType(rawInput.placeType) };
+  const { rules, caseId, placeType } = input;
+  const caseNumber = workflowInfo().workflowId;
+  const s = initialState(input);
+  let opened: { duplicateOf?: string } | undefined;
+  let closed = false;
+
+  const core: CaseCore = new CaseCore({
+    caseId,
+    caseType: 'temporary_stay',
+    rules,
+    opening: { type: 'temporary_stay', citizenId: input.citizenId, workflowId: caseNumber, openedAt: input.appliedAt },
+    view: () => ({ step: shownStep(s), details: detailsOf(s), actingRole: actingRoleOf(s) }),
+    message: escalationMessage,
+    onEffect: (e) => {
+      // An unanswered offer lapses at its reply time (no escalation: the allocator passes the
+      // place on); a missed reassessment escalates to the needs assessor.
+      if (e.type === 'breach' && e.obligation.kind === 'offer_reply') core.cancel(e.obligation.key, e.obligation.escalateAt);
+      if (e.type === 'breach' && e.obligation.kind === 'stay_reassessment') noteEscalation(s, e.obligation.key);
+    },
+  });
+
+  const apply = (changes: ObligationChange[]) => {
+    for (const c of changes) {
+      if (c.type === 'open_offer') core.open({ key: c.key, kind: 'offer_reply', dueAt: c.replyBy });
+      else if (c.type === 'open_reassessment') {
+        core.open({ key: c.key, kind: 'stay_reassessment', dueDay: c.dueDay, params: { period: c.period, plannedEndDate: c.plannedEndDate } });
+      } else if (c.type === 'meet') core.meet(c.key, c.at);
+      else core.cancel(c.key, c.at);
+    }
+    core.changed();
+  };
+  const status = () => statusOf(s, caseNumber, rules, core.view());
+
+  // ---- messages: each changes the state and wakes the clock, which mirrors the change
+
+  setHandler(temporaryStayStatusQuery, status);
+  setHandler(caseOpenedUpdate, async () => {
+    await condition(() => opened !== undefined);
+    return { caseId, caseNumber, ...opened };
+  });
+  setHandler(citizenUnavailableSignal, ({ reason }) => {
+    if (markUnavailable(s, reason)) core.changed();
+  });
+  setHandler(
+    withdrawStayCaseUpdate,
+    async ({ reason }) => {
+      markUnavailable(s, reason);
+      core.changed();
+      await condition(() => closed);
+      return status();
+    },
+    { validator: (_req) => validateWithdraw(s) },
+  );
+  setHandler(allocationEventSignal, (ev) => {
+    const byClock = ev.kind === 'offerClosed' && lapsesByClock(ev, core.isOpen(offerKey(ev.offerId)));
+    const changes = applyAllocationEvent(s, ev, rules);
+    if (!byClock) apply(changes);
+  });
+  setHandler(
+    reassessStayUpdate,
+    async (req) => {
+      const at = Date.now();
+      apply(applyReassessment(s, req, at, rules));
+      await run('recordStayReassessment', `record the reassessment: ${req.outcome}${req.newEndDate ? ` until ${req.newEndDate}` : ''}`, {
+        stayId: s.stay!.stayId,
+        outcome: req.outcome,
+        at,
+        plannedEndDate: req.newEndDate,
+      });
+      return status();
+    },
+    { validator: (req) => validateReassessment(s, req) },
+  );
+  setHandler(
+    endStayUpdate,
+    async ({ reason }) => {
+      s.endRequest = reason;
+      core.changed();
+      await condition(() => closed);
+      return status();
+    },
+    { validator: (req) => validateEndStay(s, req) },
+  );
+
+  const finish = async (outcome: string) => {
+    s.outcome = outcome;
+    s.step = 'closed';
+    await core.end(outcome);
+    closed = true;
+    await condition(allHandlersFinished);
+    return status();
+  };
+  const leave = () =>
+    getExternalWorkflowHandle(allocatorWorkflowId(placeType)).signal(leaveWaitingListSignal, { caseId, reason: leaveReasonOf(s) });
+
+  // ---- open: the case row, then the application (one open application per citizen)
+  if (!workflowInfo().typedSearchAttributes.get(CaseTypeKey)) upsertSearchAttributes([{ key: CaseTypeKey, value: 'temporary_stay' }]);
+  await core.runUntil(() => true, 'opening');
+  const recorded = await run('recordStayApplication', `record the application: ${placeType}, ${input.priority}`, {
+    caseId,
+    citizenId: input.citizenId,
+    placeType,
+    purpose: input.purpose,
+    priority: input.priority,
+    appliedAt: input.appliedAt,
+    originCaseId: input.originCaseId,
+  });
+  if (recorded.duplicateOf) {
+    opened = recorded;
+    const now = Date.now();
+    await run('raiseEscalation', `warning to the needs assessor: duplicate of case ${recorded.duplicateOf}`, {
+      caseId,
+      key: 'duplicate-application',
+      kind: 'temporary_stay_duplicate_application',
+      severity: 'warning',
+      recipientRole: 'needs_assessor',
+      dueDay: localDate(now),
+      scheduledFor: now,
+      firedAt: now,
+      message: `The citizen already has an open application for a temporary stay (case ${recorded.duplicateOf}); update that one instead.`,
+    });
+    return finish('duplicate_application');
+  }
+  await run('joinStayWaitingList', `join the ${placeType} waiting list (${input.priority})`, {
+    allocatorWorkflowId: allocatorWorkflowId(placeType),
+    placeType,
+    entry: {
+      caseId,
+      workflowId: caseNumber,
+      citizenId: input.citizenId,
+      priority: input.priority,
+      waitingSince: input.appliedAt,
+      replyHours: rules.offerReplyHours,
+    },
+  });
+  opened = {};
+  if (s.step === 'opening') s.step = 'waiting';
+  core.changed();
+
+  // ---- waiting ⇄ offered, until the citizen moves in (or is no longer available)
+  await core.runUntil(() => s.stay !== undefined || s.unavailable !== undefined, 'offer reply');
+  if (s.unavailable !== undefined) {
+    await leave();
+    return finish(s.unavailable);
+  }
+
+  // ---- in the stay: reassessment before the end; reassessed home, the stay ends after the planned end date
+  for (;;) {
+    await core.runUntil(() => stayOver(s) || goingHome(s), 'reassessment');
+    if (stayOver(s)) break;
+    const endDate = s.stay!.plannedEndDate;
+    const endAt = stayEndInstant(endDate);
+    const seen = core.version;
+    const interrupted =
+      Date.now() < endAt &&
+      (await condition(() => stayOver(s) || !goingHome(s) || core.version !== seen, endAt - Date.now(), {
+        summary: `the stay ends after ${endDate} (${formatLocal(endAt)})`,
+      }));
+    if (!interrupted) {
+      s.endRequest = 'planned_end';
+      core.changed();
+      break;
+    }
+  }
+  await leave();
+  return finish(finalOutcome(s));
+}
