@@ -6,19 +6,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
 import { caseNumbers, cases, obligations } from '../schema/index.js';
-import { insertEscalationOnceIn } from './cases.js';
-export interface EscalationInput {
-  caseId: string;
-  /** The obligation's key (or its warning's key): unique within the case. */
-  key: string;
-  kind: string;
-  severity: 'warning' | 'escalation';
-  recipientRole: string;
-  dueDay: string;
-  scheduledFor: number;
-  firedAt: number;
-  message: string;
-}
+import { insertEscalationOnceIn, type EscalationInput } from './cases.js';
+export type { EscalationInput };
 
 export interface ObligationRow {
   caseId: string;

@@ -1,6 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
-import type { EscalationInput } from './case-mirror.js';
 import { auditLog, cases, citizens, escalations, notificationOutbox } from '../schema/index.js';
 
 export interface NewCaseRecord {
@@ -72,7 +71,18 @@ export async function getCitizen(db: Db, citizenId: string) {
   return row;
 }
 
-export type { EscalationInput } from './case-mirror.js';
+export interface EscalationInput {
+  caseId: string;
+  /** The obligation's key (or its warning's key): unique within the case. */
+  key: string;
+  kind: string;
+  severity: 'warning' | 'escalation';
+  recipientRole: string;
+  dueDay: string;
+  scheduledFor: number;
+  firedAt: number;
+  message: string;
+}
 
 /** Writes the escalation and its notification exactly once per (case, key). */
 export async function insertEscalationOnce(db: Db, e: EscalationInput): Promise<{ id: string; created: boolean }> {
