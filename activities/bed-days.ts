@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/client.js';
 import { endBedDayPeriod, startBedDayPeriod } from '../db/queries/payments.js';
-import type { BedDayRules } from '../workflows/rules.js';
+import type { BedDayCounting as BedDayRules } from '../db/queries/payments.js';
 
 export function createBedDayActivities(db: Db) {
   return {

@@ -9,7 +9,7 @@ import { createOvergangWorker } from '../worker/worker.js';
 import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createHousingOffer, getHousingOffer } from '../db/queries/psychiatric.js';
-import { caseBedDays } from '../db/queries/payments.js';
+import { caseBedDays } from '../api/bed-days.js';
 import { bedDayPeriods, cases, escalations, housingPlaceAllocations, notificationOutbox } from '../db/schema/index.js';
 import { addDays, formatLocal, localDate, overnightAfter } from '../workflows/calendar.js';
 import {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { caseBedDays } from '../db/queries/payments.js';
+import { caseBedDays } from '../api/bed-days.js';
 import { escalations } from '../db/schema/index.js';
 import { addDays, formatLocal, localDate, localInstant, overnightAfter } from '../workflows/calendar.js';
 import {

@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getCase } from '../../db/queries/cases.js';
-import { bedDayRateRows, bedDayTotals, caseBedDays, replaceBedDayRates } from '../../db/queries/payments.js';
+import { bedDayRateRows, replaceBedDayRates } from '../../db/queries/payments.js';
+import { bedDayTotals, caseBedDays } from '../bed-days.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { notFound } from '../errors.js';

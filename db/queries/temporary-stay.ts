@@ -6,10 +6,9 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { citizens, facilities, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
-import type { Priority } from '../../workflows/rules.js';
 
 /** A case joining a place type's waiting list (the case workflow → the allocator, through an activity). */
-export interface JoinRequest {
+export interface JoinRequest<Priority extends string = string> {
   caseId: string;
   /** The case's workflow id (its case number); absent in entries from before case numbers (then `case-<caseId>`). */
   workflowId?: string;

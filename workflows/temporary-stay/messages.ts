@@ -4,13 +4,15 @@
  * text (the purpose is a category, a priority change a reason code).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { JoinRequest, PlaceStatus } from '../../db/queries/temporary-stay.js';
+import type { JoinRequest as JoinRequestOf, PlaceStatus } from '../../db/queries/temporary-stay.js';
 import type { Priority, PriorityChangeReason, RuleSet, StayPurpose } from '../rules.js';
 import type { ObligationView, SlaState } from '../shared/obligations.js';
 
 /** The intake waits for the case row (answer: `{ caseId, caseNumber, duplicateOf? }`). */
 export { caseOpenedUpdate } from '../shared/messages.js';
-export type { JoinRequest, PlaceStatus };
+export type { PlaceStatus };
+/** A case joining a place type's waiting list, with its priority (003). */
+export type JoinRequest = JoinRequestOf<Priority>;
 export type { Priority } from '../rules.js';
 
 // ---------------------------------------------------------------------------------------------
