@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { bedDayPeriods, carePlans, cases, citizens, dischargeNotes, providerHandovers } from '../db/schema/index.js';
 import { addDays, localDate } from '../workflows/calendar.js';
 import { ageOn } from '../workflows/cpr.js';
-import { mustPhoneProvider, routeByAge } from '../workflows/hospital-discharge.js';
+import { mustPhoneProvider, routeByAge } from '../workflows/hospital-discharge/state.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
@@ -36,7 +36,11 @@ const carePlan = (over: Record<string, unknown> = {}) => ({
 async function open(over: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const res = await stack.app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), ...headers }, payload: carePlan(over) });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; workflowId: string; type: string };
+  const body = res.json() as { id: string; workflowId: string; caseNumber: string; type: string };
+  // The workflow id is the case's readable number.
+  expect(body.caseNumber).toMatch(/^UDS-\d{4}-\d{6}$/);
+  expect(body.workflowId).toBe(body.caseNumber);
+  return body;
 }
 
 function post(token: string, id: string, action: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -140,7 +144,7 @@ describe('each discharge path end to end', () => {
   });
 
   it('vulnerable → conference → holistic assessment → temporary stay (a temporary-stay case opens) → discharged there → closed', async () => {
-    const { id } = await open();
+    const { id, workflowId } = await open();
     await ok('dev-hospital', id, 'faerdigbehandlet', { readyAt: iso(Date.now() - 2 * HOUR) });
     expect((await ok('dev-assessor', id, 'vulnerability-assessment', { vulnerable: true })).step).toBe('awaiting_conference');
     expect((await ok('dev-coordinator', id, 'conference', { heldAt: iso(Date.now() - HOUR) })).step).toBe('awaiting_decision');
@@ -150,6 +154,7 @@ describe('each discharge path end to end', () => {
     });
     expect(decided.decision).toMatchObject({ kind: 'temporary_stay', placeType: 'rehabilitering' });
     const child = decided.temporaryStay;
+    expect(child.workflowId).toMatch(/^MDO-\d{4}-\d{6}$/);
     const childRow = await eventually(async () => (await stack.database.db.select().from(cases).where(eq(cases.id, child.caseId)))[0]);
     expect(childRow).toMatchObject({ type: 'temporary_stay', workflowId: child.workflowId });
     const childInput = (await stack.env.client.workflow.getHandle(child.workflowId).fetchHistory()).events?.[0]
@@ -165,7 +170,7 @@ describe('each discharge path end to end', () => {
     expect(await closedRow(id)).toMatchObject({ outcome: 'discharged_to_temporary_stay' });
     const notes = await stack.database.db.select().from(dischargeNotes).where(eq(dischargeNotes.caseId, id));
     expect(notes.map((n) => n.kind)).toEqual(['holistic_assessment']);
-    expect(JSON.stringify(await stack.env.client.workflow.getHandle(`case-${id}`).fetchHistory())).not.toContain('confidential-assessment');
+    expect(JSON.stringify(await stack.env.client.workflow.getHandle(workflowId).fetchHistory())).not.toContain('confidential-assessment');
   });
 
   it('vulnerable → more help at home (minutes per week) → discharged → follow-up visit and help follow-up → closed', async () => {

@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
 import {
   bedDayPeriods,
+  caseNumbers,
   cases,
   dischargeTasks,
   escalations,
@@ -25,16 +26,15 @@ import {
   faerdigbehandletUpdate,
   followUpVisitUpdate,
   helpFollowUpUpdate,
-  hospitalCaseOpenedUpdate,
-  hospitalDischargeCaseWorkflow,
   hospitalDischargeStatusQuery,
   readmittedUpdate,
   recordConferenceUpdate,
   type HospitalDischargeStatus,
-} from '../workflows/hospital-discharge.js';
+} from '../workflows/hospital-discharge/messages.js';
+import { hospitalDischargeCaseWorkflow } from '../workflows/hospital-discharge/workflow.js';
 import { defaultRules, type RuleSet } from '../workflows/rules.js';
-import { caseWorkflowId } from '../workflows/shared.js';
-import { citizenUnavailableSignal } from '../workflows/temporary-stay.js';
+import { caseOpenedUpdate } from '../workflows/shared/messages.js';
+import { caseNumberFor } from '../api/case-numbers.js';
 import { updateRefusal } from '../api/errors.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { newCitizen } from './fixtures.js';
@@ -60,7 +60,7 @@ async function openCase(
   const caseId = randomUUID();
   const { citizenId } = await newCitizen(stack.database.db, '1950-06-01');
   const handle = await stack.env.client.workflow.start(hospitalDischargeCaseWorkflow, {
-    workflowId: caseWorkflowId(caseId),
+    workflowId: await caseNumberFor(stack.database.db, caseId, 'hospital_discharge'),
     taskQueue: opts.taskQueue ?? stack.worker.taskQueue,
     args: [
       {
@@ -73,7 +73,9 @@ async function openCase(
       },
     ],
   });
-  await handle.executeUpdate(hospitalCaseOpenedUpdate);
+  const opened = await handle.executeUpdate(caseOpenedUpdate);
+  expect(opened).toEqual({ caseId, caseNumber: handle.workflowId });
+  expect(handle.workflowId).toMatch(/^UDS-\d{4}-\d{6}$/);
   return { caseId, handle };
 }
 
@@ -169,12 +171,16 @@ describe('vulnerability assessment deadline: end of the next working day, escala
     await skipTo(localInstant(friday, 9, 0));
     const rules = { ...defaultRules, escalationLocalHour: 6 };
     const late = await openCase({ rules });
-    const onTime = await openCase({ rules, expectedDischargeDay: addDays(friday, 3) });
+    // The provider starts the day after the assessment: no "phone the provider" obligation (14:30 rule) either.
+    const onTime = await openCase({ rules, expectedDischargeDay: addDays(friday, 4) });
     await skipTo(localInstant(addDays(friday, 3), 23, 0));
     await onTime.handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: false }] });
     await expectEscalationAt(late.caseId, 'vulnerability-assessment', localInstant(addDays(friday, 4), 6), addDays(friday, 3));
     await stack.env.sleep(30 * DAY);
     expect(await escalationsOf(onTime.caseId)).toHaveLength(0);
+    expect((await onTime.handle.query(hospitalDischargeStatusQuery)).obligations).toEqual([
+      expect.objectContaining({ key: 'vulnerability-assessment', state: 'met' }),
+    ]);
   });
 });
 
@@ -359,10 +365,13 @@ describe('readmission and death close the case and stop every timer', () => {
       args: [{ decision: { kind: 'temporary_stay', placeType: 'rehabilitering', purpose: 'rehabilitation' } }],
     });
     const child = decided.temporaryStay!;
-    expect(child.workflowId).toBe(caseWorkflowId(child.caseId));
+    // The child's workflow id is its own case number, reserved for its case id.
+    expect(child.workflowId).toMatch(/^MDO-\d{4}-\d{6}$/);
+    const [reserved] = await stack.database.db.select().from(caseNumbers).where(eq(caseNumbers.caseId, child.caseId));
+    expect(reserved).toMatchObject({ caseNumber: child.workflowId, type: 'temporary_stay' });
     const childDescription = await stack.env.client.workflow.getHandle(child.workflowId).describe();
     expect(childDescription.type).toBe('temporaryStayCaseWorkflow');
-    expect(childDescription.parentExecution?.workflowId).toBe(caseWorkflowId(caseId));
+    expect(childDescription.parentExecution?.workflowId).toBe(handle.workflowId);
 
     await stack.env.sleep(3 * DAY);
     const readmittedAt = await stack.env.currentTimeMs();
@@ -455,6 +464,6 @@ describe('readmission and death close the case and stop every timer', () => {
     expect((await stack.env.client.workflow.getHandle(decided.temporaryStay!.workflowId).describe()).status.name).toBe('RUNNING');
     expect(await escalationsOf(caseId)).toHaveLength(0);
     // Leave no waiting temporary-stay case behind on this server.
-    await stack.env.client.workflow.getHandle(decided.temporaryStay!.workflowId).signal(citizenUnavailableSignal, { reason: 'no_longer_needed' });
+    await stack.env.client.workflow.getHandle(decided.temporaryStay!.workflowId).signal('citizenUnavailable', { reason: 'no_longer_needed' });
   });
 });

@@ -1,4 +1,4 @@
 /** Every workflow the worker registers (this file is the workflow bundle's entry point). */
 export { psychiatricCaseWorkflow } from './psychiatric/workflow.js';
-export { hospitalDischargeCaseWorkflow } from './hospital-discharge.js';
+export { hospitalDischargeCaseWorkflow } from './hospital-discharge/workflow.js';
 export { temporaryStayCaseWorkflow, placeTypeAllocatorWorkflow } from './temporary-stay/index.js';

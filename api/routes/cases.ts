@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caseEscalations, caseHistory, getCase, getCitizen, upsertCitizen } from '../../db/queries/cases.js';
-import { caseBedDays } from '../../db/queries/payments.js';
+import { caseBedDays } from '../bed-days.js';
 import { caseObligations } from '../../db/queries/work-queue.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js';
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
@@ -47,15 +47,15 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       request.auditCaseId = caseId;
       const existing = await getCase(deps.database.db, caseId);
       if (existing) {
-        return reply.code(201).send({ id: caseId, workflowId: existing.workflowId, type: existing.type });
+        return reply.code(201).send({ id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type });
       }
       if (body.type === 'hospital_discharge') assertMayOpenHospitalDischarge(request.user!);
       const citizenId = await upsertCitizen(deps.database.db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
-      const { workflowId } =
+      const { workflowId, caseNumber } =
         body.type === 'hospital_discharge'
           ? await openHospitalDischargeCase(deps, caseId, citizenId, body)
           : await openPsychiatricCase(deps, caseId, citizenId, body);
-      return reply.code(201).send({ id: caseId, workflowId, type: body.type });
+      return reply.code(201).send({ id: caseId, workflowId, caseNumber, type: body.type });
     },
   );
 

@@ -34,16 +34,18 @@ import {
   faerdigbehandletUpdate,
   followUpVisitUpdate,
   helpFollowUpUpdate,
-  hospitalCaseOpenedUpdate,
-  hospitalDischargeCaseWorkflow,
+  phoneTaskDoneUpdate,
   readmittedUpdate,
   recordConferenceUpdate,
   rerouteUpdate,
-  routeByAge,
   type CoordinatorDecision,
   type HospitalDischargeStatus,
-} from '../../workflows/hospital-discharge.js';
-import { CaseTypeKey, caseWorkflowId } from '../../workflows/shared.js';
+} from '../../workflows/hospital-discharge/messages.js';
+import { routeByAge } from '../../workflows/hospital-discharge/state.js';
+import { hospitalDischargeCaseWorkflow } from '../../workflows/hospital-discharge/workflow.js';
+import { caseOpenedUpdate } from '../../workflows/shared/messages.js';
+import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
+import { caseNumberFor } from '../case-numbers.js';
 import type { User } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound, updateRefusal } from '../errors.js';
@@ -99,7 +101,7 @@ export async function openHospitalDischargeCase(
   caseId: string,
   citizenId: string,
   body: z.infer<typeof hospitalDischargeOpenSchema>,
-): Promise<{ workflowId: string }> {
+): Promise<{ workflowId: string; caseNumber: string }> {
   const db = deps.database.db;
   const receivedAt = Date.parse(body.receivedAt);
   const age = ageOn(birthDateFromCpr(body.cpr)!, localDate(receivedAt));
@@ -117,7 +119,8 @@ export async function openHospitalDischargeCase(
     ageAtReceipt: age,
     receivedAt: new Date(receivedAt),
   });
-  const workflowId = caseWorkflowId(caseId);
+  // The workflow id is the case's readable number (UDS-2026-000042), reserved before the start.
+  const workflowId = await caseNumberFor(db, caseId, 'hospital_discharge');
   try {
     const handle = await startOrResume(deps.temporal, hospitalDischargeCaseWorkflow, {
       workflowId,
@@ -135,12 +138,12 @@ export async function openHospitalDischargeCase(
       typedSearchAttributes: [{ key: CaseTypeKey, value: 'hospital_discharge' }],
       staticSummary: 'Hospital discharge (udskrivning) from a care plan',
     });
-    await handle.executeUpdate(hospitalCaseOpenedUpdate);
+    await handle.executeUpdate(caseOpenedUpdate);
   } catch (err) {
     if (!existed) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
     throw err;
   }
-  return { workflowId };
+  return { workflowId, caseNumber: workflowId };
 }
 
 // --- decisions and events -------------------------------------------------------------------
@@ -452,8 +455,19 @@ export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (ap
       const task = await getTask(db, request.params.taskId);
       if (!task) throw notFound(`no task ${request.params.taskId}`);
       request.auditCaseId = task.caseId;
+      if (task.status !== 'open') throw conflict(`the task was already done by ${task.doneBy ?? 'someone'}`);
+      const row = await getCase(db, task.caseId);
+      // The workflow meets its "phone the provider" obligation (a closed case has cancelled it).
+      if (task.kind === 'phone_provider' && row && !row.closedAt) {
+        await deps.temporal.workflow.getHandle(row.workflowId).executeUpdate(phoneTaskDoneUpdate, {
+          args: [{ key: task.key.replace(/^phone-provider:/, '') }],
+          // One update per task: a retried request gets the first answer, not a refusal.
+          updateId: `phone-task-done-${task.id}`,
+        });
+      }
       if (!(await completeTask(db, task.id, request.user!.user))) {
-        throw conflict(`the task was already done by ${task.doneBy ?? 'someone'}`);
+        const again = await getTask(db, task.id);
+        throw conflict(`the task was already done by ${again?.doneBy ?? 'someone'}`);
       }
       return getTask(db, task.id);
     },
