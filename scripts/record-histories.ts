@@ -33,7 +33,7 @@ import { defaultRules } from '../workflows/rules.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 import { freePort, waitForPort } from './ports.js';
-import { searchAttributeArgs } from './search-attributes.js';
+import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const outDir = path.join(projectRoot, 'test', 'histories');

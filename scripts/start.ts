@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, projectRoot } from '../config/index.js';
 import { openDatabase } from '../db/client.js';
 import { createApiFromConfig } from '../api/server.js';
 import { createWorkerFromConfig } from '../worker/worker.js';
-import { searchAttributeArgs } from './search-attributes.js';
+import { searchAttributeArgs } from '../api/search-attributes.js';
 import { waitForPort } from './ports.js';
 import { temporalCliPath } from './temporal-bin.js';
 

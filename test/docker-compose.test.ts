@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envVariableNames, loadConfig, projectRoot } from '../config/index.js';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { searchAttributeDefinitions } from '../workflows/shared.js';
+import { searchAttributeDefinitions } from '../workflows/shared/search-attributes.js';
 
 const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { image?: string; build?: unknown; command?: string[] | string; ports?: string[]; environment?: Record<string, string>; depends_on?: unknown }>;

@@ -15,7 +15,7 @@ import type { TestProject } from 'vitest/node';
 import { projectRoot } from '../config/index.js';
 import { openDatabase } from '../db/client.js';
 import { freePort, waitForPort } from '../scripts/ports.js';
-import { searchAttributeArgs } from '../scripts/search-attributes.js';
+import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath, temporalTestServerPath } from '../scripts/temporal-bin.js';
 import { bundleWorkflows } from '../worker/bundle.js';
 

@@ -12,7 +12,7 @@ import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
-import { registerSearchAttributes } from '../scripts/search-attributes.js';
+import { registerSearchAttributes } from '../api/search-attributes.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { testApp } from './api-helpers.js';
 

@@ -17,7 +17,6 @@ import { birthDateFromCpr, normaliseCpr } from '../workflows/cpr.js';
 import { caseNumberFor } from '../api/case-numbers.js';
 import { psychiatricCaseWorkflow } from '../workflows/psychiatric/workflow.js';
 import { defaultRules } from '../workflows/rules.js';
-import { caseWorkflowId } from '../workflows/shared.js';
 import { temporaryStayCaseWorkflow } from '../workflows/temporary-stay/index.js';
 import { as, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';

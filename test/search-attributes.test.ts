@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureSearchAttributes } from '../scripts/search-attributes.js';
+import { ensureSearchAttributes } from '../api/search-attributes.js';
 import { searchAttributeDefinitions } from '../workflows/shared/search-attributes.js';
 import { devServerEnv, eventually } from './helpers.js';
 

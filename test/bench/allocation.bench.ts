@@ -20,7 +20,7 @@ import postgres from 'postgres';
 import { openDatabase, type Database } from '../../db/client.js';
 import { placeOffers } from '../../db/schema/index.js';
 import { freePort } from '../../scripts/ports.js';
-import { searchAttributeArgs } from '../../scripts/search-attributes.js';
+import { searchAttributeArgs } from '../../api/search-attributes.js';
 import { temporalCliPath } from '../../scripts/temporal-bin.js';
 import { bundleWorkflows } from '../../worker/bundle.js';
 import { createOvergangWorker } from '../../worker/worker.js';

@@ -104,6 +104,8 @@ export class CaseCore {
   /** Bumped on every change: wakes the clock. */
   version = 0;
   private ended?: { closedAt: number; outcome: string };
+  /** The end has been handed to the mirror (written once). */
+  private endMirrored = false;
   private chain: Promise<void> = Promise.resolve();
   private dirty = new Set<string>();
   private escalations: EscalationInput[] = [];
@@ -240,7 +242,7 @@ export class CaseCore {
     const escalations = this.escalations;
     const changed =
       this.opening !== undefined ||
-      this.ended !== undefined ||
+      (this.ended !== undefined && !this.endMirrored) ||
       step !== this.mirrored.step ||
       detailsJson !== this.mirrored.details ||
       slaJson !== this.mirrored.sla ||
@@ -262,8 +264,9 @@ export class CaseCore {
       obligations,
       escalations,
       ...(this.opening ? { open: this.opening } : {}),
-      ...(this.ended ? { end: this.ended } : {}),
+      ...(this.ended && !this.endMirrored ? { end: this.ended } : {}),
     };
+    if (this.ended) this.endMirrored = true;
     this.opening = undefined;
     this.dirty.clear();
     this.escalations = [];

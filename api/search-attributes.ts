@@ -1,3 +1,4 @@
+/** The project's search attributes on a Temporal server: registered by the API at start-up, by `npm start` and by the tests. */
 import type { Connection } from '@temporalio/client';
 import { SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import proto from '@temporalio/proto';

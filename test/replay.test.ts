@@ -1,0 +1,41 @@
+/**
+ * Safe evolution: every recorded history in test/histories/ (recorded from the real dev server
+ * by `npm run record-histories`, one or more per case-type path) replays against today's
+ * workflow code without a non-determinism error. A change to a workflow that breaks a running
+ * case fails here; see the README ("Changing a workflow") for patched() / deprecatePatch().
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { projectRoot } from '../config/index.js';
+import { quietRuntime } from './helpers.js';
+
+const dir = path.join(projectRoot, 'test', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+interface Recorded {
+  workflowId: string;
+  workflowType: string;
+  history: unknown;
+}
+
+const recorded = files.map((f) => ({ file: f, ...(JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Recorded) }));
+
+describe('recorded histories replay against the current workflow code', () => {
+  it('has at least one history of each case type, one of them continued-as-new', () => {
+    const types = new Set(recorded.map((r) => r.workflowType));
+    expect([...types]).toEqual(expect.arrayContaining(['psychiatricCaseWorkflow', 'hospitalDischargeCaseWorkflow', 'temporaryStayCaseWorkflow']));
+    const continued = recorded.some((r) =>
+      JSON.stringify(r.history).includes('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'),
+    );
+    expect(continued).toBe(true);
+  });
+
+  it.each(recorded.map((r) => [r.file, r] as const))('%s', async (_file, r) => {
+    quietRuntime();
+    const history = historyFromJSON(r.history);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, r.workflowId);
+  });
+});
