@@ -75,7 +75,7 @@ async function psychiatric(ctx: Ctx): Promise<string> {
   const handle = await ctx.client.workflow.start(psychiatricCaseWorkflow, {
     workflowId,
     taskQueue: ctx.taskQueue,
-    args: [{ caseId, citizenId, notice: 'forvarsling', receivedAt: Date.now() - 3_600_000, ward: 'Psykiatrisk Center', rules: defaultRules, maxHistoryEvents: 40 }],
+    args: [{ caseId, citizenId, notice: 'forvarsling', receivedAt: Date.now() - 3_600_000, ward: 'Psykiatrisk Center', rules: defaultRules, maxHistoryEvents: 80 }],
     typedSearchAttributes: [{ key: CaseTypeKey, value: 'psychiatric_discharge' }],
   });
   await handle.executeUpdate(caseOpenedUpdate);
@@ -94,7 +94,65 @@ async function psychiatric(ctx: Ctx): Promise<string> {
   return workflowId;
 }
 
-const paths: Record<string, (ctx: Ctx) => Promise<string | string[]>> = { psychiatric };
+const isoAgo = hoursAgo;
+const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
+
+/**
+ * Hospital discharge, two paths: (1) vulnerable → conference → more help at home → discharged
+ * home → follow-up visit and help follow-up → closed; (2) vulnerable → conference → temporary
+ * stay (a child case) → the child gets a place and starts the stay (temporary-stay path, with its
+ * place type's allocator).
+ */
+async function hospital(ctx: Ctx): Promise<string[]> {
+  const carePlan = () => ({
+    type: 'hospital_discharge',
+    cpr: fakeCpr('1948-03-15'),
+    receivedAt: isoAgo(1),
+    ward: 'Afsnit 42',
+    admittedAt: isoAgo(120),
+    expectedDischargeDate: inDays(1),
+    functionalLevel: 'FSIII',
+  });
+  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  const hd = (id: string, action: string, token: string, body: unknown) => call(ctx, 'POST', `/hospital-discharge/cases/${id}/${action}`, token, body);
+  await hd(a.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(2) });
+  await hd(a.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(a.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  await hd(a.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'can manage at home with more help',
+    decision: { kind: 'more_help_at_home', help: 'personlig pleje', minutesPerWeek: 210, providerStartsOn: inDays(0) },
+  });
+  const tasks = await call(ctx, 'GET', `/hospital-discharge/tasks?caseId=${a.id}&status=open`, 'dev-coordinator');
+  for (const t of tasks as { id: string }[]) await call(ctx, 'POST', `/hospital-discharge/tasks/${t.id}/done`, 'dev-coordinator');
+  await hd(a.id, 'discharged', 'dev-hospital', { dischargedAt: new Date(Date.now() - 60_000).toISOString() });
+  await hd(a.id, 'follow-up-visit', 'dev-assessor', { visitedAt: new Date().toISOString() });
+  await hd(a.id, 'help-follow-up', 'dev-assessor', { followedUpAt: new Date().toISOString() });
+
+  const placeType = `rehab-${Date.now()}`;
+  const b = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  await hd(b.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(b.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  const decided = await hd(b.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'needs a temporary stay',
+    decision: { kind: 'temporary_stay', placeType, purpose: 'rehabilitation' },
+  });
+  const stay = decided.temporaryStay as { caseId: string; workflowId: string };
+  const facility = await call(ctx, 'POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
+  await call(ctx, 'POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
+  let offerId: string | undefined;
+  for (let i = 0; i < 100 && !offerId; i++) {
+    await sleep(200);
+    offerId = (await call(ctx, 'GET', `/temporary-stays/${stay.caseId}`, 'dev-assessor')).status?.offer?.offerId;
+  }
+  if (!offerId) throw new Error('no offer for the temporary stay');
+  await call(ctx, 'POST', `/temporary-stays/${stay.caseId}/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate: inDays(30) });
+  await sleep(1000);
+  await hd(b.id, 'discharged', 'dev-hospital', { dischargedAt: new Date(Date.now() - 30_000).toISOString() });
+  await call(ctx, 'POST', `/temporary-stays/${stay.caseId}/reassessment`, 'dev-assessor', { outcome: 'extension', newEndDate: inDays(40) });
+  return [a.workflowId, b.workflowId, stay.workflowId, `allocator-${placeType}`];
+}
+
+const paths: Record<string, (ctx: Ctx) => Promise<string | string[]>> = { psychiatric, hospital };
 
 async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
   const written: string[] = [];
@@ -145,7 +203,8 @@ async function main(): Promise<void> {
       const ids = [await run(ctx)].flat();
       await sleep(1000);
       for (const [i, id] of ids.entries()) {
-        const files = await writeHistories(ctx, i === 0 ? name : `${name}-${i}`, id);
+        const label = id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('UDS-') ? `hospital-discharge-${i + 1}` : name;
+        const files = await writeHistories(ctx, label, id);
         console.log(`${name}: ${id} → ${files.join(', ')}`);
       }
     }
