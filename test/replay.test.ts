@@ -6,7 +6,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../config/index.js';
@@ -35,7 +34,7 @@ describe('recorded histories replay against the current workflow code', () => {
 
   it.each(recorded.map((r) => [r.file, r] as const))('%s', async (_file, r) => {
     quietRuntime();
-    const history = historyFromJSON(r.history);
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, r.workflowId);
+    // The worker reads the history in Temporal's JSON form (as `temporal workflow show --output json` writes it).
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, r.history, r.workflowId);
   });
 });
