@@ -227,6 +227,8 @@ export class CaseCore {
    * database agree).
    */
   sync(): Promise<void> {
+    // What is already due is applied first: a case opened past an instant never shows an older state.
+    if (!this.ended) this.applyDue();
     const view = this.o.view();
     const step = this.ended ? 'closed' : view.step;
     const sla = caseSla(this.obligations);
@@ -321,7 +323,6 @@ export class CaseCore {
   async runUntil(done: () => boolean, label = 'next deadline'): Promise<void> {
     for (;;) {
       const seen = this.version;
-      this.applyDue();
       await this.sync();
       if (done()) return;
       if (this.version !== seen) continue;

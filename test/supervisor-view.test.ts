@@ -1,0 +1,181 @@
+/**
+ * The supervisor's view on the real dev server: cases listed under their case numbers, the
+ * README's Web UI list queries (overdue, at risk, escalated, waiting on the area chief,
+ * `CaseStep="offered"`, per case type) find exactly the right cases, and `GET /work-queue`
+ * with the area chief's token lists what the area chief must do, most urgent first.
+ */
+import { describe, expect, it } from 'vitest';
+import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
+import { addDays, localDate } from '../workflows/calendar.js';
+import { as } from './api-helpers.js';
+import { fakeCpr } from './fixtures.js';
+import { eventually, useTestStack } from './helpers.js';
+
+const stack = useTestStack({ temporal: 'dev', app: true });
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function post(url: string, token: string, payload: unknown) {
+  const res = await stack.app.inject({ method: 'POST', url, headers: as(token), payload: payload as object });
+  expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300);
+  return res.json();
+}
+
+async function psychiatric(receivedDaysAgo: number) {
+  return post('/cases', 'dev-hospital', {
+    type: 'psychiatric_discharge',
+    cpr: fakeCpr('1980-04-04'),
+    notice: 'forvarsling',
+    receivedAt: iso(Date.now() - receivedDaysAgo * DAY - 3_600_000),
+    ward: 'Psykiatrisk Center',
+  }) as Promise<{ id: string; caseNumber: string }>;
+}
+
+/** Workflow ids a visibility query finds among this file's cases (its own task queue). */
+async function find(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const w of stack.env.client.workflow.list({ query: `${query} AND TaskQueue="${stack.worker.taskQueue}"` })) ids.push(w.workflowId);
+  return ids.sort();
+}
+
+describe("the supervisor's view", () => {
+  it('the README queries find exactly the right cases, and the area chief has a work queue', async () => {
+    const overdue = await psychiatric(90); // the 12-week deadline passed: breached, escalated
+    const atRisk = await psychiatric(58); // past the 8-week warning: at risk
+    const disputed = await psychiatric(1); // a disagreement awaits the chief level
+    await post(`/cases/${disputed.id}/psychiatric/disagreements`, 'dev-hospital', { regionRefusesDischarge: true, reason: 'The ward disagrees' });
+    const discharge = (await post('/cases', 'dev-hospital', {
+      type: 'hospital_discharge',
+      cpr: fakeCpr('1948-03-15'),
+      receivedAt: iso(Date.now() - 3_600_000),
+      ward: 'Afsnit 42',
+      admittedAt: iso(Date.now() - 5 * DAY),
+      expectedDischargeDate: addDays(localDate(Date.now()), 3),
+      functionalLevel: 'FSIII',
+    })) as { id: string; caseNumber: string };
+    const placeType = `sv-${Date.now()}`;
+    const facility = await post('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
+    const stay = (await post('/temporary-stays', 'dev-assessor', {
+      cpr: fakeCpr('1940-05-05'),
+      eligible: true,
+      placeType,
+      purpose: 'rehabilitation',
+      priority: 'hoej',
+    })) as { caseId: string; caseNumber: string };
+    await post('/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
+
+    for (const c of [overdue, atRisk, disputed, discharge, stay]) expect(c.caseNumber).toMatch(/^(PSY|UDS|MDO)-\d{4}-\d{6}$/);
+
+    const expectations: [string, string[]][] = [
+      ['SlaState="breached"', [overdue.caseNumber]],
+      ['SlaState="at_risk"', [atRisk.caseNumber]],
+      ['Escalated=true', [overdue.caseNumber]],
+      ['ActingRole="area_chief"', [disputed.caseNumber]],
+      ['CaseStep="offered"', [stay.caseNumber]],
+      ['CaseType="hospital_discharge"', [discharge.caseNumber]],
+      ['CaseType="temporary_stay"', [stay.caseNumber]],
+      ['CaseType="psychiatric_discharge"', [overdue.caseNumber, atRisk.caseNumber, disputed.caseNumber].sort()],
+    ];
+    for (const [query, expected] of expectations) {
+      await eventually(async () => JSON.stringify(await find(query)) === JSON.stringify(expected), 30_000).catch(async () => {
+        expect(await find(query), query).toEqual(expected);
+      });
+    }
+
+    // The search attributes of the overdue case say who acts and since when it is breached.
+    const d = await stack.env.client.workflow.getHandle(overdue.caseNumber).describe();
+    expect(d.typedSearchAttributes.get(SlaStateKey)).toBe('breached');
+    expect(d.typedSearchAttributes.get(EscalatedKey)).toBe(true);
+    expect(d.typedSearchAttributes.get(ActingRoleKey)).toBe('psychiatry_coordinator');
+    expect(d.typedSearchAttributes.get(CaseStepKey)).toBe('open');
+    // the next escalation still to come: status meeting 1 (the system flagged a long course at the 8-week warning)
+    expect(d.typedSearchAttributes.get(NextDueDayKey)).toBe(addDays(localDate(Date.now()), 14));
+
+    // The area chief's work queue: the chief-level decision first (due in 7 days), then the status meetings.
+    const queue = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-chief') });
+    expect(queue.statusCode).toBe(200);
+    const mine = new Set([overdue.caseNumber, atRisk.caseNumber, disputed.caseNumber, discharge.caseNumber, stay.caseNumber]);
+    const items = (queue.json().items as { caseNumber: string; obligation: string; actor: { role: string }; slaState: string; action: { code: string; da: string } }[]).filter((i) =>
+      mine.has(i.caseNumber),
+    );
+    expect(items.every((i) => i.actor.role === 'area_chief')).toBe(true);
+    expect(items[0]).toMatchObject({ caseNumber: disputed.caseNumber, obligation: 'chief-level-1' });
+    // the two meetings fall due the same instant (both flagged today): their order among themselves is the case id's
+    expect(items.slice(1).map((i) => [i.caseNumber, i.obligation]).sort()).toEqual(
+      [overdue.caseNumber, atRisk.caseNumber].sort().map((n) => [n, 'meeting-1']),
+    );
+    expect(items).toHaveLength(3);
+    expect(items[0]!.action).toMatchObject({ code: 'decide_at_chief_level', da: expect.stringContaining('chefniveau') });
+    expect(JSON.stringify(queue.json())).not.toMatch(/\d{6}-?\d{4}/); // no CPR
+    // The psychiatry coordinator's queue starts with the breached deadline.
+    const coordinator = (await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-psychiatry') })).json();
+    const coordItems = coordinator.items.filter((i: { caseNumber: string }) => mine.has(i.caseNumber));
+    expect(coordItems[0]).toMatchObject({ caseNumber: overdue.caseNumber, obligation: 'deadline-12w', slaState: 'breached' });
+    expect(coordItems[1]).toMatchObject({ caseNumber: atRisk.caseNumber, obligation: 'deadline-12w', slaState: 'at_risk' });
+    // A caseworker may not read another role's queue; a supervisor may.
+    expect((await stack.app.inject({ method: 'GET', url: '/work-queue?role=area_chief', headers: as('dev-psychiatry') })).statusCode).toBe(403);
+    const sup = (await stack.app.inject({ method: 'GET', url: '/work-queue?role=area_chief&caseType=psychiatric_discharge&limit=200', headers: as('dev-supervisor') })).json();
+    expect(sup.items.filter((i: { caseNumber: string }) => mine.has(i.caseNumber))).toHaveLength(3);
+    expect((await stack.app.inject({ method: 'GET', url: '/work-queue', headers: as('dev-hospital') })).statusCode).toBe(403);
+  });
+
+  it('GET /escalations: recipientRole, kind, case (id or number) and dueBefore filter; newest first', async () => {
+    const a = await psychiatric(90);
+    const b = await psychiatric(90);
+    const get = async (q: string) => {
+      const res = await stack.app.inject({ method: 'GET', url: `/escalations?${q}`, headers: as('dev-supervisor') });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().items as { key: string; caseId: string; caseNumber: string; recipientRole: string; kind: string; dueDay: string; scheduledFor: string }[];
+    };
+    const all = await eventually(async () => {
+      const rows = await get(`case=${a.caseNumber}`);
+      return rows.length === 3 ? rows : undefined;
+    });
+    // newest first: the 12-week escalation, then the 11- and 8-week warnings
+    expect(all.map((r) => r.key)).toEqual(['deadline-12w', 'deadline-warning-11w', 'deadline-warning-8w']);
+    expect(all.every((r) => r.caseNumber === a.caseNumber && r.caseId === a.id)).toBe(true);
+    expect((await get(`case=${a.id}`)).map((r) => r.key)).toEqual(all.map((r) => r.key));
+    expect((await get(`case=${a.caseNumber}&recipientRole=area_chief`)).map((r) => r.key)).toEqual(['deadline-12w']);
+    expect((await get(`case=${a.caseNumber}&recipientRole=psychiatry_coordinator`)).map((r) => r.key)).toEqual(['deadline-warning-11w', 'deadline-warning-8w']);
+    expect((await get(`case=${a.caseNumber}&kind=psychiatric_deadline_warning`)).map((r) => r.key)).toEqual(['deadline-warning-11w', 'deadline-warning-8w']);
+    const dueDay = all[0]!.dueDay;
+    expect(await get(`case=${a.caseNumber}&dueBefore=${dueDay}`)).toEqual([]);
+    expect(await get(`case=${a.caseNumber}&dueBefore=${addDays(dueDay, 1)}`)).toHaveLength(3);
+    // an instant: scheduled before it (the 12-week escalation fired after the 11-week warning)
+    const before12 = new Date(Date.parse(all[0]!.scheduledFor) - 1).toISOString();
+    expect((await get(`case=${a.caseNumber}&dueBefore=${encodeURIComponent(before12)}`)).map((r) => r.key)).toEqual(['deadline-warning-11w', 'deadline-warning-8w']);
+    // filters combine with other cases around
+    expect((await get(`recipientRole=area_chief&kind=psychiatric_deadline_passed&limit=500`)).map((r) => r.caseNumber)).toEqual(
+      expect.arrayContaining([a.caseNumber, b.caseNumber]),
+    );
+    expect((await get(`case=NOPE-0000-000000`))).toEqual([]);
+    const bad = await stack.app.inject({ method: 'GET', url: '/escalations?recipientRole=janitor', headers: as('dev-supervisor') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields.map((f: { field: string }) => f.field)).toEqual(['querystring.recipientRole']);
+  });
+
+  it('GET /work-queue pages with a cursor in the same order as one page, never repeating an item', async () => {
+    for (const c of [await psychiatric(90), await psychiatric(58)]) {
+      await eventually(async () => (await stack.app.inject({ method: 'GET', url: `/cases/${c.id}`, headers: as('dev-supervisor') })).json().sla?.state !== 'on_track');
+    }
+    const url = (q: string) => `/work-queue?role=psychiatry_coordinator&${q}`;
+    const whole = (await stack.app.inject({ method: 'GET', url: url('limit=200'), headers: as('dev-supervisor') })).json();
+    expect(whole.items.length).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { caseNumber: string; obligation: string }[]; nextCursor: string | null } = (
+        await stack.app.inject({ method: 'GET', url: url(`limit=1${cursor ? `&cursor=${cursor}` : ''}`), headers: as('dev-supervisor') })
+      ).json();
+      seen.push(...page.items.map((i) => `${i.caseNumber}/${i.obligation}`));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length <= whole.items.length);
+    expect(seen).toEqual(whole.items.map((i: { caseNumber: string; obligation: string }) => `${i.caseNumber}/${i.obligation}`));
+    // most urgent first: breached before at risk before on track
+    const rank = { breached: 0, at_risk: 1, on_track: 2 } as Record<string, number>;
+    const ranks = whole.items.map((i: { slaState: string }) => rank[i.slaState]!);
+    expect([...ranks].sort((x, y) => x - y)).toEqual(ranks);
+    const bad = await stack.app.inject({ method: 'GET', url: url('cursor=not-a-cursor'), headers: as('dev-supervisor') });
+    expect(bad.statusCode).toBe(400);
+  });
+});
