@@ -5,7 +5,8 @@
  * Starts its own dev server (a free port, in memory), a throw-away PGlite database, the worker and
  * the API (in process), drives each case type through the API as caseworkers would, and writes
  * every run's history (a continued-as-new case: each run) as JSON. Files already there are kept
- * (they are what running cases look like); new ones get today's date in their name. Made-up
+ * (they are what running cases look like); new ones get today's date in their name, and a
+ * version suffix when that name is taken. Made-up
  * citizens only: the CPRs are generated and never reach Temporal anyway.
  *
  *   npm run record-histories              # all paths
@@ -13,7 +14,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -166,7 +167,9 @@ async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promi
     const json = execFileSync(temporalCliPath(), ['workflow', 'show', '--address', ctx.address, '--workflow-id', workflowId, '--run-id', run.runId, '--output', 'json'], {
       maxBuffer: 64 * 1024 * 1024,
     }).toString('utf8');
-    const file = `${name}-${today}${runs.length > 1 ? `-run${i + 1}` : ''}.json`;
+    // never overwrite a recorded history: it is what a running case looks like
+    let file = `${name}-${today}${runs.length > 1 ? `-run${i + 1}` : ''}.json`;
+    for (let n = 2; existsSync(path.join(outDir, file)); n++) file = `${name}-${today}-v${n}${runs.length > 1 ? `-run${i + 1}` : ''}.json`;
     writeFileSync(
       path.join(outDir, file),
       JSON.stringify({ workflowId, workflowType: run.type, recordedOn: today, history: JSON.parse(json) }, null, 1) + '\n',
