@@ -9,15 +9,16 @@ import { caseIdsFor, listEscalations } from '../../db/queries/work-queue.js';
 import { ALL_ROLES, roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
+import { token } from '../schemas.js';
 import { dueBefore, splitDueBefore } from './work-queue.js';
 
 const listQuery = z
   .object({
     status: z.enum(['open', 'acknowledged']).optional(),
-    kind: z.string().min(1).max(100).optional().describe('e.g. psychiatric_deadline_passed'),
+    kind: token(100).optional().describe('e.g. psychiatric_deadline_passed'),
     severity: z.enum(['warning', 'escalation']).optional(),
     recipientRole: z.enum(roles).optional().describe('The role the escalation went to'),
-    case: z.string().min(1).max(100).optional().describe('A case id (UUID) or case number (e.g. PSY-2026-000042)'),
+    case: token(100).optional().describe('A case id (UUID) or case number (e.g. PSY-2026-000042)'),
     caseId: z.uuid({ message: 'must be a case id (UUID)' }).optional().describe('Deprecated: use `case`'),
     dueBefore,
     limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -50,14 +50,13 @@ import type { User } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound, updateRefusal } from '../errors.js';
 import { startOrResume, updateIdFor } from '../idempotency.js';
-import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
+import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText } from '../schemas.js';
 
 /** Allowed clock skew for an event reported slightly in the caller's future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const notFuture = instant.refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
   message: 'must not be in the future',
 });
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 // --- opening a case from the care plan -------------------------------------------------------
 
@@ -66,11 +65,11 @@ export const hospitalDischargeOpenSchema = z
     type: z.literal('hospital_discharge'),
     cpr: cprSchema,
     receivedAt: instant.describe('When the care plan (plejeforløbsplan) was received'),
-    ward: text(200).describe('Hospital ward (afdeling)'),
+    ward: line(200).describe('Hospital ward (afdeling)'),
     admittedAt: instant.describe('When the citizen was admitted'),
     expectedDischargeDate: calendarDate.optional().describe('Expected discharge date (YYYY-MM-DD), Copenhagen'),
-    functionalLevel: text(4000).describe('Functional level (funktionsniveau) — stored in the database only'),
-    freeText: z.string().max(20000).optional().describe("The care plan's free text — stored in the database only"),
+    functionalLevel: longText(4000).describe('Functional level (funktionsniveau) — stored in the database only'),
+    freeText: optionalLongText(20000).optional().describe("The care plan's free text — stored in the database only"),
   })
   .superRefine((v, ctx) => {
     if (Date.parse(v.admittedAt) > Date.parse(v.receivedAt)) {
@@ -150,7 +149,7 @@ export async function openHospitalDischargeCase(
 
 const rerouteBody = z.object({
   to: z.enum(['SUF', 'SOF']).describe('SUF (Sundheds- og Omsorgsforvaltningen) or SOF (Socialforvaltningen)'),
-  reason: text(4000).describe('Why the case moves, e.g. a dominant social-pedagogical need (004) — stored in the database only'),
+  reason: longText(4000).describe('Why the case moves, e.g. a dominant social-pedagogical need (004) — stored in the database only'),
 });
 
 const assessmentBody = z.object({
@@ -158,12 +157,12 @@ const assessmentBody = z.object({
   providerStartsOn: calendarDate
     .optional()
     .describe('Not vulnerable: the day the provider must start (default: the expected discharge date)'),
-  note: text(10000).optional().describe('Stored in the database only'),
+  note: longText(10000).optional().describe('Stored in the database only'),
 });
 
 const conferenceBody = z.object({
   heldAt: notFuture.describe('When the conference at the hospital was held'),
-  note: text(10000).optional().describe('Stored in the database only'),
+  note: longText(10000).optional().describe('Stored in the database only'),
 });
 
 const decisionSchema = z.discriminatedUnion('kind', [
@@ -174,7 +173,7 @@ const decisionSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('more_help_at_home'),
-    help: text(4000).describe('What help (øget hjælp i eget hjem) — stored in the database only'),
+    help: longText(4000).describe('What help (øget hjælp i eget hjem) — stored in the database only'),
     minutesPerWeek: z.number().int().positive().max(10080).describe('Granted minutes per week'),
     providerStartsOn: calendarDate.optional().describe('Default: the expected discharge date'),
   }),
@@ -185,7 +184,7 @@ const decisionSchema = z.discriminatedUnion('kind', [
 ]);
 
 const decisionBody = z.object({
-  holisticAssessment: text(20000).describe('The holistic assessment (helhedsvurdering) — stored in the database only'),
+  holisticAssessment: longText(20000).describe('The holistic assessment (helhedsvurdering) — stored in the database only'),
   decision: decisionSchema,
 });
 
@@ -199,8 +198,8 @@ const dischargedBody = z.object({
 });
 const readmittedBody = z.object({ readmittedAt: notFuture });
 const diedBody = z.object({ diedAt: notFuture });
-const followUpBody = z.object({ visitedAt: notFuture, note: text(10000).optional().describe('Stored in the database only') });
-const helpFollowUpBody = z.object({ followedUpAt: notFuture, note: text(10000).optional().describe('Stored in the database only') });
+const followUpBody = z.object({ visitedAt: notFuture, note: longText(10000).optional().describe('Stored in the database only') });
+const helpFollowUpBody = z.object({ followedUpAt: notFuture, note: longText(10000).optional().describe('Stored in the database only') });
 
 const statusResponse = { tags: ['hospital discharge'] };
 

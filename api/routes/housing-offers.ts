@@ -9,8 +9,9 @@ import { addHousingPlaces, createHousingOffer, getHousingOffer, listHousingOffer
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, notFound } from '../errors.js';
+import { line } from '../schemas.js';
 
-const label = z.string().trim().min(1).max(100);
+const label = line(100);
 const READERS: Role[] = ['psychiatry_coordinator', 'area_chief', 'supervisor'];
 const MAINTAINERS: Role[] = ['psychiatry_coordinator', 'area_chief'];
 
@@ -39,8 +40,8 @@ export const housingOfferRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, de
         summary: 'Add a botilbud offer with its places',
         body: z
           .object({
-            name: z.string().trim().min(1).max(200),
-            targetGroup: z.string().trim().min(1).max(500).describe('Who the offer is for (målgruppe)'),
+            name: line(200),
+            targetGroup: line(500).describe('Who the offer is for (målgruppe)'),
             places: z.array(label).max(500).default([]).describe('Labels of the places, e.g. "Room 1"'),
           })
           .strict()

@@ -31,7 +31,7 @@ import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, HttpError, notFound, updateRefusal } from '../errors.js';
 import { startOrResume, updateIdFor } from '../idempotency.js';
-import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
+import { calendarDate, caseIdParams, cprSchema, instant, line, longText } from '../schemas.js';
 
 export const psychiatricOpenSchema = z
   .object({
@@ -40,7 +40,7 @@ export const psychiatricOpenSchema = z
     notice: z.enum(['forvarsling', 'faerdigmelding']).describe('forvarsling = advance notice; faerdigmelding = declared ready for discharge'),
     receivedAt: instant.describe('When the notice was received'),
     readyAt: instant.optional().describe('færdigmelding only: when the doctor declared the patient ready'),
-    ward: z.string().trim().min(1).max(200).describe('Psychiatric ward or centre'),
+    ward: line(200).describe('Psychiatric ward or centre'),
   })
   .superRefine((v, ctx) => {
     if (v.notice === 'faerdigmelding' && !v.readyAt) {
@@ -82,7 +82,6 @@ export async function openPsychiatricCase(
 
 // ---- decision bodies --------------------------------------------------------------------
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 /** Allowed clock skew for an instant slightly in the caller's future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -101,18 +100,18 @@ export const noticeBody = z
       ctx.addIssue({ code: 'custom', path: ['readyAt'], message: 'only a færdigmelding has a ready time' });
     }
   });
-export const longCourseBody = z.object({ reason: text(2000).describe('Why the case may become a long course') }).strict();
+export const longCourseBody = z.object({ reason: longText(2000).describe('Why the case may become a long course') }).strict();
 export const meetingBody = z
   .object({
     heldOn: calendarDate.describe('Day the status meeting (statusmøde) was held'),
-    decision: text(4000).describe('The management decision (ledelsesbeslutning)'),
-    participants: z.array(text(200)).max(20).optional(),
+    decision: longText(4000).describe('The management decision (ledelsesbeslutning)'),
+    participants: z.array(line(200)).max(20).optional(),
   })
   .strict();
 export const involvementBody = z
   .object({
-    wishesForSupport: text(4000).describe("The citizen's wishes for support"),
-    wishesForFuture: text(4000).describe("The citizen's wishes for the future"),
+    wishesForSupport: longText(4000).describe("The citizen's wishes for support"),
+    wishesForFuture: longText(4000).describe("The citizen's wishes for the future"),
     chosenOfferId: z.uuid({ message: 'must be a housing offer id (UUID)' }).optional().describe('The offer the citizen chose (it must have a vacant place)'),
     regionTookPart: z.boolean().optional().describe('The region took part in aligning expectations'),
   })
@@ -124,25 +123,25 @@ export const placementBody = z
   })
   .strict();
 export const externalPlacementBody = z
-  .object({ provider: text(200).describe('The external provider the place is bought from'), reason: text(4000).optional() })
+  .object({ provider: line(200).describe('The external provider the place is bought from'), reason: longText(4000).optional() })
   .strict();
 export const disagreementBody = z
   .object({
     regionRefusesDischarge: z.boolean().describe("The region's doctors refuse to discharge to the designated support"),
-    reason: text(4000),
+    reason: longText(4000),
   })
   .strict();
 export const chiefDecisionBody = z
   .object({
     decision: z.enum(['municipality_support_upheld', 'region_view_accepted', 'other_support_designated']),
-    reasoning: text(4000),
+    reasoning: longText(4000),
     regionRefusesDischarge: z.boolean().optional().describe('Whether the region still refuses to discharge after the decision'),
   })
   .strict();
 export const dischargeBody = z
   .object({ dischargedAt: instant, destination: z.enum(['offer', 'home', 'external']) })
   .strict();
-export const withdrawBody = z.object({ withdrawnAt: instant.optional(), reason: text(4000).optional() }).strict();
+export const withdrawBody = z.object({ withdrawnAt: instant.optional(), reason: longText(4000).optional() }).strict();
 
 const OUTCOME = { offer: 'discharged_to_offer', home: 'discharged_home', external: 'discharged_external' } as const;
 

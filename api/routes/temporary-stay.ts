@@ -55,14 +55,12 @@ import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
-import { calendarDate, caseIdParams, cprSchema, instant } from '../schemas.js';
+import { calendarDate, caseIdParams, cprSchema, instant, line, longText, token } from '../schemas.js';
 
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 /** Place type (pladstype): normalised (trimmed, lower case, spaces → -) and then checked. */
-export const placeTypeSchema = z
-  .string()
+export const placeTypeSchema = token(200)
   .transform(normalisePlaceType)
   .pipe(z.string().regex(PLACE_TYPE_PATTERN, { message: 'must be a place type (pladstype): letters, digits, spaces, - or _, at most 60' }))
   .describe('Place type (pladstype), e.g. rehabilitering, aflastning');
@@ -142,7 +140,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       schema: {
         tags: ['temporary stays'],
         summary: 'Register a facility with temporary places',
-        body: z.object({ name: text(200), address: text(300).optional() }),
+        body: z.object({ name: line(200), address: line(300).optional() }),
       },
     },
     async (request, reply) => {
@@ -169,7 +167,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       schema: {
         tags: ['temporary stays'],
         summary: 'Add a place of a place type; it is vacant and offered at once to the waiting list',
-        body: z.object({ facilityId: z.uuid(), placeType: placeTypeSchema, label: text(60).describe('Room or bed label') }),
+        body: z.object({ facilityId: z.uuid(), placeType: placeTypeSchema, label: line(60).describe('Room or bed label') }),
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import { CASE_TYPES } from '../../workflows/shared/search-attributes.js';
 import { roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
-import { calendarDate, instant } from '../schemas.js';
+import { calendarDate, instant, line, token } from '../schemas.js';
 
 const QUEUE_ROLES = roles.filter((r) => r !== 'hospital');
 
@@ -27,11 +27,11 @@ export function splitDueBefore(v: string | undefined): { dueBeforeDay?: string; 
 const queueQuery = z
   .object({
     role: z.enum(QUEUE_ROLES).optional().describe('Supervisors only: whose queue (default: every role)'),
-    team: z.string().trim().min(1).max(200).optional().describe('Supervisors only: a team'),
+    team: line(200).optional().describe('Supervisors only: a team'),
     caseType: z.enum(CASE_TYPES as [string, ...string[]]).optional(),
     state: z.enum(['on_track', 'at_risk', 'breached']).optional(),
     dueBefore,
-    cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+    cursor: token(500).optional().describe('nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
