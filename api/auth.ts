@@ -14,6 +14,7 @@ export const roles = [
   'psychiatry_coordinator',
   'area_chief',
   'housing_team_lead',
+  'visitation_team_lead',
   'supervisor',
 ] as const;
 export type Role = (typeof roles)[number];

@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { closingDayRuleError } from '../workflows/calendar.js';
+import { DEFAULT_CLOSING_DAYS } from '../workflows/rules.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,6 +49,21 @@ export const envSchema = z.object({
   VULNERABILITY_ASSESSMENT_WORKING_DAYS: positiveInt.default(1),
   /** Hospital discharge: days after discharge home by which local visitation follows up more help at home. */
   HELP_FOLLOW_UP_DAYS: positiveInt.default(14),
+  /**
+   * Municipal closing days skipped by every working-day deadline (besides weekends and public
+   * holidays), comma-separated: `MM-DD` every year, `YYYY-MM-DD` once, `easter±N` every year.
+   * `none`: no closing days.
+   */
+  MUNICIPAL_CLOSING_DAYS: z
+    .string()
+    .superRefine((v, ctx) => {
+      if (v.trim() === 'none') return;
+      for (const rule of v.split(',').map((d) => d.trim()).filter((d) => d !== '')) {
+        const error = closingDayRuleError(rule);
+        if (error) ctx.addIssue({ code: 'custom', message: `${error} (e.g. 06-05,12-24,12-31,2027-05-07,easter+40)` });
+      }
+    })
+    .default(DEFAULT_CLOSING_DAYS.join(',')),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

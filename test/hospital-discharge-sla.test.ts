@@ -97,7 +97,7 @@ function nextOrdinaryFriday(fromMs: number): string {
   let d = addDays(localDate(fromMs), 2);
   for (;;) {
     const weekday = new Date(`${d}T12:00:00Z`).getUTCDay();
-    if (weekday === 5 && isWorkingDay(d) && isWorkingDay(addDays(d, 3)) && isWorkingDay(addDays(d, 4))) return d;
+    if (weekday === 5 && isWorkingDay(d, defaultRules.closingDays) && isWorkingDay(addDays(d, 3), defaultRules.closingDays) && isWorkingDay(addDays(d, 4), defaultRules.closingDays)) return d;
     d = addDays(d, 1);
   }
 }
@@ -112,7 +112,7 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     const escalateAt = localInstant(addDays(monday, 1), 0);
 
     const opened = await expectState(handle, caseId, 'vulnerability-assessment', 'on_track');
-    expect(opened.row).toMatchObject({ kind: 'vulnerability_assessment', actorRole: 'needs_assessor', escalateTo: 'needs_assessor', dueDay: monday });
+    expect(opened.row).toMatchObject({ kind: 'vulnerability_assessment', actorRole: 'needs_assessor', escalateTo: 'visitation_team_lead', dueDay: monday });
     expect(opened.row.atRiskAt.getTime()).toBe(atRiskAt);
     expect(opened.row.escalateAt.getTime()).toBe(escalateAt);
     expect(await caseRow(caseId)).toMatchObject({
@@ -137,7 +137,7 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     const row = await caseRow(caseId);
     expect(row).toMatchObject({ slaState: 'breached', escalated: true, actingRole: 'needs_assessor', nextDueDay: null, nextDueAt: null });
     const [escalation] = await escalationsOf(caseId);
-    expect(escalation).toMatchObject({ key: 'vulnerability-assessment', kind: 'vulnerability_assessment_overdue', recipientRole: 'needs_assessor', dueDay: monday });
+    expect(escalation).toMatchObject({ key: 'vulnerability-assessment', kind: 'vulnerability_assessment_overdue', recipientRole: 'visitation_team_lead', dueDay: monday });
     expect(escalation!.scheduledFor.getTime()).toBe(escalateAt);
 
     // The search attributes after the breach.
@@ -210,7 +210,7 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     expect(breached.status.followUpVisit?.escalatedAt).toBeDefined();
     expect(await caseRow(caseId)).toMatchObject({ slaState: 'breached', escalated: true, actingRole: 'needs_assessor' });
     const [escalation] = await escalationsOf(caseId);
-    expect(escalation).toMatchObject({ key: 'follow-up-visit', kind: 'follow_up_visit_overdue', recipientRole: 'needs_assessor', dueDay: due });
+    expect(escalation).toMatchObject({ key: 'follow-up-visit', kind: 'follow_up_visit_overdue', recipientRole: 'visitation_team_lead', dueDay: due });
     expect(escalation!.scheduledFor.getTime()).toBe(escalateAt);
 
     const closed = await handle.executeUpdate(followUpVisitUpdate, { args: [{ visitedAt: await stack.env.currentTimeMs() }] });
@@ -244,7 +244,7 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     expect(s.obligations.find((o) => o.key === 'phone-handover-plan')).toMatchObject({
       kind: 'provider_phone_call',
       actor: { role: 'needs_assessor' },
-      escalateTo: 'needs_assessor',
+      escalateTo: 'visitation_team_lead',
       dueDay: day,
       state: 'at_risk',
     });
@@ -290,7 +290,7 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     const late = await missed.handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: false }] });
     await expectTurnsAt(missed.handle, missed.caseId, 'phone-handover-plan', escalateAt, 'at_risk', 'breached');
     const [escalation] = await escalationsOf(missed.caseId);
-    expect(escalation).toMatchObject({ key: 'phone-handover-plan', kind: 'provider_phone_call_missed', recipientRole: 'needs_assessor', dueDay: day });
+    expect(escalation).toMatchObject({ key: 'phone-handover-plan', kind: 'provider_phone_call_missed', recipientRole: 'visitation_team_lead', dueDay: day });
     expect(escalation!.scheduledFor.getTime()).toBe(escalateAt);
     const lateDone = await stack.app.inject({ method: 'POST', url: `/hospital-discharge/tasks/${late.handovers[0]!.taskId}/done`, headers: as('dev-assessor') });
     expect(lateDone.statusCode, lateDone.body).toBe(200);

@@ -93,7 +93,7 @@ async function expectEscalationAt(caseId: string, key: string, at: number, dueDa
   await stack.env.sleep(2 * MINUTE);
   const row = await escalationAppears(caseId, key);
   expect(row.dueDay).toBe(dueDay);
-  expect(row.recipientRole).toBe('needs_assessor');
+  expect(row.recipientRole).toBe('visitation_team_lead');
   expect(row.severity).toBe('escalation');
   expect(row.scheduledFor.getTime()).toBe(at);
   expect(row.firedAt.getTime()).toBeGreaterThanOrEqual(at);
@@ -106,7 +106,7 @@ function nextOrdinaryFriday(fromMs: number): string {
   let d = addDays(localDate(fromMs), 2);
   for (;;) {
     const weekday = new Date(`${d}T12:00:00Z`).getUTCDay();
-    if (weekday === 5 && isWorkingDay(d) && isWorkingDay(addDays(d, 3)) && isWorkingDay(addDays(d, 4))) return d;
+    if (weekday === 5 && isWorkingDay(d, defaultRules.closingDays) && isWorkingDay(addDays(d, 3), defaultRules.closingDays) && isWorkingDay(addDays(d, 4), defaultRules.closingDays)) return d;
     d = addDays(d, 1);
   }
 }
@@ -140,7 +140,7 @@ describe('vulnerability assessment deadline: end of the next working day, escala
       .select()
       .from(notificationOutbox)
       .where(eq(notificationOutbox.sourceKey, `escalation:${row.id}`));
-    expect(outbox?.recipientRole).toBe('needs_assessor');
+    expect(outbox?.recipientRole).toBe('visitation_team_lead');
     expect((await handle.query(hospitalDischargeStatusQuery)).vulnerabilityAssessment.escalatedAt).toBeDefined();
     // The assessment can still be made late; the escalation stays, once.
     await handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: true }] });

@@ -24,6 +24,7 @@ describe('README obligations table', () => {
     if (kind !== 'provider_phone_call') expect(actor).toBe(`\`${rule.actor}\``);
     if (rule.escalationKind) {
       if (kind !== 'provider_phone_call') expect(escalation).toBe(`\`${rule.escalateTo}\``);
+      else expect(escalation).toContain(`\`${rule.escalateTo}\``);
     } else {
       expect(escalation).toContain('lapses');
     }

@@ -106,7 +106,7 @@ describe('temporary stay on the case core (time-skipping server)', () => {
     const key = 'reassessment-1';
 
     const ob = await eventually(() => obligationRow(a.caseId, key));
-    expect(ob).toMatchObject({ kind: 'stay_reassessment', state: 'on_track', actorRole: 'needs_assessor', escalateTo: 'needs_assessor', dueDay });
+    expect(ob).toMatchObject({ kind: 'stay_reassessment', state: 'on_track', actorRole: 'needs_assessor', escalateTo: 'visitation_team_lead', dueDay });
     expect(ob.atRiskAt.getTime()).toBe(atRiskAt);
     expect(ob.escalateAt.getTime()).toBe(escalateAt);
     await eventually(async () => {
@@ -145,7 +145,7 @@ describe('temporary stay on the case core (time-skipping server)', () => {
       const r = await db().select().from(escalations).where(eq(escalations.caseId, a.caseId));
       return r.length ? r : undefined;
     });
-    expect(esc).toMatchObject({ key, kind: 'temporary_stay_reassessment_missing', recipientRole: 'needs_assessor', dueDay });
+    expect(esc).toMatchObject({ key, kind: 'temporary_stay_reassessment_missing', recipientRole: 'visitation_team_lead', dueDay });
     expect(esc!.scheduledFor.getTime()).toBe(escalateAt);
     await eventually(async () => {
       const r = await caseRow(a.caseId);

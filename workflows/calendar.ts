@@ -129,15 +129,54 @@ export function publicHoliday(date: LocalDate): string | undefined {
   return danishHolidays(Number(date.slice(0, 4))).get(date);
 }
 
-/** Monday–Friday and not a Danish public holiday. */
-export function isWorkingDay(date: LocalDate): boolean {
+/**
+ * Municipal closing days (lukkedage): days the municipality's offices are closed although they
+ * are no public holidays (typically Grundlovsdag 5 June, 24 and 31 December). A rule is
+ *  - `MM-DD`: that date every year (e.g. `06-05`);
+ *  - `YYYY-MM-DD`: that one date (e.g. a bridge day `2027-05-07`);
+ *  - `easter+N` / `easter-N`: N days from Easter Sunday every year (e.g. `easter+40`, the
+ *    Friday after Ascension Day).
+ * The rules travel in the rule set handed to a workflow at its start, so replay is deterministic.
+ */
+export type ClosingDayRule = string;
+
+const CLOSING_RULE = /^(?:(\d{4})-)?(\d{2})-(\d{2})$|^easter([+-]\d{1,3})$/;
+
+/** Why a closing-day rule is not one (undefined when it is). */
+export function closingDayRuleError(rule: string): string | undefined {
+  const m = CLOSING_RULE.exec(rule);
+  if (!m) return `"${rule}" is not MM-DD, YYYY-MM-DD or easter±N`;
+  if (m[4] !== undefined) return undefined;
+  const probe = `${m[1] ?? '2024'}-${m[2]}-${m[3]}`; // 2024: a leap year, so 02-29 is allowed
+  return DateTime.fromISO(probe, { zone: ZONE }).isValid ? undefined : `"${rule}" is not a calendar date`;
+}
+
+/** Whether `date` is a municipal closing day under `rules`. */
+export function isClosingDay(date: LocalDate, rules: readonly ClosingDayRule[] = []): boolean {
+  if (rules.length === 0) return false;
+  const year = Number(date.slice(0, 4));
+  for (const rule of rules) {
+    const m = CLOSING_RULE.exec(rule);
+    if (!m) continue;
+    if (m[4] !== undefined) {
+      const [em, ed] = easterSunday(year);
+      if (addDays(`${year}-${pad(em)}-${pad(ed)}`, Number(m[4])) === date) return true;
+    } else if (m[1] !== undefined ? rule === date : date.slice(5) === `${m[2]}-${m[3]}`) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Monday–Friday, not a Danish public holiday and not a municipal closing day (`closingDays`). */
+export function isWorkingDay(date: LocalDate, closingDays: readonly ClosingDayRule[] = []): boolean {
   const weekday = day(date).weekday; // 1 = Monday … 7 = Sunday
-  return weekday <= 5 && publicHoliday(date) === undefined;
+  return weekday <= 5 && publicHoliday(date) === undefined && !isClosingDay(date, closingDays);
 }
 
 /** The first working day strictly after `date`. */
-export function nextWorkingDay(date: LocalDate): LocalDate {
+export function nextWorkingDay(date: LocalDate, closingDays: readonly ClosingDayRule[] = []): LocalDate {
   let d = addDays(date, 1);
-  while (!isWorkingDay(d)) d = addDays(d, 1);
+  while (!isWorkingDay(d, closingDays)) d = addDays(d, 1);
   return d;
 }

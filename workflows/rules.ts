@@ -98,7 +98,17 @@ export interface RuleSet {
   vulnerabilityAssessmentWorkingDays: number;
   /** Hospital discharge: local visitation's follow-up of more help at home, due this many days after discharge. Not in the sources: 14. */
   helpFollowUpDays: number;
+  /**
+   * Municipal closing days (lukkedage), skipped by every working-day deadline besides weekends
+   * and public holidays: `MM-DD` yearly, `YYYY-MM-DD` once, `easter±N` yearly (calendar.ts).
+   * Not in the sources (brief: "typically 5 June, 24 and 31 December"). Absent in the rule sets
+   * of cases opened before closing days existed: those keep counting without them.
+   */
+  closingDays?: string[];
 }
+
+/** The default municipal closing days: Grundlovsdag (5 June), juleaftensdag (24 December), nytårsaftensdag (31 December). */
+export const DEFAULT_CLOSING_DAYS = ['06-05', '12-24', '12-31'];
 
 export const defaultRules: RuleSet = {
   escalationLocalHour: 0,
@@ -109,6 +119,7 @@ export const defaultRules: RuleSet = {
   stayReviewDaysBeforeEnd: 7,
   vulnerabilityAssessmentWorkingDays: 1,
   helpFollowUpDays: 14,
+  closingDays: DEFAULT_CLOSING_DAYS,
 };
 
 /** Builds the rule set from validated configuration (see config/index.ts). */
@@ -122,6 +133,7 @@ export function rulesFromConfig(config: {
   STAY_REVIEW_DAYS_BEFORE_END: number;
   VULNERABILITY_ASSESSMENT_WORKING_DAYS: number;
   HELP_FOLLOW_UP_DAYS: number;
+  MUNICIPAL_CLOSING_DAYS: string;
 }): RuleSet {
   return {
     escalationLocalHour: config.ESCALATION_LOCAL_HOUR,
@@ -135,6 +147,7 @@ export function rulesFromConfig(config: {
     stayReviewDaysBeforeEnd: config.STAY_REVIEW_DAYS_BEFORE_END,
     vulnerabilityAssessmentWorkingDays: config.VULNERABILITY_ASSESSMENT_WORKING_DAYS,
     helpFollowUpDays: config.HELP_FOLLOW_UP_DAYS,
+    closingDays: config.MUNICIPAL_CLOSING_DAYS.trim() === 'none' ? [] : config.MUNICIPAL_CLOSING_DAYS.split(',').map((d) => d.trim()).filter((d) => d !== ''),
   };
 }
 
@@ -148,7 +161,31 @@ export type ActorRole =
   | 'discharge_coordinator'
   | 'psychiatry_coordinator'
   | 'area_chief'
-  | 'housing_team_lead';
+  | 'housing_team_lead'
+  | 'visitation_team_lead';
+
+/**
+ * Who receives the escalation of a missed obligation, by who had to act: the one place this
+ * mapping lives (each kind's `escalateTo` below is read from it, and an obligation whose actor
+ * differs from its kind's — the 14:30 phone task — escalates to its own actor's lead).
+ *  - local visitation (`needs_assessor`) → the team lead of local visitation (brief: "a missed
+ *    assessment escalates to the team lead"; 003: "teamleder og visitator/leder af visitationen");
+ *  - the discharge coordinators → the same team lead (not in the sources: they work with local
+ *    visitation in the health & care administration);
+ *  - the psychiatry coordinator → the area chief (002: status meetings and chief level);
+ *  - the area chief and the housing team lead have no one above them in the sources: themselves
+ *    (an unanswered offer lapses without an escalation row);
+ *  - the hospital never holds a municipal obligation; the area chief takes a disagreement (002).
+ */
+export const ESCALATION_RECIPIENTS = {
+  hospital: 'area_chief',
+  needs_assessor: 'visitation_team_lead',
+  discharge_coordinator: 'visitation_team_lead',
+  psychiatry_coordinator: 'area_chief',
+  area_chief: 'area_chief',
+  housing_team_lead: 'housing_team_lead',
+  visitation_team_lead: 'visitation_team_lead',
+} as const satisfies Record<ActorRole, ActorRole>;
 
 /**
  * When an obligation becomes "at risk" (i.e. still open and close to its due day):
@@ -193,7 +230,7 @@ export const OBLIGATION_KINDS = {
   psychiatric_case_deadline: {
     action: { code: 'process_case', en: 'Process the case within 12 weeks', da: 'Sagsbehandling inden for 12 uger (sagsbehandlingsfrist)' },
     actor: 'psychiatry_coordinator',
-    escalateTo: 'area_chief',
+    escalateTo: ESCALATION_RECIPIENTS.psychiatry_coordinator,
     due: 'day of receipt + 84 calendar days (12 weeks)',
     atRisk: { firstWarning: true },
     escalationKind: 'psychiatric_deadline_passed',
@@ -204,7 +241,7 @@ export const OBLIGATION_KINDS = {
   psychiatric_status_meeting: {
     action: { code: 'hold_status_meeting', en: 'Hold the status meeting and record its decision', da: 'Hold statusmøde og registrér ledelsesbeslutningen' },
     actor: 'area_chief',
-    escalateTo: 'area_chief',
+    escalateTo: ESCALATION_RECIPIENTS.area_chief,
     due: 'every 14 calendar days from the day the case was flagged as a potential long course',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'psychiatric_status_meeting_missed',
@@ -213,7 +250,7 @@ export const OBLIGATION_KINDS = {
   psychiatric_chief_level: {
     action: { code: 'decide_at_chief_level', en: 'Decide the disagreement with the region at chief level', da: 'Afgør uenigheden med regionen på chefniveau' },
     actor: 'area_chief',
-    escalateTo: 'area_chief',
+    escalateTo: ESCALATION_RECIPIENTS.area_chief,
     due: 'the day the disagreement was raised + 7 calendar days',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'psychiatric_chief_level_overdue',
@@ -222,7 +259,7 @@ export const OBLIGATION_KINDS = {
   vulnerability_assessment: {
     action: { code: 'assess_vulnerability', en: 'Assess whether the citizen is particularly vulnerable', da: 'Vurdér om borgeren er særligt sårbar' },
     actor: 'needs_assessor',
-    escalateTo: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
     due: 'end of the next working day after the care plan was received (configurable)',
     atRisk: { daysBeforeDue: 0 },
     escalationKind: 'vulnerability_assessment_overdue',
@@ -231,7 +268,7 @@ export const OBLIGATION_KINDS = {
   provider_phone_call: {
     action: { code: 'phone_provider', en: 'Phone the provider (decision sent after 14:30 for a same-day start)', da: 'Ring til leverandøren (afgørelse sendt efter kl. 14:30 med opstart samme dag)' },
     actor: 'needs_assessor',
-    escalateTo: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
     due: 'the day the provider must start (the same day)',
     atRisk: { immediately: true },
     escalationKind: 'provider_phone_call_missed',
@@ -240,7 +277,7 @@ export const OBLIGATION_KINDS = {
   follow_up_visit: {
     action: { code: 'follow_up_visit', en: 'Make the follow-up home visit after discharge', da: 'Opfølgende hjemmebesøg efter udskrivning' },
     actor: 'needs_assessor',
-    escalateTo: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
     due: 'discharge day + 7 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'follow_up_visit_overdue',
@@ -249,7 +286,7 @@ export const OBLIGATION_KINDS = {
   help_follow_up: {
     action: { code: 'follow_up_help', en: 'Follow up the increased help at home', da: 'Følg op på den øgede hjælp i eget hjem' },
     actor: 'needs_assessor',
-    escalateTo: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
     due: 'discharge day + 14 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'help_follow_up_overdue',
@@ -258,7 +295,7 @@ export const OBLIGATION_KINDS = {
   offer_reply: {
     action: { code: 'record_offer_reply', en: "Record the citizen's reply to the offered place", da: 'Registrér borgerens svar på den tilbudte plads' },
     actor: 'housing_team_lead',
-    escalateTo: 'housing_team_lead',
+    escalateTo: ESCALATION_RECIPIENTS.housing_team_lead,
     due: 'the offer time + 24 hours (configurable; not in the sources); unanswered, the offer lapses and the place goes to the next citizen',
     atRisk: { hoursBeforeDue: OFFER_AT_RISK_HOURS },
     escalationKind: null,
@@ -267,7 +304,7 @@ export const OBLIGATION_KINDS = {
   stay_reassessment: {
     action: { code: 'reassess_stay', en: 'Reassess the need before the temporary stay ends', da: 'Revurdér behovet inden det midlertidige ophold slutter' },
     actor: 'needs_assessor',
-    escalateTo: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
     due: 'planned end date − 7 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'temporary_stay_reassessment_missing',
@@ -277,3 +314,9 @@ export const OBLIGATION_KINDS = {
 
 export type ObligationKind = keyof typeof OBLIGATION_KINDS;
 export const OBLIGATION_KIND_CODES = Object.keys(OBLIGATION_KINDS) as [ObligationKind, ...ObligationKind[]];
+
+/** Who gets the escalation of an obligation of `kind` held by `actor` (see `ESCALATION_RECIPIENTS`). */
+export function escalationRecipient(kind: ObligationKind, actor?: ActorRole): ActorRole {
+  const rule: ObligationKindRule = OBLIGATION_KINDS[kind];
+  return actor === undefined || actor === rule.actor ? rule.escalateTo : ESCALATION_RECIPIENTS[actor];
+}

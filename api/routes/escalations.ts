@@ -60,7 +60,7 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
     '/escalations/:id/acknowledge',
     {
       config: {
-        access: ['area_chief', 'needs_assessor', 'discharge_coordinator', 'psychiatry_coordinator', 'housing_team_lead'],
+        access: ['area_chief', 'needs_assessor', 'discharge_coordinator', 'psychiatry_coordinator', 'housing_team_lead', 'visitation_team_lead'],
         audit: 'escalation.acknowledge',
       },
       schema: {

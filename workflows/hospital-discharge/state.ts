@@ -35,10 +35,10 @@ export function mustPhoneProvider(handedAt: number, startsOn: LocalDate): boolea
   );
 }
 
-/** The `n`th working day after `day` (n ≥ 1). */
-export function workingDaysAfter(day: LocalDate, n: number): LocalDate {
+/** The `n`th working day after `day` (n ≥ 1), skipping the municipal closing days too. */
+export function workingDaysAfter(day: LocalDate, n: number, closingDays: readonly string[] = []): LocalDate {
   let d = day;
-  for (let i = 0; i < Math.max(1, n); i++) d = nextWorkingDay(d);
+  for (let i = 0; i < Math.max(1, n); i++) d = nextWorkingDay(d, closingDays);
   return d;
 }
 
@@ -102,7 +102,7 @@ export function openedState(input: HospitalDischargeCaseInput): HospitalDischarg
     receivedAt: input.receivedAt,
     receivedDay,
     ...(input.expectedDischargeDay !== undefined ? { expectedDischargeDay: input.expectedDischargeDay } : {}),
-    assessmentDueDay: workingDaysAfter(receivedDay, input.rules.vulnerabilityAssessmentWorkingDays),
+    assessmentDueDay: workingDaysAfter(receivedDay, input.rules.vulnerabilityAssessmentWorkingDays, input.rules.closingDays ?? []),
     step: 'awaiting_vulnerability_assessment',
     administration: input.administration,
     reroutes: [],

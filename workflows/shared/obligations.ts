@@ -14,7 +14,7 @@
  * (case-core.ts) applies them inside the workflow; the unit tests apply them without a server.
  */
 import { addDays, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from '../calendar.js';
-import { OBLIGATION_KINDS, type ActorRole, type ObligationKind } from '../rules.js';
+import { escalationRecipient, OBLIGATION_KINDS, type ActorRole, type ObligationKind } from '../rules.js';
 
 export type SlaState = 'on_track' | 'at_risk' | 'breached';
 export type ObligationState = SlaState | 'met' | 'met_late' | 'cancelled';
@@ -88,7 +88,7 @@ export function newObligation(o: OpenOptions): Obligation {
     kind: o.kind,
     actor: o.actor ?? rule.actor,
     ...(o.team ? { team: o.team } : {}),
-    escalateTo: rule.escalateTo,
+    escalateTo: escalationRecipient(o.kind, o.actor),
     dueDay,
     atRiskAt,
     escalateAt,
