@@ -21,6 +21,7 @@ import {
   recordStatusMeetingUpdate,
 } from '../workflows/psychiatric/workflow.js';
 import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
+import { defaultRules } from '../workflows/rules.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 import { psychiatricTestKit } from './psychiatric-support.js';
 
@@ -61,41 +62,44 @@ async function expectTurnsAt(handle: Handle, caseId: string, key: string, at: nu
 }
 
 describe('obligations and their SLA states (time-skipping server)', () => {
-  it('the 12-week deadline: on_track → at_risk at the 8-week warning → breached at 00:00 after day 84; a discharge meets it late', async () => {
+  it('the 12-week deadline: on_track → at_risk at the first warning → breached at 00:00 after day 84 while no placement is decided; a discharge meets it late', async () => {
     const now = await stack.env.currentTimeMs();
-    const { caseId, handle } = await kit.openCase(now);
+    // one warning at 11 weeks: the system's long-course flag (at the first warning) brings a first
+    // status meeting due only after the deadline, so the deadline is the case's worst obligation
+    const { caseId, handle } = await kit.openCase(now, { rules: { ...defaultRules, psychiatricWarningWeeks: [11] } });
     const receivedDay = localDate(now);
     const deadlineDay = addDays(receivedDay, 84);
-    // a place is bought: the system does not flag a long course, the deadline is the one obligation
+    // the citizen is involved, but no placement is decided: the case processing is not done
     await handle.executeUpdate(recordInvolvementUpdate, { args: [{}] });
-    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted' }] });
 
+    const w11 = localInstant(addDays(receivedDay, 77), 0);
     const opened = await expectState(handle, caseId, 'deadline-12w', 'on_track');
     expect(opened.row).toMatchObject({ kind: 'psychiatric_case_deadline', actorRole: 'psychiatry_coordinator', escalateTo: 'area_chief', dueDay: deadlineDay });
-    expect(opened.row.atRiskAt.getTime()).toBe(localInstant(addDays(receivedDay, 56), 0));
+    expect(opened.row.atRiskAt.getTime()).toBe(w11);
     expect(opened.row.escalateAt.getTime()).toBe(overnightAfter(deadlineDay, 0));
     expect(await caseRow(caseId)).toMatchObject({ nextDueDay: deadlineDay, escalated: false, actingRole: 'psychiatry_coordinator' });
 
-    const w8 = localInstant(addDays(receivedDay, 56), 0);
-    const atRisk = await expectTurnsAt(handle, caseId, 'deadline-12w', w8, 'on_track', 'at_risk');
-    expect(atRisk.row.atRiskSince?.getTime()).toBe(w8);
-    expect(await kit.rowFor(caseId, 'deadline-warning-8w')).toBeDefined();
-    expect((await handle.query(psychiatricStatusQuery)).longCourse).toBeUndefined();
+    const atRisk = await expectTurnsAt(handle, caseId, 'deadline-12w', w11, 'on_track', 'at_risk');
+    expect(atRisk.row.atRiskSince?.getTime()).toBe(w11);
+    expect(await kit.rowFor(caseId, 'deadline-warning-11w')).toBeDefined();
+    expect((await handle.query(psychiatricStatusQuery)).longCourse).toMatchObject({ by: 'system' });
 
     const escalation = overnightAfter(deadlineDay, 0);
     const breached = await expectTurnsAt(handle, caseId, 'deadline-12w', escalation, 'at_risk', 'breached');
     expect(breached.row.breachedAt!.getTime()).toBeGreaterThanOrEqual(escalation);
     expect(breached.row.breachedAt!.getTime()).toBeLessThan(escalation + MINUTE);
     expect(breached.status).toMatchObject({ escalated: true, caseNumber: handle.workflowId });
-    expect(breached.status.nextDueAt).toBeUndefined(); // nothing left to escalate
-    expect(await caseRow(caseId)).toMatchObject({ slaState: 'breached', escalated: true, nextDueDay: null });
+    expect(breached.status.nextDueDay).toBe(addDays(receivedDay, 77 + 14)); // the first status meeting
+    expect(await caseRow(caseId)).toMatchObject({ slaState: 'breached', escalated: true });
     expect(await kit.rowFor(caseId, 'deadline-12w')).toMatchObject({ kind: 'psychiatric_deadline_passed', recipientRole: 'area_chief' });
 
-    // discharged after the escalation: the deadline is met late; the case closes, its SLA cleared
+    // a placement decided after the escalation meets the deadline late; the case stays open
+    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted' }] });
+    await expectState(handle, caseId, 'deadline-12w', 'met_late', 'on_track');
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_external' }] });
     const ended = await resultOf(stack.env, handle);
     expect(ended).toMatchObject({ step: 'closed', slaState: null, escalated: false });
-    expect(ended.obligations.map((o) => [o.key, o.state])).toEqual([['deadline-12w', 'met_late']]);
+    expect(ended.obligations.map((o) => [o.key, o.state])).toEqual([['deadline-12w', 'met_late'], ['meeting-1', 'cancelled']]);
     expect((await obligationRow(caseId, 'deadline-12w'))!.state).toBe('met_late');
     expect(await caseRow(caseId)).toMatchObject({ step: 'closed', slaState: null, escalated: false, outcome: 'discharged_external' });
   });

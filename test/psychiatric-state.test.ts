@@ -183,7 +183,7 @@ describe('the clock on the state', () => {
     expect(s.longCourse).toEqual({ flaggedAt: w8, flaggedDay: '2027-03-01', by: 'system' });
     expect(keysOf(s)).toContain('meeting-1');
     expect(escalationMessage(effects[1]!)).toBe(
-      'Warning: the case has not ended; the 12-week case-processing deadline (sagsbehandlingsfrist) is 2027-03-29.',
+      'Warning: no placement is decided yet; the 12-week case-processing deadline (sagsbehandlingsfrist) is 2027-03-29.',
     );
 
     const meeting1 = open(impliedObligations(s, rules)[1]!, w8);

@@ -231,7 +231,7 @@ export const OBLIGATION_KINDS = {
     action: { code: 'process_case', en: 'Process the case within 12 weeks', da: 'Sagsbehandling inden for 12 uger (sagsbehandlingsfrist)' },
     actor: 'psychiatry_coordinator',
     escalateTo: ESCALATION_RECIPIENTS.psychiatry_coordinator,
-    due: 'day of receipt + 84 calendar days (12 weeks)',
+    due: 'day of receipt + 84 calendar days (12 weeks); met when the placement is decided (own offer or external purchase) with the citizen involved, or by the discharge',
     atRisk: { firstWarning: true },
     escalationKind: 'psychiatric_deadline_passed',
     warningKind: 'psychiatric_deadline_warning',

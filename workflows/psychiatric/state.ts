@@ -69,6 +69,12 @@ export interface PsychiatricState {
   lastInvolvementAt?: number;
   chosenOfferId?: string;
   placement?: Placement;
+  /**
+   * When the municipality's case processing (sagsbehandling, 002) was done: the placement decided
+   * (own offer or external purchase) with the citizen involved. The 12-week deadline is met then;
+   * the case stays open until the discharge. Unset in cases that started before this rule.
+   */
+  deadlineMetAt?: number;
   disagreements: Disagreement[];
   outcome?: PsychiatricOutcome;
   endedAt?: number;
@@ -174,13 +180,14 @@ export function chiefLevelObligation(d: Disagreement): ObligationSpec {
 }
 
 /**
- * The obligations this state wants open: the 12-week deadline until the case ends, the status
+ * The obligations this state wants open: the 12-week deadline until the case processing is
+ * done (placement decided with the citizen involved) or the case ends, the status
  * meeting due (long course), the chief-level decision of an undecided disagreement. Opening is
  * idempotent; closing is the transitions' business (a met meeting is no longer implied).
  */
 export function impliedObligations(s: PsychiatricState, rules: RuleSet): ObligationSpec[] {
   if (ended(s)) return [];
-  const out = [deadlineObligation(s, rules)];
+  const out = s.deadlineMetAt === undefined ? [deadlineObligation(s, rules)] : [];
   if (s.longCourse) out.push(meetingObligation(s, s.nextMeeting));
   const d = currentDisagreement(s);
   if (d && !d.chiefDecision) out.push(chiefLevelObligation(d));
@@ -341,6 +348,17 @@ export function endCase(s: PsychiatricState, req: EndRequest, now: number): void
   s.endedAt = req.at ?? now;
 }
 
+/**
+ * 002: the 12-week deadline is the municipality's case processing (sagsbehandling): it is done
+ * when the placement is decided (own offer or external purchase) and the citizen was involved.
+ * Records it (once) and returns whether it was done now.
+ */
+export function caseProcessingDone(s: PsychiatricState, at: number): boolean {
+  if (s.deadlineMetAt !== undefined || !s.placement || s.involvements === 0) return false;
+  s.deadlineMetAt = at;
+  return true;
+}
+
 /** A real end (the hospital discharged the citizen) meets the 12-week deadline; a withdrawal cancels it. */
 export const endMeetsDeadline = (outcome: PsychiatricOutcome): boolean => outcome !== 'withdrawn';
 
@@ -373,11 +391,11 @@ export function applyClockEffect(s: PsychiatricState, e: ClockEffect, rules: Rul
 export function escalationMessage(e: ClockEffect): string {
   const o = e.obligation;
   if (e.type === 'warning') {
-    return `Warning: the case has not ended; the 12-week case-processing deadline (sagsbehandlingsfrist) is ${o.dueDay}.`;
+    return `Warning: no placement is decided yet; the 12-week case-processing deadline (sagsbehandlingsfrist) is ${o.dueDay}.`;
   }
   switch (o.kind) {
     case 'psychiatric_case_deadline':
-      return `The 12-week case-processing deadline (sagsbehandlingsfrist) ended on ${o.dueDay} without the case ending.`;
+      return `The 12-week case-processing deadline (sagsbehandlingsfrist) ended on ${o.dueDay} without a placement decided with the citizen involved.`;
     case 'psychiatric_status_meeting':
       return `No status meeting (statusmøde) decision was recorded by its due day ${o.dueDay} (${o.key}).`;
     default:
@@ -482,6 +500,7 @@ export function statusOf(s: PsychiatricState, obligations: readonly Obligation[]
       ...(s.chosenOfferId ? { chosenOfferId: s.chosenOfferId } : {}),
     },
     ...(s.placement ? { placement: { ...s.placement, decidedAtLocal: formatLocal(s.placement.decidedAt) } } : {}),
+    ...(s.deadlineMetAt !== undefined ? { caseProcessingDoneAt: formatLocal(s.deadlineMetAt) } : {}),
     disagreement: {
       state: (!d ? 'none' : d.chiefDecision ? 'decided' : d.escalatedAt !== undefined ? 'escalated' : 'awaiting_chief_level') as
         | 'none'

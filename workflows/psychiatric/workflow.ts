@@ -6,8 +6,9 @@
  *  - opens on the advance notice (forvarsling) or the færdigmelding; the other may follow;
  *  - obligation `deadline-12w`: the 12-week case-processing deadline (sagsbehandlingsfrist)
  *    from the day of receipt, warnings at 8 and 11 weeks (configurable), escalating overnight
- *    after the deadline day unless the case has ended; a discharge meets it, a withdrawal
- *    cancels it;
+ *    after the deadline day; met when the placement is decided (own offer or external purchase)
+ *    with the citizen involved (the case stays open until the discharge), or by a discharge;
+ *    a withdrawal cancels it;
  *  - a potential long course (flagged by the psychiatry coordinator, or by the system at the
  *    first warning when no placement is decided) gets a status meeting (statusmøde) every 14
  *    days: obligation `meeting-<n>`; a missed one escalates and the next becomes due;
@@ -26,6 +27,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -55,6 +57,7 @@ import {
 } from './messages.js';
 import {
   applyClockEffect,
+  caseProcessingDone,
   chiefLevelKey,
   DEADLINE_KEY,
   DEFAULT_MAX_HISTORY_EVENTS,
@@ -273,6 +276,7 @@ async function placement(c: Case, { offerId, placeId }: PlacementRequest) {
     });
     if (!result.ok) throw ApplicationFailure.create({ message: result.reason, nonRetryable: true, type: 'PlacementRefused' });
     c.s.placement = { kind: 'own_offer', offerId, placeId: result.placeId, label: result.label, decidedAt: Date.now() };
+    meetDeadlineOnPlacement(c);
     return { key: 'placement', offerId, placeId: result.placeId, label: result.label };
   } finally {
     c.placing = false;
@@ -282,8 +286,21 @@ async function placement(c: Case, { offerId, placeId }: PlacementRequest) {
 
 async function externalPlace(c: Case, { provider }: ExternalPlaceRequest) {
   c.s.placement = { kind: 'external', provider, decidedAt: Date.now() };
+  meetDeadlineOnPlacement(c);
   await settle(c);
   return { key: 'external-placement' };
+}
+
+/**
+ * 002: the 12-week deadline is the municipality's case processing: met when the placement is
+ * decided (own offer or external purchase) with the citizen involved; the case stays open
+ * (bed-days, disagreement, discharge) until the discharge. Cases that started before this rule
+ * (recorded histories) keep the deadline running until the end.
+ */
+function meetDeadlineOnPlacement(c: Case): void {
+  if (!patched('psychiatric-deadline-met-by-placement')) return;
+  const at = c.s.placement!.decidedAt;
+  if (caseProcessingDone(c.s, at)) c.core.meet(DEADLINE_KEY, at);
 }
 
 async function disagreement(c: Case, { raisedBy, regionRefusesDischarge }: DisagreementRequest) {
