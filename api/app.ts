@@ -15,6 +15,8 @@ import { registerAudit } from './audit.js';
 import { registerAuth, type TokenTable } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { registerErrorHandler } from './errors.js';
+import { setPlausiblePastDays } from './schemas.js';
+import { DEFAULT_FAULT_OPTIONS, registerDeadlines, type FaultOptions } from './faults.js';
 import { registerIdempotency } from './idempotency.js';
 import { caseRoutes } from './routes/cases.js';
 import { escalationRoutes } from './routes/escalations.js';
@@ -29,6 +31,12 @@ import { workQueueRoutes } from './routes/work-queue.js';
 export interface BuildAppOptions extends ApiDeps {
   tokens: TokenTable;
   logLevel?: string;
+  /** Deadlines for the database, Temporal and a worker (default 5 s each). */
+  faults?: Partial<FaultOptions>;
+  /** How far back an event's instant may lie (days, default 730). */
+  plausiblePastDays?: number;
+  /** How long an Idempotency-Key is remembered (hours, default 24). */
+  idempotencyTtlHours?: number;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -42,7 +50,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  registerErrorHandler(app, opts.temporal);
+  setPlausiblePastDays(opts.plausiblePastDays ?? 730);
+  const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
+  registerDeadlines(app, opts.temporal, faults);
 
   await app.register(swagger, {
     openapi: {
@@ -62,8 +73,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   registerAuth(app, opts.tokens);
-  registerIdempotency(app, opts.database.db);
-  registerAudit(app, opts.database.db);
+  // audit's onSend runs first: an audit row that cannot be written turns the answer into a 503,
+  // which the idempotency layer then does not keep (the retry runs again)
+  registerAudit(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs });
+  registerIdempotency(app, opts.database.db, {
+    ttlMs: (opts.idempotencyTtlHours ?? 24) * 3_600_000,
+    waitMs: Math.max(faults.dependencyTimeoutMs, faults.workerTimeoutMs) + 2_000,
+    dbTimeoutMs: faults.dependencyTimeoutMs,
+  });
 
   const deps: ApiDeps = {
     database: opts.database,

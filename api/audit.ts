@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
+import { RETRY_AFTER_SECONDS, unavailableBody, within } from './faults.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,11 +44,19 @@ function caseIdOf(request: FastifyRequest): string | null {
   return typeof id === 'string' && UUID.test(id) && request.routeOptions.url?.includes('/cases/') ? id : null;
 }
 
-export function registerAudit(app: FastifyInstance, db: Db): void {
+export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs: number }): void {
+  // every change is audited: a route that changes something and names no action gets its method and URL
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => m === 'GET' || m === 'HEAD') || route.url.startsWith('/docs')) return;
+    const config = (route.config ?? {}) as { audit?: string; access?: unknown };
+    if (config.access === 'public' || config.audit) return;
+    route.config = { ...config, audit: `${methods.join(',')} ${route.url}` } as typeof route.config;
+  });
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config?.audit;
     // A repeat answered from the idempotency store changed nothing: the first request's row stands.
-    if (!action || !request.user || request.idempotencyReplay) return payload;
+    if (!action || !request.user || request.idempotencyReplay || request.idempotencyAnswered) return payload;
     let detail: Record<string, unknown> | null = null;
     if (reply.statusCode >= 400 && typeof payload === 'string') {
       try {
@@ -59,18 +68,26 @@ export function registerAudit(app: FastifyInstance, db: Db): void {
       detail = withoutIdentifiers(request.body) as Record<string, unknown>;
     }
     try {
-      await db.insert(auditLog).values({
-        userId: request.user.user,
-        role: request.user.role,
-        action,
-        caseId: caseIdOf(request),
-        method: request.method,
-        path: request.url.split('?')[0]!,
-        statusCode: reply.statusCode,
-        detail,
-      });
+      await within(
+        db.insert(auditLog).values({
+          userId: request.user.user,
+          role: request.user.role,
+          action,
+          caseId: caseIdOf(request),
+          method: request.method,
+          path: request.url.split('?')[0]!,
+          statusCode: reply.statusCode,
+          detail,
+        }),
+        opts.dbTimeoutMs,
+        'audit',
+      );
     } catch (err) {
+      // no audit row, no answer as if done: the request fails (the client retries with its key)
       request.log.error({ err: (err as Error).name, code: (err as { cause?: { code?: string } }).cause?.code, action }, 'audit write failed');
+      if (reply.statusCode === 503) return payload; // already failing for the dependency that took the audit down with it
+      reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).header('content-type', 'application/json; charset=utf-8');
+      return JSON.stringify(unavailableBody('audit'));
     }
     return payload;
   });

@@ -1,12 +1,21 @@
 /** HTTP errors as JSON: 400 names each bad field, 404/409 say why, never a 500 for caller mistakes. */
 import {
-  ServiceError,
+  type Client,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import {
+  databaseUnavailable,
+  DependencyUnavailable,
+  RETRY_AFTER_SECONDS,
+  temporalUnavailable,
+  unavailableBody,
+  whoDidNotAnswer,
+  type Dependency,
+} from './faults.js';
 
 export class HttpError extends Error {
   constructor(
@@ -48,18 +57,10 @@ export function updateRefusal(err: unknown): string | undefined {
   return undefined;
 }
 
-/** gRPC codes meaning Temporal did not answer in time or is overloaded (DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE). */
-const TEMPORAL_UNAVAILABLE = new Set([4, 8, 14]);
-
-/** Whether an error means the Temporal server did not answer (so the caller should retry later). */
-export function temporalUnavailable(err: unknown): boolean {
-  if (!(err instanceof ServiceError)) return false;
-  const code = (err.cause as { code?: number } | undefined)?.code;
-  return code !== undefined && TEMPORAL_UNAVAILABLE.has(code);
-}
-
-export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+export function registerErrorHandler(app: FastifyInstance, temporal: Client): void {
+  const unavailable = (reply: import('fastify').FastifyReply, dependency: Dependency) =>
+    reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailableBody(dependency));
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
       const fields = err.validation.map((v) => {
@@ -75,12 +76,18 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const refusal = updateRefusal(err);
     if (refusal !== undefined) return reply.code(409).send(errorBody(409, refusal));
     if (err instanceof WorkflowNotFoundError) return reply.code(404).send(errorBody(404, 'case not found'));
+    if (err instanceof DependencyUnavailable) {
+      request.log.warn({ dependency: err.dependency }, 'a dependency did not answer');
+      return unavailable(reply, err.dependency);
+    }
     if (temporalUnavailable(err)) {
-      request.log.warn({ err: { name: err.name, code: (err.cause as { code?: number } | undefined)?.code } }, 'Temporal did not answer');
-      return reply
-        .code(503)
-        .header('retry-after', '30')
-        .send(errorBody(503, 'the workflow service (Temporal) did not answer; try again (a repeat with the same Idempotency-Key has no second effect)'));
+      const dependency = await whoDidNotAnswer(temporal, err);
+      request.log.warn({ dependency, err: { name: err.name, code: (err.cause as { code?: number } | undefined)?.code } }, 'Temporal did not answer');
+      return unavailable(reply, dependency);
+    }
+    if (databaseUnavailable(err)) {
+      request.log.warn({ dependency: 'database', err: { name: err.name } }, 'the database did not answer');
+      return unavailable(reply, 'database');
     }
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       return reply.code(409).send(errorBody(409, 'a case with that id is already open'));

@@ -1,20 +1,29 @@
 /**
  * `Idempotency-Key`: a change repeated with the same key (by the same user) has no second
- * effect and gets the first response back. Workflow updates also carry the key as their
- * update id, so even two concurrent repeats reach the workflow once.
+ * effect and gets the first response back. The key is bound to a hash of method, path and body
+ * (another request with the same key → 422). The first request claims the key (`in_progress`);
+ * concurrent repeats wait for its answer (up to `waitMs`, then 409 with Retry-After). A request
+ * that did not take effect (400/401/403/422/5xx) releases the key. Keys expire after `ttlMs`.
+ * Workflow updates also carry the key as their update id.
  */
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import { errorBody } from './errors.js';
+import { within } from './faults.js';
+import { textProblem } from './schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     idempotencyReplay?: boolean;
+    /** Answered by the idempotency layer itself (replay, 409 in progress, 422): nothing changed, no audit row. */
+    idempotencyAnswered?: boolean;
+    /** This request holds the key's claim (it runs; repeats wait for its answer). */
+    idempotencyClaim?: { userId: string; key: string };
   }
 }
 
@@ -52,50 +61,137 @@ export async function startOrResume<T extends Workflow>(
   }
 }
 
-export function registerIdempotency(app: FastifyInstance, db: Db): void {
+/** Canonical JSON (keys sorted) so that the same body always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? '';
+}
+
+/** What a key is bound to: method, path and (validated) body. */
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n${canonical(body)}`).digest('hex');
+}
+
+export interface IdempotencyOptions {
+  /** How long a key is remembered (ms); afterwards the same key is a new request. */
+  ttlMs: number;
+  /** How long a repeat waits for the first request still running before it gets 409 (ms). */
+  waitMs: number;
+  /** Bound on each database round trip of this layer (ms). */
+  dbTimeoutMs: number;
+}
+
+/** An `in_progress` claim older than this is abandoned (its API process died): a repeat takes it over. */
+const ABANDONED_CLAIM_MS = 120_000;
+
+export function registerIdempotency(app: FastifyInstance, db: Db, opts: IdempotencyOptions): void {
+  const bounded = <T>(p: Promise<T>) => within(p, opts.dbTimeoutMs, 'database');
+  const where = (userId: string, key: string) => and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+
   app.addHook('preHandler', async (request, reply) => {
     const key = idempotencyKey(request);
-    if (!key || request.method === 'GET' || !request.user) return;
-    if (key.length > 200) return reply.code(400).send(errorBody(400, 'Idempotency-Key must be at most 200 characters'));
-    const [stored] = await db
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.userId, request.user.user), eq(idempotencyKeys.key, key)));
-    if (!stored) return;
+    if (!key || request.method === 'GET' || request.method === 'HEAD' || !request.user) return;
+    if (key.length > 200 || textProblem(key, false)) {
+      request.idempotencyAnswered = true;
+      return reply.code(400).send(errorBody(400, 'Idempotency-Key must be 1-200 characters without control characters', { fields: [{ field: 'headers.idempotency-key', message: 'invalid' }] }));
+    }
+    const userId = request.user.user;
     const path = request.url.split('?')[0]!;
-    if (stored.method !== request.method || stored.path !== path) {
-      return reply
-        .code(422)
-        .send(errorBody(422, `Idempotency-Key already used for ${stored.method} ${stored.path}`));
-    }
-    request.idempotencyReplay = true;
-    reply.header('idempotent-replay', 'true');
-    return reply.code(stored.statusCode).send(stored.response);
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    const key = idempotencyKey(request);
-    if (!key || request.method === 'GET' || !request.user || request.idempotencyReplay) return payload;
-    if (reply.statusCode >= 500 || reply.statusCode === 401 || reply.statusCode === 403) return payload;
-    if (reply.statusCode === 400 || reply.statusCode === 422) return payload;
-    let response: unknown = null;
-    if (typeof payload === 'string') {
-      try {
-        response = JSON.parse(payload);
-      } catch {
-        response = payload;
+    const hash = requestHash(request.method, path, request.body);
+    const deadline = Date.now() + opts.waitMs;
+    for (;;) {
+      // keys expire: a key older than the TTL (or an abandoned claim) is forgotten
+      await bounded(
+        db
+          .delete(idempotencyKeys)
+          .where(
+            and(
+              where(userId, key),
+              or(
+                lt(idempotencyKeys.createdAt, new Date(Date.now() - opts.ttlMs)),
+                and(eq(idempotencyKeys.state, 'in_progress'), lt(idempotencyKeys.createdAt, new Date(Date.now() - ABANDONED_CLAIM_MS))),
+              ),
+            ),
+          ),
+      );
+      const claimed = await bounded(
+        db
+          .insert(idempotencyKeys)
+          .values({ userId, key, method: request.method, path, requestHash: hash, state: 'in_progress', statusCode: 0, response: null })
+          .onConflictDoNothing()
+          .returning({ key: idempotencyKeys.key }),
+      );
+      if (claimed.length > 0) {
+        request.idempotencyClaim = { userId, key };
+        return;
       }
+      const [stored] = await bounded(db.select().from(idempotencyKeys).where(where(userId, key)));
+      if (!stored) continue; // released by a failed first attempt: claim it now
+      if (stored.method !== request.method || stored.path !== path || (stored.requestHash && stored.requestHash !== hash)) {
+        request.idempotencyAnswered = true;
+        return reply
+          .code(422)
+          .send(
+            errorBody(
+              422,
+              stored.method !== request.method || stored.path !== path
+                ? `Idempotency-Key already used for ${stored.method} ${stored.path}`
+                : 'Idempotency-Key already used with a different request body; use a new key for a new request',
+            ),
+          );
+      }
+      if (stored.state === 'done') {
+        request.idempotencyReplay = true;
+        request.idempotencyAnswered = true;
+        reply.header('idempotent-replay', 'true');
+        return reply.code(stored.statusCode).send(stored.response);
+      }
+      if (Date.now() >= deadline) {
+        request.idempotencyAnswered = true;
+        return reply
+          .code(409)
+          .header('retry-after', '1')
+          .send(errorBody(409, 'a request with this Idempotency-Key is still in progress; retry later for its answer'));
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await db
-      .insert(idempotencyKeys)
-      .values({
-        userId: request.user.user,
-        key,
-        method: request.method,
-        path: request.url.split('?')[0]!,
-        statusCode: reply.statusCode,
-        response,
-      })
-      .onConflictDoNothing();
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotencyClaim;
+    if (!claim) return payload;
+    const status = reply.statusCode;
+    try {
+      // a request that did not take effect (bad input, refused role, a dependency down) releases
+      // its key, so a retry with the same key runs again
+      if (status >= 500 || status === 400 || status === 401 || status === 403 || status === 422) {
+        await bounded(db.delete(idempotencyKeys).where(where(claim.userId, claim.key)));
+        return payload;
+      }
+      let response: unknown = null;
+      if (typeof payload === 'string') {
+        try {
+          response = JSON.parse(payload);
+        } catch {
+          response = payload;
+        }
+      }
+      await bounded(
+        db
+          .update(idempotencyKeys)
+          .set({ state: 'done', statusCode: status, response })
+          .where(where(claim.userId, claim.key)),
+      );
+    } catch (err) {
+      // the answer stands; a repeat after ABANDONED_CLAIM_MS runs again (decisions are Updates with the key as id)
+      request.log.warn({ err: (err as Error).name }, 'could not record the idempotent answer');
+    }
     return payload;
   });
 }

@@ -43,21 +43,61 @@ export const optionalLongText = (max: number) => cleanString(true).max(max);
 /** An opaque token or filter value (a cursor, a kind, a case number): untrimmed, 1..max characters. */
 export const token = (max: number) => cleanString(false).min(1, 'must not be empty').max(max);
 
-/** An instant with an explicit offset, e.g. 2027-01-04T09:30:00+01:00. */
 /** Years a case's dates can fall in (keeps nonsense such as year 0000 out of the database). */
 const YEARS = { from: 1900, to: 2199 };
 const plausibleYear = (v: string) => Number(v.slice(0, 4)) >= YEARS.from && Number(v.slice(0, 4)) <= YEARS.to;
 const yearMessage = `the year must be between ${YEARS.from} and ${YEARS.to}`;
 
-export const instant = z.iso
+// ---- plausibility ----------------------------------------------------------------------------
+
+/** Allowed clock skew for an instant slightly in the caller's future (the one definition). */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** How far back an event's instant may lie (PLAUSIBLE_PAST_DAYS; set by buildApp). */
+let plausiblePastDays = 730;
+export function setPlausiblePastDays(days: number): void {
+  plausiblePastDays = days;
+}
+export const plausiblePast = () => ({ days: plausiblePastDays, earliest: Date.now() - plausiblePastDays * 86_400_000 });
+
+/** An instant with an explicit offset, e.g. 2027-01-04T09:30:00+01:00 (any time: for filters). */
+export const anyInstant = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
   .refine(plausibleYear, { message: yearMessage });
+
+/** An event's instant: with an offset, and no further back than the configured horizon. */
+export const instant = anyInstant.refine((v) => Date.parse(v) >= plausiblePast().earliest, {
+  message: 'is implausibly far in the past (more than PLAUSIBLE_PAST_DAYS days ago)',
+});
+
+/** An event's instant that must also not be in the future (FUTURE_TOLERANCE_MS of clock skew). */
+export const pastInstant = instant.refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
+  message: 'must not be in the future',
+});
 
 export const calendarDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' }).refine(plausibleYear, { message: yearMessage });
 
 export const cprSchema = z
   .string()
   .regex(CPR_PATTERN, { message: 'must be a CPR number: 10 digits, DDMMYY-XXXX' })
-  .refine((v) => birthDateFromCpr(v) !== undefined, { message: 'the date part of the CPR number is not a real date' });
+  .refine((v) => birthDateFromCpr(v) !== undefined, { message: 'the date part of the CPR number is not a real date' })
+  .refine((v) => (birthDateFromCpr(v) ?? '') <= new Date().toISOString().slice(0, 10), {
+    message: 'the birth date of the CPR number lies in the future',
+  });
+
+/**
+ * 400 naming each field whose instant lies before the citizen's birth day (a notice received
+ * before the citizen was born is a typing error, not a case).
+ */
+export function instantsAfterBirth(cpr: string, fields: Record<string, string | undefined | null>): { field: string; message: string }[] {
+  const birth = birthDateFromCpr(cpr);
+  if (!birth) return [];
+  const bad: { field: string; message: string }[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (!value) continue;
+    // the birth day in Copenhagen starts at the latest 00:00+02:00: anything before that is before birth
+    if (Date.parse(value) < Date.parse(`${birth}T00:00:00+02:00`)) bad.push({ field: `body.${field}`, message: "must not be before the citizen's birth" });
+  }
+  return bad;
+}
 
 export const caseIdParams = z.object({ id: z.uuid({ message: 'must be a case id (UUID)' }) });

@@ -29,6 +29,9 @@ export async function createApiFromConfig(
     rules: rulesFromConfig(config),
     tokens,
     logLevel: config.LOG_LEVEL,
+    faults: { dependencyTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, workerTimeoutMs: config.WORKER_TIMEOUT_MS },
+    idempotencyTtlHours: config.IDEMPOTENCY_KEY_TTL_HOURS,
+    plausiblePastDays: config.PLAUSIBLE_PAST_DAYS,
   });
   return { app, connection };
 }

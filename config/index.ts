@@ -28,6 +28,14 @@ export const envSchema = z.object({
   PORT: port.default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_TOKENS_FILE: z.string().min(1).default(path.join(projectRoot, 'config', 'dev-tokens.json')),
+  /** API: how long the database or Temporal may take to answer before the request gets 503 (ms). */
+  DEPENDENCY_TIMEOUT_MS: positiveInt.default(5000),
+  /** API: how long a case's Update may wait for a worker to accept it before the request gets 503 (ms). */
+  WORKER_TIMEOUT_MS: positiveInt.default(5000),
+  /** API: how long an Idempotency-Key is remembered (hours). */
+  IDEMPOTENCY_KEY_TTL_HOURS: positiveInt.default(24),
+  /** API: instants older than this many days are refused as implausible (400). */
+  PLAUSIBLE_PAST_DAYS: positiveInt.default(730),
   /** Local hour (Europe/Copenhagen) at which overnight escalations fire after the due day. */
   ESCALATION_LOCAL_HOUR: hour.default(0),
   /** Warnings before the 12-week psychiatric deadline, in whole weeks, comma-separated. */

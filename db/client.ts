@@ -36,6 +36,8 @@ export interface DatabaseOptions {
   migrate?: boolean;
   /** Max connections for postgres.js (default 10). */
   maxConnections?: number;
+  /** A server that does not answer within this time fails the query (ms, default 5 s; DEPENDENCY_TIMEOUT_MS). */
+  DEPENDENCY_TIMEOUT_MS?: number;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
@@ -43,6 +45,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.DATABASE_URL) {
     const client = postgres(opts.DATABASE_URL, {
       max: opts.maxConnections ?? 10,
+      connect_timeout: Math.max(1, Math.ceil((opts.DEPENDENCY_TIMEOUT_MS ?? 5_000) / 1000)),
       onnotice: () => {},
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;

@@ -193,7 +193,7 @@ describe('GET /health', () => {
         payload: { reason: 'No fitting offer yet' },
       });
       expect(decision.statusCode).toBe(503);
-      expect(decision.headers['retry-after']).toBe('30');
+      expect(decision.headers['retry-after']).toBe('5');
       expect(decision.json().message).toMatch(/Temporal\) did not answer; try again/);
       const list = await down.inject({ method: 'GET', url: '/waiting-list?placeType=rehabilitering', headers: as('dev-assessor') });
       expect(list.statusCode).toBe(503);

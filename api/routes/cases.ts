@@ -11,10 +11,10 @@ import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js'
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
 import { ALL_ROLES, type Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, HttpError, notFound } from '../errors.js';
 import { idempotencyKey, uuidFromKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
-import { caseIdParams } from '../schemas.js';
+import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { openPsychiatricCase, psychiatricOpenSchema } from './psychiatric.js';
 import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, openHospitalDischargeCase } from './hospital-discharge.js';
 
@@ -23,8 +23,6 @@ export const openCaseSchema = z.discriminatedUnion('type', [psychiatricOpenSchem
 /** Roles that may see a citizen's CPR number in a case read (the supervisor watches without it). */
 const SEES_CPR: readonly Role[] = ['needs_assessor', 'discharge_coordinator', 'psychiatry_coordinator', 'area_chief', 'housing_team_lead'];
 const CASE_READERS: readonly Role[] = ALL_ROLES.filter((r) => r !== 'hospital');
-/** Allowed clock skew for a notice "received" slightly in the caller's future. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.post(
@@ -42,6 +40,12 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       if (Date.parse(body.receivedAt) > Date.now() + FUTURE_TOLERANCE_MS) {
         throw badRequest('receivedAt: must not be in the future', 'body.receivedAt');
       }
+      const beforeBirth = instantsAfterBirth(body.cpr, {
+        receivedAt: body.receivedAt,
+        readyAt: body.type === 'psychiatric_discharge' ? body.readyAt : undefined,
+        admittedAt: body.type === 'hospital_discharge' ? body.admittedAt : undefined,
+      });
+      if (beforeBirth.length) throw new HttpError(400, `invalid request — ${beforeBirth.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields: beforeBirth });
       const key = idempotencyKey(request);
       const caseId = key ? uuidFromKey(request.user!.user, 'POST /cases', key) : randomUUID();
       request.auditCaseId = caseId;

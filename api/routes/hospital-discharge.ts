@@ -50,13 +50,9 @@ import type { User } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound, updateRefusal } from '../errors.js';
 import { startOrResume, updateIdFor } from '../idempotency.js';
-import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText } from '../schemas.js';
+import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText, pastInstant } from '../schemas.js';
 
-/** Allowed clock skew for an event reported slightly in the caller's future. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
-const notFuture = instant.refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
-  message: 'must not be in the future',
-});
+const notFuture = pastInstant;
 
 // --- opening a case from the care plan -------------------------------------------------------
 

@@ -31,7 +31,7 @@ import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, HttpError, notFound, updateRefusal } from '../errors.js';
 import { startOrResume, updateIdFor } from '../idempotency.js';
-import { calendarDate, caseIdParams, cprSchema, instant, line, longText } from '../schemas.js';
+import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, line, longText } from '../schemas.js';
 
 export const psychiatricOpenSchema = z
   .object({
@@ -82,8 +82,6 @@ export async function openPsychiatricCase(
 
 // ---- decision bodies --------------------------------------------------------------------
 
-/** Allowed clock skew for an instant slightly in the caller's future. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export const noticeBody = z
   .object({

@@ -55,9 +55,8 @@ import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
-import { calendarDate, caseIdParams, cprSchema, instant, line, longText, token } from '../schemas.js';
+import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, instantsAfterBirth, line, longText, token } from '../schemas.js';
 
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /** Place type (pladstype): normalised (trimmed, lower case, spaces → -) and then checked. */
 export const placeTypeSchema = token(200)
@@ -286,6 +285,8 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       const body = request.body;
       const appliedAt = body.appliedAt ? Date.parse(body.appliedAt) : Date.now();
       if (appliedAt > Date.now() + FUTURE_TOLERANCE_MS) throw badRequest('appliedAt: must not be in the future', 'body.appliedAt');
+      const beforeBirth = instantsAfterBirth(body.cpr, { appliedAt: body.appliedAt });
+      if (beforeBirth.length) throw badRequest(`appliedAt: ${beforeBirth[0]!.message}`, 'body.appliedAt');
       if (body.originCaseId && !(await getCase(db, body.originCaseId))) {
         throw badRequest('body.originCaseId: no such case', 'body.originCaseId');
       }

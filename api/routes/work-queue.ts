@@ -9,13 +9,13 @@ import { CASE_TYPES } from '../../workflows/shared/search-attributes.js';
 import { roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
-import { calendarDate, instant, line, token } from '../schemas.js';
+import { anyInstant, calendarDate, line, token } from '../schemas.js';
 
 const QUEUE_ROLES = roles.filter((r) => r !== 'hospital');
 
 /** A Copenhagen date (due day before it) or an instant (escalation before it). */
 export const dueBefore = z
-  .union([calendarDate, instant])
+  .union([calendarDate, anyInstant])
   .optional()
   .describe('A date YYYY-MM-DD (due day before it) or an instant with offset (escalation before it)');
 

@@ -193,6 +193,10 @@ export const idempotencyKeys = pgTable(
     statusCode: integer('status_code').notNull(),
     response: jsonb('response'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** sha256 of method, path and body: the same key with another request → 422. */
+    requestHash: text('request_hash').notNull().default(''),
+    /** `in_progress` while the first request runs (concurrent repeats wait for it), then `done`. */
+    state: text('state').notNull().default('done'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );

@@ -1,0 +1,128 @@
+/**
+ * Faults get 503 fast. Every route runs under deadlines: the Temporal calls of a request share
+ * one gRPC deadline (`WORKER_TIMEOUT_MS` / `DEPENDENCY_TIMEOUT_MS`), every database wait is
+ * bounded by `DEPENDENCY_TIMEOUT_MS` (postgres.js `connect_timeout` for a server that does not
+ * answer, and a race on the whole handler for one that stops answering mid-request). What did
+ * not answer becomes a 503 with `Retry-After` and `dependency`: `database`, `temporal` or
+ * `worker` (Temporal answered but no worker accepted the case's Update in time).
+ */
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+
+export type Dependency = 'database' | 'temporal' | 'worker' | 'audit';
+
+export interface FaultOptions {
+  /** How long the database or the Temporal server may take to answer (ms). */
+  dependencyTimeoutMs: number;
+  /** How long a case's Update may wait to be accepted by a worker (ms). */
+  workerTimeoutMs: number;
+}
+
+export const DEFAULT_FAULT_OPTIONS: FaultOptions = { dependencyTimeoutMs: 5_000, workerTimeoutMs: 5_000 };
+
+/** The value of `Retry-After` (seconds) on a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+const REASONS: Record<Dependency, string> = {
+  database: 'the database did not answer in time',
+  temporal: 'the workflow service (Temporal) did not answer',
+  worker: 'no worker accepted the decision in time (the case is safe; the decision is not recorded yet)',
+  audit: 'the audit row could not be written, so the request is not answered as done',
+};
+
+export class DependencyUnavailable extends Error {
+  constructor(readonly dependency: Dependency) {
+    super(REASONS[dependency]);
+  }
+}
+
+export function unavailableBody(dependency: Dependency) {
+  return {
+    statusCode: 503,
+    error: 'Service Unavailable',
+    message: `${REASONS[dependency]}; try again (a repeat with the same Idempotency-Key has no second effect)`,
+    dependency,
+  };
+}
+
+/** Error codes meaning PostgreSQL (or the way to it) did not answer: connection, not the query. */
+const DATABASE_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57014', // query_canceled (statement_timeout)
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+/** Whether an error (or one of its causes) means the database did not answer. */
+export function databaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown; errno?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && (DATABASE_DOWN.has(e.code) || e.code.startsWith('08'))) return true;
+    if (e instanceof AggregateError && e.errors.some((x) => databaseUnavailable(x))) return true;
+  }
+  return false;
+}
+
+/** gRPC codes meaning Temporal did not answer in time or is overloaded (DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE). */
+const TEMPORAL_UNAVAILABLE = new Set([4, 8, 14]);
+
+/** Whether an error means the Temporal server (or a worker behind it) did not answer. */
+export function temporalUnavailable(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (!(err instanceof ServiceError)) return false;
+  const code = (err.cause as { code?: number } | undefined)?.code;
+  return code !== undefined && TEMPORAL_UNAVAILABLE.has(code);
+}
+
+/**
+ * After a Temporal call ran out of time: was it the server, or did the server answer and no
+ * worker took the task? One cheap call with a short deadline tells.
+ */
+export async function whoDidNotAnswer(temporal: Client, err: unknown): Promise<Dependency> {
+  const code = err instanceof ServiceError ? (err.cause as { code?: number } | undefined)?.code : undefined;
+  if (code === 14) return 'temporal'; // UNAVAILABLE: the server itself
+  try {
+    await temporal.withDeadline(Date.now() + 1_000, () => temporal.workflowService.getSystemInfo({}));
+    return 'worker';
+  } catch {
+    return 'temporal';
+  }
+}
+
+/** `promise`, or DependencyUnavailable(dependency) after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, dependency: Dependency): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DependencyUnavailable(dependency)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Every route's handler runs under a Temporal deadline and a time bound. Temporal calls end at
+ * the deadline with their own error (classified in the error handler); what is still waiting
+ * a second later is a database that stopped answering.
+ */
+export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: FaultOptions): void {
+  const temporalMs = Math.max(opts.dependencyTimeoutMs, opts.workerTimeoutMs);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs') || route.url === '/health') return;
+    const handler = route.handler;
+    route.handler = function deadlined(request, reply) {
+      const run = temporal.withDeadline(Date.now() + temporalMs, async () => handler.call(this, request, reply));
+      return within(run, temporalMs + 1_000, 'database');
+    };
+  });
+}

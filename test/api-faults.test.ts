@@ -1,0 +1,293 @@
+/**
+ * Faults get 503 fast, idempotency bound to the request, plausible input (issue 8, points 2, 4,
+ * 5, 6). The shared PostgreSQL is never stopped: a "database down" is a client pointed at a
+ * port where nothing listens, or at a socket that accepts and never answers.
+ */
+import net from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../db/client.js';
+import { auditLog, idempotencyKeys } from '../db/schema/index.js';
+import { as, deadTemporalClient, testApp, tokens } from './api-helpers.js';
+import { fakeCpr } from './fixtures.js';
+import { pgliteDatabase, startWorker, useTestStack } from './helpers.js';
+import { buildApp } from '../api/app.js';
+import { defaultRules } from '../workflows/rules.js';
+import type { Client } from '@temporalio/client';
+
+const stack = useTestStack({ temporal: 'dev', app: true });
+
+const openBody = (over: Record<string, unknown> = {}) => ({
+  type: 'psychiatric_discharge',
+  cpr: fakeCpr('1980-02-02'),
+  notice: 'faerdigmelding',
+  receivedAt: new Date(Date.now() - 3_600_000).toISOString(),
+  readyAt: new Date(Date.now() - 7_200_000).toISOString(),
+  ward: 'Psykiatrisk Center Amager',
+  ...over,
+});
+
+async function appWith(o: { database: Database; temporal: Client; taskQueue?: string; timeoutMs?: number }): Promise<FastifyInstance> {
+  const app = await buildApp({
+    database: o.database,
+    temporal: o.temporal,
+    taskQueue: o.taskQueue ?? 'no-such-queue',
+    rules: defaultRules,
+    tokens,
+    logLevel: 'silent',
+    faults: { dependencyTimeoutMs: o.timeoutMs ?? 1_000, workerTimeoutMs: o.timeoutMs ?? 1_000 },
+  });
+  await app.ready();
+  return app;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  const value = await fn();
+  return { value, ms: Date.now() - t0 };
+}
+
+/** A TCP server that accepts connections and never says a word (a hung database). */
+let silent: net.Server;
+const sockets: net.Socket[] = [];
+beforeAll(async () => {
+  silent = net.createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+});
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise((r) => silent.close(r));
+});
+
+async function openCase(app: FastifyInstance, key = randomUUID()): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: openBody() });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+describe('a database that does not answer → 503 naming it, fast', () => {
+  for (const [what, url] of [
+    ['nothing listens on the port', 'postgres://overgang@127.0.0.1:1/overgang'],
+    ['the server accepts and never answers', () => `postgres://overgang@127.0.0.1:${(silent.address() as net.AddressInfo).port}/overgang`],
+  ] as const) {
+    it(`${what}: a read and a decision get 503 within the configured time`, async () => {
+      const database = await openDatabase({
+        DATABASE_URL: typeof url === 'string' ? url : url(),
+        PGLITE_DIR: '',
+        migrate: false,
+        DEPENDENCY_TIMEOUT_MS: 1_000,
+      });
+      const app = await appWith({ database, temporal: stack.env.client, timeoutMs: 1_000 });
+      try {
+        const id = randomUUID();
+        const read = await timed(() => app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') }));
+        const decision = await timed(() =>
+          app.inject({
+            method: 'POST',
+            url: `/cases/${id}/psychiatric/long-course`,
+            headers: { ...as('dev-psychiatry'), 'idempotency-key': randomUUID() },
+            payload: { reason: 'no offer yet' },
+          }),
+        );
+        const list = await timed(() => app.inject({ method: 'GET', url: '/work-queue', headers: as('dev-assessor') }));
+        for (const r of [read, decision, list]) {
+          expect(r.value.statusCode, r.value.body).toBe(503);
+          expect(r.value.headers['retry-after']).toBeDefined();
+          expect(r.value.json()).toMatchObject({ statusCode: 503, dependency: 'database' });
+          expect(r.ms).toBeLessThan(4_000);
+        }
+      } finally {
+        await app.close();
+        await database.close().catch(() => {});
+      }
+    });
+  }
+});
+
+describe('Temporal or a worker that does not answer', () => {
+  it('Temporal down: a decision gets 503 naming temporal, with one audit row; the case read still answers from the database', async () => {
+    const id = await openCase(stack.app);
+    const app = await appWith({ database: stack.database, temporal: deadTemporalClient(), timeoutMs: 1_000 });
+    try {
+      const key = randomUUID();
+      const res = await timed(() =>
+        app.inject({
+          method: 'POST',
+          url: `/cases/${id}/psychiatric/long-course`,
+          headers: { ...as('dev-psychiatry'), 'idempotency-key': key },
+          payload: { reason: 'no offer yet' },
+        }),
+      );
+      expect(res.value.statusCode, res.value.body).toBe(503);
+      expect(res.value.json().dependency).toBe('temporal');
+      expect(res.value.headers['retry-after']).toBeDefined();
+      expect(res.ms).toBeLessThan(5_000);
+      const rows = await stack.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.caseId, id), eq(auditLog.action, 'psychiatric.long_course.flag')));
+      expect(rows.map((r) => r.statusCode)).toEqual([503]);
+      const read = await app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+      expect(read.statusCode).toBe(200);
+      expect(read.json().live).toBeNull();
+      // the key was released: the retry on a working API completes the decision
+      const retry = await stack.app.inject({
+        method: 'POST',
+        url: `/cases/${id}/psychiatric/long-course`,
+        headers: { ...as('dev-psychiatry'), 'idempotency-key': key },
+        payload: { reason: 'no offer yet' },
+      });
+      expect(retry.statusCode, retry.body).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('no worker polls the task queue: the intake gets 503 naming the worker in time; the retry with the same key completes it', async () => {
+    const taskQueue = `tq-nobody-${randomUUID()}`;
+    const app = await appWith({ database: stack.database, temporal: stack.env.client, taskQueue, timeoutMs: 1_500 });
+    const key = randomUUID();
+    const body = openBody();
+    try {
+      const first = await timed(() => app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body }));
+      expect(first.value.statusCode, first.value.body).toBe(503);
+      expect(first.value.json().dependency).toBe('worker');
+      expect(first.value.headers['retry-after']).toBeDefined();
+      expect(first.ms).toBeLessThan(6_000);
+      const worker = await startWorker(stack.env, stack.database, taskQueue);
+      try {
+        const retry = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
+        expect(retry.statusCode, retry.body).toBe(201);
+        const read = await app.inject({ method: 'GET', url: `/cases/${retry.json().id}`, headers: as('dev-psychiatry') });
+        expect(read.statusCode).toBe(200);
+        expect(read.json().caseNumber).toBe(retry.json().caseNumber);
+        const audit = await stack.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, retry.json().id), eq(auditLog.action, 'case.open')));
+        expect(audit.map((a) => a.statusCode).sort()).toEqual([201, 503]); // one row per request, the failed one too
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('an audit row that cannot be written fails the request', () => {
+  it('503 naming the audit; nothing is answered as done', async () => {
+    const database = await pgliteDatabase();
+    const app = await appWith({ database, temporal: deadTemporalClient() });
+    try {
+      await database.db.execute(sql`alter table audit_log rename to audit_log_gone`);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/housing-offers',
+        headers: { ...as('dev-psychiatry'), 'idempotency-key': 'offer-1' },
+        payload: { name: 'Bostedet Syd', targetGroup: 'Adults', places: ['Room 1'] },
+      });
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.json().dependency).toBe('audit');
+      expect(res.headers['retry-after']).toBeDefined();
+      // the key is not kept with a success: the retry runs again
+      expect(await database.db.select().from(idempotencyKeys)).toEqual([]);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
+
+describe('Idempotency-Key bound to the request', () => {
+  let database: Database;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    database = await pgliteDatabase();
+    app = await testApp({ database, temporal: deadTemporalClient(), taskQueue: 'none' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.close();
+  });
+  const post = (key: string, name: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/housing-offers',
+      headers: { ...as('dev-psychiatry'), 'idempotency-key': key },
+      payload: { name, targetGroup: 'Adults', places: ['Room 1'] },
+    });
+
+  it('same key + same body → the first answer; same key + another body → 422; after the TTL the key is new', async () => {
+    const first = await post('k-1', 'Bostedet Øst');
+    expect(first.statusCode).toBe(201);
+    const again = await post('k-1', 'Bostedet Øst');
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replay']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const other = await post('k-1', 'Bostedet Vest');
+    expect(other.statusCode).toBe(422);
+    expect(other.json().message).toMatch(/different request body/);
+    // keys expire (IDEMPOTENCY_KEY_TTL_HOURS, default 24)
+    await database.db.update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 25 * 3_600_000) }).where(eq(idempotencyKeys.key, 'k-1'));
+    const later = await post('k-1', 'Bostedet Vest');
+    expect(later.statusCode).toBe(201);
+    expect(later.headers['idempotent-replay']).toBeUndefined();
+  });
+
+  it('five concurrent copies of one request: one execution, the same answer for all, one audit row', async () => {
+    const count = async () => (await database.db.select().from(auditLog).where(eq(auditLog.path, '/housing-offers'))).length;
+    const before = await count();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post('k-5', 'Bostedet Midt')));
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+    expect(await count()).toBe(before + 1);
+  });
+});
+
+describe('ten concurrent copies of an intake', () => {
+  it('one case, one audit row, the same answer for all', async () => {
+    const key = randomUUID();
+    const body = openBody();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => stack.app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body })),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(201));
+    const ids = new Set(answers.map((a) => a.json().id));
+    expect(ids.size).toBe(1);
+    const rows = await stack.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, [...ids][0]!), eq(auditLog.action, 'case.open')));
+    expect(rows).toHaveLength(1);
+  });
+});
+
+describe('plausibility', () => {
+  it('a færdigmelding of 1901 → 400', async () => {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/cases',
+      headers: as('dev-hospital'),
+      payload: openBody({ receivedAt: '1901-03-01T10:00:00+01:00', readyAt: '1901-03-01T09:00:00+01:00' }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['body.receivedAt', 'body.readyAt']));
+  });
+
+  it('a CPR whose birth date lies in the future → 400', async () => {
+    // 7th digit 5 and year 50: born 2050
+    const res = await stack.app.inject({ method: 'POST', url: '/cases', headers: as('dev-hospital'), payload: openBody({ cpr: '0101505123' }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().fields[0]).toMatchObject({ field: 'body.cpr', message: expect.stringMatching(/future/) });
+  });
+
+  it('a notice received before the citizen was born → 400 naming the field', async () => {
+    const birth = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+    const before = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/cases',
+      headers: as('dev-hospital'),
+      payload: openBody({ cpr: fakeCpr(birth), receivedAt: before, readyAt: before }),
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().fields.map((f: { field: string }) => f.field)).toEqual(['body.receivedAt', 'body.readyAt']);
+  });
+});
