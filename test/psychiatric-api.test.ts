@@ -95,9 +95,9 @@ describe('psychiatric case through the API', () => {
       disagreement: { state: 'decided', regionRefusesDischarge: false, count: 1 },
       bedDays: { counting: true },
     });
-    expect(c.live.nextDeadlines.map((d: { key: string }) => d.key)).toEqual(
-      expect.arrayContaining(['deadline-warning-8w', 'deadline-warning-11w', 'deadline-12w', 'meeting-2']),
-    );
+    // the placement with the citizen involved is the case processing done: the 12-week deadline is met (002)
+    expect(c.live.nextDeadlines.map((d: { key: string }) => d.key)).toEqual(['meeting-2']);
+    expect(c.live.caseProcessingDoneAt).toBeDefined();
     expect(c.bedDays).toMatchObject({ open: true, days: expect.any(Number), amountDkk: expect.any(Number), lines: expect.any(Array) });
     expect(c.live.nextDeadlines[0].firesAt).toMatch(/T00:00:00\+0[12]:00$/);
     const actions = c.history.map((h: { action: string }) => h.action);
@@ -198,7 +198,7 @@ describe('psychiatric case through the API', () => {
       { path: 'notices', allowed: 'dev-hospital', wrong: 'dev-psychiatry', good: { notice: 'forvarsling', receivedAt: hoursAgo(1) }, bad: { notice: 'letter', receivedAt: hoursAgo(1) }, badField: 'body.notice', outOfStep: { reason: /already recorded/ } },
       { path: 'status-meetings', allowed: 'dev-chief', wrong: 'dev-hospital', good: { heldOn: localDate(Date.now()), decision: 'd' }, bad: { heldOn: 'yesterday', decision: 'd' }, badField: 'body.heldOn', outOfStep: { reason: /not flagged as a potential long course/ } },
       { path: 'placement', allowed: 'dev-psychiatry', wrong: 'dev-hospital', good: { offerId: offer.id }, bad: { offerId: 'x' }, badField: 'body.offerId', outOfStep: { reason: /involvement .* must be recorded before a placement/ } },
-      { path: 'external-placement', allowed: 'dev-psychiatry', wrong: 'dev-chief', good: { provider: 'Privat Bosted ApS' }, bad: { provider: '' }, badField: 'body.provider', outOfStep: { reason: /involvement .* must be recorded before a placement/ } },
+      { path: 'external-placement', allowed: 'dev-psychiatry', wrong: 'dev-chief', good: { provider: 'Privat Bosted ApS', reasonCode: 'no_vacant_own_place_fits' }, bad: { provider: '' }, badField: 'body.provider', outOfStep: { reason: /involvement .* must be recorded before a placement/ } },
       { path: 'chief-decision', allowed: 'dev-chief', wrong: 'dev-psychiatry', good: { decision: 'region_view_accepted', reasoning: 'r' }, bad: { decision: 'maybe', reasoning: 'r' }, badField: 'body.decision', outOfStep: { reason: /no open disagreement/ } },
       { path: 'discharge', allowed: 'dev-hospital', wrong: 'dev-psychiatry', good: { dischargedAt: new Date().toISOString(), destination: 'offer' }, bad: { dischargedAt: new Date().toISOString(), destination: 'moon' }, badField: 'body.destination', outOfStep: { reason: /needs a placement decision/ } },
       { path: 'long-course', allowed: 'dev-psychiatry', wrong: 'dev-hospital', good: { reason: 'r' }, bad: {}, badField: 'body.reason', outOfStep: { caseId: ended, reason: /has ended/ } },

@@ -145,7 +145,7 @@ describe('matching to a botilbud place', () => {
     const [winner, loser] = results[0]!.status === 'fulfilled' ? [a, b] : [b, a];
     expect((await winner.handle.query(psychiatricStatusQuery)).placement).toMatchObject({ kind: 'own_offer', placeId: place.id });
     expect((await loser.handle.query(psychiatricStatusQuery)).placement).toBeUndefined();
-    await loser.handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted' }] });
+    await loser.handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted', reasonCode: 'no_vacant_own_place_fits' }] });
     expect((await loser.handle.query(psychiatricStatusQuery)).step).toBe('external_place_bought');
     // the winner is withdrawn: the place is free again
     await winner.handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'withdrawn' }] });

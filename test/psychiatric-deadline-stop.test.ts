@@ -34,7 +34,7 @@ describe('the 12-week deadline stops when the case processing is done (time-skip
     await kit.sleepUntil(now + 20 * DAY);
     await handle.executeUpdate(recordInvolvementUpdate, { args: [{}] });
     const placedAt = await stack.env.currentTimeMs();
-    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted' }] });
+    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted', reasonCode: 'no_vacant_own_place_fits' }] });
     const met = await eventually(async () => {
       const r = await obligationRow(caseId, 'deadline-12w');
       return r?.state === 'met' ? r : undefined;

@@ -69,6 +69,32 @@ export type PriorityChangeReason = keyof typeof PRIORITY_CHANGE_REASONS;
 export const PRIORITY_CHANGE_REASON_CODES = codesOf(PRIORITY_CHANGE_REASONS);
 
 /**
+ * 002: the citizen has a free choice among the housing offers (botilbud) where a place is vacant.
+ * A placement that departs from the citizen's recorded choice while that choice still has a vacant
+ * place needs one of these reasons (recorded with the placement and in the case history). Not in
+ * the sources: the list itself.
+ */
+export const CHOICE_OVERRIDE_REASONS = {
+  chosen_offer_cannot_meet_need: 'det valgte tilbud kan ikke løfte borgerens behov',
+  citizen_changed_choice: 'borgeren har ændret sit valg (inddragelsen er registreret igen)',
+  chief_level_decision: 'afgjort på chefniveau (anden støtte udpeget)',
+} as const;
+export type ChoiceOverrideReason = keyof typeof CHOICE_OVERRIDE_REASONS;
+export const CHOICE_OVERRIDE_REASON_CODES = codesOf(CHOICE_OVERRIDE_REASONS);
+
+/**
+ * 002: an external place is bought "where none exists" in the municipality's own offers. A purchase
+ * while an own offer has a vacant place needs one of these reasons. Not in the sources: the list.
+ */
+export const EXTERNAL_PURCHASE_REASONS = {
+  no_vacant_own_place_fits: 'ingen ledig plads i egne tilbud passer til behovet',
+  citizen_chose_external_offer: 'borgerens frie valg af et eksternt tilbud',
+  chief_level_decision: 'afgjort på chefniveau',
+} as const;
+export type ExternalPurchaseReason = keyof typeof EXTERNAL_PURCHASE_REASONS;
+export const EXTERNAL_PURCHASE_REASON_CODES = codesOf(EXTERNAL_PURCHASE_REASONS);
+
+/**
  * Not in the sources (operations): an offer the database refused because the citizen still
  * held an offer or a stay on another place (its release not yet written) is tried again after
  * this many minutes, so nobody is passed over for good.

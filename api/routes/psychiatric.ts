@@ -25,6 +25,7 @@ import {
   recordNoticeUpdate,
   recordStatusMeetingUpdate,
 } from '../../workflows/psychiatric/workflow.js';
+import { CHOICE_OVERRIDE_REASON_CODES, EXTERNAL_PURCHASE_REASON_CODES } from '../../workflows/rules.js';
 import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
 import { caseNumberFor } from '../case-numbers.js';
 import type { Role } from '../auth.js';
@@ -118,10 +119,21 @@ export const placementBody = z
   .object({
     offerId: z.uuid({ message: 'must be a housing offer id (UUID)' }),
     placeId: z.uuid({ message: 'must be a place id (UUID)' }).optional(),
+    overrideReason: z
+      .enum(CHOICE_OVERRIDE_REASON_CODES)
+      .optional()
+      .describe("Why the placement departs from the citizen's chosen offer while it has a vacant place (002 free choice); without it such a placement is refused (409)"),
   })
   .strict();
 export const externalPlacementBody = z
-  .object({ provider: line(200).describe('The external provider the place is bought from'), reason: longText(4000).optional() })
+  .object({
+    provider: line(200).describe('The external provider the place is bought from'),
+    reason: longText(4000).optional(),
+    reasonCode: z
+      .enum(EXTERNAL_PURCHASE_REASON_CODES)
+      .optional()
+      .describe('Why a place is bought while an own offer has a vacant place (002: buy "where none exists"); without it such a purchase is refused (409)'),
+  })
   .strict();
 export const disagreementBody = z
   .object({
@@ -272,7 +284,7 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       const b = request.body;
       const result = await decide(request, request.params.id, decidePlacementUpdate, b, {
         kind: 'placement',
-        body: { offerId: b.offerId },
+        body: { offerId: b.offerId, ...(b.overrideReason ? { overrideReason: b.overrideReason } : {}) },
       });
       return result;
     },
@@ -289,7 +301,7 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
         request,
         request.params.id,
         buyExternalPlaceUpdate,
-        { provider: request.body.provider },
+        { provider: request.body.provider, ...(request.body.reasonCode ? { reasonCode: request.body.reasonCode } : {}) },
         { kind: 'external_placement', body: request.body },
       ),
   );

@@ -89,12 +89,22 @@ async function activeAllocationOf(db: Db, caseId: string) {
  */
 export async function allocateHousingPlace(
   db: Db,
-  a: { caseId: string; offerId: string; placeId?: string },
+  a: { caseId: string; offerId: string; placeId?: string; chosenOfferId?: string; overrideReason?: string },
 ): Promise<AllocationResult> {
   const held = await activeAllocationOf(db, a.caseId);
   if (held) {
     if (held.offerId === a.offerId && (!a.placeId || a.placeId === held.placeId)) return { ok: true, ...held };
     return { ok: false, reason: `the case already holds place ${held.label} of another offer` };
+  }
+  // 002 free choice: not another offer while the citizen's chosen offer has a vacant place, unless a reason is given
+  if (a.chosenOfferId && a.chosenOfferId !== a.offerId && !a.overrideReason) {
+    const chosen = await getHousingOffer(db, a.chosenOfferId);
+    if (chosen && chosen.vacantPlaces > 0) {
+      return {
+        ok: false,
+        reason: `the citizen chose offer ${chosen.name} (${chosen.id}), which has a vacant place: place the citizen there, or give an overrideReason for departing from the choice`,
+      };
+    }
   }
   const [offer] = await db.select({ id: housingOffers.id }).from(housingOffers).where(eq(housingOffers.id, a.offerId));
   if (!offer) return { ok: false, reason: `no housing offer ${a.offerId}` };

@@ -6,6 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseCore } from '../shared/case-core.js';
 import type { LocalDate } from '../calendar.js';
+import type { ChoiceOverrideReason, ExternalPurchaseReason } from '../rules.js';
 import type { ChiefDecision, EndRequest, NoticeRequest, PsychiatricFacts } from './state.js';
 
 export { caseOpenedUpdate } from '../shared/messages.js';
@@ -31,11 +32,20 @@ export const recordStatusMeetingUpdate = defineUpdate<StatusMeetingResult, [Stat
 export type InvolvementRequest = { chosenOfferId?: string };
 export const recordInvolvementUpdate = defineUpdate<{ key: string }, [InvolvementRequest]>('recordInvolvement');
 
-export type PlacementRequest = { offerId: string; placeId?: string };
+export type PlacementRequest = {
+  offerId: string;
+  placeId?: string;
+  /** Why the placement departs from the citizen's choice while it has a vacant place (002 free choice). */
+  overrideReason?: ChoiceOverrideReason;
+};
 export type PlacementResult = { key: string; offerId: string; placeId: string; label: string };
 export const decidePlacementUpdate = defineUpdate<PlacementResult, [PlacementRequest]>('decidePlacement');
 
-export type ExternalPlaceRequest = { provider: string };
+export type ExternalPlaceRequest = {
+  provider: string;
+  /** Why a place is bought while an own offer has a vacant place (002: buy "where none exists"). */
+  reasonCode?: ExternalPurchaseReason;
+};
 export const buyExternalPlaceUpdate = defineUpdate<{ key: string }, [ExternalPlaceRequest]>('buyExternalPlace');
 
 export type DisagreementRequest = { raisedBy: 'hospital' | 'psychiatry_coordinator'; regionRefusesDischarge: boolean };

@@ -9,7 +9,13 @@
  */
 import { countBedDays } from '../bed-days.js';
 import { addDays, addWeeks, daysBetween, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from '../calendar.js';
-import { CHIEF_LEVEL_DAYS, OBLIGATION_KINDS, PSYCHIATRIC_DEADLINE_DAYS, STATUS_MEETING_INTERVAL_DAYS, type RuleSet } from '../rules.js';
+import {
+  CHIEF_LEVEL_DAYS,
+  CHOICE_OVERRIDE_REASON_CODES,
+  EXTERNAL_PURCHASE_REASON_CODES,
+  type ChoiceOverrideReason,
+  type ExternalPurchaseReason,
+  OBLIGATION_KINDS, PSYCHIATRIC_DEADLINE_DAYS, STATUS_MEETING_INTERVAL_DAYS, type RuleSet } from '../rules.js';
 import { isOpen, type ClockEffect, type Obligation, type OpenOptions } from '../shared/obligations.js';
 
 export type NoticeKind = 'forvarsling' | 'faerdigmelding';
@@ -37,8 +43,16 @@ export interface MeetingRecord {
 }
 
 export type Placement =
-  | { kind: 'own_offer'; offerId: string; placeId: string; label: string; decidedAt: number }
-  | { kind: 'external'; provider: string; decidedAt: number };
+  | {
+      kind: 'own_offer';
+      offerId: string;
+      placeId: string;
+      label: string;
+      decidedAt: number;
+      /** 002 free choice: the placement departs from the citizen's choice (which had a vacant place) for this reason. */
+      choiceOverride?: { chosenOfferId: string; reason: ChoiceOverrideReason };
+    }
+  | { kind: 'external'; provider: string; decidedAt: number; reasonCode?: ExternalPurchaseReason };
 
 export interface Disagreement {
   number: number;
@@ -68,6 +82,8 @@ export interface PsychiatricState {
   involvements: number;
   lastInvolvementAt?: number;
   chosenOfferId?: string;
+  /** The involvement (its number) that recorded the current choice. */
+  chosenAtInvolvement?: number;
   placement?: Placement;
   /**
    * When the municipality's case processing (sagsbehandling, 002) was done: the placement decided
@@ -266,6 +282,21 @@ export function validatePlacement(s: PsychiatricState, placing: boolean): void {
   }
 }
 
+/** 002 free choice: the reason codes of a placement or purchase are from their short lists; a changed choice needs the involvement re-recorded. */
+export function validatePlacementReason(s: PsychiatricState, req: { overrideReason?: string; reasonCode?: string }): void {
+  if (req.overrideReason !== undefined) {
+    if (!(CHOICE_OVERRIDE_REASON_CODES as readonly string[]).includes(req.overrideReason)) {
+      throw new Error(`overrideReason must be one of ${CHOICE_OVERRIDE_REASON_CODES.join(', ')}`);
+    }
+    if (req.overrideReason === 'citizen_changed_choice' && s.chosenAtInvolvement !== undefined && s.involvements <= s.chosenAtInvolvement) {
+      throw new Error("the citizen changed their choice: record the citizen's involvement again first (with the new choice, or none)");
+    }
+  }
+  if (req.reasonCode !== undefined && !(EXTERNAL_PURCHASE_REASON_CODES as readonly string[]).includes(req.reasonCode)) {
+    throw new Error(`reasonCode must be one of ${EXTERNAL_PURCHASE_REASON_CODES.join(', ')}`);
+  }
+}
+
 export function validateDisagreement(s: PsychiatricState): void {
   assertNotEnded(s);
   const d = currentDisagreement(s);
@@ -312,7 +343,10 @@ export function missMeeting(s: PsychiatricState, n: number): void {
 export function recordInvolvement(s: PsychiatricState, at: number, chosenOfferId?: string): number {
   s.involvements++;
   s.lastInvolvementAt = at;
-  if (chosenOfferId) s.chosenOfferId = chosenOfferId;
+  if (chosenOfferId) {
+    s.chosenOfferId = chosenOfferId;
+    s.chosenAtInvolvement = s.involvements;
+  }
   return s.involvements;
 }
 

@@ -85,6 +85,7 @@ import {
   validateFlagLongCourse,
   validateNotice,
   validatePlacement,
+  validatePlacementReason,
   validateStatusMeeting,
   assertNotEnded,
   type EndRequest,
@@ -165,9 +166,17 @@ function registerHandlers(c: Case): void {
     validator: (req: StatusMeetingRequest) => validateStatusMeeting(c.s, req.heldOn, localDate(Date.now())),
   });
   setHandler(recordInvolvementUpdate, (req) => involvement(c, req), { validator: (_req: InvolvementRequest) => assertNotEnded(c.s) });
-  setHandler(decidePlacementUpdate, (req) => placement(c, req), { validator: (_req: PlacementRequest) => validatePlacement(c.s, c.placing) });
+  setHandler(decidePlacementUpdate, (req) => placement(c, req), {
+    validator: (req: PlacementRequest) => {
+      validatePlacement(c.s, c.placing);
+      validatePlacementReason(c.s, req);
+    },
+  });
   setHandler(buyExternalPlaceUpdate, (req) => externalPlace(c, req), {
-    validator: (_req: ExternalPlaceRequest) => validatePlacement(c.s, c.placing),
+    validator: (req: ExternalPlaceRequest) => {
+      validatePlacement(c.s, c.placing);
+      validatePlacementReason(c.s, req);
+    },
   });
   setHandler(raiseDisagreementUpdate, (req) => disagreement(c, req), { validator: (_req: DisagreementRequest) => validateDisagreement(c.s) });
   setHandler(recordChiefDecisionUpdate, (req) => chiefDecision(c, req), { validator: (_req: ChiefDecisionRequest) => validateChiefDecision(c.s) });
@@ -266,16 +275,28 @@ async function involvement(c: Case, { chosenOfferId }: InvolvementRequest) {
   return { key: `involvement-${n}` };
 }
 
-async function placement(c: Case, { offerId, placeId }: PlacementRequest) {
+async function placement(c: Case, { offerId, placeId, overrideReason }: PlacementRequest) {
   c.placing = true;
   try {
+    // 002 free choice: the activity refuses a departure from the citizen's choice while that choice has a vacant place, unless a reason is given
+    const chosenOfferId = c.s.chosenOfferId;
     const result = await run('allocateHousingPlace', `give a place of offer ${offerId} to the case`, {
       caseId: c.input.caseId,
       offerId,
       ...(placeId ? { placeId } : {}),
+      ...(chosenOfferId ? { chosenOfferId } : {}),
+      ...(overrideReason ? { overrideReason } : {}),
     });
     if (!result.ok) throw ApplicationFailure.create({ message: result.reason, nonRetryable: true, type: 'PlacementRefused' });
-    c.s.placement = { kind: 'own_offer', offerId, placeId: result.placeId, label: result.label, decidedAt: Date.now() };
+    const departs = chosenOfferId !== undefined && chosenOfferId !== offerId && overrideReason !== undefined;
+    c.s.placement = {
+      kind: 'own_offer',
+      offerId,
+      placeId: result.placeId,
+      label: result.label,
+      decidedAt: Date.now(),
+      ...(departs ? { choiceOverride: { chosenOfferId, reason: overrideReason } } : {}),
+    };
     meetDeadlineOnPlacement(c);
     return { key: 'placement', offerId, placeId: result.placeId, label: result.label };
   } finally {
@@ -284,8 +305,25 @@ async function placement(c: Case, { offerId, placeId }: PlacementRequest) {
   }
 }
 
-async function externalPlace(c: Case, { provider }: ExternalPlaceRequest) {
-  c.s.placement = { kind: 'external', provider, decidedAt: Date.now() };
+async function externalPlace(c: Case, { provider, reasonCode }: ExternalPlaceRequest) {
+  // 002: buy an external place "where none exists": with a vacant own place a reason is needed
+  if (reasonCode === undefined && patched('psychiatric-external-purchase-needs-reason')) {
+    c.placing = true;
+    try {
+      const vacant = await run('vacantOwnOffers', 'own botilbud offers with a vacant place', {});
+      if (vacant.length > 0) {
+        const named = vacant.map((o) => `${o.name} (${o.vacantPlaces} vacant)`).join(', ');
+        throw ApplicationFailure.create({
+          message: `own offers have a vacant place: ${named}; match the citizen there, or give a reasonCode for buying an external place`,
+          nonRetryable: true,
+          type: 'PlacementRefused',
+        });
+      }
+    } finally {
+      c.placing = false;
+    }
+  }
+  c.s.placement = { kind: 'external', provider, decidedAt: Date.now(), ...(reasonCode ? { reasonCode } : {}) };
   meetDeadlineOnPlacement(c);
   await settle(c);
   return { key: 'external-placement' };
