@@ -72,6 +72,20 @@ export const envSchema = z.object({
       }
     })
     .default(DEFAULT_CLOSING_DAYS.join(',')),
+  /**
+   * Worker: workflows kept in the sticky cache (0 = no cache: every task replays its history).
+   * The cache is what holds memory: each cached case costs a small, measured amount (README,
+   * "Worker memory"); a full cache evicts the least recently used case, it never grows.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(1000),
+  /** Worker: workflow tasks executed at once (at least 2 with a cache, at most the cache size). */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(2, 'must be 2 or more').default(40),
+  /** Worker: activity tasks executed at once (each holds a database connection while it runs). */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(40),
+  /** Worker: threads running workflow code (one V8 heap each; 1 is enough on 2 cores). */
+  WORKER_WORKFLOW_THREADS: positiveInt.max(16, 'must be at most 16').default(1),
+  /** Worker: a prebuilt workflow bundle (`npm run build:workflows`); unset → bundled at start. */
+  WORKER_WORKFLOW_BUNDLE: z.string().optional(),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

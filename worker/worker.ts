@@ -27,6 +27,24 @@ export async function createOvergangWorker(opts: CreateWorkerOptions): Promise<W
   });
 }
 
+/**
+ * The worker's memory and concurrency bounds from configuration. Set explicitly: the SDK's
+ * default cache size is derived from the main thread's heap limit, which on a large host (or a
+ * container whose limit V8 does not see) admits more cached workflows than the workflow
+ * thread's heap holds — the worker then dies with ERR_WORKER_OUT_OF_MEMORY instead of evicting.
+ */
+export function workerLimits(config: Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOWS' | 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS' | 'WORKER_MAX_CONCURRENT_ACTIVITIES' | 'WORKER_WORKFLOW_THREADS'>): Partial<WorkerOptions> {
+  const cache = config.WORKER_MAX_CACHED_WORKFLOWS;
+  return {
+    maxCachedWorkflows: cache,
+    // the SDK caps this at the cache size; do it here so the effective value is the one we log
+    maxConcurrentWorkflowTaskExecutions: cache > 0 ? Math.min(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, Math.max(cache, 2)) : config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    workflowThreadPoolSize: config.WORKER_WORKFLOW_THREADS,
+    reuseV8Context: true,
+  };
+}
+
 /** The worker as `npm run worker` and `npm start` run it: connected to TEMPORAL_ADDRESS. */
 export async function createWorkerFromConfig(config: AppConfig, database: Database): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -35,6 +53,8 @@ export async function createWorkerFromConfig(config: AppConfig, database: Databa
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db: database.db,
+    workflowBundle: config.WORKER_WORKFLOW_BUNDLE ? { codePath: config.WORKER_WORKFLOW_BUNDLE } : undefined,
+    options: workerLimits(config),
   });
   return { worker, connection };
 }

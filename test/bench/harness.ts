@@ -1,0 +1,266 @@
+/**
+ * Bench harness: a Temporal dev server, a fresh PostgreSQL database, and the worker and the API
+ * as separate Node processes (their RSS measured from /proc), driven over real HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomInt } from 'node:crypto';
+import postgres from 'postgres';
+import { Connection } from '@temporalio/client';
+import { projectRoot } from '../../config/index.js';
+import { openDatabase } from '../../db/client.js';
+import { freePort, waitForPort } from '../../scripts/ports.js';
+import { searchAttributeArgs } from '../../api/search-attributes.js';
+import { temporalCliPath } from '../../scripts/temporal-bin.js';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+export interface Server {
+  address: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(t);
+}
+
+/** A Temporal dev server (in memory) with the project's search attributes. */
+export async function startDevServer(): Promise<Server> {
+  const port = await freePort();
+  const child = track(
+    spawn(
+      temporalCliPath(),
+      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()), '--metrics-port', String(await freePort()), '--log-level', 'error', ...searchAttributeArgs()],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    ),
+  );
+  await waitForPort(port, '127.0.0.1', 60_000);
+  const address = `127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const c = await Connection.connect({ address, connectTimeout: 1000 });
+      await c.close();
+      break;
+    } catch (err) {
+      if (i > 100) throw err;
+      await sleep(200);
+    }
+  }
+  return { address, pid: child.pid!, stop: () => stopChild(child, 'SIGKILL') };
+}
+
+/** A fresh PostgreSQL database on 127.0.0.1:5432, migrated; dropped by `drop`. */
+export async function benchDatabase(tag: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const name = `overgang_bench_${tag}_${process.pid}`;
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  const database = await openDatabase({ DATABASE_URL: url, PGLITE_DIR: '' }); // migrates
+  await database.close();
+  return {
+    url,
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export interface NodeProc {
+  pid: number;
+  child: ChildProcess;
+  /** The last JSON line the process printed (the bench worker prints its memory). */
+  last: Record<string, unknown> | undefined;
+  output: string;
+  stop(): Promise<void>;
+}
+
+/** Runs a TypeScript entry point in its own Node process (tsx loader), env on top of ours. */
+export function spawnNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): NodeProc {
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(projectRoot, script)], {
+      cwd: projectRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const proc: NodeProc = { pid: child.pid!, child, last: undefined, output: '', stop: () => stopChild(child) };
+  const onData = (d: Buffer) => {
+    const text = String(d);
+    for (const line of text.split('\n')) {
+      if (line.startsWith('{"bench"')) {
+        try {
+          proc.last = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          /* partial line */
+        }
+      } else if (line.trim()) proc.output = (proc.output + line + '\n').slice(-4000);
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  return proc;
+}
+
+/** Resident set size and its peak (MiB) of a process, from /proc. */
+export function memOf(pid: number): { rssMb: number; peakMb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  } catch {
+    return { rssMb: NaN, peakMb: NaN };
+  }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Environment for the worker and API processes of a bench. */
+export function appEnv(address: string, databaseUrl: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: 'overgang',
+    DATABASE_URL: databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...extra,
+  };
+}
+
+/** The API (`api/main.ts`) in its own process; resolves when GET /health answers 200. */
+export async function startApi(env: Record<string, string>): Promise<NodeProc & { base: string }> {
+  const proc = spawnNode('api/main.ts', env);
+  const base = `http://127.0.0.1:${env.PORT}`;
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`${base}/health`);
+      if (r.status === 200) break;
+    } catch {
+      /* not yet */
+    }
+    if (proc.child.exitCode !== null) throw new Error(`api exited: ${proc.output}`);
+    if (i > 600) throw new Error(`api did not answer: ${proc.output}`);
+    await sleep(100);
+  }
+  return { ...proc, base };
+}
+
+/** The bench worker (`test/bench/worker-process.ts`: the real worker + a memory line every second). */
+export async function startWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<NodeProc> {
+  const proc = spawnNode('test/bench/worker-process.ts', env, nodeArgs);
+  for (let i = 0; !proc.last; i++) {
+    if (proc.child.exitCode !== null) throw new Error(`worker exited: ${proc.output}`);
+    if (i > 1200) throw new Error(`worker did not start: ${proc.output}`);
+    await sleep(100);
+  }
+  return proc;
+}
+
+export const TOKENS = { hospital: 'dev-hospital', psychiatry: 'dev-psychiatry', assessor: 'dev-assessor', supervisor: 'dev-supervisor', chief: 'dev-chief', coordinator: 'dev-coordinator', housing: 'dev-housing' };
+
+export async function call(base: string, method: string, url: string, token: string, body?: unknown, idempotencyKey?: string): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  const r = await fetch(base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: r.status, body: parsed };
+}
+
+/** A syntactically valid CPR for a made-up citizen (born 1950–1999). */
+export function benchCpr(): string {
+  const y = randomInt(50, 100);
+  const m = randomInt(1, 13);
+  const d = randomInt(1, 29);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d)}${p(m)}${p(y)}${randomInt(0, 4)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+}
+
+/** POST /cases for a psychiatric færdigmelding received at `receivedAt` (ms). */
+export function psychiatricIntake(receivedAt: number) {
+  return {
+    type: 'psychiatric_discharge',
+    cpr: benchCpr(),
+    notice: 'faerdigmelding',
+    receivedAt: new Date(receivedAt).toISOString(),
+    readyAt: new Date(receivedAt - 3_600_000).toISOString(),
+    ward: 'Psykiatrisk Center Amager',
+  };
+}
+
+/** POST /cases for a hospital care plan received at `receivedAt` (ms). */
+export function hospitalIntake(receivedAt: number) {
+  return {
+    type: 'hospital_discharge',
+    cpr: benchCpr(),
+    receivedAt: new Date(receivedAt).toISOString(),
+    ward: 'Bispebjerg Hospital, afsnit 42',
+    admittedAt: new Date(receivedAt - 2 * 86_400_000).toISOString(),
+    functionalLevel: 'FSIII: forflytning 3',
+  };
+}
+
+/** Runs `n` tasks with at most `concurrency` at once; returns each task's latency (ms). */
+export async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>, onProgress?: (done: number) => void): Promise<number[]> {
+  const lat: number[] = new Array(n);
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        const t0 = performance.now();
+        await task(i);
+        lat[i] = performance.now() - t0;
+        done++;
+        onProgress?.(done);
+      }
+    }),
+  );
+  return lat;
+}
+
+export function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
