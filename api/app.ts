@@ -15,6 +15,7 @@ import { registerAudit } from './audit.js';
 import { registerAuth, type TokenTable } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { registerErrorHandler } from './errors.js';
+import { registerOpenApiTruth } from './openapi.js';
 import { setPlausiblePastDays } from './schemas.js';
 import { DEFAULT_FAULT_OPTIONS, registerDeadlines, type FaultOptions } from './faults.js';
 import { registerIdempotency } from './idempotency.js';
@@ -47,6 +48,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       redact: ['req.headers.authorization'],
     },
     disableRequestLogging: opts.logLevel === 'silent',
+    // a body with `__proto__` / `constructor.prototype` keys: the keys are dropped, and the
+    // strict body schemas then name what is left (never "Body is not valid JSON")
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -55,6 +60,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
   registerDeadlines(app, opts.temporal, faults);
 
+  const openApi = registerOpenApiTruth(app);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -66,6 +72,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: openApi.transformObject,
   });
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), access: 'public' };

@@ -37,6 +37,7 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
@@ -102,8 +103,5 @@ export function registerErrorHandler(app: FastifyInstance, temporal: Client): vo
     const frames = err.stack?.split('\n').filter((l) => l.trimStart().startsWith('at ')).join('\n');
     request.log.error({ err: { name: err.name, code: cause?.code, constraint: cause?.constraint_name, stack: frames } }, 'request failed');
     return reply.code(500).send(errorBody(500, 'internal error; the request was logged'));
-  });
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 }

@@ -1,0 +1,172 @@
+/**
+ * A truthful OpenAPI document, made in one place from what the routes declare: every
+ * operation gets an operationId, tags, its roles (in the description and as `x-roles`), the
+ * Idempotency-Key header on changes, and a response for every status it can answer (the
+ * success status, 400, 401, 403, 404, 405 is app-wide, 409, 422, 503) with its schema. A wrong
+ * method on a known path answers 405 with `Allow`. `test/openapi-conformance.test.ts` checks
+ * real answers against the document.
+ */
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { Access } from './auth.js';
+import { errorBody } from './errors.js';
+
+export interface RouteInfo {
+  method: string;
+  /** Fastify form, e.g. /cases/:id */
+  url: string;
+  access: Access | undefined;
+  hasBody: boolean;
+  hasQuery: boolean;
+  hasParams: boolean;
+}
+
+/** Changes that answer 201 Created (everything else answers 200). */
+const CREATED = new Set([
+  'POST /cases',
+  'POST /housing-offers',
+  'POST /payments/bed-day-rates',
+  'POST /facilities',
+  'POST /places',
+  'POST /temporary-stays',
+]);
+
+/** Reads that can answer 409 (a case of another type asked for through a type's route). */
+const READS_WITH_CONFLICT = /^GET \/(hospital-discharge\/cases|cases\/:id\/psychiatric|cases\/:id\/bed-days)/;
+
+const errorSchema = {
+  type: 'object',
+  required: ['statusCode', 'error', 'message'],
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    fields: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+    allowedRoles: { type: 'array', items: { type: 'string' } },
+    dependency: { type: 'string', enum: ['database', 'temporal', 'worker', 'audit'] },
+  },
+};
+
+const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const retryAfter = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } } };
+
+export const operationId = (method: string, url: string) =>
+  method.toLowerCase() +
+  url
+    .split('/')
+    .filter(Boolean)
+    .map((seg) => (seg.startsWith(':') ? `By${seg.slice(1, 2).toUpperCase()}${seg.slice(2)}` : seg))
+    .map((seg) => seg.replace(/[-_]+(.)/g, (_, c: string) => c.toUpperCase()))
+    .map((seg) => seg.slice(0, 1).toUpperCase() + seg.slice(1))
+    .join('');
+
+/** The statuses an operation can answer, with their responses. */
+function responsesFor(r: RouteInfo, success: Record<string, unknown> | undefined): Record<string, unknown> {
+  const key = `${r.method} ${r.url}`;
+  const ok = CREATED.has(key) ? '201' : '200';
+  const out: Record<string, unknown> = {
+    [ok]: success ?? {
+      description: ok === '201' ? 'Created' : 'OK',
+      content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+    },
+  };
+  if (r.access === 'public') {
+    if (r.url === '/health') out['503'] = { description: 'Temporal or the database does not answer', content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } };
+    return out;
+  }
+  out['400'] = errorResponse('Bad request: the fields named in `fields` (body, query, path, headers)');
+  out['401'] = errorResponse('No or unknown bearer token');
+  out['403'] = errorResponse('The role may not call this route (`allowedRoles`)');
+  if (r.hasParams || r.method !== 'GET') out['404'] = errorResponse('Unknown case or object');
+  if (r.method !== 'GET' || READS_WITH_CONFLICT.test(key)) out['409'] = errorResponse('Refused: does not fit the current state (the reason), or the same Idempotency-Key is still in progress (with Retry-After)', retryAfter);
+  if (r.method !== 'GET') out['422'] = errorResponse('The Idempotency-Key was used for another request');
+  out['503'] = errorResponse('A dependency (`dependency`: database, temporal, worker, audit) did not answer; retry with the same Idempotency-Key', retryAfter);
+  return out;
+}
+
+/** Collects the routes as they are declared and answers 405 for a wrong method on a known path. */
+export function registerOpenApiTruth(app: FastifyInstance): { routes: RouteInfo[]; transformObject: (doc: object) => never } {
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
+    const schema = (route.schema ?? {}) as Record<string, unknown>;
+    for (const method of methods) {
+      routes.push({
+        method,
+        url: route.url,
+        access: (route.config as { access?: Access } | undefined)?.access,
+        hasBody: schema.body !== undefined,
+        hasQuery: schema.querystring !== undefined,
+        hasParams: route.url.includes(':'),
+      });
+    }
+  });
+
+  const patterns = () => routes.map((r) => ({ r, re: new RegExp(`^${r.url.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`) }));
+  let compiled: ReturnType<typeof patterns> | undefined;
+  app.setNotFoundHandler((request, reply) => {
+    compiled ??= patterns();
+    const path = request.url.split('?')[0]!;
+    const allowed = [...new Set(compiled.filter((p) => p.re.test(path)).map((p) => p.r.method))];
+    if (allowed.length > 0) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send(errorBody(405, `method ${request.method} not allowed on ${path}; allowed: ${allowed.join(', ')}`));
+    }
+    return reply.code(404).send(errorBody(404, `no route ${request.method} ${path}`));
+  });
+
+  const transformObject = (input: object): never => {
+    const openapiObject = (input as { openapiObject: Record<string, unknown> }).openapiObject;
+    const doc = openapiObject as {
+      paths?: Record<string, Record<string, Record<string, unknown>>>;
+      components?: Record<string, Record<string, unknown>>;
+    };
+    doc.components = { ...doc.components, schemas: { ...(doc.components?.schemas ?? {}), Error: errorSchema } };
+    for (const r of routes) {
+      const path = r.url.replace(/:([^/]+)/g, '{$1}');
+      const op = doc.paths?.[path]?.[r.method.toLowerCase()];
+      if (!op) continue;
+      op.operationId = operationId(r.method, r.url);
+      if (!op.tags) op.tags = [r.url.split('/')[1] ?? 'api'];
+      if (r.access === 'public') {
+        op.security = [];
+        op['x-roles'] = [];
+      } else {
+        const rolesList = [...(r.access ?? [])];
+        op['x-roles'] = rolesList;
+        const line = `Roles: ${rolesList.join(', ')}.`;
+        op.description = op.description ? `${op.description}\n\n${line}` : line;
+      }
+      if (r.method !== 'GET' && r.access !== 'public') {
+        const params = (op.parameters as Record<string, unknown>[] | undefined) ?? [];
+        if (!params.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key')) {
+          params.push({
+            in: 'header',
+            name: 'Idempotency-Key',
+            required: false,
+            description: 'Makes the change safe to repeat: same key + same request → the first answer; same key + another request → 422 (1-200 characters)',
+            schema: { type: 'string', minLength: 1, maxLength: 200 },
+            example: 'notice-4711',
+          });
+        }
+        op.parameters = params;
+      }
+      const existing = op.responses as Record<string, Record<string, unknown>> | undefined;
+      const declared = existing && (existing['200'] ?? existing['201']);
+      const hasRealSchema = declared && !(declared.description === 'Default Response' && !declared.content);
+      op.responses = responsesFor(r, hasRealSchema ? declared : undefined);
+    }
+    return openapiObject as never;
+  };
+  return { routes, transformObject };
+}
