@@ -89,7 +89,7 @@ describe('disagreement with the region: chief level within 7 days', () => {
     expect(after.ended).toBe(false);
     await stack.env.sleep(10 * DAY);
     const priced = await caseBedDays(stack.database.db, caseId, new Date(await stack.env.currentTimeMs()));
-    expect(priced).toMatchObject({ open: true, days: 18, amountDkk: 2 * 3952 + 16 * 5928 });
+    expect(priced).toMatchObject({ open: true, kind: 'psychiatric', days: 18, amountDkk: 18 * 4396 }); // psychiatric example rate
     // a late chief decision is still recorded (outside the deadline)
     const late = await handle.executeUpdate(recordChiefDecisionUpdate, { args: [{ decision: 'region_view_accepted', regionRefusesDischarge: false }] });
     expect(late.withinDeadline).toBe(false);

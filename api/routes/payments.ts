@@ -23,7 +23,11 @@ const tier = z
   .strict();
 
 export const rateSetBody = z
-  .object({ validFrom: calendarDate, tiers: z.array(tier).min(1).max(20) })
+  .object({
+    kind: z.enum(['somatic', 'psychiatric']).default('somatic').describe('The kind of bed (the state sets somatic and psychiatric rates separately)'),
+    validFrom: calendarDate,
+    tiers: z.array(tier).min(1).max(20),
+  })
   .strict()
   .superRefine((v, ctx) => {
     const tiers = [...v.tiers].sort((a, b) => a.fromDay - b.fromDay);
@@ -55,10 +59,11 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       config: { access: READERS },
       schema: {
         tags: ['payments'],
-        summary: 'Bed-days and their price, in total over open and closed cases (every case type)',
+        summary: 'Bed-days and their price, in total over open and closed cases (every case type), per kind of bed, per month, and while the region refused discharge',
         querystring: z.object({
           caseType: z.enum(['psychiatric_discharge', 'hospital_discharge', 'temporary_stay']).optional(),
           state: z.enum(['open', 'closed']).optional(),
+          kind: z.enum(['somatic', 'psychiatric']).optional().describe('Only bed-days of this kind of bed'),
         }),
       },
     },
@@ -94,12 +99,12 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       config: { access: ['area_chief'], audit: 'bed_day_rates.set' },
       schema: {
         tags: ['payments'],
-        summary: 'Set the tiers valid from a date (replaces the set for that date)',
+        summary: 'Set the tiers of a kind of bed valid from a date (replaces the set of that kind for that date)',
         body: rateSetBody,
       },
     },
     async (request, reply) => {
-      await replaceBedDayRates(db, request.body.validFrom, request.body.tiers);
+      await replaceBedDayRates(db, request.body.validFrom, request.body.tiers, request.body.kind);
       return reply.code(201).send({ items: await bedDayRateRows(db) });
     },
   );

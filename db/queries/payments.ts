@@ -2,9 +2,9 @@
  * Bed-day payment (betalingsforpligtelse) queries: periods per case, the dated rate table,
  * and priced totals over open and closed cases of every case type.
  */
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { bedDayPeriods, bedDayRates, cases } from '../schema/index.js';
+import { bedDayPeriods, bedDayRates, cases, psychiatricRecords } from '../schema/index.js';
 
 /** How a period counts its days (the case's rule set when it started; see workflows/rules.ts). */
 export interface BedDayCounting {
@@ -12,8 +12,13 @@ export interface BedDayCounting {
   countDischargeDay: boolean;
 }
 
+/** The kind of bed a rate applies to (the state sets somatic and psychiatric rates separately). */
+export type BedKind = 'somatic' | 'psychiatric';
+export const BED_KINDS: readonly BedKind[] = ['somatic', 'psychiatric'];
+
 /** One tier of the dated rate table (the pricing itself is in api/bed-days.ts). */
 export interface BedDayRateRow {
+  kind: BedKind;
   validFrom: string;
   fromDay: number;
   toDay: number | null;
@@ -54,11 +59,11 @@ export async function endBedDayPeriod(
 
 export async function bedDayRateTable(db: Db): Promise<BedDayRateRow[]> {
   const rows = await db.select().from(bedDayRates).orderBy(asc(bedDayRates.validFrom), asc(bedDayRates.fromDay));
-  return rows.map((r) => ({ validFrom: r.validFrom, fromDay: r.fromDay, toDay: r.toDay, dkkPerDay: Number(r.dkkPerDay) }));
+  return rows.map((r) => ({ kind: r.kind as BedKind, validFrom: r.validFrom, fromDay: r.fromDay, toDay: r.toDay, dkkPerDay: Number(r.dkkPerDay) }));
 }
 
 export async function bedDayRateRows(db: Db) {
-  return db.select().from(bedDayRates).orderBy(asc(bedDayRates.validFrom), asc(bedDayRates.fromDay));
+  return db.select().from(bedDayRates).orderBy(asc(bedDayRates.kind), asc(bedDayRates.validFrom), asc(bedDayRates.fromDay));
 }
 
 /**
@@ -69,11 +74,32 @@ export async function replaceBedDayRates(
   db: Db,
   validFrom: string,
   tiers: { fromDay: number; toDay: number | null; dkkPerDay: number }[],
+  kind: BedKind = 'somatic',
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.delete(bedDayRates).where(eq(bedDayRates.validFrom, validFrom));
-    await tx.insert(bedDayRates).values(tiers.map((t) => ({ validFrom, ...t })));
+    await tx.delete(bedDayRates).where(and(eq(bedDayRates.kind, kind), eq(bedDayRates.validFrom, validFrom)));
+    await tx.insert(bedDayRates).values(tiers.map((t) => ({ kind, validFrom, example: false, ...t })));
   });
+}
+
+/**
+ * What was recorded about the region refusing to discharge (002: the municipality keeps paying
+ * during a disagreement): disagreements and chief-level decisions with their instants and their
+ * `regionRefusesDischarge`, oldest first, for the given cases.
+ */
+export async function regionRefusalRecords(db: Db, caseIds: string[]) {
+  if (caseIds.length === 0) return [];
+  const rows = await db
+    .select({ caseId: psychiatricRecords.caseId, kind: psychiatricRecords.kind, at: psychiatricRecords.at, body: psychiatricRecords.body })
+    .from(psychiatricRecords)
+    .where(and(inArray(psychiatricRecords.caseId, caseIds), inArray(psychiatricRecords.kind, ['disagreement', 'chief_decision'])))
+    .orderBy(asc(psychiatricRecords.at), asc(psychiatricRecords.id));
+  return rows.map((r) => ({
+    caseId: r.caseId,
+    kind: r.kind as 'disagreement' | 'chief_decision',
+    at: r.at,
+    regionRefusesDischarge: typeof r.body.regionRefusesDischarge === 'boolean' ? r.body.regionRefusesDischarge : undefined,
+  }));
 }
 
 export type BedDayPeriodRow = typeof bedDayPeriods.$inferSelect;

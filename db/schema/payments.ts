@@ -3,21 +3,27 @@
  * whose citizen was declared ready for discharge (færdigmeldt) while still in a hospital bed.
  * Totals over open and closed cases of every case type are computed from these two tables.
  */
-import { boolean, check, date, index, integer, numeric, pgTable, serial, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, numeric, pgTable, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { cases } from './core.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
- * Rates per bed-day, in tiers by day number (days 1–2, day 3 on), valid from a date. A day is
- * priced by the tier valid on that day's date. Seeded with the 2016-level somatic example
- * rates (3,952 kr/day days 1–2, 5,928 kr/day from day 3), valid from 2016-01-01.
+ * Rates per bed-day, per kind of bed (`somatic` / `psychiatric`: the state sets them separately
+ * each year), in tiers by day number (days 1–2, day 3 on), valid from a date. A day is priced by
+ * the tier of its case's kind valid on that day's date. Seeded with EXAMPLE rates (`example`
+ * true), valid from 2016-01-01: somatic 3,952 kr/day days 1–2, 5,928 kr/day from day 3;
+ * psychiatric 4,396 kr/day from day 1. The municipality enters the year's official rates.
  */
 export const bedDayRates = pgTable(
   'bed_day_rates',
   {
     id: serial('id').primaryKey(),
+    /** `somatic` or `psychiatric`. */
+    kind: text('kind').notNull().default('somatic'),
+    /** Seeded example figures, not official rates. */
+    example: boolean('example').notNull().default(false),
     validFrom: date('valid_from', { mode: 'string' }).notNull(),
     fromDay: integer('from_day').notNull(),
     /** Null = this day and every day after. */
@@ -26,7 +32,8 @@ export const bedDayRates = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('bed_day_rates_valid_from_day_uq').on(t.validFrom, t.fromDay),
+    uniqueIndex('bed_day_rates_kind_valid_from_day_uq').on(t.kind, t.validFrom, t.fromDay),
+    check('bed_day_rates_kind_ck', sql`${t.kind} in ('somatic', 'psychiatric')`),
     check('bed_day_rates_days_ck', sql`${t.fromDay} >= 1 and (${t.toDay} is null or ${t.toDay} >= ${t.fromDay})`),
     check('bed_day_rates_amount_ck', sql`${t.dkkPerDay} >= 0`),
   ],
