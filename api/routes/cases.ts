@@ -9,7 +9,8 @@ import { caseBedDays } from '../bed-days.js';
 import { caseObligations } from '../../db/queries/work-queue.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js';
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
-import { ALL_ROLES, type Role } from '../auth.js';
+import { localDate } from '../../workflows/calendar.js';
+import { ageBand, CASE_READ_MATRIX, CASE_READER_ROLES, citizenViewOf } from '../need-to-know.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError, notFound } from '../errors.js';
 import { idempotencyKey, uuidFromKey } from '../idempotency.js';
@@ -20,9 +21,6 @@ import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, openHospit
 
 export const openCaseSchema = z.discriminatedUnion('type', [psychiatricOpenSchema, hospitalDischargeOpenSchema]);
 
-/** Roles that may see a citizen's CPR number in a case read (the supervisor watches without it). */
-const SEES_CPR: readonly Role[] = ['needs_assessor', 'discharge_coordinator', 'psychiatry_coordinator', 'area_chief', 'housing_team_lead'];
-const CASE_READERS: readonly Role[] = ALL_ROLES.filter((r) => r !== 'hospital');
 
 export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.post(
@@ -66,12 +64,17 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     '/cases/:id',
     {
-      config: { access: CASE_READERS, audit: 'case.read' },
+      config: { access: CASE_READER_ROLES, audit: 'case.read' },
       schema: { tags: ['cases'], summary: 'A case: database state, live workflow status, escalations, history', params: caseIdParams },
     },
     async (request) => {
       const row = await getCase(deps.database.db, request.params.id);
       if (!row) throw notFound(`no case ${request.params.id}`);
+      const view = citizenViewOf(request.user!.role, row.type);
+      if (!view) {
+        const readers = Object.keys(CASE_READ_MATRIX[row.type as keyof typeof CASE_READ_MATRIX] ?? {});
+        throw new HttpError(403, `role ${request.user!.role} does not read ${row.type} cases; readers: ${readers.join(', ')}`, { allowedRoles: readers });
+      }
       const citizen = await getCitizen(deps.database.db, row.citizenId);
       const { live, liveError } = await liveStatus<unknown>(deps.temporal, row.workflowId, 'status');
       const [escalations, history] = await Promise.all([
@@ -112,11 +115,11 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         closedAt: row.closedAt,
         outcome: row.outcome,
         details: row.details,
-        citizen: {
-          id: row.citizenId,
-          birthDate: citizen?.birthDate,
-          ...(SEES_CPR.includes(request.user!.role) ? { cpr: citizen?.cpr } : {}),
-        },
+        /** Need to know (api/need-to-know.ts): CPR and birth date, or an age band only. */
+        citizen:
+          view === 'cpr'
+            ? { id: row.citizenId, birthDate: citizen?.birthDate, cpr: citizen?.cpr }
+            : { id: row.citizenId, ageBand: citizen?.birthDate ? ageBand(citizen.birthDate, localDate(Date.now())) : null },
         live,
         ...(liveError ? { liveError } : {}),
         escalations,
