@@ -18,6 +18,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -111,6 +112,8 @@ export const obligations = pgTable(
   (t) => [
     primaryKey({ columns: [t.caseId, t.key] }),
     index('obligations_queue_idx').on(t.actorRole, t.urgency, t.escalateAt),
+    // the work queue across roles (supervisors, a state filter) in its exact order, open items only
+    index('obligations_open_order_idx').on(t.urgency, t.escalateAt, t.caseId, t.key).where(sql`${t.urgency} < 9`),
   ],
 );
 
@@ -166,6 +169,8 @@ export const escalations = pgTable(
   (t) => [
     uniqueIndex('escalations_case_key_uq').on(t.caseId, t.key),
     index('escalations_status_idx').on(t.status, t.scheduledFor),
+    // GET /escalations without filters: newest first, read from the index, no sort of the table
+    index('escalations_newest_idx').on(t.scheduledFor.desc().nullsFirst(), t.createdAt.desc().nullsFirst(), t.id),
   ],
 );
 

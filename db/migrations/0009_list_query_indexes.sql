@@ -1,0 +1,2 @@
+CREATE INDEX "escalations_newest_idx" ON "escalations" USING btree ("scheduled_for" DESC NULLS FIRST,"created_at" DESC NULLS FIRST,"id");--> statement-breakpoint
+CREATE INDEX "obligations_open_order_idx" ON "obligations" USING btree ("urgency","escalate_at","case_id","key") WHERE "obligations"."urgency" < 9;

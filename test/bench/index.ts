@@ -1,0 +1,438 @@
+/**
+ * `npm run bench` — one command, one run, a table of ratios each against its physical limit on
+ * the same server (2-core machines are shared: absolute figures move, ratios much less):
+ *
+ *  P1 cases opened through the API per second, each case type ÷ a bare Temporal start + one
+ *     no-op activity (a tiny workflow bundled on its own, its own worker), same concurrency;
+ *     interleaved, three repetitions; with each intake's history events and workflow tasks;
+ *  P2 escalation storm on the time-skipping server: N psychiatric cases (default 1,000,
+ *     `--storm 10000`) whose 12-week escalation falls on the same instant; wall time until every
+ *     escalation row is written, none twice, p99 lag;
+ *  P3 N open cases held (default 5,000, `--open 100000`): worker and server RSS, then p50/p99 of
+ *     GET /work-queue, /escalations, /waiting-list, /cases/:id at a fixed rate (three
+ *     repetitions, interleaved), with the EXPLAIN plans of the list queries;
+ *  P4 decision latency (POST …/psychiatric/long-course, one per case) at 20/50/100 req/s
+ *     (autocannon), p50/p99 and errors, against GET /health at the same rate.
+ *  and the allocation bench (`npm run bench:allocation`) stays on its own.
+ *
+ * Targets (issue 10) are printed next to the figures, never asserted.
+ * Options: --full (storm 10000, open 100000), --storm N, --open N, --p1 N (opens per sample),
+ * --concurrency N, --seconds N (per latency sample), --skip P2,P4 …
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { projectRoot } from '../../config/index.js';
+import * as schema from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
+import { listEscalations, workQueue } from '../../db/queries/work-queue.js';
+import { registerSearchAttributes } from '../../api/search-attributes.js';
+import { freePort } from '../../scripts/ports.js';
+import { temporalTestServerPath } from '../../scripts/temporal-bin.js';
+import { addDays, localDate, localInstant, overnightAfter } from '../../workflows/calendar.js';
+import {
+  appEnv,
+  benchCpr,
+  benchDatabase,
+  call,
+  cpuSecondsOf,
+  hospitalIntake,
+  loadAverage,
+  memOf,
+  pool,
+  psychiatricIntake,
+  quantile,
+  sleep,
+  startApi,
+  startDevServer,
+  startWorker,
+  TOKENS,
+} from './harness.js';
+
+const { values } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    storm: { type: 'string' },
+    open: { type: 'string' },
+    n: { type: 'string' },
+    p1: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '5' },
+    skip: { type: 'string', default: '' },
+  },
+});
+const STORM = Number(values.storm ?? values.n ?? (values.full ? 10_000 : 1_000));
+const OPEN = Number(values.open ?? (values.full ? 100_000 : 5_000));
+const P1_N = Number(values.p1);
+const C = Number(values.concurrency);
+const SECONDS = Number(values.seconds);
+const SKIP = new Set(values.skip.split(',').filter(Boolean));
+const REPS = 3;
+const RATES = [20, 50, 100];
+const MB = 1024 * 1024;
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+type Row = { id: string; what: string; ratio?: number[]; figure: string; target: string };
+const rows: Row[] = [];
+const notes: string[] = [];
+const startedLoad = loadAverage();
+const t00 = performance.now();
+const log = (s: string) => console.error(`[bench ${((performance.now() - t00) / 1000).toFixed(0)}s] ${s}`);
+
+const med = (xs: number[]) => quantile(xs, 0.5);
+const mmm = (xs: number[], digits = 2) => `${Math.min(...xs).toFixed(digits)} / ${med(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
+
+async function historyCounts(client: Client, workflowId: string): Promise<{ events: number; tasks: number }> {
+  const h = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = h.events ?? [];
+  const WORKFLOW_TASK_COMPLETED = 7; // temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+  const tasks = events.filter((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED).length;
+  return { events: events.length, tasks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// P1, P3, P4 on one dev server, one worker process (default settings), one API process.
+
+async function devServerPhases(): Promise<void> {
+  const server = await startDevServer();
+  const db = await benchDatabase('main');
+  const env = appEnv(server.address, db.url, await freePort());
+  const worker = await startWorker(env);
+  const api = await startApi(env);
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+
+  // the bare limit: a tiny workflow of its own, bundled on its own, its own worker (this process)
+  const bareBundle = await bundleWorkflowCode({
+    workflowsPath: path.join(projectRoot, 'test', 'bench', 'bare-workflow.ts'),
+    webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } } }),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+  });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const bareWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: 'bench-bare',
+    workflowBundle: bareBundle,
+    activities: { noop: async () => {} },
+    shutdownGraceTime: '1 second',
+  });
+  const bareRunning = bareWorker.run();
+
+  const opened: { id: string; caseNumber: string }[] = [];
+  const openCase = async (kind: 'psychiatric' | 'hospital' | 'temporary_stay', i: number) => {
+    const now = Date.now() - 60_000;
+    for (let attempt = 0; ; attempt++) {
+      const r =
+        kind === 'temporary_stay'
+          ? await call(api.base, 'POST', '/temporary-stays', TOKENS.assessor, { cpr: benchCpr(), eligible: true, placeType: 'rehabilitering', purpose: 'rehabilitation', priority: 'middel' }, `p1-${randomUUID()}`)
+          : await call(api.base, 'POST', '/cases', TOKENS.hospital, kind === 'psychiatric' ? psychiatricIntake(now) : hospitalIntake(now), `${kind}-${i}-${randomUUID()}`);
+      if (r.status === 201 || r.status === 200) {
+        if (kind === 'psychiatric') opened.push({ id: r.body.id, caseNumber: r.body.caseNumber });
+        return r.body as { id: string; caseNumber: string };
+      }
+      if (attempt >= 5) throw new Error(`POST ${kind}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      await sleep(300);
+    }
+  };
+
+  // warm-up: bundle loaded, connections, the allocator of the place type
+  await pool(20, 4, (i) => openCase('psychiatric', -1 - i).then(() => {}));
+  await pool(5, 4, (i) => openCase('hospital', -1 - i).then(() => {}));
+  await pool(5, 4, (i) => openCase('temporary_stay', -1 - i).then(() => {}));
+  await pool(20, 4, () => client.workflow.execute('bareWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-${randomUUID()}` }));
+
+  // ---- P1
+  if (!SKIP.has('P1')) {
+    const kinds = ['psychiatric', 'hospital', 'temporary_stay'] as const;
+    const rate: Record<string, number[]> = { bare: [], psychiatric: [], hospital: [], temporary_stay: [] };
+    const ratio: Record<string, number[]> = { psychiatric: [], hospital: [], temporary_stay: [] };
+    const p99: Record<string, number[]> = { bare: [], psychiatric: [], hospital: [], temporary_stay: [] };
+    for (let rep = 0; rep < REPS; rep++) {
+      const measure = async (name: string, op: (i: number) => Promise<unknown>) => {
+        const t0 = performance.now();
+        const lat = await pool(P1_N, C, async (i) => void (await op(i)));
+        const r = P1_N / ((performance.now() - t0) / 1000);
+        rate[name]!.push(r);
+        p99[name]!.push(quantile(lat, 0.99));
+        return r;
+      };
+      // interleaved: bare, a case type, bare, the next …; each case type against the mean of the bare runs around it
+      let barePrev = await measure('bare', () => client.workflow.execute('bareWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-${randomUUID()}` }));
+      for (const k of kinds) {
+        const r = await measure(k, (i) => openCase(k, rep * 100_000 + i));
+        const bareNext = await measure('bare', () => client.workflow.execute('bareWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-${randomUUID()}` }));
+        ratio[k]!.push(r / ((barePrev + bareNext) / 2));
+        barePrev = bareNext;
+      }
+      log(`P1 repetition ${rep + 1}: bare ${rate.bare!.at(-1)!.toFixed(1)}/s, psychiatric ${rate.psychiatric!.at(-1)!.toFixed(1)}/s, hospital ${rate.hospital!.at(-1)!.toFixed(1)}/s, temporary stay ${rate.temporary_stay!.at(-1)!.toFixed(1)}/s`);
+    }
+    // history of one intake of each type, right after the open returned
+    const bareId = `bare-${randomUUID()}`;
+    await client.workflow.execute('bareWorkflow', { taskQueue: 'bench-bare', workflowId: bareId });
+    const hist: Record<string, { events: number; tasks: number }> = { bare: await historyCounts(client, bareId) };
+    for (const k of kinds) hist[k] = await historyCounts(client, (await openCase(k, 999_999)).caseNumber);
+    rows.push({ id: 'P1', what: `bare start + no-op activity (${C} at once)`, figure: `${mmm(rate.bare!, 1)} /s, p99 ${med(p99.bare!).toFixed(0)} ms; history ${hist.bare!.events} events, ${hist.bare!.tasks} workflow tasks`, target: 'the limit' });
+    for (const k of kinds) {
+      rows.push({
+        id: 'P1',
+        what: `open ${k.replace('_', ' ')} via API ÷ bare`,
+        ratio: ratio[k],
+        figure: `${mmm(rate[k]!, 1)} /s, p99 ${med(p99[k]!).toFixed(0)} ms; intake ${hist[k]!.events} events, ${hist[k]!.tasks} workflow tasks`,
+        target: '≥ 0.7',
+      });
+    }
+  }
+
+  // ---- P3: N open cases held
+  let caseIds: string[] = [];
+  if (!SKIP.has('P3') || !SKIP.has('P4')) {
+    const already = opened.length;
+    const toOpen = Math.max(0, OPEN - already);
+    const t0 = performance.now();
+    let lastLog = performance.now();
+    await pool(toOpen, C, async (i) => void (await openCase('psychiatric', 1_000_000 + i)), (done) => {
+      if (performance.now() - lastLog > 30_000) {
+        lastLog = performance.now();
+        log(`P3 opened ${done}/${toOpen}: worker RSS ${memOf(worker.pid).rssMb.toFixed(0)} MiB, cached ${worker.last?.cached}, server RSS ${memOf(server.pid).rssMb.toFixed(0)} MiB`);
+      }
+    });
+    const secs = (performance.now() - t0) / 1000;
+    await sleep(5000);
+    const wm = memOf(worker.pid);
+    const sm = memOf(server.pid);
+    const apiM = memOf(api.pid);
+    caseIds = opened.map((o) => o.id);
+    rows.push({
+      id: 'P3',
+      what: `${OPEN} open psychiatric cases held (+ P1's)`,
+      figure: `opened ${toOpen} in ${secs.toFixed(0)} s (${(toOpen / secs).toFixed(1)}/s); worker RSS ${wm.rssMb.toFixed(0)} MiB (peak ${wm.peakMb.toFixed(0)}), cache ${worker.last?.cached}/${(worker.last?.limits as { maxCachedWorkflows: number }).maxCachedWorkflows}; server RSS ${sm.rssMb.toFixed(0)} MiB (peak ${sm.peakMb.toFixed(0)}); API RSS ${apiM.rssMb.toFixed(0)} MiB`,
+      target: 'worker RSS ≤ 400 MB at 100,000',
+    });
+  }
+
+  if (!SKIP.has('P3')) {
+    const reads: { name: string; token: string; path: () => string }[] = [
+      { name: 'GET /work-queue', token: TOKENS.psychiatry, path: () => '/work-queue?limit=50' },
+      { name: 'GET /escalations', token: TOKENS.supervisor, path: () => '/escalations?limit=50' },
+      { name: 'GET /waiting-list', token: TOKENS.housing, path: () => '/waiting-list?placeType=rehabilitering' },
+      { name: 'GET /cases/:id', token: TOKENS.psychiatry, path: () => `/cases/${caseIds[Math.floor(Math.random() * caseIds.length)]}` },
+    ];
+    const READ_RATE = 20;
+    const lat: Record<string, { p50: number[]; p99: number[]; errors: number; n: number }> = {};
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const r of reads) {
+        const res = await autocannon({
+          url: api.base,
+          connections: 4,
+          overallRate: READ_RATE,
+          duration: SECONDS,
+          requests: [{ method: 'GET', headers: { authorization: `Bearer ${r.token}` }, setupRequest: (req) => ({ ...req, path: r.path() }) }],
+        });
+        const l = (lat[r.name] ??= { p50: [], p99: [], errors: 0, n: 0 });
+        l.p50.push(res.latency.p50);
+        l.p99.push(res.latency.p99);
+        l.errors += res.errors + res.non2xx + res.timeouts;
+        l.n += res.requests.total;
+      }
+    }
+    for (const r of reads) {
+      const l = lat[r.name]!;
+      rows.push({ id: 'P3', what: `${r.name} at ${READ_RATE} req/s`, figure: `p50 ${mmm(l.p50, 0)} ms, p99 ${mmm(l.p99, 0)} ms; ${l.n} requests, ${l.errors} errors`, target: 'list p99 ≤ 20 ms' });
+    }
+    await explainListQueries(db.url);
+  }
+
+  // ---- P4: decision latency against GET /health
+  if (!SKIP.has('P4')) {
+    let next = 0;
+    const decisionPath = () => `/cases/${caseIds[next++ % caseIds.length]}/psychiatric/long-course`;
+    const res: Record<string, { p50: number[]; p99: number[]; errors: number; n: number }> = {};
+    const needed = REPS * RATES.reduce((a, b) => a + b, 0) * SECONDS;
+    if (caseIds.length < needed) notes.push(`P4: ${caseIds.length} open cases for ${needed} decisions: some cases get a second flag (409, counted as errors)`);
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const rate of RATES) {
+        for (const what of ['health', 'decision'] as const) {
+          const r = await autocannon({
+            url: api.base,
+            connections: Math.max(4, Math.ceil(rate / 5)),
+            overallRate: rate,
+            duration: SECONDS,
+            timeout: 30,
+            requests: [
+              what === 'health'
+                ? { method: 'GET', path: '/health' }
+                : {
+                    method: 'POST',
+                    headers: { authorization: `Bearer ${TOKENS.psychiatry}`, 'content-type': 'application/json' },
+                    body: JSON.stringify({ reason: 'Forventet langt forløb (bench)' }),
+                    setupRequest: (req) => ({ ...req, path: decisionPath(), headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
+                  },
+            ],
+          });
+          const k = `${what}@${rate}`;
+          const x = (res[k] ??= { p50: [], p99: [], errors: 0, n: 0 });
+          x.p50.push(r.latency.p50);
+          x.p99.push(r.latency.p99);
+          x.errors += r.errors + r.non2xx + r.timeouts;
+          x.n += r.requests.total;
+        }
+      }
+      log(`P4 repetition ${rep + 1} done`);
+    }
+    for (const rate of RATES) {
+      const h = res[`health@${rate}`]!;
+      const d = res[`decision@${rate}`]!;
+      rows.push({
+        id: 'P4',
+        what: `decision p99 ÷ GET /health p99 at ${rate} req/s`,
+        ratio: d.p99.map((v, i) => v / Math.max(1, h.p99[i]!)),
+        figure: `decision p50 ${mmm(d.p50, 0)} ms, p99 ${mmm(d.p99, 0)} ms, ${d.errors}/${d.n} errors; health p50 ${med(h.p50).toFixed(0)} ms, p99 ${med(h.p99).toFixed(0)} ms, ${h.errors} errors`,
+        target: rate === 100 ? 'p99 ≤ 50 ms, 0 errors' : '',
+      });
+    }
+  }
+
+  rows.push({ id: 'mem', what: 'worker after P1–P4', figure: `RSS ${memOf(worker.pid).rssMb.toFixed(0)} MiB (peak ${memOf(worker.pid).peakMb.toFixed(0)}), ${worker.child.exitCode === null ? 'alive' : 'DEAD'}; CPU ${cpuSecondsOf(worker.pid).toFixed(0)} s; server CPU ${cpuSecondsOf(server.pid).toFixed(0)} s`, target: 'never dies' });
+
+  bareWorker.shutdown();
+  await bareRunning;
+  await nativeConnection.close();
+  await connection.close();
+  await api.stop();
+  await worker.stop();
+  await server.stop();
+  await db.drop();
+}
+
+/** EXPLAIN ANALYZE of the list queries as the API runs them (SQL captured from drizzle). */
+async function explainListQueries(url: string): Promise<void> {
+  const sqlClient = postgres(url, { max: 1, onnotice: () => {} });
+  const captured: { sql: string; params: unknown[] }[] = [];
+  const db = drizzle(sqlClient, { schema, logger: { logQuery: (q, p) => void captured.push({ sql: q, params: p }) } }) as unknown as Db;
+  const queries: [string, () => Promise<unknown>][] = [
+    ['work queue (psychiatry_coordinator)', () => workQueue(db, { role: 'psychiatry_coordinator', limit: 50 })],
+    ['work queue (breached, all roles)', () => workQueue(db, { state: 'breached', limit: 50 })],
+    ['escalations (newest first)', () => listEscalations(db, { limit: 50 })],
+    ['escalations (open, area_chief)', () => listEscalations(db, { status: 'open', recipientRole: 'area_chief', limit: 50 })],
+  ];
+  const counts = await sqlClient<{ relname: string; n: string }[]>`select relname, n_live_tup::text as n from pg_stat_user_tables where relname in ('cases', 'obligations', 'escalations')`;
+  console.log(`\nEXPLAIN ANALYZE of the list queries (${counts.map((c) => `${c.relname} ${c.n} rows`).join(', ')}):`);
+  for (const [name, run] of queries) {
+    captured.length = 0;
+    await run();
+    const q = captured[0]!;
+    const plan = await sqlClient.unsafe(`explain (analyze, costs off, timing on) ${q.sql}`, q.params as never[]);
+    console.log(`  ${name}:`);
+    for (const line of plan) {
+      const text = String((line as Record<string, unknown>)['QUERY PLAN']);
+      if (/Scan|Sort|Limit|Join|Loop|Execution Time/.test(text)) console.log(`    ${text}`);
+    }
+  }
+  await sqlClient.end();
+}
+
+// ---------------------------------------------------------------------------------------------
+// P2 on the time-skipping server.
+
+async function stormPhase(): Promise<void> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+  await registerSearchAttributes(env.connection);
+  const db = await benchDatabase('storm');
+  const appE = appEnv(env.address, db.url, await freePort());
+  const worker = await startWorker(appE);
+  const api = await startApi(appE);
+  const sqlClient = postgres(db.url, { max: 2, onnotice: () => {} });
+  try {
+    // received 84 days before today (09:00): the 12-week deadline is today, its escalation is the
+    // coming night at 00:00 — the same instant for every case.
+    const today = localDate(Date.now());
+    const receivedAt = localInstant(addDays(today, -84), 9);
+    const instant = overnightAfter(today, 0);
+    const t0 = performance.now();
+    await pool(STORM, C, async (i) => {
+      for (let attempt = 0; ; attempt++) {
+        const r = await call(api.base, 'POST', '/cases', TOKENS.hospital, psychiatricIntake(receivedAt), `storm-${i}`);
+        if (r.status === 201 || r.status === 200) return;
+        if (attempt >= 5) throw new Error(`storm open: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        await sleep(300);
+      }
+    });
+    log(`P2 opened ${STORM} cases in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    // let the opening's catch-up (past warnings and meetings) settle
+    for (let i = 0; (worker.last?.inFlight as number) > 0 && i < 600; i++) await sleep(100);
+    const before = Number((await sqlClient`select count(*)::int as n from escalations where key = 'deadline-12w'`)[0]!.n);
+    if (before) notes.push(`P2: ${before} deadline escalations before the instant (should be 0)`);
+    const cpu0 = cpuSecondsOf(worker.pid);
+    const skipStart = Date.now();
+    await env.sleep(instant - (await env.currentTimeMs()) + 60_000);
+    const skipped = Date.now();
+    let done = 0;
+    const deadline = Date.now() + 30 * 60_000;
+    let peak = 0;
+    while (Date.now() < deadline) {
+      done = Number((await sqlClient`select count(*)::int as n from escalations where key = 'deadline-12w'`)[0]!.n);
+      peak = Math.max(peak, memOf(worker.pid).rssMb);
+      if (done >= STORM) break;
+      await sleep(200);
+    }
+    const wall = (Date.now() - skipStart) / 1000;
+    const stats = (
+      await sqlClient<{ n: number; distinct_n: number; outbox: number }[]>`
+        select count(*)::int as n, count(distinct (case_id, key))::int as distinct_n,
+          (select count(*)::int from notification_outbox o join escalations e2 on o.source_key = 'escalation:' || e2.id::text where e2.key = 'deadline-12w') as outbox
+        from escalations where key = 'deadline-12w'`
+    )[0]!;
+    const lags = (await sqlClient<{ ms: number }[]>`select (extract(epoch from created_at) * 1000)::float8 as ms from escalations where key = 'deadline-12w'`).map((r) => r.ms - skipStart);
+    rows.push({
+      id: 'P2',
+      what: `escalation storm, ${STORM} cases, same instant (time-skipping)`,
+      figure: `${stats.n}/${STORM} rows in ${wall.toFixed(1)} s (${stats.distinct_n} distinct, ${stats.n - stats.distinct_n} twice; outbox ${stats.outbox}); lag first ${(quantile(lags, 0) / 1000).toFixed(1)} s, p50 ${(quantile(lags, 0.5) / 1000).toFixed(1)} s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(1)} s; skip took ${((skipped - skipStart) / 1000).toFixed(1)} s; worker CPU ${(cpuSecondsOf(worker.pid) - cpu0).toFixed(0)} s, RSS peak ${peak.toFixed(0)} MiB`,
+      target: '10,000 within 120 s, none twice',
+    });
+    if (done < STORM) notes.push(`P2: only ${done} of ${STORM} escalations after 30 minutes`);
+  } finally {
+    await sqlClient.end();
+    await api.stop();
+    await worker.stop();
+    await env.teardown();
+    await db.drop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function printTable(): void {
+  const w = [4, 52, 20];
+  console.log(`\novergang bench — ${new Date().toISOString()}, ${os.cpus().length} cores, load at start ${startedLoad}, at end ${loadAverage()}; ${((performance.now() - t00) / 60_000).toFixed(1)} min`);
+  console.log(`options: storm ${STORM}, open ${OPEN}, P1 ${P1_N} per sample × ${REPS}, concurrency ${C}, latency samples ${SECONDS} s × ${REPS}`);
+  console.log(`${'id'.padEnd(w[0]!)} ${'measure'.padEnd(w[1]!)} ${'ratio min/med/max'.padEnd(w[2]!)} figures  [target]`);
+  for (const r of rows) {
+    console.log(`${r.id.padEnd(w[0]!)} ${r.what.padEnd(w[1]!)} ${(r.ratio ? mmm(r.ratio) : '').padEnd(w[2]!)} ${r.figure}${r.target ? `  [${r.target}]` : ''}`);
+  }
+  for (const n of notes) console.log(`note: ${n}`);
+}
+
+try {
+  if (!SKIP.has('P2')) {
+    log(`P2: escalation storm of ${STORM} cases on the time-skipping server`);
+    await stormPhase();
+  }
+  if (!(SKIP.has('P1') && SKIP.has('P3') && SKIP.has('P4'))) {
+    log(`P1, P3 (${OPEN} open cases), P4 on a dev server`);
+    await devServerPhases();
+  }
+} catch (err) {
+  console.error(err);
+  notes.push(`aborted: ${(err as Error).message}`);
+  process.exitCode = 1;
+}
+printTable();
+process.exit();
