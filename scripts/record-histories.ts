@@ -147,10 +147,30 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   }
   if (!offerId) throw new Error('no offer for the temporary stay');
   await call(ctx, 'POST', `/temporary-stays/${stay.caseId}/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate: inDays(30) });
-  await sleep(1000);
-  await hd(b.id, 'discharged', 'dev-hospital', { dischargedAt: new Date(Date.now() - 30_000).toISOString() });
+  // the stay's start is the discharge to it: the hospital case closes by itself
+  for (let i = 0; i < 100; i++) {
+    await sleep(200);
+    if ((await call(ctx, 'GET', `/cases/${b.id}`, 'dev-supervisor')).step === 'closed') break;
+  }
   await call(ctx, 'POST', `/temporary-stays/${stay.caseId}/reassessment`, 'dev-assessor', { outcome: 'extension', newEndDate: inDays(40) });
-  return [a.workflowId, b.workflowId, stay.workflowId, `allocator-${placeType}`];
+
+  // discharged before a place exists: home while waiting, the stay case reviews the priority
+  const c = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  await hd(c.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(2) });
+  await hd(c.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(c.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  const waitingType = `rehab-wait-${Date.now()}`;
+  const decidedC = await hd(c.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'needs a temporary stay',
+    decision: { kind: 'temporary_stay', placeType: waitingType, purpose: 'rehabilitation' },
+  });
+  const stayC = decidedC.temporaryStay as { caseId: string; workflowId: string };
+  await sleep(1000);
+  await hd(c.id, 'discharged', 'dev-hospital', { dischargedAt: new Date(Date.now() - 30_000).toISOString() });
+  await sleep(1000);
+  await call(ctx, 'POST', `/temporary-stays/${stayC.caseId}/priority`, 'dev-assessor', { priority: 'hoej', reason: 'no_help_at_home' });
+  await hd(c.id, 'follow-up-visit', 'dev-assessor', { visitedAt: new Date().toISOString() });
+  return [a.workflowId, b.workflowId, stay.workflowId, `allocator-${placeType}`, c.workflowId, stayC.workflowId];
 }
 
 const paths: Record<string, (ctx: Ctx) => Promise<string | string[]>> = { psychiatric, hospital };

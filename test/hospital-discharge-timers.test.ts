@@ -440,7 +440,7 @@ describe('readmission and death close the case and stop every timer', () => {
     });
   });
 
-  it('a discharge to the temporary stay closes the case; bed-days end on the discharge day; the stay is not told anything', async () => {
+  it('a discharge before the temporary stay has a place is a discharge home while waiting: bed-days end on the discharge day; the stay keeps the citizen and reviews the priority', async () => {
     const start = await stack.env.currentTimeMs();
     const { caseId, handle } = await openCase();
     await handle.executeUpdate(faerdigbehandletUpdate, { args: [{ readyAt: start }] });
@@ -452,8 +452,9 @@ describe('readmission and death close the case and stop every timer', () => {
     await stack.env.sleep(4 * DAY);
     const dischargedAt = await stack.env.currentTimeMs();
     const s = await handle.executeUpdate(dischargedUpdate, { args: [{ dischargedAt }] });
-    expect(s).toMatchObject({ outcome: 'discharged_to_temporary_stay', dischargedTo: 'temporary_stay', step: 'closed' });
-    await resultOf(stack.env, handle);
+    expect(s).toMatchObject({ dischargedTo: 'home', step: 'follow_up' });
+    await handle.executeUpdate(followUpVisitUpdate, { args: [{ visitedAt: dischargedAt }] });
+    expect(await resultOf(stack.env, handle)).toMatchObject({ outcome: 'discharged_home' });
     const [period] = await stack.database.db
       .select()
       .from(bedDayPeriods)
@@ -461,6 +462,7 @@ describe('readmission and death close the case and stop every timer', () => {
     expect(period?.endedAt?.getTime()).toBe(dischargedAt);
     expect(period?.endedByDischarge).toBe(true);
     expect((await signalsTo(decided.temporaryStay!.workflowId)).filter((x) => x.name === 'citizenUnavailable')).toHaveLength(0);
+    expect((await signalsTo(decided.temporaryStay!.workflowId)).filter((x) => x.name === 'priorityReview')).toHaveLength(1);
     expect((await stack.env.client.workflow.getHandle(decided.temporaryStay!.workflowId).describe()).status.name).toBe('RUNNING');
     expect(await escalationsOf(caseId)).toHaveLength(0);
     // Leave no waiting temporary-stay case behind on this server.

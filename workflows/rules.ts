@@ -336,6 +336,15 @@ export const OBLIGATION_KINDS = {
     escalationKind: 'temporary_stay_reassessment_missing',
     source: '003 (review day not in the sources)',
   },
+  priority_review: {
+    action: { code: 'review_priority', en: "Review the waiting-list priority (the citizen's situation changed)", da: 'Revurdér prioriteten på ventelisten (borgerens situation er ændret)' },
+    actor: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
+    due: 'end of the next working day after the citizen waiting for a temporary stay was discharged home',
+    atRisk: { daysBeforeDue: 0 },
+    escalationKind: 'priority_review_overdue',
+    source: '003 (deadline not in the sources)',
+  },
 } as const satisfies Record<string, ObligationKindRule>;
 
 export type ObligationKind = keyof typeof OBLIGATION_KINDS;

@@ -13,6 +13,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getCase, upsertCitizen } from '../../db/queries/cases.js';
 import {
+  casesWithPriorityToReview,
   getApplication,
   getFacility,
   getPlace,
@@ -276,6 +277,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     {
       config: { access: ASSESSOR, audit: 'temporary_stay.open' },
       schema: {
+      const toReview = await casesWithPriorityToReview(deps.database.db, view.waitingList.map((r) => r.caseId));
         tags: ['temporary stays'],
         summary: 'Record an application (revisitation): eligibility, place type, purpose, priority → waiting list',
         body: openSchema,
@@ -288,6 +290,8 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       const beforeBirth = instantsAfterBirth(body.cpr, { appliedAt: body.appliedAt });
       if (beforeBirth.length) throw badRequest(`appliedAt: ${beforeBirth[0]!.message}`, 'body.appliedAt');
       if (body.originCaseId && !(await getCase(db, body.originCaseId))) {
+          /** 003: the citizen's situation changed (discharged home while waiting): the priority is to be reviewed. */
+          priorityToBeReviewed: toReview.has(r.caseId),
         throw badRequest('body.originCaseId: no such case', 'body.originCaseId');
       }
       const key = idempotencyKey(request);

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { citizens, facilities, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
+import { citizens, facilities, obligations, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
 
 /** A case joining a place type's waiting list (the case workflow → the allocator, through an activity). */
 export interface JoinRequest<Priority extends string = string> {
@@ -311,4 +311,14 @@ export async function openOffersAndStays(db: Db) {
 
 export async function priorityHistory(db: Db, caseId: string) {
   return db.select().from(priorityChanges).where(eq(priorityChanges.caseId, caseId)).orderBy(asc(priorityChanges.changedAt));
+}
+
+/** Of these cases, those whose priority is to be reviewed (an open `priority_review` obligation, 003). */
+export async function casesWithPriorityToReview(db: Db, caseIds: string[]): Promise<Set<string>> {
+  if (caseIds.length === 0) return new Set();
+  const rows = await db
+    .select({ caseId: obligations.caseId })
+    .from(obligations)
+    .where(and(inArray(obligations.caseId, caseIds), eq(obligations.kind, 'priority_review'), inArray(obligations.state, ['on_track', 'at_risk', 'breached'])));
+  return new Set(rows.map((r) => r.caseId));
 }

@@ -5,7 +5,7 @@
  * The case opens with the shared `caseOpenedUpdate` (workflows/shared/messages.ts).
  * No CPR, care-plan content or free text in any of these: ids, codes, dates and instants only.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LocalDate } from '../calendar.js';
 import type { RuleSet, StayPurpose } from '../rules.js';
 import type { CaseCore } from '../shared/case-core.js';
@@ -78,7 +78,15 @@ export interface HospitalDischargeFacts {
   conferenceHeldAt?: string;
   decision?: { kind: DecisionKind; decidedAt: string; minutesPerWeek?: number; placeType?: string };
   /** The temporary-stay case started by a decision; its workflow id is its case number (`MDO-2026-000042`). */
-  temporaryStay?: { caseId: string; workflowId: string; signalled?: string };
+  temporaryStay?: {
+    caseId: string;
+    workflowId: string;
+    signalled?: string;
+    /** When the stay started (the discharge to it). */
+    startedAt?: string;
+    /** Discharged home before a place existed (the priority is reviewed on the stay case). */
+    dischargedHomeWhileWaiting?: string;
+  };
   handovers: HandoverStatus[];
   faerdigbehandletAt?: string;
   bedDaysEndedAt?: string;
@@ -99,6 +107,8 @@ export type HospitalDischargeStatus = HospitalDischargeFacts & {
 // --- messages -----------------------------------------------------------------------------
 
 export const hospitalDischargeStatusQuery = defineQuery<HospitalDischargeStatus>('status');
+/** The temporary-stay case this case started tells it that the stay started (the discharge to it). */
+export const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('temporaryStayStarted');
 export const rerouteUpdate = defineUpdate<HospitalDischargeStatus, [{ to: Administration }]>('reroute');
 export const assessVulnerabilityUpdate = defineUpdate<
   HospitalDischargeStatus,

@@ -83,7 +83,15 @@ export interface HospitalDischargeState {
   assessedAt?: number;
   conferenceHeldAt?: number;
   decision?: { kind: DecisionKind; decidedAt: number; minutesPerWeek?: number; placeType?: string };
-  temporaryStay?: { caseId: string; workflowId: string; signalled?: number };
+  temporaryStay?: {
+    caseId: string;
+    workflowId: string;
+    signalled?: number;
+    /** When the stay started (the temporary-stay case told this case). */
+    startedAt?: number;
+    /** The citizen was discharged home before a place existed: the priority is to be reviewed (003). */
+    dischargedHomeWhileWaiting?: number;
+  };
   handovers: Handover[];
   faerdigbehandletAt?: number;
   bedDaysEndedAt?: number;
@@ -274,6 +282,21 @@ export function temporaryStayStarted(s: HospitalDischargeState, caseId: string, 
   return { ...s, temporaryStay: { caseId, workflowId } };
 }
 
+/**
+ * The temporary stay started while the citizen was still in hospital (færdigbehandlet): that is the
+ * discharge to the stay; the case closes (bed-days end at the start).
+ */
+export function temporaryStayBegan(s: HospitalDischargeState, startedAt: number, now: number): HospitalDischargeState {
+  if (!s.temporaryStay) return s;
+  const next = { ...s, temporaryStay: { ...s.temporaryStay, startedAt } };
+  if (next.step === 'closed' || next.dischargedAt !== undefined) return next;
+  return closed({ ...next, dischargedAt: startedAt, dischargedTo: 'temporary_stay' }, 'discharged_to_temporary_stay', now);
+}
+
+/** A discharge home while a temporary stay is applied for but not started: the stay case must review the priority. */
+export const mustReviewPriority = (s: HospitalDischargeState): boolean =>
+  s.temporaryStay !== undefined && s.temporaryStay.startedAt === undefined && s.temporaryStay.signalled === undefined && s.dischargedTo === 'home';
+
 export function temporaryStaySignalled(s: HospitalDischargeState, at: number): HospitalDischargeState {
   return s.temporaryStay ? { ...s, temporaryStay: { ...s.temporaryStay, signalled: at } } : s;
 }
@@ -318,9 +341,16 @@ export function discharged(
   req: { dischargedAt: number; destination?: 'home' | 'temporary_stay' },
   rules: Pick<RuleSet, 'followUpVisitDays' | 'helpFollowUpDays'>,
   now: number,
+  /** The stay's start is what discharges to it (patched rule): a discharge reported before it is a discharge home while waiting. */
+  stayStartDischarges = false,
 ): HospitalDischargeState {
-  const dischargedTo = req.destination ?? (s.decision?.kind === 'temporary_stay' ? 'temporary_stay' : 'home');
-  const next: HospitalDischargeState = { ...s, dischargedAt: req.dischargedAt, dischargedTo };
+  let dischargedTo = req.destination ?? (s.decision?.kind === 'temporary_stay' ? 'temporary_stay' : 'home');
+  let stay = s.temporaryStay;
+  if (stayStartDischarges && stay && stay.startedAt === undefined && stay.signalled === undefined) {
+    dischargedTo = 'home';
+    stay = { ...stay, dischargedHomeWhileWaiting: req.dischargedAt };
+  }
+  const next: HospitalDischargeState = { ...s, dischargedAt: req.dischargedAt, dischargedTo, ...(stay ? { temporaryStay: stay } : {}) };
   if (dischargedTo === 'temporary_stay') return closed(next, 'discharged_to_temporary_stay', now);
   const day = localDate(req.dischargedAt);
   return {
@@ -402,7 +432,12 @@ export function factsOf(s: HospitalDischargeState, obligations: readonly Obligat
     },
     conferenceHeldAt: fmt(s.conferenceHeldAt),
     decision: s.decision && { ...s.decision, decidedAt: formatLocal(s.decision.decidedAt) },
-    temporaryStay: s.temporaryStay && { ...s.temporaryStay, signalled: fmt(s.temporaryStay.signalled) },
+    temporaryStay: s.temporaryStay && {
+      ...s.temporaryStay,
+      signalled: fmt(s.temporaryStay.signalled),
+      startedAt: fmt(s.temporaryStay.startedAt),
+      dischargedHomeWhileWaiting: fmt(s.temporaryStay.dischargedHomeWhileWaiting),
+    },
     handovers: s.handovers.map((h) => ({
       key: h.key,
       decision: h.decision,

@@ -37,6 +37,7 @@ import {
   defineSignal,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   uuid4,
@@ -61,6 +62,7 @@ import {
   readmittedUpdate,
   recordConferenceUpdate,
   rerouteUpdate,
+  temporaryStayStartedSignal,
   type Administration,
   type CoordinatorDecision,
   type HospitalDischargeCaseInput,
@@ -99,6 +101,7 @@ import {
   HELP_FOLLOW_UP,
   helpFollowUpRecorded,
   isClosed,
+  mustReviewPriority,
   mustTellTemporaryStay,
   openedState,
   phoneKey,
@@ -106,6 +109,7 @@ import {
   providerPhoned,
   providerStartsOn,
   rerouted,
+  temporaryStayBegan,
   temporaryStaySignalled,
   temporaryStayStarted,
   type Handover,
@@ -113,6 +117,8 @@ import {
 
 /** The temporary-stay case's signal (defined by name: workflows/temporary-stay/messages.ts owns it). */
 const citizenUnavailableSignal = defineSignal<[{ reason: 'readmitted' | 'died' | 'no_longer_needed' }]>('citizenUnavailable');
+/** The temporary-stay case's signal: review the waiting-list priority (003). */
+const priorityReviewSignal = defineSignal<[{ reason: 'discharged_home' }]>('priorityReview');
 
 /** The input of the temporary-stay case this case starts (started by workflow type name). */
 interface TemporaryStayStart {
@@ -326,7 +332,17 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
 
   async function onDischarged(req: { dischargedAt: number; destination?: 'home' | 'temporary_stay' }) {
     const now = Date.now();
-    state = discharged(state, req, rules, now);
+    // a discharge before the temporary stay has a place is a discharge home while waiting (the stay's start discharges to it)
+    const stayStartDischarges = state.temporaryStay !== undefined && patched('discharge-before-stay-place');
+    state = discharged(state, req, rules, now, stayStartDischarges);
+    if (stayStartDischarges && mustReviewPriority(state)) {
+      // 003: the priority follows the citizen: the needs assessor reviews it (the stay case opens the obligation)
+      try {
+        await getExternalWorkflowHandle(state.temporaryStay!.workflowId).signal(priorityReviewSignal, { reason: 'discharged_home' });
+      } catch {
+        // the temporary-stay case has ended
+      }
+    }
     // A discharge before any assessment ends the wait for it (met if in time).
     meetAt(ASSESSMENT, req.dischargedAt);
     if (state.followUpVisit) core.open({ key: FOLLOW_UP_VISIT, kind: 'follow_up_visit', dueDay: state.followUpVisit.dueDay, now });
@@ -347,6 +363,14 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
     meetAt(HELP_FOLLOW_UP, followedUpAt);
     if (isClosed(state)) await closeCase(state.outcome!);
     return answer();
+  }
+
+  /** The temporary stay started: while still in hospital, that is the discharge to it (bed-days end at the start, the case closes). */
+  async function onTemporaryStayStarted({ startedAt }: { startedAt: number }) {
+    const wasOpen = !isClosed(state) && state.dischargedAt === undefined;
+    state = temporaryStayBegan(state, startedAt, Date.now());
+    core.changed();
+    if (wasOpen && isClosed(state)) await Promise.all([endBedDays(startedAt, true), closeCase(state.outcome!)]);
   }
 
   async function onPhoneTaskDone({ key }: { key: string }) {
@@ -371,6 +395,7 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
     setHandler(diedUpdate, ({ diedAt }) => endAbruptly('died', diedAt), { validator: ({ diedAt }) => checkDeath(state, diedAt) });
     setHandler(followUpVisitUpdate, onFollowUpVisit, { validator: ({ visitedAt }) => checkFollowUpVisit(state, visitedAt) });
     setHandler(helpFollowUpUpdate, onHelpFollowUp, { validator: ({ followedUpAt }) => checkHelpFollowUp(state, followedUpAt) });
+    setHandler(temporaryStayStartedSignal, onTemporaryStayStarted);
     setHandler(phoneTaskDoneUpdate, onPhoneTaskDone, { validator: ({ key }) => checkPhoneTaskDone(state, key) });
   }
 

@@ -66,6 +66,8 @@ export interface TemporaryStayStatus {
   };
   ended: boolean;
   outcome?: string;
+  /** The priority is to be reviewed (the citizen's situation changed, 003). */
+  priorityToBeReviewed?: boolean;
   /** The case's worst open obligation (null: nothing open). */
   slaState: SlaState | null;
   nextDueAt?: string;
@@ -74,6 +76,12 @@ export interface TemporaryStayStatus {
   obligations: ObligationView[];
 }
 
+/**
+ * 003 "the priority must change as the situation changes": the hospital case tells the application
+ * that the citizen's situation changed (discharged home while waiting): the needs assessor must
+ * review the priority (obligation `priority-review-<n>`).
+ */
+export const priorityReviewSignal = defineSignal<[{ reason: 'discharged_home' }]>('priorityReview');
 /** Takes the citizen off the waiting list / withdraws a pending offer / ends the case and frees what it held. */
 export const citizenUnavailableSignal = defineSignal<[{ reason: UnavailableReason }]>('citizenUnavailable');
 export const temporaryStayStatusQuery = defineQuery<TemporaryStayStatus>('status');

@@ -36,7 +36,12 @@ export interface StayCaseState {
   endRequest?: LeaveReason;
   unavailable?: UnavailableReason;
   outcome?: string;
+  /** An open priority review (003: the situation changed while waiting): its obligation key. */
+  priorityReview?: { key: string; since: number };
+  priorityReviews?: number;
 }
+
+export const priorityReviewKey = (n: number) => `priority-review-${n}`;
 
 /** What a transition does to the case's obligations (the workflow applies it to its CaseCore). */
 export type ObligationChange =
@@ -229,6 +234,7 @@ export function detailsOf(s: StayCaseState): Record<string, unknown> {
     offerId: s.offer?.offerId ?? null,
     replyBy: s.offer ? formatLocal(s.offer.replyBy) : null,
     ...(s.stay ? { stayId: s.stay.stayId, placeId: s.stay.placeId, plannedEndDate: s.stay.plannedEndDate, reassessment: s.reassessment?.outcome ?? null } : {}),
+    ...(s.priorityReviews ? { priorityToBeReviewed: s.priorityReview !== undefined } : {}),
   };
 }
 
@@ -262,6 +268,7 @@ export function statusOf(
       : {}),
     ended: s.step === 'closed',
     ...(s.outcome !== undefined ? { outcome: s.outcome } : {}),
+    ...(s.priorityReviews ? { priorityToBeReviewed: s.priorityReview !== undefined } : {}),
     ...sla,
   };
 }

@@ -19,12 +19,14 @@
 import {
   allHandlersFinished,
   condition,
+  defineSignal,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { formatLocal, localDate } from '../calendar.js';
+import { formatLocal, localDate, nextWorkingDay } from '../calendar.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
@@ -35,6 +37,7 @@ import {
   citizenUnavailableSignal,
   endStayUpdate,
   leaveWaitingListSignal,
+  priorityReviewSignal,
   reassessStayUpdate,
   temporaryStayStatusQuery,
   withdrawStayCaseUpdate,
@@ -54,6 +57,7 @@ import {
   markUnavailable,
   noteEscalation,
   offerKey,
+  priorityReviewKey,
   shownStep,
   statusOf,
   stayEndInstant,
@@ -65,6 +69,9 @@ import {
 } from './state.js';
 
 export type { TemporaryStayCaseInput, TemporaryStayStatus } from './messages.js';
+
+/** The hospital case's signal (defined by name: workflows/hospital-discharge/messages.ts owns it). */
+const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('temporaryStayStarted');
 export { stayEndInstant } from './state.js';
 
 function escalationMessage(e: ClockEffect): string {
@@ -134,6 +141,22 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
     const byClock = ev.kind === 'offerClosed' && lapsesByClock(ev, core.isOpen(offerKey(ev.offerId)));
     const changes = applyAllocationEvent(s, ev, rules);
     if (!byClock) apply(changes);
+    // a priority review is met by the priority change; the citizen moving in ends it (no list any more)
+    if (s.priorityReview && (ev.kind === 'priority' || ev.kind === 'stayStarted')) {
+      if (ev.kind === 'priority') core.meet(s.priorityReview.key);
+      else core.cancel(s.priorityReview.key);
+      s.priorityReview = undefined;
+      core.changed();
+    }
+  });
+  // 003: the citizen's situation changed while waiting (discharged home): the needs assessor reviews the priority by the end of the next working day
+  setHandler(priorityReviewSignal, ({ reason }) => {
+    if (s.step === 'closed' || s.step === 'in_stay' || s.unavailable !== undefined || s.priorityReview) return;
+    const now = Date.now();
+    const n = (s.priorityReviews ?? 0) + 1;
+    s.priorityReviews = n;
+    s.priorityReview = { key: priorityReviewKey(n), since: now };
+    core.open({ key: priorityReviewKey(n), kind: 'priority_review', dueDay: nextWorkingDay(localDate(now), rules.closingDays ?? []), now, params: { reason } });
   });
   setHandler(
     reassessStayUpdate,
@@ -221,6 +244,16 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
   if (s.unavailable !== undefined) {
     await leave();
     return finish(s.unavailable);
+  }
+
+  // the hospital case that decided the stay learns that it started (its bed-days end, it closes)
+  const parent = workflowInfo().parent;
+  if (input.originCaseId && parent && patched('stay-tells-origin-case')) {
+    try {
+      await getExternalWorkflowHandle(parent.workflowId).signal(temporaryStayStartedSignal, { startedAt: s.stay!.startedAt });
+    } catch {
+      // the hospital case has ended (the citizen went home while waiting): nothing to tell
+    }
   }
 
   // ---- in the stay: reassessment before the end; reassessed home, the stay ends after the planned end date
