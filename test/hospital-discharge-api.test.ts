@@ -217,7 +217,7 @@ describe('each discharge path end to end', () => {
     expect(await closedRow(b.id)).toMatchObject({ outcome: 'died', step: 'closed' });
     const late = await post('dev-hospital', b.id, 'readmitted', { readmittedAt: iso(Date.now()) });
     expect(late.statusCode).toBe(409);
-    expect(late.json().message).toBe('the case is closed (died)');
+    expect(late.json().message).toBe('the case has ended (died)');
   });
 });
 

@@ -6,8 +6,8 @@
  * and never handed to the workflow. Decisions that can be refused are workflow Updates with
  * validators (refused → 409 with the reason).
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
@@ -48,8 +48,9 @@ import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
 import { caseNumberFor } from '../case-numbers.js';
 import type { User } from '../auth.js';
 import type { ApiDeps } from '../context.js';
-import { conflict, HttpError, notFound, updateRefusal } from '../errors.js';
-import { startOrResume, updateIdFor } from '../idempotency.js';
+import { conflict, HttpError, notFound } from '../errors.js';
+import { decide as decideOnCase } from '../decisions.js';
+import { startOrResume } from '../idempotency.js';
 import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText, pastInstant } from '../schemas.js';
 
 const notFuture = pastInstant;
@@ -205,51 +206,33 @@ interface Note {
 }
 
 /**
- * Runs one Update on a hospital-discharge case. Free-text notes are written first and removed
- * again if the workflow refuses the decision, so a refused request leaves nothing behind.
+ * A decision on the one decision path (api/decisions.ts); its free-text notes are written to
+ * `discharge_notes` once the workflow accepted it (keyed by the Update id, once per key).
  */
-async function decide<Args extends [any, ...any[]]>(
+function decide<Args extends [any, ...any[]]>(
   deps: ApiDeps,
-  request: { params: { id: string }; user?: User } & Parameters<typeof updateIdFor>[0],
+  request: { params: { id: string }; user?: User },
   def: UpdateDefinition<HospitalDischargeStatus, Args>,
   args: Args,
   notes: Note[] = [],
 ): Promise<HospitalDischargeStatus> {
-  const db = deps.database.db;
-  const row = await getCase(db, request.params.id);
-  if (!row) throw notFound(`no case ${request.params.id}`);
-  if (row.type !== 'hospital_discharge') throw conflict(`case ${row.id} is a ${row.type} case, not a hospital discharge`);
-  if (row.closedAt) throw conflict(`the case is closed (${row.outcome ?? 'ended'})`);
-  const updateId = updateIdFor(request);
-  const written = await writeNotes(db, row.id, request.user!, notes, updateId ?? crypto.randomUUID());
-  try {
-    return await deps.temporal.workflow
-      .getHandle(row.workflowId)
-      .executeUpdate(def, { args, ...(updateId ? { updateId } : {}) });
-  } catch (err) {
-    // Remove the notes only when the decision surely did not go through (refused, or no case).
-    if (written.length && (updateRefusal(err) !== undefined || err instanceof WorkflowNotFoundError)) {
-      for (const key of written) {
-        await db.delete(dischargeNotes).where(and(eq(dischargeNotes.caseId, row.id), eq(dischargeNotes.key, key)));
-      }
-    }
-    throw err;
-  }
+  return decideOnCase(deps, request as unknown as FastifyRequest, {
+    caseId: request.params.id,
+    caseType: 'hospital_discharge',
+    update: def,
+    args: () => args,
+    texts: notes.length ? async (_result, ctx) => writeNotes(deps.database.db, ctx.row.id, request.user!, notes, ctx.updateKey) : undefined,
+  });
 }
 
-/** Inserts the notes; returns the keys of the rows this call created. */
-async function writeNotes(db: Db, caseId: string, user: User, notes: Note[], requestKey: string): Promise<string[]> {
-  const created: string[] = [];
+/** Inserts the notes, once per case and key. */
+async function writeNotes(db: Db, caseId: string, user: User, notes: Note[], requestKey: string): Promise<void> {
   for (const n of notes) {
-    const key = `${n.kind}:${requestKey}`;
-    const rows = await db
+    await db
       .insert(dischargeNotes)
-      .values({ caseId, key, kind: n.kind, body: n.body, userId: user.user, role: user.role })
-      .onConflictDoNothing({ target: [dischargeNotes.caseId, dischargeNotes.key] })
-      .returning({ id: dischargeNotes.id });
-    if (rows.length) created.push(key);
+      .values({ caseId, key: `${n.kind}:${requestKey}`, kind: n.kind, body: n.body, userId: user.user, role: user.role })
+      .onConflictDoNothing({ target: [dischargeNotes.caseId, dischargeNotes.key] });
   }
-  return created;
 }
 
 const ms = (iso: string) => Date.parse(iso);

@@ -30,8 +30,9 @@ import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
 import { caseNumberFor } from '../case-numbers.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
-import { badRequest, conflict, HttpError, notFound, updateRefusal } from '../errors.js';
-import { startOrResume, updateIdFor } from '../idempotency.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { decide as decideOnCase } from '../decisions.js';
+import { startOrResume } from '../idempotency.js';
 import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, line, longText } from '../schemas.js';
 
 export const psychiatricOpenSchema = z
@@ -174,40 +175,31 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
     return row;
   }
 
-  /**
-   * Sends a decision to the case's workflow; then writes its text (if any) under the key the
-   * workflow returned. A refusal by the workflow → 409 (and nothing is written).
-   */
-  async function decide<R extends { key: string }, A>(
+  /** A decision on the one decision path (api/decisions.ts); its text goes to `psychiatric_records` under the workflow's key. */
+  const decide = <R extends { key: string }, A>(
     request: FastifyRequest,
     caseId: string,
     update: UpdateDefinition<R, [A]>,
     arg: A,
     record?: { kind: string; body: Record<string, unknown> },
-  ): Promise<R> {
-    const row = await psychiatricCase(caseId);
-    const handle = deps.temporal.workflow.getHandle(row.workflowId);
-    let result: R;
-    try {
-      result = await handle.executeUpdate(update, { args: [arg], updateId: updateIdFor(request) });
-    } catch (err) {
-      if (updateRefusal(err) !== undefined || err instanceof HttpError) throw err;
-      const described = await handle.describe().catch(() => undefined);
-      if (described && described.status.name !== 'RUNNING') throw conflict(`the case has ended (${row.outcome ?? described.status.name.toLowerCase()})`);
-      throw err;
-    }
-    if (record) {
-      await insertPsychiatricRecordOnce(db, {
-        caseId,
-        key: result.key,
-        kind: record.kind,
-        body: record.body,
-        userId: request.user!.user,
-        role: request.user!.role,
-      });
-    }
-    return result;
-  }
+  ): Promise<R> =>
+    decideOnCase(deps, request, {
+      caseId,
+      caseType: 'psychiatric_discharge',
+      update,
+      args: () => [arg],
+      texts: record
+        ? (result) =>
+            insertPsychiatricRecordOnce(db, {
+              caseId,
+              key: result.key,
+              kind: record.kind,
+              body: record.body,
+              userId: request.user!.user,
+              role: request.user!.role,
+            }).then(() => undefined)
+        : undefined,
+    });
 
   const route = (summary: string) => ({ tags: ['psychiatric'], summary, params: caseIdParams });
 

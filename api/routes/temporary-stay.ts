@@ -54,6 +54,7 @@ import type { Role } from '../auth.js';
 import { caseNumberFor, workflowIdOf } from '../case-numbers.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { decide as decideOnCase } from '../decisions.js';
 import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
 import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, instantsAfterBirth, line, longText, token } from '../schemas.js';
@@ -124,11 +125,34 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     return row;
   };
   /** Sends a decision to an open application's case workflow as an Update (refusal → 409). */
-  const updateStayCase = async <Ret, Arg>(request: FastifyRequest, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg) => {
-    request.auditCaseId = caseId;
-    await openApplication(caseId);
-    const workflowId = await workflowIdOf(db, caseId);
-    return deps.temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg], updateId: updateIdFor(request) });
+  const updateStayCase = <Ret, Arg>(request: FastifyRequest, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg) =>
+    decideOnCase(deps, request, {
+      caseId,
+      caseType: 'temporary_stay',
+      update,
+      args: () => [arg],
+      precheck: async () => {
+        await openApplication(caseId);
+      },
+    });
+  /** A decision the place type's allocator makes (offers, priorities), on the one decision path. */
+  const updateAllocator = async <Ret, Arg>(
+    request: FastifyRequest,
+    caseId: string,
+    update: UpdateDefinition<Ret, [Arg]>,
+    arg: (row: Awaited<ReturnType<typeof application>>, updateKey: string) => Arg,
+  ) => {
+    let row: Awaited<ReturnType<typeof application>> | undefined;
+    return decideOnCase(deps, request, {
+      caseId,
+      caseType: 'temporary_stay',
+      update,
+      precheck: async () => {
+        row = await openApplication(caseId);
+      },
+      workflowId: () => allocatorWorkflowId(row!.placeType),
+      args: (ctx) => [arg(row!, ctx.updateKey)],
+    });
   };
 
   // ---- facilities and places (housing team lead)
@@ -253,6 +277,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         throw err;
       }
       const today = localDate(Date.now());
+      const toReview = await casesWithPriorityToReview(deps.database.db, view.waitingList.map((r) => r.caseId));
       return {
         placeType,
         asOf: formatLocal(Date.now()),
@@ -265,6 +290,8 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
           daysWaited: daysBetween(localDate(r.waitingSince), today),
           state: r.state,
           offerId: r.offerId ?? null,
+          /** 003: the citizen's situation changed (discharged home while waiting): the priority is to be reviewed. */
+          priorityToBeReviewed: toReview.has(r.caseId),
         })),
       };
     },
@@ -277,7 +304,6 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     {
       config: { access: ASSESSOR, audit: 'temporary_stay.open' },
       schema: {
-      const toReview = await casesWithPriorityToReview(deps.database.db, view.waitingList.map((r) => r.caseId));
         tags: ['temporary stays'],
         summary: 'Record an application (revisitation): eligibility, place type, purpose, priority → waiting list',
         body: openSchema,
@@ -290,8 +316,6 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       const beforeBirth = instantsAfterBirth(body.cpr, { appliedAt: body.appliedAt });
       if (beforeBirth.length) throw badRequest(`appliedAt: ${beforeBirth[0]!.message}`, 'body.appliedAt');
       if (body.originCaseId && !(await getCase(db, body.originCaseId))) {
-          /** 003: the citizen's situation changed (discharged home while waiting): the priority is to be reviewed. */
-          priorityToBeReviewed: toReview.has(r.caseId),
         throw badRequest('body.originCaseId: no such case', 'body.originCaseId');
       }
       const key = idempotencyKey(request);
@@ -355,23 +379,14 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         body: z.object({ priority: prioritySchema, reason: priorityReasonSchema }),
       },
     },
-    async (request) => {
-      request.auditCaseId = request.params.id;
-      const row = await openApplication(request.params.id);
-      const updateId = updateIdFor(request);
-      return deps.temporal.workflow.getHandle(allocatorWorkflowId(row.placeType)).executeUpdate(changePriorityUpdate, {
-        args: [
-          {
-            caseId: row.caseId,
-            priority: request.body.priority,
-            reason: request.body.reason,
-            by: request.user!.user,
-            changeKey: updateId ?? randomUUID(),
-          },
-        ],
-        updateId,
-      });
-    },
+    async (request) =>
+      updateAllocator(request, request.params.id, changePriorityUpdate, (row, updateKey) => ({
+        caseId: row.caseId,
+        priority: request.body.priority,
+        reason: request.body.reason,
+        by: request.user!.user,
+        changeKey: updateKey,
+      })),
   );
 
   app.post(
@@ -394,14 +409,8 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
           }),
       },
     },
-    async (request) => {
-      request.auditCaseId = request.params.id;
-      const row = await openApplication(request.params.id);
-      return deps.temporal.workflow.getHandle(allocatorWorkflowId(row.placeType)).executeUpdate(replyToOfferUpdate, {
-        args: [{ caseId: row.caseId, ...request.body }],
-        updateId: updateIdFor(request),
-      });
-    },
+    async (request) =>
+      updateAllocator(request, request.params.id, replyToOfferUpdate, (row) => ({ caseId: row.caseId, ...request.body })),
   );
 
   app.post(

@@ -1,0 +1,79 @@
+/**
+ * The one decision path for every case type. Before `decide` runs, the route's zod schemas
+ * have validated the request (400), `auth.ts` has authorised the role (401/403) and
+ * `idempotency.ts` has claimed the key (a repeat waits for or replays the first answer). Then:
+ *
+ * 1. the case: unknown → 404; another case type → 409; ended → 409;
+ * 2. the decision goes to the deciding workflow as an Update with a validator, its id derived
+ *    from the Idempotency-Key (so a repeat reaches the workflow once); a refusal → 409 with the
+ *    validator's reason; no worker or no Temporal in time → 503 (`faults.ts`);
+ * 3. only once the workflow accepted it, the decision's free text is written to the database,
+ *    once (keyed by case and the workflow's key or the Update id);
+ * 4. the audit hook writes the one audit row, and the workflow's answer goes back.
+ *
+ * Route files only declare routes: schema, roles, audit name, and which Update with which
+ * arguments and texts.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client';
+import type { FastifyRequest } from 'fastify';
+import { getCase } from '../db/queries/cases.js';
+import type { ApiDeps } from './context.js';
+import { conflict, HttpError, notFound, updateRefusal } from './errors.js';
+import { temporalUnavailable } from './faults.js';
+import { updateIdFor } from './idempotency.js';
+
+export type CaseRow = NonNullable<Awaited<ReturnType<typeof getCase>>>;
+
+const CASE_TYPE_LABEL: Record<string, string> = {
+  psychiatric_discharge: 'psychiatric case',
+  hospital_discharge: 'hospital discharge',
+  temporary_stay: 'temporary stay',
+};
+
+export interface DecisionContext {
+  row: CaseRow;
+  /** The Update id: derived from the Idempotency-Key, or fresh. Also the key of the decision's texts. */
+  updateKey: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Decision<R, A extends [any, ...any[]]> {
+  caseId: string;
+  caseType: 'psychiatric_discharge' | 'hospital_discharge' | 'temporary_stay';
+  update: UpdateDefinition<R, A>;
+  args: (ctx: DecisionContext) => A;
+  /** The workflow that decides; default the case's own (the allocator decides offers and priorities). */
+  workflowId?: (ctx: DecisionContext) => string | Promise<string>;
+  /** More checks before the Update (e.g. the temporary-stay application is still open). */
+  precheck?: (ctx: DecisionContext) => Promise<void>;
+  /** Writes the decision's free text once the workflow has accepted it (idempotent: once per key). */
+  texts?: (result: R, ctx: DecisionContext) => Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, request: FastifyRequest, d: Decision<R, A>): Promise<R> {
+  const row = await getCase(deps.database.db, d.caseId);
+  if (!row) throw notFound(`no case ${d.caseId}`);
+  request.auditCaseId = row.id;
+  if (row.type !== d.caseType) throw conflict(`case ${row.id} is a ${row.type} case, not a ${CASE_TYPE_LABEL[d.caseType]}`);
+  if (row.closedAt) throw conflict(`the case has ended (${row.outcome ?? 'closed'})`);
+  const ctx: DecisionContext = { row, updateKey: updateIdFor(request) ?? randomUUID() };
+  await d.precheck?.(ctx);
+  const workflowId = d.workflowId ? await d.workflowId(ctx) : row.workflowId;
+  const handle = deps.temporal.workflow.getHandle(workflowId);
+  let result: R;
+  try {
+    result = await handle.executeUpdate(d.update, { args: d.args(ctx), updateId: ctx.updateKey });
+  } catch (err) {
+    if (updateRefusal(err) !== undefined || err instanceof HttpError || temporalUnavailable(err)) throw err;
+    // the workflow ended between the database read and the Update
+    const described = await handle.describe().catch(() => undefined);
+    if (err instanceof WorkflowNotFoundError || (described && described.status.name !== 'RUNNING')) {
+      throw conflict(`the case has ended (${row.outcome ?? described?.status.name.toLowerCase() ?? 'closed'})`);
+    }
+    throw err;
+  }
+  await d.texts?.(result, ctx);
+  return result;
+}
