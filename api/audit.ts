@@ -6,6 +6,7 @@
  * that were sent (their content lives in the case's own tables, behind their own roles).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
 import { RETRY_AFTER_SECONDS, unavailableBody, within } from './faults.js';
@@ -19,22 +20,58 @@ declare module 'fastify' {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A value safe to keep in the audit: a code (`home_with_help`), an id, a date or an instant. */
-const CODE_LIKE = /^(?:[a-zæøå0-9_-]{1,40}|[0-9a-f-]{36}|\d{4}-\d{2}-\d{2}(?:T[0-9:.+\-Z]+)?)$/;
 export const WITHHELD = '(text withheld)';
 
-export function withoutIdentifiers(value: unknown): unknown {
-  if (typeof value === 'string') return CODE_LIKE.test(value) ? value : WITHHELD;
-  if (Array.isArray(value)) return value.map(withoutIdentifiers);
-  if (value && typeof value === 'object') {
+type JsonSchema = {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  format?: string;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  'x-audit'?: string;
+};
+
+const CODE_FORMATS = new Set(['uuid', 'date', 'date-time']);
+
+/** Whether a schema declares a code: an enum or constant, an id, a date, an instant, a number, a boolean, or `x-audit: code`. */
+function isCode(s: JsonSchema): boolean {
+  if (s['x-audit'] === 'code' || s.enum || s.const !== undefined) return true;
+  if (s.format && CODE_FORMATS.has(s.format)) return true;
+  const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+  return types.length > 0 && types.every((t) => t === 'boolean' || t === 'integer' || t === 'number' || t === 'null');
+}
+
+/**
+ * What the audit keeps of a body: only the fields the route's schema declares as codes; every
+ * other string (a name, a note, a reason — whatever it looks like, a bare CPR or a one-word
+ * diagnosis included) is withheld, and any field named like a CPR is dropped.
+ */
+export function auditDetail(value: unknown, schema: JsonSchema | undefined): unknown {
+  if (value === null || value === undefined) return value;
+  if (!schema) return typeof value === 'object' ? WITHHELD : typeof value === 'string' ? WITHHELD : value;
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (branches) {
+    // the branch whose constants (discriminators) match the value, else the first that is a code
+    const fit =
+      branches.find((b) => b.properties && value && typeof value === 'object' && Object.entries(b.properties).every(([k, p]) => p.const === undefined || (value as Record<string, unknown>)[k] === p.const)) ??
+      branches.find((b) => isCode(b) && typeof value !== 'object');
+    return auditDetail(value, fit);
+  }
+  if (isCode(schema)) return value;
+  if (Array.isArray(value)) return value.map((v) => auditDetail(v, schema.items));
+  if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (/cpr/i.test(k)) continue;
-      out[k] = withoutIdentifiers(v);
+      out[k] = auditDetail(v, schema.properties?.[k]);
     }
     return out;
   }
-  return value;
+  return typeof value === 'string' ? WITHHELD : value;
 }
 
 function caseIdOf(request: FastifyRequest): string | null {
@@ -46,8 +83,19 @@ function caseIdOf(request: FastifyRequest): string | null {
 
 export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs: number }): void {
   // every change is audited: a route that changes something and names no action gets its method and URL
+  const bodySchemas = new Map<string, JsonSchema | undefined>();
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const body = (route.schema as { body?: unknown } | undefined)?.body;
+    if (body instanceof z.ZodType) {
+      let json: JsonSchema | undefined;
+      try {
+        json = z.toJSONSchema(body, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+      } catch {
+        json = undefined; // nothing is a code: every string is withheld
+      }
+      for (const m of methods) bodySchemas.set(`${m} ${route.url}`, json);
+    }
     if (methods.every((m) => m === 'GET' || m === 'HEAD') || route.url.startsWith('/docs')) return;
     const config = (route.config ?? {}) as { audit?: string; access?: unknown };
     if (config.access === 'public' || config.audit) return;
@@ -65,7 +113,7 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
         detail = null;
       }
     } else if (request.body && typeof request.body === 'object') {
-      detail = withoutIdentifiers(request.body) as Record<string, unknown>;
+      detail = auditDetail(request.body, bodySchemas.get(`${request.method} ${request.routeOptions.url}`)) as Record<string, unknown>;
     }
     try {
       await within(

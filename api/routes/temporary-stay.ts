@@ -64,7 +64,8 @@ import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, in
 export const placeTypeSchema = token(200)
   .transform(normalisePlaceType)
   .pipe(z.string().regex(PLACE_TYPE_PATTERN, { message: 'must be a place type (pladstype): letters, digits, spaces, - or _, at most 60' }))
-  .describe('Place type (pladstype), e.g. rehabilitering, aflastning');
+  .describe('Place type (pladstype), e.g. rehabilitering, aflastning')
+  .meta({ 'x-audit': 'code' });
 export const prioritySchema = z
   .enum(PRIORITY_ORDER as unknown as [Priority, ...Priority[]])
   .describe('akut > indlagt_faerdigbehandlet > hoej > middel > planlagt (003)');
