@@ -28,7 +28,7 @@ export function createTemporaryStayActivities(db: Db) {
       priority: string;
       appliedAt: number;
       originCaseId?: string;
-    }): Promise<{ duplicateOf?: string }> {
+    }): Promise<{ duplicateOf?: string; duplicateWorkflowId?: string }> {
       return insertApplicationOnce(db, {
         caseId: a.caseId,
         citizenId: a.citizenId,

@@ -170,7 +170,31 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   await sleep(1000);
   await call(ctx, 'POST', `/temporary-stays/${stayC.caseId}/priority`, 'dev-assessor', { priority: 'hoej', reason: 'no_help_at_home' });
   await hd(c.id, 'follow-up-visit', 'dev-assessor', { visitedAt: new Date().toISOString() });
-  return [a.workflowId, b.workflowId, stay.workflowId, `allocator-${placeType}`, c.workflowId, stayC.workflowId];
+
+  // the citizen already has an open application: the decision re-points to it; a readmission takes it off the list
+  const cpr = fakeCpr('1946-06-06');
+  const openApp = await call(ctx, 'POST', '/temporary-stays', 'dev-assessor', { cpr, eligible: true, placeType: waitingType, purpose: 'respite', priority: 'middel' });
+  await sleep(1000);
+  const d = await call(ctx, 'POST', '/cases', 'dev-hospital', { ...carePlan(), cpr });
+  await hd(d.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(d.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  const decidedD = await hd(d.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'needs a temporary stay',
+    decision: { kind: 'temporary_stay', placeType: waitingType, purpose: 'rehabilitation' },
+  });
+  await sleep(1500);
+  await hd(d.id, 'readmitted', 'dev-hospital', { readmittedAt: new Date(Date.now() - 10_000).toISOString() });
+  return [
+    a.workflowId,
+    b.workflowId,
+    stay.workflowId,
+    `allocator-${placeType}`,
+    c.workflowId,
+    stayC.workflowId,
+    d.workflowId,
+    (decidedD.temporaryStay as { workflowId: string }).workflowId,
+    openApp.workflowId as string,
+  ];
 }
 
 const paths: Record<string, (ctx: Ctx) => Promise<string | string[]>> = { psychiatric, hospital };

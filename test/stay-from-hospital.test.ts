@@ -33,7 +33,8 @@ import { changePriorityUpdate, replyToOfferUpdate, temporaryStayStatusQuery } fr
 import { as } from './api-helpers.js';
 import { newCitizen } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
-import { allocator, newFacility, uniqueType } from './temporary-stay-support.js';
+import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';
+import { readmittedUpdate } from '../workflows/hospital-discharge/messages.js';
 
 const stack = useTestStack({ temporal: 'time-skipping', app: true });
 const db = () => stack.database.db;
@@ -47,9 +48,9 @@ const obligationRow = async (caseId: string, key: string) =>
   (await db().select().from(obligations).where(and(eq(obligations.caseId, caseId), eq(obligations.key, key))))[0];
 
 /** A hospital case that decided a temporary stay of `placeType`, færdigbehandlet: its handle and the stay case. */
-async function caseWithStayDecided(placeType: string) {
+async function caseWithStayDecided(placeType: string, citizen?: string) {
   const caseId = randomUUID();
-  const { citizenId } = await newCitizen(db(), '1945-02-02');
+  const citizenId = citizen ?? (await newCitizen(db(), '1945-02-02')).citizenId;
   const now = await stack.env.currentTimeMs();
   const handle = await stack.env.client.workflow.start(hospitalDischargeCaseWorkflow, {
     workflowId: await caseNumberFor(db(), caseId, 'hospital_discharge'),
@@ -64,11 +65,35 @@ async function caseWithStayDecided(placeType: string) {
   const decided = await handle.executeUpdate(decideUpdate, { args: [{ decision: { kind: 'temporary_stay', placeType, purpose: 'rehabilitation' } }] });
   const stay = decided.temporaryStay!;
   const stayHandle = stack.env.client.workflow.getHandle(stay.workflowId);
-  await eventually(async () => (await allocator(stack.env.client, stack.worker.taskQueue, placeType).view()).waitingList.some((r) => r.caseId === stay.caseId));
+  if (!citizen) await eventually(async () => (await allocator(stack.env.client, stack.worker.taskQueue, placeType).view()).waitingList.some((r) => r.caseId === stay.caseId));
   return { caseId, handle, stay, stayHandle };
 }
 
 describe('a temporary stay decided at a hospital discharge (time-skipping server)', () => {
+  it('3: a decision for a citizen who already has an open application re-points to it (priority review there); a readmission takes that application off the list', async () => {
+    const type = uniqueType('hd-dup');
+    const { citizenId } = await newCitizen(db(), '1946-06-06');
+    const open = await openStay(stack.env.client, db(), stack.worker.taskQueue, { placeType: type, priority: 'middel', appliedAt: await stack.env.currentTimeMs(), citizenId });
+    const alloc = allocator(stack.env.client, stack.worker.taskQueue, type);
+    await eventually(async () => (await alloc.view()).waitingList.some((r) => r.caseId === open.caseId));
+
+    const { handle, stay } = await caseWithStayDecided(type, citizenId);
+    const repointed = await eventually(async () => {
+      const st = await handle.query(hospitalDischargeStatusQuery);
+      return st.temporaryStay?.workflowId === open.workflowId ? st : undefined;
+    });
+    expect(repointed.temporaryStay).toMatchObject({ caseId: open.caseId, repointedFrom: stay.workflowId });
+    // the new application closed as re-pointed (not a silent duplicate); the open one reviews its priority
+    await eventually(async () => (await db().select().from(cases).where(eq(cases.id, stay.caseId)))[0]?.outcome === 'repointed_to_open_application');
+    const ob = await eventually(() => obligationRow(open.caseId, 'priority-review-1'));
+    expect(ob).toMatchObject({ kind: 'priority_review', state: 'on_track' });
+
+    // readmission reported on the hospital case: the open application leaves the list
+    await handle.executeUpdate(readmittedUpdate, { args: [{ readmittedAt: await stack.env.currentTimeMs() }] });
+    await eventually(async () => !(await alloc.view()).waitingList.some((r) => r.caseId === open.caseId));
+    await eventually(async () => (await db().select().from(cases).where(eq(cases.id, open.caseId)))[0]?.outcome === 'readmitted');
+  });
+
   it('2: the stay starting closes the hospital case, bed-days counted until the start', async () => {
     const type = uniqueType('hd-stay');
     const { caseId, handle, stay } = await caseWithStayDecided(type);

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { citizens, facilities, obligations, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
+import { cases, citizens, facilities, obligations, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
 
 /** A case joining a place type's waiting list (the case workflow → the allocator, through an activity). */
 export interface JoinRequest<Priority extends string = string> {
@@ -180,7 +180,7 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
 export async function insertApplicationOnce(
   db: Db,
   a: { caseId: string; citizenId: string; placeType: string; purpose: string; priority: string; waitingSince: Date; originCaseId?: string },
-): Promise<{ duplicateOf?: string }> {
+): Promise<{ duplicateOf?: string; duplicateWorkflowId?: string }> {
   try {
     await db
       .insert(stayApplications)
@@ -195,7 +195,9 @@ export async function insertApplicationOnce(
     .select({ caseId: stayApplications.caseId })
     .from(stayApplications)
     .where(and(eq(stayApplications.citizenId, a.citizenId), ne(stayApplications.status, 'closed')));
-  return { duplicateOf: other?.caseId };
+  if (!other) return {};
+  const [row] = await db.select({ workflowId: cases.workflowId }).from(cases).where(eq(cases.id, other.caseId));
+  return { duplicateOf: other.caseId, ...(row?.workflowId ? { duplicateWorkflowId: row.workflowId } : {}) };
 }
 
 export async function closeApplication(db: Db, caseId: string, reason: string): Promise<void> {

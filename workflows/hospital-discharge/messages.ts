@@ -86,6 +86,7 @@ export interface HospitalDischargeFacts {
     startedAt?: string;
     /** Discharged home before a place existed (the priority is reviewed on the stay case). */
     dischargedHomeWhileWaiting?: string;
+    repointedFrom?: string;
   };
   handovers: HandoverStatus[];
   faerdigbehandletAt?: string;
@@ -109,6 +110,8 @@ export type HospitalDischargeStatus = HospitalDischargeFacts & {
 export const hospitalDischargeStatusQuery = defineQuery<HospitalDischargeStatus>('status');
 /** The temporary-stay case this case started tells it that the stay started (the discharge to it). */
 export const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('temporaryStayStarted');
+/** The citizen already had an open application: this case's temporary-stay decision now follows it (003). */
+export const temporaryStayRepointedSignal = defineSignal<[{ caseId: string; workflowId: string }]>('temporaryStayRepointed');
 export const rerouteUpdate = defineUpdate<HospitalDischargeStatus, [{ to: Administration }]>('reroute');
 export const assessVulnerabilityUpdate = defineUpdate<
   HospitalDischargeStatus,

@@ -91,6 +91,8 @@ export interface HospitalDischargeState {
     startedAt?: number;
     /** The citizen was discharged home before a place existed: the priority is to be reviewed (003). */
     dischargedHomeWhileWaiting?: number;
+    /** The case number of the application this decision opened, before it re-pointed to the open one. */
+    repointedFrom?: string;
   };
   handovers: Handover[];
   faerdigbehandletAt?: number;
@@ -291,6 +293,12 @@ export function temporaryStayBegan(s: HospitalDischargeState, startedAt: number,
   const next = { ...s, temporaryStay: { ...s.temporaryStay, startedAt } };
   if (next.step === 'closed' || next.dischargedAt !== undefined) return next;
   return closed({ ...next, dischargedAt: startedAt, dischargedTo: 'temporary_stay' }, 'discharged_to_temporary_stay', now);
+}
+
+/** The temporary-stay decision re-pointed to the citizen's open application (003). */
+export function temporaryStayRepointed(s: HospitalDischargeState, caseId: string, workflowId: string): HospitalDischargeState {
+  if (!s.temporaryStay || s.temporaryStay.startedAt !== undefined) return s;
+  return { ...s, temporaryStay: { caseId, workflowId, repointedFrom: s.temporaryStay.workflowId } };
 }
 
 /** A discharge home while a temporary stay is applied for but not started: the stay case must review the priority. */

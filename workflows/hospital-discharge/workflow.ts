@@ -62,6 +62,7 @@ import {
   readmittedUpdate,
   recordConferenceUpdate,
   rerouteUpdate,
+  temporaryStayRepointedSignal,
   temporaryStayStartedSignal,
   type Administration,
   type CoordinatorDecision,
@@ -110,6 +111,7 @@ import {
   providerStartsOn,
   rerouted,
   temporaryStayBegan,
+  temporaryStayRepointed,
   temporaryStaySignalled,
   temporaryStayStarted,
   type Handover,
@@ -396,6 +398,10 @@ export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCase
     setHandler(followUpVisitUpdate, onFollowUpVisit, { validator: ({ visitedAt }) => checkFollowUpVisit(state, visitedAt) });
     setHandler(helpFollowUpUpdate, onHelpFollowUp, { validator: ({ followedUpAt }) => checkHelpFollowUp(state, followedUpAt) });
     setHandler(temporaryStayStartedSignal, onTemporaryStayStarted);
+    setHandler(temporaryStayRepointedSignal, ({ caseId, workflowId }) => {
+      state = temporaryStayRepointed(state, caseId, workflowId);
+      core.changed();
+    });
     setHandler(phoneTaskDoneUpdate, onPhoneTaskDone, { validator: ({ key }) => checkPhoneTaskDone(state, key) });
   }
 

@@ -81,7 +81,9 @@ export interface TemporaryStayStatus {
  * that the citizen's situation changed (discharged home while waiting): the needs assessor must
  * review the priority (obligation `priority-review-<n>`).
  */
-export const priorityReviewSignal = defineSignal<[{ reason: 'discharged_home' }]>('priorityReview');
+export const priorityReviewSignal = defineSignal<[{ reason: 'discharged_home' | 'hospital_decision' }]>('priorityReview');
+/** A hospital case re-pointed to this (already open) application: tell it when the stay starts. */
+export const originCaseSignal = defineSignal<[{ workflowId: string }]>('originCase');
 /** Takes the citizen off the waiting list / withdraws a pending offer / ends the case and frees what it held. */
 export const citizenUnavailableSignal = defineSignal<[{ reason: UnavailableReason }]>('citizenUnavailable');
 export const temporaryStayStatusQuery = defineQuery<TemporaryStayStatus>('status');

@@ -39,6 +39,8 @@ export interface StayCaseState {
   /** An open priority review (003: the situation changed while waiting): its obligation key. */
   priorityReview?: { key: string; since: number };
   priorityReviews?: number;
+  /** A hospital case that re-pointed its temporary-stay decision to this application (its workflow id). */
+  originWorkflowId?: string;
 }
 
 export const priorityReviewKey = (n: number) => `priority-review-${n}`;

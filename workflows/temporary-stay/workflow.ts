@@ -37,6 +37,7 @@ import {
   citizenUnavailableSignal,
   endStayUpdate,
   leaveWaitingListSignal,
+  originCaseSignal,
   priorityReviewSignal,
   reassessStayUpdate,
   temporaryStayStatusQuery,
@@ -72,6 +73,8 @@ export type { TemporaryStayCaseInput, TemporaryStayStatus } from './messages.js'
 
 /** The hospital case's signal (defined by name: workflows/hospital-discharge/messages.ts owns it). */
 const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('temporaryStayStarted');
+/** The hospital case's signal: its temporary-stay decision now follows this open application. */
+const temporaryStayRepointedSignal = defineSignal<[{ caseId: string; workflowId: string }]>('temporaryStayRepointed');
 export { stayEndInstant } from './state.js';
 
 function escalationMessage(e: ClockEffect): string {
@@ -150,6 +153,9 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
     }
   });
   // 003: the citizen's situation changed while waiting (discharged home): the needs assessor reviews the priority by the end of the next working day
+  setHandler(originCaseSignal, ({ workflowId }) => {
+    s.originWorkflowId = workflowId;
+  });
   setHandler(priorityReviewSignal, ({ reason }) => {
     if (s.step === 'closed' || s.step === 'in_stay' || s.unavailable !== undefined || s.priorityReview) return;
     const now = Date.now();
@@ -209,6 +215,23 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
   });
   if (recorded.duplicateOf) {
     opened = recorded;
+    // 003: a hospital decision for a citizen who already has an open application re-points to it:
+    // that application reviews its priority and tells the hospital case when the stay starts
+    const parent = workflowInfo().parent;
+    if (input.originCaseId && parent && recorded.duplicateWorkflowId && patched('duplicate-repoints-to-open-application')) {
+      const existing = getExternalWorkflowHandle(recorded.duplicateWorkflowId);
+      try {
+        await existing.signal(originCaseSignal, { workflowId: parent.workflowId });
+        await existing.signal(priorityReviewSignal, { reason: 'hospital_decision' });
+        await getExternalWorkflowHandle(parent.workflowId).signal(temporaryStayRepointedSignal, {
+          caseId: recorded.duplicateOf,
+          workflowId: recorded.duplicateWorkflowId,
+        });
+        return finish('repointed_to_open_application');
+      } catch {
+        // the open application has just ended: a duplicate after all (below)
+      }
+    }
     const now = Date.now();
     await run('raiseEscalation', `warning to the needs assessor: duplicate of case ${recorded.duplicateOf}`, {
       caseId,
@@ -247,10 +270,10 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
   }
 
   // the hospital case that decided the stay learns that it started (its bed-days end, it closes)
-  const parent = workflowInfo().parent;
-  if (input.originCaseId && parent && patched('stay-tells-origin-case')) {
+  const origin = s.originWorkflowId ?? (input.originCaseId ? workflowInfo().parent?.workflowId : undefined);
+  if (origin && patched('stay-tells-origin-case')) {
     try {
-      await getExternalWorkflowHandle(parent.workflowId).signal(temporaryStayStartedSignal, { startedAt: s.stay!.startedAt });
+      await getExternalWorkflowHandle(origin).signal(temporaryStayStartedSignal, { startedAt: s.stay!.startedAt });
     } catch {
       // the hospital case has ended (the citizen went home while waiting): nothing to tell
     }
