@@ -62,7 +62,7 @@ const { values } = parseArgs({
     storm: { type: 'string' },
     open: { type: 'string' },
     n: { type: 'string' },
-    p1: { type: 'string', default: '100' },
+    p1: { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '5' },
     skip: { type: 'string', default: '' },
