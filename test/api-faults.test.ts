@@ -145,7 +145,7 @@ describe('Temporal or a worker that does not answer', () => {
     }
   });
 
-  it('no worker polls the task queue: the intake gets 503 naming the worker in time; the retry with the same key completes it', async () => {
+  it('no worker polls the task queue: an intake and a decision get 503 naming the worker in time; the retry with the same key completes each', async () => {
     const taskQueue = `tq-nobody-${randomUUID()}`;
     const app = await appWith({ database: stack.database, temporal: stack.env.client, taskQueue, timeoutMs: 1_500 });
     const key = randomUUID();
@@ -165,8 +165,38 @@ describe('Temporal or a worker that does not answer', () => {
         expect(read.json().caseNumber).toBe(retry.json().caseNumber);
         const audit = await stack.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, retry.json().id), eq(auditLog.action, 'case.open')));
         expect(audit.map((a) => a.statusCode).sort()).toEqual([201, 503]); // one row per request, the failed one too
-      } finally {
+
+        // a decision while no worker runs: 503 naming the worker; the retry with the same key completes it
         await worker.stop();
+        const caseId = retry.json().id;
+        const decisionKey = randomUUID();
+        const decide = () =>
+          app.inject({
+            method: 'POST',
+            url: `/cases/${caseId}/psychiatric/long-course`,
+            headers: { ...as('dev-psychiatry'), 'idempotency-key': decisionKey },
+            payload: { reason: 'no offer yet' },
+          });
+        const refused = await timed(decide);
+        expect(refused.value.statusCode, refused.value.body).toBe(503);
+        expect(refused.value.json().dependency).toBe('worker');
+        expect(refused.ms).toBeLessThan(6_000);
+        const again = await startWorker(stack.env, stack.database, taskQueue);
+        try {
+          // the workflow task first waits out the stopped worker's sticky queue: retry like a client would
+          let done = await decide();
+          for (let i = 0; i < 20 && done.statusCode === 503; i++) {
+            await new Promise((r) => setTimeout(r, 1_000));
+            done = await decide();
+          }
+          expect(done.statusCode, done.body).toBe(200);
+          const flagged = await decide();
+          expect(flagged.headers['idempotent-replay']).toBe('true');
+        } finally {
+          await again.stop();
+        }
+      } finally {
+        if (worker.worker.getState() === 'RUNNING') await worker.stop();
       }
     } finally {
       await app.close();
