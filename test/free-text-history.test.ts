@@ -3,10 +3,8 @@
  * marker in every free-text field; the decoded workflow history (inputs, Update arguments,
  * activity arguments, search attributes) must not contain any marker.
  *
- * Known exception, not yet a reference (issue 8 point 3, left open): the psychiatric `ward`
- * still travels in the workflow input; it carries its own marker and is listed in
- * KNOWN_IN_WORKFLOW, so this test fails the day another text gets in (or the ward is fixed).
- * An external placement's `provider` (also still text in the Update) is not driven here.
+ * The psychiatric `ward` travels as its registry id (`psychiatric_wards`). Not driven here: an
+ * external placement's `provider`, still text in its Update (issue 8 point 3, left open).
  */
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +16,7 @@ const stack = useTestStack({ temporal: 'dev', app: true });
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Copenhagen' });
 
-const KNOWN_IN_WORKFLOW = ['MARKER-WARD-PSY'];
+const KNOWN_IN_WORKFLOW: string[] = [];
 
 async function post(app: FastifyInstance, url: string, token: string, payload: unknown) {
   const res = await app.inject({ method: 'POST', url, headers: as(token), payload: payload as object });

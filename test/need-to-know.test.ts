@@ -61,6 +61,12 @@ describe('need to know: GET /cases/:id', () => {
         }
         expect(res.statusCode, `${where}: ${res.body}`).toBe(200);
         const citizen = res.json().citizen;
+        if (type === 'psychiatric_discharge') {
+          // the ward is a registry id in the case (and the workflow); its name only for those who see the CPR
+          expect(res.json().details.wardId, where).toMatch(/^[0-9a-f-]{36}$/);
+          if (view === 'cpr') expect(res.json().details.ward, where).toBe('Psykiatrisk Center Amager');
+          else expect(res.body, where).not.toContain('Psykiatrisk Center Amager');
+        }
         if (view === 'cpr') {
           expect(citizen, where).toMatchObject({ cpr: c.cpr, birthDate: c.birth });
         } else {

@@ -10,7 +10,9 @@ import { caseObligations } from '../../db/queries/work-queue.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js';
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
 import { localDate } from '../../workflows/calendar.js';
-import { ageBand, CASE_READ_MATRIX, CASE_READER_ROLES, citizenViewOf } from '../need-to-know.js';
+import { ageBand, CASE_READ_MATRIX, CASE_READER_ROLES, citizenViewOf, type CitizenView } from '../need-to-know.js';
+import { wardName } from '../../db/queries/psychiatric.js';
+import type { Db } from '../../db/client.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError, notFound } from '../errors.js';
 import { idempotencyKey, uuidFromKey } from '../idempotency.js';
@@ -18,6 +20,16 @@ import { liveStatus } from '../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { openPsychiatricCase, psychiatricOpenSchema } from './psychiatric.js';
 import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, openHospitalDischargeCase } from './hospital-discharge.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A psychiatric case's `details.ward` is the ward's registry id: readers who see the CPR also see its name. */
+async function withWardName(db: Db, type: string, details: unknown, view: CitizenView): Promise<unknown> {
+  const d = details as Record<string, unknown> | null;
+  if (type !== 'psychiatric_discharge' || !d || typeof d.ward !== 'string' || !UUID.test(d.ward)) return details;
+  const { ward, ...rest } = d;
+  return { ...rest, wardId: ward, ...(view === 'cpr' ? { ward: (await wardName(db, ward)) ?? null } : {}) };
+}
 
 export const openCaseSchema = z.discriminatedUnion('type', [psychiatricOpenSchema, hospitalDischargeOpenSchema]);
 
@@ -114,7 +126,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         openedAt: row.openedAt,
         closedAt: row.closedAt,
         outcome: row.outcome,
-        details: row.details,
+        details: await withWardName(deps.database.db, row.type, row.details, view),
         /** Need to know (api/need-to-know.ts): CPR and birth date, or an age band only. */
         citizen:
           view === 'cpr'

@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import { getCase } from '../../db/queries/cases.js';
-import { getHousingOffer, insertPsychiatricRecordOnce, psychiatricRecordsOf } from '../../db/queries/psychiatric.js';
+import { getHousingOffer, insertPsychiatricRecordOnce, psychiatricRecordsOf, wardIdFor } from '../../db/queries/psychiatric.js';
 import {
   buyExternalPlaceUpdate,
   caseOpenedUpdate,
@@ -71,7 +71,8 @@ export async function openPsychiatricCase(
         notice: body.notice,
         receivedAt: Date.parse(body.receivedAt),
         readyAt: body.readyAt ? Date.parse(body.readyAt) : undefined,
-        ward: body.ward,
+        // the ward's registry id, never its name (a name can reveal a diagnosis)
+        ward: await wardIdFor(deps.database.db, body.ward),
         rules: deps.rules,
       },
     ],

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { housingOffers, housingPlaceAllocations, housingPlaces, psychiatricRecords } from '../schema/index.js';
+import { housingOffers, housingPlaceAllocations, housingPlaces, psychiatricRecords, psychiatricWards } from '../schema/index.js';
 
 export interface OfferWithPlaces {
   id: string;
@@ -186,4 +186,18 @@ export async function insertPsychiatricRecordOnce(db: Db, r: PsychiatricRecordIn
 
 export async function psychiatricRecordsOf(db: Db, caseId: string) {
   return db.select().from(psychiatricRecords).where(eq(psychiatricRecords.caseId, caseId)).orderBy(asc(psychiatricRecords.at));
+}
+
+/** The registry id of a psychiatric ward (added on first use). */
+export async function wardIdFor(db: Db, name: string): Promise<string> {
+  const [created] = await db.insert(psychiatricWards).values({ name }).onConflictDoNothing().returning({ id: psychiatricWards.id });
+  if (created) return created.id;
+  const [row] = await db.select({ id: psychiatricWards.id }).from(psychiatricWards).where(eq(psychiatricWards.name, name));
+  return row!.id;
+}
+
+/** A ward's name by its registry id (undefined for an unknown id, e.g. a case opened before the registry, whose ward field holds the name). */
+export async function wardName(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db.select({ name: psychiatricWards.name }).from(psychiatricWards).where(eq(psychiatricWards.id, id));
+  return row?.name;
 }

@@ -10,6 +10,16 @@ import { cases } from './core.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/**
+ * The registry of psychiatric wards (a small table: one row per ward name the region sends).
+ * A workflow carries the ward's id, never its name: a ward's name can reveal a diagnosis.
+ */
+export const psychiatricWards = pgTable('psychiatric_wards', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
 /** A supported-housing offer (botilbud) of the municipality's own. */
 export const housingOffers = pgTable('housing_offers', {
   id: uuid('id').primaryKey().defaultRandom(),
