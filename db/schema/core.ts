@@ -114,6 +114,8 @@ export const obligations = pgTable(
     index('obligations_queue_idx').on(t.actorRole, t.urgency, t.escalateAt),
     // the work queue across roles (supervisors, a state filter) in its exact order, open items only
     index('obligations_open_order_idx').on(t.urgency, t.escalateAt, t.caseId, t.key).where(sql`${t.urgency} < 9`),
+    // a role's work queue in its exact order: the first page is read from the index (no sort of the role's items)
+    index('obligations_role_order_idx').on(t.actorRole, t.urgency, t.escalateAt, t.caseId, t.key).where(sql`${t.urgency} < 9`),
   ],
 );
 

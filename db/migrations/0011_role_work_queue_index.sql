@@ -1,0 +1,1 @@
+CREATE INDEX "obligations_role_order_idx" ON "obligations" USING btree ("actor_role","urgency","escalate_at","case_id","key") WHERE "obligations"."urgency" < 9;
