@@ -39,7 +39,7 @@ describe('no free text in workflow histories', () => {
       cpr: fakeCpr('1950-01-02'),
       receivedAt: hourAgo(),
       ward: 'MARKER-WARD-HD',
-      admittedAt: hourAgo(),
+      admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), // before receivedAt, whatever the clock did between the two calls
       expectedDischargeDate: today(),
       functionalLevel: 'MARKER-FUNCTIONAL',
       freeText: 'MARKER-FREETEXT',
