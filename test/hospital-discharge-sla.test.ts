@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { caseNumberFor } from '../api/case-numbers.js';
-import { cases, dischargeTasks, escalations, obligations } from '../db/schema/index.js';
+import { dischargeTasks, escalations } from '../db/schema/index.js';
 import { addDays, isWorkingDay, localDate, localInstant, overnightAfter } from '../workflows/calendar.js';
 import {
   assessVulnerabilityUpdate,
@@ -29,6 +29,7 @@ import { ActingRoleKey, CaseStepKey, CaseTypeKey, EscalatedKey, NextDueDayKey, S
 import { as } from './api-helpers.js';
 import { newCitizen } from './fixtures.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
+import { slaKit } from './sla-support.js';
 
 const stack = useTestStack({ temporal: 'time-skipping', app: true });
 const MINUTE = 60_000;
@@ -36,11 +37,6 @@ const MINUTE = 60_000;
 type Handle = WorkflowHandle<typeof hospitalDischargeCaseWorkflow>;
 
 /** Skips the server's clock forward to `instant` (never backwards). */
-async function skipTo(instant: number): Promise<void> {
-  const now = await stack.env.currentTimeMs();
-  if (instant > now) await stack.env.sleep(instant - now);
-}
-
 async function openCase(opts: { expectedDischargeDay?: string; rules?: RuleSet } = {}): Promise<{ caseId: string; handle: Handle }> {
   const caseId = randomUUID();
   const { citizenId } = await newCitizen(stack.database.db, '1950-06-01');
@@ -63,34 +59,8 @@ async function openCase(opts: { expectedDischargeDay?: string; rules?: RuleSet }
   return { caseId, handle };
 }
 
-const obligationRow = async (caseId: string, key: string) =>
-  (await stack.database.db.select().from(obligations).where(and(eq(obligations.caseId, caseId), eq(obligations.key, key))))[0];
-const caseRow = async (caseId: string) => (await stack.database.db.select().from(cases).where(eq(cases.id, caseId)))[0]!;
+const { obligationRow, caseRow, skipTo, expectState, expectTurnsAt } = slaKit(stack, (h: Handle) => h.query(hospitalDischargeStatusQuery));
 const escalationsOf = (caseId: string) => stack.database.db.select().from(escalations).where(eq(escalations.caseId, caseId));
-
-/** Until the obligation shows `state` everywhere: its row, the case row's worst state and the status query. */
-async function expectState(handle: Handle, caseId: string, key: string, state: string, caseSla: string | null = state) {
-  const row = await eventually(async () => {
-    const r = await obligationRow(caseId, key);
-    return r?.state === state ? r : undefined;
-  });
-  await eventually(async () => (await caseRow(caseId)).slaState === caseSla);
-  const status = await eventually(async () => {
-    const s = await handle.query(hospitalDischargeStatusQuery);
-    return s.obligations.find((o) => o.key === key)?.state === state ? s : undefined;
-  });
-  expect(status.slaState).toBe(caseSla);
-  return { row, status };
-}
-
-/** One minute before `at`: still `before`; one minute after: `after`. */
-async function expectTurnsAt(handle: Handle, caseId: string, key: string, at: number, before: string, after: string) {
-  await skipTo(at - MINUTE);
-  await expectState(handle, caseId, key, before);
-  expect((await obligationRow(caseId, key))!.state).toBe(before); // not a moment early
-  await stack.env.sleep(2 * MINUTE);
-  return expectState(handle, caseId, key, after);
-}
 
 /** The first Friday at least two days ahead whose weekend is ordinary (Fri, Mon and Tue working days). */
 function nextOrdinaryFriday(fromMs: number): string {

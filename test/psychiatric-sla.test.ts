@@ -6,9 +6,9 @@
  * decision recorded after its escalation is met late, a discharge meets the 12-week deadline
  * late and a withdrawal cancels what is open.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { cases, obligations } from '../db/schema/index.js';
+import { obligations } from '../db/schema/index.js';
 import { addDays, localDate, localInstant, overnightAfter } from '../workflows/calendar.js';
 import {
   buyExternalPlaceUpdate,
@@ -23,43 +23,15 @@ import {
 import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { defaultRules } from '../workflows/rules.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
+import { slaKit } from './sla-support.js';
 import { psychiatricTestKit } from './psychiatric-support.js';
 
 const stack = useTestStack({ temporal: 'time-skipping' });
 const kit = psychiatricTestKit(() => ({ env: stack.env, database: stack.database, taskQueue: stack.worker.taskQueue }));
 const MINUTE = 60_000;
 
-const obligationRow = async (caseId: string, key: string) =>
-  (await stack.database.db.select().from(obligations).where(and(eq(obligations.caseId, caseId), eq(obligations.key, key))))[0];
-const caseRow = async (caseId: string) => (await stack.database.db.select().from(cases).where(eq(cases.id, caseId)))[0]!;
 type Handle = Awaited<ReturnType<typeof kit.openCase>>['handle'];
-
-/**
- * Until the obligation shows `state` everywhere: its row, the case row's worst state and the
- * status query (the obligation's entry and the case's SLA state).
- */
-async function expectState(handle: Handle, caseId: string, key: string, state: string, caseSla: string | null = state) {
-  const row = await eventually(async () => {
-    const r = await obligationRow(caseId, key);
-    return r?.state === state ? r : undefined;
-  });
-  await eventually(async () => (await caseRow(caseId)).slaState === caseSla);
-  const status = await eventually(async () => {
-    const s = await handle.query(psychiatricStatusQuery);
-    return s.obligations.find((o) => o.key === key)?.state === state ? s : undefined;
-  });
-  expect(status.slaState).toBe(caseSla);
-  return { row, status };
-}
-
-/** One minute before `at`: still `before`; one minute after: `after`. */
-async function expectTurnsAt(handle: Handle, caseId: string, key: string, at: number, before: string, after: string, caseSla?: [string, string]) {
-  await kit.sleepUntil(at - MINUTE);
-  await expectState(handle, caseId, key, before, caseSla?.[0] ?? before);
-  expect((await obligationRow(caseId, key))!.state).toBe(before); // not a moment early
-  await stack.env.sleep(2 * MINUTE);
-  return expectState(handle, caseId, key, after, caseSla?.[1] ?? after);
-}
+const { obligationRow, caseRow, expectState, expectTurnsAt } = slaKit(stack, (h: Handle) => h.query(psychiatricStatusQuery));
 
 describe('obligations and their SLA states (time-skipping server)', () => {
   it('the 12-week deadline: on_track → at_risk at the first warning → breached at 00:00 after day 84 while no placement is decided; a discharge meets it late', async () => {
