@@ -4,16 +4,21 @@ import { createCoreActivities } from './core.js';
 import { createPsychiatricActivities } from './psychiatric.js';
 import { createTemporaryStayActivities } from './temporary-stay.js';
 import { createHospitalDischargeActivities } from './hospital-discharge.js';
+import { withDatabaseErrors } from './errors.js';
 
-/** Every activity the worker registers, bound to one database. */
+/**
+ * Every activity the worker registers, bound to one database. Each one's database errors are
+ * classified (a value the database can never accept → non-retryable) and carry no query
+ * parameters (activities/errors.ts).
+ */
 export function createActivities(db: Db) {
-  return {
+  return withDatabaseErrors({
     ...createCoreActivities(db),
     ...createTemporaryStayActivities(db),
     ...createBedDayActivities(db),
     ...createPsychiatricActivities(db),
     ...createHospitalDischargeActivities(db),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
