@@ -16,7 +16,7 @@ import { registerAuth, type TokenTable } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { registerErrorHandler } from './errors.js';
 import { registerOpenApiTruth } from './openapi.js';
-import { setPlausiblePastDays } from './schemas.js';
+import { setMaxBedDayPeriodDays, setPlausiblePastDays } from './schemas.js';
 import { DEFAULT_FAULT_OPTIONS, registerDeadlines, type FaultOptions } from './faults.js';
 import { registerIdempotency } from './idempotency.js';
 import { caseRoutes } from './routes/cases.js';
@@ -36,6 +36,8 @@ export interface BuildAppOptions extends ApiDeps {
   faults?: Partial<FaultOptions>;
   /** How far back an event's instant may lie (days, default 730). */
   plausiblePastDays?: number;
+  /** The longest bed-day period a færdigmelding may open (days, default 365). */
+  maxBedDayPeriodDays?: number;
   /** How long an Idempotency-Key is remembered (hours, default 24). */
   idempotencyTtlHours?: number;
 }
@@ -57,6 +59,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app, opts.temporal);
   setPlausiblePastDays(opts.plausiblePastDays ?? 730);
+  setMaxBedDayPeriodDays(opts.maxBedDayPeriodDays ?? 365);
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
   registerDeadlines(app, opts.temporal, faults);
 

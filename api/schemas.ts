@@ -74,6 +74,26 @@ export const pastInstant = instant.refine((v) => Date.parse(v) <= Date.now() + F
   message: 'must not be in the future',
 });
 
+/** The longest bed-day period a færdigmelding may open (MAX_BED_DAY_PERIOD_DAYS; set by buildApp). */
+let maxBedDayPeriodDays = 365;
+export function setMaxBedDayPeriodDays(days: number): void {
+  maxBedDayPeriodDays = days;
+}
+/**
+ * A færdigmelding's instant opens a bed-day period that runs until now or the discharge: it must
+ * not lie more than MAX_BED_DAY_PERIOD_DAYS back (an instant beyond the horizon is already named
+ * by `instant`, so it gets one message, not two).
+ */
+const opensShortPeriod = (v: string) => {
+  const t = Date.parse(v);
+  return t < plausiblePast().earliest || t >= Date.now() - maxBedDayPeriodDays * 86_400_000;
+};
+const periodMessage = () => `would open a bed-day period longer than MAX_BED_DAY_PERIOD_DAYS (${maxBedDayPeriodDays} days)`;
+/** The ready instant of a færdigmelding (may be in the future within the clock skew; the route checks). */
+export const bedDayStart = instant.refine(opensShortPeriod, { error: periodMessage });
+/** The ready instant of a færdigmelding, not in the future. */
+export const pastBedDayStart = pastInstant.refine(opensShortPeriod, { error: periodMessage });
+
 export const calendarDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' }).refine(plausibleYear, { message: yearMessage });
 
 export const cprSchema = z

@@ -32,6 +32,7 @@ export async function createApiFromConfig(
     faults: { dependencyTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, workerTimeoutMs: config.WORKER_TIMEOUT_MS },
     idempotencyTtlHours: config.IDEMPOTENCY_KEY_TTL_HOURS,
     plausiblePastDays: config.PLAUSIBLE_PAST_DAYS,
+    maxBedDayPeriodDays: config.MAX_BED_DAY_PERIOD_DAYS,
   });
   return { app, connection };
 }

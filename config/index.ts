@@ -36,6 +36,8 @@ export const envSchema = z.object({
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt.default(24),
   /** API: instants older than this many days are refused as implausible (400). */
   PLAUSIBLE_PAST_DAYS: positiveInt.default(730),
+  /** API: a færdigmelding (readyAt) may open a bed-day period at most this many days long (400 beyond). */
+  MAX_BED_DAY_PERIOD_DAYS: positiveInt.default(365),
   /** Local hour (Europe/Copenhagen) at which overnight escalations fire after the due day. */
   ESCALATION_LOCAL_HOUR: hour.default(0),
   /** Warnings before the 12-week psychiatric deadline, in whole weeks, comma-separated. */

@@ -51,7 +51,7 @@ import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { decide as decideOnCase } from '../decisions.js';
 import { startOrResume } from '../idempotency.js';
-import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText, pastInstant } from '../schemas.js';
+import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText, pastBedDayStart, pastInstant } from '../schemas.js';
 
 const notFuture = pastInstant;
 
@@ -185,7 +185,7 @@ const decisionBody = z.object({
   decision: decisionSchema,
 });
 
-const faerdigBody = z.object({ readyAt: notFuture.describe('When the hospital declared the citizen færdigbehandlet') });
+const faerdigBody = z.object({ readyAt: pastBedDayStart.describe('When the hospital declared the citizen færdigbehandlet') });
 const dischargedBody = z.object({
   dischargedAt: notFuture,
   destination: z

@@ -33,7 +33,7 @@ import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { decide as decideOnCase } from '../decisions.js';
 import { startOrResume } from '../idempotency.js';
-import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, line, longText } from '../schemas.js';
+import { bedDayStart, calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, line, longText } from '../schemas.js';
 
 export const psychiatricOpenSchema = z
   .object({
@@ -41,7 +41,7 @@ export const psychiatricOpenSchema = z
     cpr: cprSchema,
     notice: z.enum(['forvarsling', 'faerdigmelding']).describe('forvarsling = advance notice; faerdigmelding = declared ready for discharge'),
     receivedAt: instant.describe('When the notice was received'),
-    readyAt: instant.optional().describe('færdigmelding only: when the doctor declared the patient ready'),
+    readyAt: bedDayStart.optional().describe('færdigmelding only: when the doctor declared the patient ready'),
     ward: line(200).describe('Psychiatric ward or centre'),
   })
   .superRefine((v, ctx) => {
@@ -90,7 +90,7 @@ export const noticeBody = z
   .object({
     notice: z.enum(['forvarsling', 'faerdigmelding']),
     receivedAt: instant,
-    readyAt: instant.optional(),
+    readyAt: bedDayStart.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
