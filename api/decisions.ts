@@ -57,8 +57,17 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   if (!row) throw notFound(`no case ${d.caseId}`);
   request.auditCaseId = row.id;
   if (row.type !== d.caseType) throw conflict(`case ${row.id} is a ${row.type} case, not a ${CASE_TYPE_LABEL[d.caseType]}`);
-  if (row.closedAt) throw conflict(`the case has ended (${row.outcome ?? 'closed'})`);
-  const ctx: DecisionContext = { row, updateKey: updateIdFor(request) ?? randomUUID() };
+  const repeatKey = updateIdFor(request);
+  if (row.closedAt) {
+    // A repeat (same Idempotency-Key) of the very decision that ended the case, whose first answer
+    // was lost: the workflow still has that Update's outcome — answer with it, write its text once.
+    const first = repeatKey ? await firstOutcome<R>(deps, d.workflowId ? undefined : row.workflowId, repeatKey) : undefined;
+    if (!first) throw conflict(`the case has ended (${row.outcome ?? 'closed'})`);
+    const ctx: DecisionContext = { row, updateKey: repeatKey! };
+    await d.texts?.(first.result, ctx);
+    return first.result;
+  }
+  const ctx: DecisionContext = { row, updateKey: repeatKey ?? randomUUID() };
   await d.precheck?.(ctx);
   const workflowId = d.workflowId ? await d.workflowId(ctx) : row.workflowId;
   const handle = deps.temporal.workflow.getHandle(workflowId);
@@ -76,4 +85,21 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   }
   await d.texts?.(result, ctx);
   return result;
+}
+
+/** The outcome of an Update already accepted by a (now closed) case's workflow, if there is one. */
+async function firstOutcome<R>(deps: ApiDeps, workflowId: string | undefined, updateId: string): Promise<{ result: R } | undefined> {
+  if (!workflowId) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const outcome = deps.temporal.workflow.getHandle(workflowId).getUpdateHandle<R>(updateId).result();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no outcome')), 3_000);
+    });
+    return { result: (await Promise.race([outcome, timeout])) as R };
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
-import type { Workflow } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
@@ -54,7 +54,8 @@ export async function startOrResume<T extends Workflow>(
   options: WorkflowStartOptions<T>,
 ): Promise<WorkflowHandle<T>> {
   try {
-    return await client.workflow.start(workflow, options);
+    // a case id runs one workflow, ever: a repeat after the case closed must not start a second run over its rows
+    return await client.workflow.start(workflow, { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, ...options });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     return client.workflow.getHandle<T>(options.workflowId);

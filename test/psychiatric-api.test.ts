@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { housingPlaceAllocations, psychiatricRecords } from '../db/schema/index.js';
+import { housingPlaceAllocations, idempotencyKeys, psychiatricRecords } from '../db/schema/index.js';
 import { localDate } from '../workflows/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -266,4 +266,22 @@ describe('psychiatric case through the API', () => {
     );
     expect((await stack.app.inject({ method: 'GET', url: '/payments/bed-days', headers: as('dev-hospital') })).statusCode).toBe(403);
   });
+
+  it('a repeat of the decision that ended the case, whose first answer was lost, gets that answer (not 409), its text written once', async () => {
+    const id = await openCase('forvarsling');
+    const key = { 'idempotency-key': `withdraw-${id}` };
+    const first = await post(`/cases/${id}/psychiatric/withdraw`, 'dev-hospital', { reason: 'Region withdrew the notice' }, key);
+    expect(first.statusCode).toBe(200);
+    // the first answer never reached the caller, and the stored answer is gone (e.g. a 503 released the key)
+    await stack.database.db.delete(idempotencyKeys).where(eq(idempotencyKeys.key, `withdraw-${id}`));
+    const again = await post(`/cases/${id}/psychiatric/withdraw`, 'dev-hospital', { reason: 'Region withdrew the notice' }, key);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ ended: true, outcome: 'withdrawn' });
+    const records = await stack.database.db.select().from(psychiatricRecords).where(eq(psychiatricRecords.caseId, id));
+    expect(records.filter((r) => r.key === first.json().key)).toHaveLength(records.some((r) => r.key === first.json().key) ? 1 : 0);
+    // another decision (another key) on the ended case is still refused
+    const other = await post(`/cases/${id}/psychiatric/withdraw`, 'dev-hospital', {}, { 'idempotency-key': `other-${id}` });
+    expect(other.statusCode).toBe(409);
+  });
 });
+

@@ -182,7 +182,11 @@ describe("the supervisor's view", () => {
     const rank = { breached: 0, at_risk: 1, on_track: 2 } as Record<string, number>;
     const ranks = whole.items.map((i: { slaState: string }) => rank[i.slaState]!);
     expect([...ranks].sort((x, y) => x - y)).toEqual(ranks);
-    const bad = await stack.app.inject({ method: 'GET', url: url('cursor=not-a-cursor'), headers: as('dev-supervisor') });
-    expect(bad.statusCode).toBe(400);
+    const forged = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const uuid = created[0]!.id;
+    for (const c of ['not-a-cursor', forged([0, 1e300, uuid, 'k']), forged([0, 1, '-'.repeat(36), 'k']), forged([1e12, 1, uuid, 'k']), forged([0, 1, uuid, 'k\u0000'])]) {
+      const bad = await stack.app.inject({ method: 'GET', url: url(`cursor=${c}`), headers: as('dev-supervisor') });
+      expect(bad.statusCode, c).toBe(400);
+    }
   });
 });

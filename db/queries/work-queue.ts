@@ -34,11 +34,13 @@ export function decodeCursor(raw: string): WorkQueueCursor | undefined {
     if (
       Array.isArray(v) &&
       v.length === 4 &&
-      Number.isInteger(v[0]) &&
-      Number.isFinite(v[1]) &&
+      [0, 1, 2].includes(v[0] as number) &&
+      Number.isSafeInteger(v[1]) &&
+      Math.abs(v[1] as number) <= 8.64e15 &&
       typeof v[2] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(v[2]) &&
-      typeof v[3] === 'string'
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v[2]) &&
+      typeof v[3] === 'string' &&
+      /^[A-Za-z0-9_-]{1,200}$/.test(v[3])
     ) {
       return v as WorkQueueCursor;
     }

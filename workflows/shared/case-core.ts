@@ -107,6 +107,7 @@ export class CaseCore {
   /** The end has been handed to the mirror (written once). */
   private endMirrored = false;
   private chain: Promise<void> = Promise.resolve();
+  private applying = false;
   private dirty = new Set<string>();
   private escalations: EscalationInput[] = [];
   private opening?: CaseMirror['open'];
@@ -142,6 +143,8 @@ export class CaseCore {
 
   /** Met (or met late, after its escalation). Returns the obligation when it was open. */
   meet(key: string, at = Date.now()): Obligation | undefined {
+    // an instant that passed in this same activation (a message and its timer together) is applied first
+    this.applyDue();
     const ob = this.get(key);
     if (!ob || !closeObligation(ob, at, 'met')) return undefined;
     this.dirty.add(key);
@@ -150,6 +153,7 @@ export class CaseCore {
   }
 
   cancel(key: string, at = Date.now()): void {
+    this.applyDue();
     const ob = this.get(key);
     if (ob && closeObligation(ob, at, 'cancelled')) {
       this.dirty.add(key);
@@ -179,6 +183,17 @@ export class CaseCore {
 
   /** Applies every instant that has passed; writes what it raised with the next mirror. */
   private applyDue(): boolean {
+    // a case's own reaction to an effect may meet or cancel obligations: no nested application
+    if (this.applying) return false;
+    this.applying = true;
+    try {
+      return this.applyDueNow();
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  private applyDueNow(): boolean {
     const now = Date.now();
     const effects = advance(this.obligations, now);
     for (const e of effects) {
@@ -250,7 +265,7 @@ export class CaseCore {
       slaJson !== this.mirrored.sla ||
       obligations.length > 0 ||
       escalations.length > 0;
-    if (!changed) return this.chain;
+    if (!changed) return this.chain.catch(() => undefined);
     const mirror: CaseMirror = {
       caseId: this.o.caseId,
       step,
@@ -274,7 +289,9 @@ export class CaseCore {
     this.escalations = [];
     this.mirrored = { step, details: detailsJson, sla: slaJson };
     const summary = summaryOf(mirror);
-    this.chain = this.chain.then(() => run('mirrorCase', summary, mirror));
+    // a mirror that failed for good (a value the database never accepts) fails the caller that
+    // waited for it, but does not block every later mirror of the case
+    this.chain = this.chain.catch(() => undefined).then(() => run('mirrorCase', summary, mirror));
     return this.chain;
   }
 
@@ -341,6 +358,7 @@ export class CaseCore {
 
   /** The case ends: every open obligation is cancelled; the mirror closes the row and clears what no longer applies. */
   end(outcome: string, closedAt = Date.now()): Promise<void> {
+    if (!this.ended) this.applyDue(); // what fell due before the end is escalated, as the clock would have
     for (const ob of this.obligations) {
       if (closeObligation(ob, closedAt, 'cancelled')) this.dirty.add(ob.key);
     }
