@@ -265,7 +265,7 @@ export class CaseCore {
       slaJson !== this.mirrored.sla ||
       obligations.length > 0 ||
       escalations.length > 0;
-    if (!changed) return this.chain.catch(() => undefined);
+    if (!changed) return this.chain;
     const mirror: CaseMirror = {
       caseId: this.o.caseId,
       step,
@@ -289,9 +289,7 @@ export class CaseCore {
     this.escalations = [];
     this.mirrored = { step, details: detailsJson, sla: slaJson };
     const summary = summaryOf(mirror);
-    // a mirror that failed for good (a value the database never accepts) fails the caller that
-    // waited for it, but does not block every later mirror of the case
-    this.chain = this.chain.catch(() => undefined).then(() => run('mirrorCase', summary, mirror));
+    this.chain = this.chain.then(() => run('mirrorCase', summary, mirror));
     return this.chain;
   }
 
