@@ -180,3 +180,10 @@ export function nextWorkingDay(date: LocalDate, closingDays: readonly ClosingDay
   while (!isWorkingDay(d, closingDays)) d = addDays(d, 1);
   return d;
 }
+
+/** The `n`th working day after `day` (n ≥ 1), skipping the municipal closing days too. */
+export function workingDaysAfter(day: LocalDate, n: number, closingDays: readonly string[] = []): LocalDate {
+  let d = day;
+  for (let i = 0; i < Math.max(1, n); i++) d = nextWorkingDay(d, closingDays);
+  return d;
+}

@@ -252,6 +252,9 @@ export const AT_RISK_DAYS_BEFORE_DUE = 2;
 /** Hours before an offer's reply time from which it is "at risk". Not in the sources: 6. */
 export const OFFER_AT_RISK_HOURS = 6;
 
+/** A waiting citizen's priority is reviewed by the end of this many working days after a discharge home. Not in the sources: 1. */
+export const PRIORITY_REVIEW_WORKING_DAYS = 1;
+
 export const OBLIGATION_KINDS = {
   psychiatric_case_deadline: {
     action: { code: 'process_case', en: 'Process the case within 12 weeks', da: 'Sagsbehandling inden for 12 uger (sagsbehandlingsfrist)' },

@@ -6,7 +6,7 @@
  * server. A validator (`check…`) throws an Error whose message is the refusal reason (the API
  * answers 409 with it); a transition returns the next state and leaves its argument alone.
  */
-import { addDays, formatLocal, localDate, localInstant, nextWorkingDay, overnightAfter, type LocalDate } from '../calendar.js';
+import { addDays, formatLocal, localDate, localInstant, overnightAfter, workingDaysAfter, type LocalDate } from '../calendar.js';
 import { PROVIDER_PHONE_CUTOFF, SUF_AGE, type ActorRole, type RuleSet } from '../rules.js';
 import type { ClockEffect, Obligation } from '../shared/obligations.js';
 import type {
@@ -35,12 +35,7 @@ export function mustPhoneProvider(handedAt: number, startsOn: LocalDate): boolea
   );
 }
 
-/** The `n`th working day after `day` (n ≥ 1), skipping the municipal closing days too. */
-export function workingDaysAfter(day: LocalDate, n: number, closingDays: readonly string[] = []): LocalDate {
-  let d = day;
-  for (let i = 0; i < Math.max(1, n); i++) d = nextWorkingDay(d, closingDays);
-  return d;
-}
+export { workingDaysAfter } from '../calendar.js';
 
 // --- obligation keys (equal to the escalation keys) -----------------------------------------
 

@@ -26,7 +26,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { formatLocal, localDate, nextWorkingDay } from '../calendar.js';
+import { formatLocal, localDate, workingDaysAfter } from '../calendar.js';
+import { PRIORITY_REVIEW_WORKING_DAYS } from '../rules.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
@@ -162,7 +163,7 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
     const n = (s.priorityReviews ?? 0) + 1;
     s.priorityReviews = n;
     s.priorityReview = { key: priorityReviewKey(n), since: now };
-    core.open({ key: priorityReviewKey(n), kind: 'priority_review', dueDay: nextWorkingDay(localDate(now), rules.closingDays ?? []), now, params: { reason } });
+    core.open({ key: priorityReviewKey(n), kind: 'priority_review', dueDay: workingDaysAfter(localDate(now), PRIORITY_REVIEW_WORKING_DAYS, rules.closingDays ?? []), now, params: { reason } });
   });
   setHandler(
     reassessStayUpdate,
