@@ -16,6 +16,7 @@ import { registerAuth, type TokenTable } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { registerErrorHandler } from './errors.js';
 import { registerOpenApiTruth } from './openapi.js';
+import { registerDecisionAliases } from './decision-urls.js';
 import { setMaxBedDayPeriodDays, setPlausiblePastDays } from './schemas.js';
 import { DEFAULT_FAULT_OPTIONS, registerDeadlines, type FaultOptions } from './faults.js';
 import { registerIdempotency } from './idempotency.js';
@@ -63,6 +64,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
   registerDeadlines(app, opts.temporal, faults);
 
+  // before the OpenAPI collector: an old decision URL is registered with `config.aliasOf` set
+  registerDecisionAliases(app);
   const openApi = registerOpenApiTruth(app);
   await app.register(swagger, {
     openapi: {

@@ -115,7 +115,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
     functionalLevel: 'FSIII',
   });
   const a = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
-  const hd = (id: string, action: string, token: string, body: unknown) => call(ctx, 'POST', `/hospital-discharge/cases/${id}/${action}`, token, body);
+  const hd = (id: string, action: string, token: string, body: unknown) => call(ctx, 'POST', `/cases/${id}/hospital-discharge/${action}`, token, body);
   await hd(a.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(2) });
   await hd(a.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
   await hd(a.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
@@ -146,13 +146,13 @@ async function hospital(ctx: Ctx): Promise<string[]> {
     offerId = (await call(ctx, 'GET', `/temporary-stays/${stay.caseId}`, 'dev-assessor')).status?.offer?.offerId;
   }
   if (!offerId) throw new Error('no offer for the temporary stay');
-  await call(ctx, 'POST', `/temporary-stays/${stay.caseId}/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate: inDays(30) });
+  await call(ctx, 'POST', `/cases/${stay.caseId}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate: inDays(30) });
   // the stay's start is the discharge to it: the hospital case closes by itself
   for (let i = 0; i < 100; i++) {
     await sleep(200);
     if ((await call(ctx, 'GET', `/cases/${b.id}`, 'dev-supervisor')).step === 'closed') break;
   }
-  await call(ctx, 'POST', `/temporary-stays/${stay.caseId}/reassessment`, 'dev-assessor', { outcome: 'extension', newEndDate: inDays(40) });
+  await call(ctx, 'POST', `/cases/${stay.caseId}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'extension', newEndDate: inDays(40) });
 
   // discharged before a place exists: home while waiting, the stay case reviews the priority
   const c = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
@@ -168,7 +168,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   await sleep(1000);
   await hd(c.id, 'discharged', 'dev-hospital', { dischargedAt: new Date(Date.now() - 30_000).toISOString() });
   await sleep(1000);
-  await call(ctx, 'POST', `/temporary-stays/${stayC.caseId}/priority`, 'dev-assessor', { priority: 'hoej', reason: 'no_help_at_home' });
+  await call(ctx, 'POST', `/cases/${stayC.caseId}/temporary-stay/priority`, 'dev-assessor', { priority: 'hoej', reason: 'no_help_at_home' });
   await hd(c.id, 'follow-up-visit', 'dev-assessor', { visitedAt: new Date().toISOString() });
 
   // the citizen already has an open application: the decision re-points to it; a readmission takes it off the list

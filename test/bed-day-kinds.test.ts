@@ -77,14 +77,14 @@ describe('bed-day payment per kind of bed', () => {
     });
     expect(uds.statusCode, uds.body).toBe(201);
     const udsId = uds.json().id as string;
-    const fb = await post(`/hospital-discharge/cases/${udsId}/faerdigbehandlet`, 'dev-hospital', { readyAt: iso(Date.now() - 3 * DAY) });
+    const fb = await post(`/cases/${udsId}/hospital-discharge/faerdigbehandlet`, 'dev-hospital', { readyAt: iso(Date.now() - 3 * DAY) });
     expect(fb.statusCode, fb.body).toBe(200);
-    const udsDays = (await get(`/cases/${udsId}/bed-days`)).json();
+    const udsDays = (await get(`/cases/${udsId}/bed-days`, 'dev-supervisor')).json(); // the area chief does not read hospital-discharge cases
     expect(udsDays.kind).toBe('somatic');
     expect(udsDays.amountDkk).toBe(Math.min(udsDays.days, 2) * 3952 + Math.max(udsDays.days - 2, 0) * 5928);
 
     // the totals: per kind, per month, while refused — consistent with each case
-    const totals = (await get('/payments/bed-days')).json();
+    const totals = (await get('/payments/bed-days', 'dev-supervisor')).json(); // per-case lines of every type
     const mine = totals.cases.find((c: { caseId: string }) => c.caseId === psyId);
     expect(mine).toMatchObject({ kind: 'psychiatric', days, amountDkk: days * 4396, daysWhileRegionRefused: 1 });
     expect(totals.cases.find((c: { caseId: string }) => c.caseId === udsId)).toMatchObject({ kind: 'somatic', days: udsDays.days });

@@ -63,8 +63,8 @@ const routes: [string, (readyAt: string) => { url: string; payload: Record<strin
     }),
   ],
   [
-    'POST /hospital-discharge/cases/:id/faerdigbehandlet',
-    (readyAt) => ({ url: `/hospital-discharge/cases/${randomUUID()}/faerdigbehandlet`, payload: { readyAt } }),
+    'POST /cases/:id/hospital-discharge/faerdigbehandlet',
+    (readyAt) => ({ url: `/cases/${randomUUID()}/hospital-discharge/faerdigbehandlet`, payload: { readyAt } }),
   ],
 ];
 

@@ -44,7 +44,7 @@ describe('no free text in workflow histories', () => {
       functionalLevel: 'MARKER-FUNCTIONAL',
       freeText: 'MARKER-FREETEXT',
     });
-    const base = `/hospital-discharge/cases/${hd.id}`;
+    const base = `/cases/${hd.id}/hospital-discharge`;
     await post(stack.app, `${base}/reroute`, 'dev-assessor', { to: 'SOF', reason: 'MARKER-REROUTE' });
     await post(stack.app, `${base}/vulnerability-assessment`, 'dev-assessor', { vulnerable: true, note: 'MARKER-ASSESSMENT' });
     await post(stack.app, `${base}/conference`, 'dev-coordinator', { heldAt: new Date().toISOString(), note: 'MARKER-CONFERENCE' });

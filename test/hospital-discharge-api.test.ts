@@ -44,7 +44,7 @@ async function open(over: Record<string, unknown> = {}, headers: Record<string, 
 }
 
 function post(token: string, id: string, action: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) {
-  return stack.app.inject({ method: 'POST', url: `/hospital-discharge/cases/${id}/${action}`, headers: { ...as(token), ...headers }, payload });
+  return stack.app.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: { ...as(token), ...headers }, payload });
 }
 
 async function ok(token: string, id: string, action: string, payload: Record<string, unknown>) {
@@ -109,7 +109,7 @@ describe('the care plan stays in the database', () => {
     for (const secret of [body.cpr, body.cpr.slice(0, 6), 'confidential-functional-level', 'confidential-free-text', 'afsnit 42']) {
       expect(history).not.toContain(secret);
     }
-    const read = await stack.app.inject({ method: 'GET', url: `/hospital-discharge/cases/${id}/care-plan`, headers: as('dev-coordinator') });
+    const read = await stack.app.inject({ method: 'GET', url: `/cases/${id}/hospital-discharge/care-plan`, headers: as('dev-coordinator') });
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({
       caseId: id,
@@ -119,7 +119,7 @@ describe('the care plan stays in the database', () => {
       routedAtIntake: 'SUF',
     });
     for (const token of ['dev-hospital', 'dev-supervisor']) {
-      expect((await stack.app.inject({ method: 'GET', url: `/hospital-discharge/cases/${id}/care-plan`, headers: as(token) })).statusCode).toBe(403);
+      expect((await stack.app.inject({ method: 'GET', url: `/cases/${id}/hospital-discharge/care-plan`, headers: as(token) })).statusCode).toBe(403);
     }
     const audit = (await readCase(id)).history.map((h: { action: string; userId: string }) => `${h.action}:${h.userId}`);
     expect(audit).toEqual(expect.arrayContaining(['case.open:region-hovedstaden', 'hospital_discharge.care_plan.read:koordinator-bo']));

@@ -34,7 +34,7 @@ describe('the full chain: hospital discharge → temporary stay → the next cit
       admittedAt: iso(Date.now() - 6 * 24 * HOUR),
       functionalLevel: 'FSIII',
     }, 201);
-    const hd = (action: string, token: string, body: unknown) => call('POST', `/hospital-discharge/cases/${a.id}/${action}`, token, body, 200);
+    const hd = (action: string, token: string, body: unknown) => call('POST', `/cases/${a.id}/hospital-discharge/${action}`, token, body, 200);
     await hd('faerdigbehandlet', 'dev-hospital', { readyAt: iso(readyAt) });
     expect((await hd('vulnerability-assessment', 'dev-assessor', { vulnerable: true })).step).toBe('awaiting_conference');
     await hd('conference', 'dev-coordinator', { heldAt: iso(Date.now() - HOUR) });
@@ -45,7 +45,7 @@ describe('the full chain: hospital discharge → temporary stay → the next cit
     const stay = decided.temporaryStay as { caseId: string; workflowId: string };
 
     // the citizen waits in hospital: the case is open, bed-days count
-    const waiting = await call('GET', `/cases/${a.id}/bed-days`, 'dev-chief');
+    const waiting = await call('GET', `/cases/${a.id}/bed-days`, 'dev-supervisor');
     expect(waiting).toMatchObject({ open: true, kind: 'somatic' });
     expect(waiting.days).toBe(countBedDays(readyAt, Date.now(), false, defaultRules.bedDays));
 
@@ -62,7 +62,7 @@ describe('the full chain: hospital discharge → temporary stay → the next cit
     const facility = await call('POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' }, 201);
     await call('POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' }, 201);
     const offer = await eventually(async () => (await call('GET', `/temporary-stays/${stay.caseId}`, 'dev-assessor')).status?.offer);
-    await call('POST', `/temporary-stays/${stay.caseId}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate: addDays(localDate(Date.now()), 30) }, 200);
+    await call('POST', `/cases/${stay.caseId}/temporary-stay/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate: addDays(localDate(Date.now()), 30) }, 200);
 
     // the stay starts: the hospital case closes, its bed-days end at the start
     const closed = await eventually(async () => {
@@ -71,14 +71,14 @@ describe('the full chain: hospital discharge → temporary stay → the next cit
     });
     expect(closed.outcome).toBe('discharged_to_temporary_stay');
     const started = Date.parse(closed.live.temporaryStay.startedAt);
-    const paid = await call('GET', `/cases/${a.id}/bed-days`, 'dev-chief');
+    const paid = await call('GET', `/cases/${a.id}/bed-days`, 'dev-supervisor');
     expect(paid).toMatchObject({ open: false, endedByDischarge: true });
     expect(Date.parse(paid.endedAt)).toBe(started);
     expect(paid.days).toBe(countBedDays(readyAt, started, true, defaultRules.bedDays));
     expect(paid.amountDkk).toBe(Math.min(paid.days, 2) * 3952 + Math.max(paid.days - 2, 0) * 5928);
 
     // the stay ends (moved out): the place is offered to the next citizen on the list
-    await call('POST', `/temporary-stays/${stay.caseId}/end-stay`, 'dev-assessor', { reason: 'moved_out' }, 200);
+    await call('POST', `/cases/${stay.caseId}/temporary-stay/end-stay`, 'dev-assessor', { reason: 'moved_out' }, 200);
     const next = await eventually(async () => (await call('GET', `/temporary-stays/${second.id ?? second.caseId}`, 'dev-assessor')).status?.offer);
     expect(next.placeLabel).toBe('Stue 1');
   });

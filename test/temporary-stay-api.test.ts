@@ -99,18 +99,18 @@ describe('temporary-stay API', () => {
     });
 
     // Replies: wrong offer → 409; accept without date → 400; accept → 200, replayed with the key.
-    const wrong = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: caseB, accept: false });
+    const wrong = await post(`/cases/${caseA}/temporary-stay/offer-reply`, 'dev-housing', { offerId: caseB, accept: false });
     expect(wrong.statusCode).toBe(409);
     expect(wrong.json().message).toMatch(/no longer open/);
-    const noDate = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true });
+    const noDate = await post(`/cases/${caseA}/temporary-stay/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true });
     expect(fields(noDate)).toEqual(['body.plannedEndDate']);
-    expect((await post(`/temporary-stays/${caseB}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: false })).statusCode).toBe(409);
+    expect((await post(`/cases/${caseB}/temporary-stay/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: false })).statusCode).toBe(409);
     const plannedEndDate = addDays(localDate(Date.now()), 21);
     const key = { 'idempotency-key': `accept-${placeType}` };
-    const acc = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate }, key);
+    const acc = await post(`/cases/${caseA}/temporary-stay/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate }, key);
     expect(acc.statusCode).toBe(200);
     expect(acc.json().status).toBe('accepted');
-    const replay = await post(`/temporary-stays/${caseA}/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate }, key);
+    const replay = await post(`/cases/${caseA}/temporary-stay/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate }, key);
     expect(replay.statusCode).toBe(200);
     expect(replay.headers['idempotent-replay']).toBe('true');
 
@@ -120,13 +120,13 @@ describe('temporary-stay API', () => {
     expect((await post(`/places/${placeId}/close`, 'dev-housing', {})).statusCode).toBe(409);
 
     // Priority: refused once in the stay; accepted for B with a reason, audited.
-    expect((await post(`/temporary-stays/${caseA}/priority`, 'dev-assessor', { priority: 'akut', reason: 'acute_event' })).statusCode).toBe(409);
-    expect(fields(await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut' }))).toEqual(['body.reason']);
+    expect((await post(`/cases/${caseA}/temporary-stay/priority`, 'dev-assessor', { priority: 'akut', reason: 'acute_event' })).statusCode).toBe(409);
+    expect(fields(await post(`/cases/${caseB}/temporary-stay/priority`, 'dev-assessor', { priority: 'akut' }))).toEqual(['body.reason']);
     // the reason is a code of the priority list (the details go in the journal, not in the case)
-    expect(fields(await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut', reason: 'carer fell ill' }))).toEqual([
+    expect(fields(await post(`/cases/${caseB}/temporary-stay/priority`, 'dev-assessor', { priority: 'akut', reason: 'carer fell ill' }))).toEqual([
       'body.reason',
     ]);
-    const pr = await post(`/temporary-stays/${caseB}/priority`, 'dev-assessor', { priority: 'akut', reason: 'danger_to_self' });
+    const pr = await post(`/cases/${caseB}/temporary-stay/priority`, 'dev-assessor', { priority: 'akut', reason: 'danger_to_self' });
     expect(pr.statusCode).toBe(200);
     expect(pr.json()).toMatchObject({ from: 'planlagt', to: 'akut' });
     const audits = await stack.database.db
@@ -138,16 +138,16 @@ describe('temporary-stay API', () => {
     expect(audits[0]!.detail).toMatchObject({ priority: 'akut', reason: 'danger_to_self' });
 
     // Reassessment and end of stay.
-    expect(fields(await post(`/temporary-stays/${caseA}/reassessment`, 'dev-assessor', { outcome: 'extension' }))).toEqual(['body.newEndDate']);
-    expect((await post(`/temporary-stays/${caseB}/reassessment`, 'dev-assessor', { outcome: 'home' })).statusCode).toBe(409);
-    expect((await post(`/temporary-stays/${caseA}/reassessment`, 'dev-assessor', { outcome: 'home_with_help' })).statusCode).toBe(200);
-    const nh = await post(`/temporary-stays/${caseA}/end-stay`, 'dev-housing', { reason: 'nursing_home_place_found' });
+    expect(fields(await post(`/cases/${caseA}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'extension' }))).toEqual(['body.newEndDate']);
+    expect((await post(`/cases/${caseB}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'home' })).statusCode).toBe(409);
+    expect((await post(`/cases/${caseA}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'home_with_help' })).statusCode).toBe(200);
+    const nh = await post(`/cases/${caseA}/temporary-stay/end-stay`, 'dev-housing', { reason: 'nursing_home_place_found' });
     expect(nh.statusCode).toBe(409);
     expect(nh.json().message).toMatch(/nursing-home/);
 
     // The hospital reports A admitted: the stay ends, the place goes to B.
-    expect((await post(`/temporary-stays/${caseA}/hospital-events`, 'dev-assessor', { event: 'readmitted' })).statusCode).toBe(403);
-    const ev = await post(`/temporary-stays/${caseA}/hospital-events`, 'dev-hospital', { event: 'readmitted' });
+    expect((await post(`/cases/${caseA}/temporary-stay/hospital-events`, 'dev-assessor', { event: 'readmitted' })).statusCode).toBe(403);
+    const ev = await post(`/cases/${caseA}/temporary-stay/hospital-events`, 'dev-hospital', { event: 'readmitted' });
     expect(ev.statusCode).toBe(200);
     expect(ev.json()).toMatchObject({ caseNumber: a.json().caseNumber, step: 'closed', outcome: 'readmitted' });
     await eventually(async () => {
@@ -157,7 +157,7 @@ describe('temporary-stay API', () => {
         .where(and(eq(placeOffers.caseId, caseB), eq(placeOffers.status, 'offered')));
       return rows[0]?.placeId === placeId;
     });
-    expect((await post(`/temporary-stays/${caseA}/withdraw`, 'dev-assessor', { reason: 'no_longer_needed' })).statusCode).toBe(409);
+    expect((await post(`/cases/${caseA}/temporary-stay/withdraw`, 'dev-assessor', { reason: 'no_longer_needed' })).statusCode).toBe(409);
     expect((await get(`/cases/${caseA}`, 'dev-assessor')).json().outcome).toBe('readmitted');
   });
 });

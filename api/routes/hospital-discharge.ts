@@ -51,6 +51,7 @@ import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { decide as decideOnCase } from '../decisions.js';
 import { startOrResume } from '../idempotency.js';
+import { bandOfAge, caseViewOrForbid } from '../need-to-know.js';
 import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText, pastBedDayStart, pastInstant } from '../schemas.js';
 
 const notFuture = pastInstant;
@@ -239,7 +240,8 @@ const ms = (iso: string) => Date.parse(iso);
 const noteIf = (kind: string, body: string | undefined): Note[] => (body ? [{ kind, body }] : []);
 
 export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
-  const base = '/hospital-discharge/cases/:id';
+  // one URL style for decisions (api/decision-urls.ts keeps the old `/hospital-discharge/cases/:id/…` as an alias)
+  const base = '/cases/:id/hospital-discharge';
 
   app.post(
     `${base}/reroute`,
@@ -377,9 +379,12 @@ export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (ap
     },
     async (request) => {
       const db = deps.database.db;
-      const plan = await getCarePlan(db, request.params.id);
       const row = await getCase(db, request.params.id);
-      if (!plan || !row) throw notFound(`no hospital-discharge case ${request.params.id}`);
+      if (!row) throw notFound(`no case ${request.params.id}`);
+      // need to know: 403 for a case type the role does not read; the exact age only with the CPR view
+      const view = caseViewOrForbid(request.user!.role, row.type);
+      const plan = await getCarePlan(db, request.params.id);
+      if (!plan) throw notFound(`no hospital-discharge case ${request.params.id}`);
       const [notes, handovers, tasks] = await Promise.all([
         caseNotes(db, row.id),
         caseHandovers(db, row.id),
@@ -393,7 +398,7 @@ export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (ap
         functionalLevel: plan.functionalLevel,
         freeText: plan.freeText,
         receivedAt: plan.receivedAt,
-        ageAtReceipt: plan.ageAtReceipt,
+        ...(view === 'cpr' ? { ageAtReceipt: plan.ageAtReceipt } : { ageBandAtReceipt: bandOfAge(plan.ageAtReceipt) }),
         routedAtIntake: plan.routedTo,
         notes,
         handovers,

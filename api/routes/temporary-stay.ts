@@ -57,6 +57,7 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { decide as decideOnCase } from '../decisions.js';
 import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
+import { caseViewOrForbid } from '../need-to-know.js';
 import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, instantsAfterBirth, line, longText, token } from '../schemas.js';
 
 
@@ -362,6 +363,10 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     },
     async (request) => {
       request.auditCaseId = request.params.id;
+      // need to know: 403 for a case type the role does not read (404 for a readable case of another type)
+      const c = await getCase(db, request.params.id);
+      if (!c) throw notFound(`no case ${request.params.id}`);
+      caseViewOrForbid(request.user!.role, c.type);
       const row = await application(request.params.id);
       const caseNumber = await workflowIdOf(db, row.caseId);
       const { live: status, liveError } = await liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery);
@@ -370,7 +375,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   );
 
   app.post(
-    '/temporary-stays/:id/priority',
+    '/cases/:id/temporary-stay/priority',
     {
       config: { access: ASSESSOR, audit: 'temporary_stay.priority' },
       schema: {
@@ -391,7 +396,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   );
 
   app.post(
-    '/temporary-stays/:id/offer-reply',
+    '/cases/:id/temporary-stay/offer-reply',
     {
       config: { access: OFFER_REPLY, audit: 'temporary_stay.offer_reply' },
       schema: {
@@ -415,7 +420,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   );
 
   app.post(
-    '/temporary-stays/:id/reassessment',
+    '/cases/:id/temporary-stay/reassessment',
     {
       config: { access: ASSESSOR, audit: 'temporary_stay.reassessment' },
       schema: {
@@ -437,7 +442,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   );
 
   app.post(
-    '/temporary-stays/:id/end-stay',
+    '/cases/:id/temporary-stay/end-stay',
     {
       config: { access: OFFER_REPLY, audit: 'temporary_stay.end' },
       schema: {
@@ -451,7 +456,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   );
 
   app.post(
-    '/temporary-stays/:id/withdraw',
+    '/cases/:id/temporary-stay/withdraw',
     {
       config: { access: ASSESSOR, audit: 'temporary_stay.withdraw' },
       schema: {
@@ -465,7 +470,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   );
 
   app.post(
-    '/temporary-stays/:id/hospital-events',
+    '/cases/:id/temporary-stay/hospital-events',
     {
       config: { access: ['hospital'], audit: 'temporary_stay.hospital_event' },
       schema: {
