@@ -10,7 +10,7 @@ import { caseObligations } from '../../db/queries/work-queue.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js';
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
 import { localDate } from '../../workflows/calendar.js';
-import { ageBand, CASE_READ_MATRIX, CASE_READER_ROLES, citizenViewOf, type CitizenView } from '../need-to-know.js';
+import { ageBand, CASE_READER_ROLES, caseViewOrForbid, type CitizenView } from '../need-to-know.js';
 import { wardName } from '../../db/queries/psychiatric.js';
 import type { Db } from '../../db/client.js';
 import type { ApiDeps } from '../context.js';
@@ -82,11 +82,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     async (request) => {
       const row = await getCase(deps.database.db, request.params.id);
       if (!row) throw notFound(`no case ${request.params.id}`);
-      const view = citizenViewOf(request.user!.role, row.type);
-      if (!view) {
-        const readers = Object.keys(CASE_READ_MATRIX[row.type as keyof typeof CASE_READ_MATRIX] ?? {});
-        throw new HttpError(403, `role ${request.user!.role} does not read ${row.type} cases; readers: ${readers.join(', ')}`, { allowedRoles: readers });
-      }
+      const view = caseViewOrForbid(request.user!.role, row.type);
       const citizen = await getCitizen(deps.database.db, row.citizenId);
       const { live, liveError } = await liveStatus<unknown>(deps.temporal, row.workflowId, 'status');
       const [escalations, history] = await Promise.all([

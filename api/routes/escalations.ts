@@ -10,6 +10,7 @@ import { ALL_ROLES, roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { token } from '../schemas.js';
+import { readableCaseTypes } from '../need-to-know.js';
 import { dueBefore, splitDueBefore } from './work-queue.js';
 
 const listQuery = z
@@ -49,6 +50,8 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
         severity: q.severity,
         recipientRole: q.recipientRole,
         caseIds,
+        // need to know: only escalations on case types the role reads
+        caseTypes: readableCaseTypes(request.user!.role),
         ...splitDueBefore(q.dueBefore),
         limit: q.limit,
       });

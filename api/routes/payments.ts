@@ -10,6 +10,7 @@ import { bedDayTotals, caseBedDays } from '../bed-days.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { notFound } from '../errors.js';
+import { caseViewOrForbid, readableCaseTypes } from '../need-to-know.js';
 import { calendarDate, caseIdParams } from '../schemas.js';
 
 const READERS: Role[] = ['area_chief', 'supervisor', 'psychiatry_coordinator', 'discharge_coordinator', 'needs_assessor'];
@@ -67,7 +68,12 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         }),
       },
     },
-    async (request) => bedDayTotals(db, request.query),
+    async (request) => {
+      // totals over every case; the per-case lines only of the case types the role reads (need to know)
+      const totals = await bedDayTotals(db, request.query);
+      const readable: string[] = readableCaseTypes(request.user!.role);
+      return { ...totals, cases: totals.cases.filter((c) => readable.includes(c.caseType)) };
+    },
   );
 
   app.get(
@@ -79,6 +85,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     async (request) => {
       const row = await getCase(db, request.params.id);
       if (!row) throw notFound(`no case ${request.params.id}`);
+      caseViewOrForbid(request.user!.role, row.type);
       const priced = await caseBedDays(db, row.id);
       return priced ?? { caseId: row.id, open: false, days: 0, amountDkk: 0, lines: [], unpricedDays: 0, note: 'no færdigmelding yet: no bed-days' };
     },

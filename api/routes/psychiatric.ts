@@ -33,6 +33,7 @@ import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { decide as decideOnCase } from '../decisions.js';
 import { startOrResume } from '../idempotency.js';
+import { caseViewOrForbid } from '../need-to-know.js';
 import { bedDayStart, calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, line, longText } from '../schemas.js';
 
 export const psychiatricOpenSchema = z
@@ -376,6 +377,9 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       schema: { ...route('What was recorded on the case: wishes, meeting decisions, disagreements, chief-level decisions') },
     },
     async (request) => {
+      const row = await getCase(db, request.params.id);
+      if (!row) throw notFound(`no case ${request.params.id}`);
+      caseViewOrForbid(request.user!.role, row.type);
       await psychiatricCase(request.params.id);
       return { items: await psychiatricRecordsOf(db, request.params.id) };
     },

@@ -10,6 +10,7 @@ import { roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
 import { anyInstant, calendarDate, line, token } from '../schemas.js';
+import { readableCaseTypes } from '../need-to-know.js';
 
 const QUEUE_ROLES = roles.filter((r) => r !== 'hospital');
 
@@ -83,6 +84,8 @@ export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
         role: supervisor ? q.role : user.role,
         team: supervisor ? q.team : user.team,
         caseType: q.caseType,
+        // need to know: only obligations on case types the role reads
+        caseTypes: readableCaseTypes(user.role),
         state: q.state,
         ...splitDueBefore(q.dueBefore),
         after,

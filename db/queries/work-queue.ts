@@ -12,6 +12,8 @@ export interface WorkQueueFilter {
   /** Items for this team and items with no team (the whole role's). */
   team?: string;
   caseType?: string;
+  /** Only cases of these types (the case types the reader may read). */
+  caseTypes?: string[];
   state?: 'on_track' | 'at_risk' | 'breached';
   /** Due day strictly before this Copenhagen date. */
   dueBeforeDay?: string;
@@ -57,6 +59,7 @@ export async function workQueue(db: Db, f: WorkQueueFilter) {
   if (f.role) where.push(eq(obligations.actorRole, f.role));
   if (f.team) where.push(or(isNull(obligations.actorTeam), eq(obligations.actorTeam, f.team))!);
   if (f.caseType) where.push(eq(cases.type, f.caseType));
+  if (f.caseTypes) where.push(inArray(cases.type, f.caseTypes.length ? f.caseTypes : ['']));
   if (f.state) where.push(eq(obligations.urgency, STATE_URGENCY[f.state]));
   if (f.dueBeforeDay) where.push(lt(obligations.dueDay, f.dueBeforeDay));
   if (f.dueBeforeInstant) where.push(lt(obligations.escalateAt, f.dueBeforeInstant));
@@ -107,6 +110,8 @@ export interface EscalationFilter {
   severity?: string;
   recipientRole?: string;
   caseIds?: string[];
+  /** Only cases of these types (the case types the reader may read). */
+  caseTypes?: string[];
   dueBeforeDay?: string;
   dueBeforeInstant?: Date;
   limit: number;
@@ -120,6 +125,7 @@ export async function listEscalations(db: Db, f: EscalationFilter) {
   if (f.severity) where.push(eq(escalations.severity, f.severity));
   if (f.recipientRole) where.push(eq(escalations.recipientRole, f.recipientRole));
   if (f.caseIds) where.push(inArray(escalations.caseId, f.caseIds.length ? f.caseIds : ['00000000-0000-0000-0000-000000000000']));
+  if (f.caseTypes) where.push(inArray(cases.type, f.caseTypes.length ? f.caseTypes : ['']));
   if (f.dueBeforeDay) where.push(lt(escalations.dueDay, f.dueBeforeDay));
   if (f.dueBeforeInstant) where.push(lt(escalations.scheduledFor, f.dueBeforeInstant));
   const rows = await db
