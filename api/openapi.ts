@@ -9,6 +9,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Access } from './auth.js';
 import { errorBody } from './errors.js';
+import { SUCCESS_RESPONSES } from './response-schemas.js';
 
 export interface RouteInfo {
   method: string;
@@ -18,6 +19,8 @@ export interface RouteInfo {
   hasBody: boolean;
   hasQuery: boolean;
   hasParams: boolean;
+  /** A deprecated alias: the canonical URL it answers for (`config.aliasOf`). */
+  aliasOf?: string;
 }
 
 /** Changes that answer 201 Created (everything else answers 200). */
@@ -31,7 +34,7 @@ const CREATED = new Set([
 ]);
 
 /** Reads that can answer 409 (a case of another type asked for through a type's route). */
-const READS_WITH_CONFLICT = /^GET \/(hospital-discharge\/cases|cases\/:id\/psychiatric|cases\/:id\/bed-days)/;
+const READS_WITH_CONFLICT = /^GET \/(hospital-discharge\/cases|cases\/:id\/hospital-discharge|cases\/:id\/psychiatric|cases\/:id\/bed-days)/;
 
 const errorSchema = {
   type: 'object',
@@ -49,11 +52,38 @@ const errorSchema = {
   },
 };
 
-const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
+const errorResponse = (description: string, example: Record<string, unknown>, headers?: Record<string, unknown>) => ({
   description,
   ...(headers ? { headers } : {}),
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example } },
 });
+
+/** One example per error status (the bodies `errorBody` makes). */
+const ERROR_EXAMPLES: Record<string, Record<string, unknown>> = {
+  '400': errorBody(400, 'invalid request — body.receivedAt: must be an instant with an offset', {
+    fields: [{ field: 'body.receivedAt', message: 'must be an instant with an offset' }],
+  }),
+  '401': errorBody(401, 'missing bearer token (Authorization: Bearer <token>)'),
+  '403': errorBody(403, 'role hospital may not call this route; allowed: needs_assessor', { allowedRoles: ['needs_assessor'] }),
+  '404': errorBody(404, 'no case 3f1c9a4e-8b2d-4c7a-9e15-6d0b2a7f4c31'),
+  '409': errorBody(409, 'the case has ended (discharged_home)'),
+  '422': errorBody(422, 'Idempotency-Key already used with a different request body; use a new key for a new request'),
+  '503': errorBody(503, 'Temporal did not answer in time; retry with the same Idempotency-Key', { dependency: 'temporal' }),
+};
+
+/** The canonical URL of an older decision URL (for a tree where the alias is not declared as one). */
+const LEGACY_TO_CANONICAL: [RegExp, string][] = [
+  [/^\/hospital-discharge\/cases\/:id\//, '/cases/:id/hospital-discharge/'],
+  [/^\/temporary-stays\/:id\/(?=.)/, '/cases/:id/temporary-stay/'],
+];
+
+/** The documented success answer of an operation: by its canonical URL (an alias's `aliasOf`), else its own. */
+export function successResponseOf(method: string, url: string, aliasOf?: string) {
+  const own = SUCCESS_RESPONSES[`${method} ${aliasOf ?? url}`];
+  if (own) return own;
+  const canonical = LEGACY_TO_CANONICAL.reduce((u, [re, to]) => u.replace(re, to), url);
+  return SUCCESS_RESPONSES[`${method} ${canonical}`];
+}
 
 const retryAfter = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } } };
 
@@ -70,24 +100,33 @@ export const operationId = (method: string, url: string) =>
 /** The statuses an operation can answer, with their responses. */
 function responsesFor(r: RouteInfo, success: Record<string, unknown> | undefined): Record<string, unknown> {
   const key = `${r.method} ${r.url}`;
-  const ok = CREATED.has(key) ? '201' : '200';
+  const documented = successResponseOf(r.method, r.url, r.aliasOf);
+  const ok = documented ? String(documented.status) : CREATED.has(key) ? '201' : '200';
   const out: Record<string, unknown> = {
-    [ok]: success ?? {
-      description: ok === '201' ? 'Created' : 'OK',
-      content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
-    },
+    [ok]: documented
+      ? { description: documented.description, content: { 'application/json': { schema: documented.schema, example: documented.example } } }
+      : (success ?? {
+          description: ok === '201' ? 'Created' : 'OK',
+          content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+        }),
   };
   if (r.access === 'public') {
-    if (r.url === '/health') out['503'] = { description: 'Temporal or the database does not answer', content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } };
+    if (r.url === '/health') {
+      const health = SUCCESS_RESPONSES['GET /health'];
+      out['503'] = {
+        description: 'Temporal or the database does not answer (`status: unavailable`, the failing one with `ok: false` and its `error`)',
+        content: { 'application/json': { schema: health?.schema ?? { type: 'object', additionalProperties: true } } },
+      };
+    }
     return out;
   }
-  out['400'] = errorResponse('Bad request: the fields named in `fields` (body, query, path, headers)');
-  out['401'] = errorResponse('No or unknown bearer token');
-  out['403'] = errorResponse('The role may not call this route (`allowedRoles`)');
-  if (r.hasParams || r.method !== 'GET') out['404'] = errorResponse('Unknown case or object');
-  if (r.method !== 'GET' || READS_WITH_CONFLICT.test(key)) out['409'] = errorResponse('Refused: does not fit the current state (the reason), or the same Idempotency-Key is still in progress (with Retry-After)', retryAfter);
-  if (r.method !== 'GET') out['422'] = errorResponse('The Idempotency-Key was used for another request');
-  out['503'] = errorResponse('A dependency (`dependency`: database, temporal, worker, audit) did not answer; retry with the same Idempotency-Key', retryAfter);
+  out['400'] = errorResponse('Bad request: the fields named in `fields` (body, query, path, headers)', ERROR_EXAMPLES['400']!);
+  out['401'] = errorResponse('No or unknown bearer token', ERROR_EXAMPLES['401']!);
+  out['403'] = errorResponse('The role may not call this route (`allowedRoles`)', ERROR_EXAMPLES['403']!);
+  if (r.hasParams || r.method !== 'GET') out['404'] = errorResponse('Unknown case or object', ERROR_EXAMPLES['404']!);
+  if (r.method !== 'GET' || READS_WITH_CONFLICT.test(key)) out['409'] = errorResponse('Refused: does not fit the current state (the reason), or the same Idempotency-Key is still in progress (with Retry-After)', ERROR_EXAMPLES['409']!, retryAfter);
+  if (r.method !== 'GET') out['422'] = errorResponse('The Idempotency-Key was used for another request', ERROR_EXAMPLES['422']!);
+  out['503'] = errorResponse('A dependency (`dependency`: database, temporal, worker, audit) did not answer; retry with the same Idempotency-Key', ERROR_EXAMPLES['503']!, retryAfter);
   return out;
 }
 
@@ -105,6 +144,7 @@ export function registerOpenApiTruth(app: FastifyInstance): { routes: RouteInfo[
         hasBody: schema.body !== undefined,
         hasQuery: schema.querystring !== undefined,
         hasParams: route.url.includes(':'),
+        aliasOf: (route.config as { aliasOf?: string } | undefined)?.aliasOf,
       });
     }
   });
@@ -137,6 +177,7 @@ export function registerOpenApiTruth(app: FastifyInstance): { routes: RouteInfo[
       const op = doc.paths?.[path]?.[r.method.toLowerCase()];
       if (!op) continue;
       op.operationId = operationId(r.method, r.url);
+      if (r.aliasOf) op.deprecated = true;
       if (!op.tags) op.tags = [r.url.split('/')[1] ?? 'api'];
       if (r.access === 'public') {
         op.security = [];
