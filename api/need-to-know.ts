@@ -90,7 +90,7 @@ const NOT_HOSPITAL: readonly Role[] = ALL_ROLES.filter((r) => r !== 'hospital');
 export const READ_ROUTES = {
   'GET /cases/:id': { scope: 'case', caseTypes: CASE_TYPE_NAMES, roles: CASE_READER_ROLES, citizen: 'cpr_or_age_band' },
   'GET /cases/:id/psychiatric/records': { scope: 'case', caseTypes: ['psychiatric_discharge'], roles: ['psychiatry_coordinator', 'area_chief'], citizen: 'none' },
-  'GET /hospital-discharge/cases/:id/care-plan': { scope: 'case', caseTypes: ['hospital_discharge'], roles: ['needs_assessor', 'discharge_coordinator'], citizen: 'age_or_age_band' },
+  'GET /cases/:id/hospital-discharge/care-plan': { scope: 'case', caseTypes: ['hospital_discharge'], roles: ['needs_assessor', 'discharge_coordinator'], citizen: 'age_or_age_band' },
   'GET /temporary-stays/:id': { scope: 'case', caseTypes: ['temporary_stay'], roles: STAY_READERS, citizen: 'none' },
   'GET /cases/:id/bed-days': { scope: 'case', caseTypes: CASE_TYPE_NAMES, roles: BED_DAY_READERS, citizen: 'none' },
   'GET /hospital-discharge/tasks': { scope: 'list', caseTypes: ['hospital_discharge'], roles: ['needs_assessor', 'discharge_coordinator', 'supervisor'], citizen: 'none' },

@@ -22,6 +22,16 @@ export interface SuccessResponse {
   example: unknown;
 }
 
+const PSYCHIATRIC_STEPS = ['open', 'citizen_involved', 'placed_in_offer', 'external_place_bought', 'closed'];
+const HOSPITAL_DISCHARGE_STEPS = ['awaiting_vulnerability_assessment', 'awaiting_conference', 'awaiting_decision', 'awaiting_discharge', 'follow_up', 'closed'];
+const STAY_STEPS = ['opening', 'waiting', 'offered', 'in_stay', 'closed'];
+/** A psychiatric case's step (workflows/psychiatric/state.ts `stepOf`). */
+const PSYCHIATRIC_STEP: JsonSchema = { type: 'string', enum: PSYCHIATRIC_STEPS };
+/** A temporary stay's step (`StayStep`). */
+const STAY_STEP: JsonSchema = { type: 'string', enum: STAY_STEPS };
+/** The step of a case of any type (lists over case types). */
+const ANY_STEP: JsonSchema = { type: 'string', enum: [...new Set([...PSYCHIATRIC_STEPS, ...HOSPITAL_DISCHARGE_STEPS, ...STAY_STEPS])] };
+
 /** A hospital-discharge case's status (the workflow's answer to a decision): step, administration, deadlines, handovers, obligations and SLA. */
 const hospitalDischargeStatus: JsonSchema = {
   type: "object",
@@ -300,17 +310,7 @@ const psychiatricEndStatus: JsonSchema = {
   type: "object",
   properties: {
     caseId: {"type": "string", "format": "uuid"},
-    step: {
-      type: "string",
-      enum: [
-        "awaiting_vulnerability_assessment",
-        "awaiting_conference",
-        "awaiting_decision",
-        "awaiting_discharge",
-        "follow_up",
-        "closed",
-      ],
-    },
+    step: PSYCHIATRIC_STEP,
     receivedDay: {"type": "string", "format": "date"},
     deadlineDay: {"type": "string", "format": "date"},
     deadlineEscalationAt: {"type": "string", "format": "date-time"},
@@ -438,7 +438,7 @@ const psychiatricEndStatus: JsonSchema = {
     endedAt: {"type": "string", "format": "date-time"},
     run: {"type": "integer"},
     caseNumber: {"type": "string"},
-    slaState: {"nullable": true, "type": "object", "description": "null unless set"},
+    slaState: {"nullable": true, "type": "string", "enum": ["on_track", "at_risk", "breached", null]},
     escalated: {"type": "boolean"},
     obligations: {
       type: "array",
@@ -611,7 +611,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
             enum: ["on_track", "at_risk", "breached", "met", "met_late", "cancelled", null],
           },
           actingRole: {"type": "string", "nullable": true},
-          actingTeam: {"nullable": true, "type": "object", "description": "null unless set"},
+          actingTeam: {"nullable": true, "type": "string", "description": "the team, where the obligation names one"},
           nextDueDay: {"type": "string", "format": "date", "nullable": true},
           nextDueAt: {"type": "string", "format": "date-time", "nullable": true},
           escalated: {"type": "boolean"},
@@ -634,7 +634,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
               type: "object",
               properties: {
                 role: {"type": "string"},
-                team: {"nullable": true, "type": "object", "description": "null unless set"},
+                team: {"nullable": true, "type": "string", "description": "the team, where the obligation names one"},
               },
               required: ["role", "team"],
             },
@@ -668,7 +668,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
           followUpVisitDueDay: {"type": "string", "format": "date", "nullable": true},
           temporaryStayCaseId: {"type": "string", "nullable": true},
           expectedDischargeDay: {"type": "string", "format": "date", "nullable": true},
-          temporaryStayCaseNumber: {"nullable": true, "type": "object", "description": "null unless set"},
+          temporaryStayCaseNumber: {"nullable": true, "type": "string", "description": "the temporary stay the decision started"},
           notice: {"type": "string"},
           notices: {"type": "array", "items": {"type": "string"}},
           placement: {
@@ -2413,14 +2413,14 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
             status: {"type": "string", "enum": ["vacant", "offered", "occupied", "closed"]},
             facilityId: {"type": "string", "format": "uuid"},
             facilityName: {"type": "string"},
-            offer: {"nullable": true, "type": "object", "description": "null unless set"},
+            offer: {"nullable": true, "type": "object", "additionalProperties": true, "description": "the open offer of the place"},
             stay: {
               type: "object",
               properties: {
                 caseId: {"type": "string", "format": "uuid"},
                 startedAt: {"type": "string", "format": "date-time"},
                 plannedEndDate: {"type": "string", "format": "date"},
-                reassessment: {"nullable": true, "type": "object", "description": "null unless set"},
+                reassessment: {"nullable": true, "type": "object", "additionalProperties": true, "description": "the reassessment recorded for the stay"},
               },
               required: ["caseId", "plannedEndDate"],
             },
@@ -2769,10 +2769,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
             caseId: {"type": "string", "format": "uuid"},
             caseNumber: {"type": "string"},
             caseType: {"type": "string", "enum": ["psychiatric_discharge", "hospital_discharge", "temporary_stay"]},
-            step: {
-              type: "string",
-              enum: ["open", "citizen_involved", "placed_in_offer", "external_place_bought", "closed"],
-            },
+            step: ANY_STEP,
             obligation: {"type": "string"},
             kind: {"type": "string"},
             action: {
@@ -2784,7 +2781,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
               type: "object",
               properties: {
                 role: {"type": "string"},
-                team: {"nullable": true, "type": "object", "description": "null unless set"},
+                team: {"nullable": true, "type": "string", "description": "the team, where the obligation names one"},
               },
               required: ["role", "team"],
             },
@@ -3849,9 +3846,9 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
   },
   'POST /cases/:id/psychiatric/external-placement': {
     status: 200,
-    description: "OK",
-    schema: {"type": "object", "properties": {"key": {"type": "string"}}, "required": ["key"]},
-    example: {"key": "external-placement"},
+    description: "The purchase is recorded; the provider is named by its registry id (external_providers)",
+    schema: {"type": "object", "properties": {"key": {"type": "string"}, "providerId": {"type": "string", "format": "uuid"}}, "required": ["key", "providerId"]},
+    example: {"key": "external-placement", "providerId": "7d4f6a2e-3b1c-4e8a-9f0d-2c5b8e1a6f34"},
   },
   'POST /cases/:id/psychiatric/involvement': {
     status: 200,
@@ -4115,18 +4112,8 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
     properties: {
       caseId: {"type": "string", "format": "uuid"},
       caseNumber: {"type": "string"},
-      step: {
-        type: "string",
-        enum: [
-          "awaiting_vulnerability_assessment",
-          "awaiting_conference",
-          "awaiting_decision",
-          "awaiting_discharge",
-          "follow_up",
-          "closed",
-        ],
-      },
-      outcome: {"type": "string", "enum": ["discharged_home", "discharged_to_temporary_stay", "readmitted", "died"]},
+      step: STAY_STEP,
+      outcome: {"type": "string", "description": "how the case ended (outcome of the stay case)"},
     },
     required: ["caseId", "caseNumber", "step"],
   },

@@ -3,14 +3,15 @@
  * marker in every free-text field; the decoded workflow history (inputs, Update arguments,
  * activity arguments, search attributes) must not contain any marker.
  *
- * The psychiatric `ward` travels as its registry id (`psychiatric_wards`). Not driven here: an
- * external placement's `provider`, still text in its Update (issue 8 point 3, left open).
+ * The psychiatric `ward` and an external placement's `provider` travel as registry ids
+ * (`psychiatric_wards`, `external_providers`).
  */
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { useTestStack } from './helpers.js';
+import { EXTERNAL_PURCHASE_REASON_CODES } from '../workflows/rules.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
@@ -65,9 +66,31 @@ describe('no free text in workflow histories', () => {
     await post(stack.app, `${p}/involvement`, 'dev-psychiatry', { wishesForSupport: 'MARKER-WISH-SUPPORT', wishesForFuture: 'MARKER-WISH-FUTURE' });
     await post(stack.app, `${p}/disagreements`, 'dev-hospital', { regionRefusesDischarge: true, reason: 'MARKER-DISAGREE' });
     await post(stack.app, `${p}/chief-decision`, 'dev-chief', { decision: 'municipality_support_upheld', reasoning: 'MARKER-REASONING' });
+    await post(stack.app, `${p}/status-meetings`, 'dev-psychiatry', { heldOn: today(), decision: 'MARKER-MEETING', participants: ['MARKER-PARTICIPANT'] });
     await post(stack.app, `${p}/withdraw`, 'dev-hospital', { reason: 'MARKER-WITHDRAW' });
 
-    const text = (await decodedHistory(hd.caseNumber)) + (await decodedHistory(psy.caseNumber));
+    // an external place bought from a provider named in free text, then the discharge there
+    const psy2 = await post(stack.app, '/cases', 'dev-hospital', {
+      type: 'psychiatric_discharge',
+      cpr: fakeCpr('1972-05-06'),
+      notice: 'forvarsling',
+      receivedAt: hourAgo(),
+      ward: 'MARKER-WARD-PSY',
+    });
+    const p2 = `/cases/${psy2.id}/psychiatric`;
+    await post(stack.app, `${p2}/involvement`, 'dev-psychiatry', { wishesForSupport: 'MARKER-WISH-SUPPORT', wishesForFuture: 'MARKER-WISH-FUTURE' });
+    const bought = await post(stack.app, `${p2}/external-placement`, 'dev-psychiatry', {
+      provider: 'MARKER-PROVIDER',
+      reason: 'MARKER-EXTERNAL-REASON',
+      reasonCode: EXTERNAL_PURCHASE_REASON_CODES[0],
+    });
+    expect(bought.providerId).toMatch(/^[0-9a-f-]{36}$/);
+    await post(stack.app, `${p2}/discharge`, 'dev-hospital', { dischargedAt: new Date().toISOString(), destination: 'external' });
+    // the coordinator still reads the provider's name on the case
+    const read = await stack.app.inject({ method: 'GET', url: `/cases/${psy2.id}`, headers: as('dev-psychiatry') });
+    expect(read.json().details.placement).toMatchObject({ kind: 'external', providerId: bought.providerId, provider: 'MARKER-PROVIDER' });
+
+    const text = (await decodedHistory(hd.caseNumber)) + (await decodedHistory(psy.caseNumber)) + (await decodedHistory(psy2.caseNumber));
     const found = [...new Set([...text.matchAll(/MARKER-[A-Z-]+/g)].map((m) => m[0]))].sort();
     expect(found).toEqual(KNOWN_IN_WORKFLOW);
   });

@@ -116,7 +116,7 @@ describe('matching to a botilbud place', () => {
     const offerId = await createHousingOffer(stack.database.db, { name: `Bo ${Date.now()}`, targetGroup: 't', placeLabels: ['1'] });
     const { handle } = await kit.openCase(await stack.env.currentTimeMs());
     expect(await refusalOf(handle.executeUpdate(decidePlacementUpdate, { args: [{ offerId }] }))).toMatch(/involvement/);
-    expect(await refusalOf(handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'P' }] }))).toMatch(/involvement/);
+    expect(await refusalOf(handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ providerId: '5b0c2a9e-0000-4000-8000-00000000e57e' }] }))).toMatch(/involvement/);
     expect((await getHousingOffer(stack.database.db, offerId))!.vacantPlaces).toBe(1);
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'withdrawn' }] });
   });
@@ -145,7 +145,7 @@ describe('matching to a botilbud place', () => {
     const [winner, loser] = results[0]!.status === 'fulfilled' ? [a, b] : [b, a];
     expect((await winner.handle.query(psychiatricStatusQuery)).placement).toMatchObject({ kind: 'own_offer', placeId: place.id });
     expect((await loser.handle.query(psychiatricStatusQuery)).placement).toBeUndefined();
-    await loser.handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted', reasonCode: 'no_vacant_own_place_fits' }] });
+    await loser.handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ providerId: '5b0c2a9e-0000-4000-8000-00000000e57e', reasonCode: 'no_vacant_own_place_fits' }] });
     expect((await loser.handle.query(psychiatricStatusQuery)).step).toBe('external_place_bought');
     // the winner is withdrawn: the place is free again
     await winner.handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'withdrawn' }] });

@@ -34,7 +34,7 @@ describe('the 12-week deadline stops when the case processing is done (time-skip
     await kit.sleepUntil(now + 20 * DAY);
     await handle.executeUpdate(recordInvolvementUpdate, { args: [{}] });
     const placedAt = await stack.env.currentTimeMs();
-    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted', reasonCode: 'no_vacant_own_place_fits' }] });
+    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ providerId: '5b0c2a9e-0000-4000-8000-00000000e57e', reasonCode: 'no_vacant_own_place_fits' }] });
     const met = await eventually(async () => {
       const r = await obligationRow(caseId, 'deadline-12w');
       return r?.state === 'met' ? r : undefined;
@@ -65,7 +65,7 @@ describe('the 12-week deadline stops when the case processing is done (time-skip
   it('a placement without involvement is refused, so the deadline keeps running (involvement is part of the case processing)', async () => {
     const now = await stack.env.currentTimeMs();
     const { caseId, handle } = await kit.openCase(now);
-    await expect(handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'X' }] })).rejects.toThrow();
+    await expect(handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ providerId: '5b0c2a9e-0000-4000-8000-00000000e57e' }] })).rejects.toThrow();
     expect((await eventually(() => obligationRow(caseId, 'deadline-12w')))!.state).toBe('on_track');
   });
 });

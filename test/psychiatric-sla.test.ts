@@ -66,7 +66,7 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     expect(await kit.rowFor(caseId, 'deadline-12w')).toMatchObject({ kind: 'psychiatric_deadline_passed', recipientRole: 'area_chief' });
 
     // a placement decided after the escalation meets the deadline late; the case stays open
-    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ provider: 'Externt Bosted', reasonCode: 'no_vacant_own_place_fits' }] });
+    await handle.executeUpdate(buyExternalPlaceUpdate, { args: [{ providerId: '5b0c2a9e-0000-4000-8000-00000000e57e', reasonCode: 'no_vacant_own_place_fits' }] });
     await expectState(handle, caseId, 'deadline-12w', 'met_late', 'on_track');
     await handle.executeUpdate(endPsychiatricCaseUpdate, { args: [{ outcome: 'discharged_external' }] });
     const ended = await resultOf(stack.env, handle);

@@ -52,7 +52,7 @@ describe('steps', () => {
     expect(stepOf(s)).toBe('citizen_involved');
     s.placement = { kind: 'own_offer', offerId: 'o', placeId: 'p', label: 'Room 1', decidedAt: receivedAt };
     expect(stepOf(s)).toBe('placed_in_offer');
-    s.placement = { kind: 'external', provider: 'P', decidedAt: receivedAt };
+    s.placement = { kind: 'external', providerId: '5b0c2a9e-0000-4000-8000-00000000e57e', decidedAt: receivedAt };
     expect(stepOf(s)).toBe('external_place_bought');
     endCase(s, { outcome: 'discharged_external' }, receivedAt + 1000);
     expect(stepOf(s)).toBe('closed');
@@ -198,7 +198,7 @@ describe('the clock on the state', () => {
 
   it('no system flag when a placement is decided; an overdue chief level is marked escalated', () => {
     const s = fresh();
-    s.placement = { kind: 'external', provider: 'P', decidedAt: receivedAt };
+    s.placement = { kind: 'external', providerId: '5b0c2a9e-0000-4000-8000-00000000e57e', decidedAt: receivedAt };
     const w8 = localInstant('2027-03-01', 0);
     for (const e of advance([open(deadlineObligation(s, rules))], w8)) expect(applyClockEffect(s, e, rules, w8)).toBe(false);
     expect(s.longCourse).toBeUndefined();

@@ -11,7 +11,7 @@ import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js'
 import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
 import { localDate } from '../../workflows/calendar.js';
 import { ageBand, CASE_READER_ROLES, caseViewOrForbid, type CitizenView } from '../need-to-know.js';
-import { wardName } from '../../db/queries/psychiatric.js';
+import { externalProviderName, wardName } from '../../db/queries/psychiatric.js';
 import type { Db } from '../../db/client.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError, notFound } from '../errors.js';
@@ -23,11 +23,15 @@ import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, openHospit
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A psychiatric case's `details.ward` is the ward's registry id: readers who see the CPR also see its name. */
+/** A psychiatric case's `details.ward` (and an external placement's provider) is a registry id: readers who see the CPR also see the name. */
 async function withWardName(db: Db, type: string, details: unknown, view: CitizenView): Promise<unknown> {
   const d = details as Record<string, unknown> | null;
   if (type !== 'psychiatric_discharge' || !d || typeof d.ward !== 'string' || !UUID.test(d.ward)) return details;
   const { ward, ...rest } = d;
+  const placement = rest.placement as { kind?: string; providerId?: string | null } | null | undefined;
+  if (view === 'cpr' && placement?.kind === 'external' && placement.providerId) {
+    rest.placement = { ...placement, provider: (await externalProviderName(db, placement.providerId)) ?? null };
+  }
   return { ...rest, wardId: ward, ...(view === 'cpr' ? { ward: (await wardName(db, ward)) ?? null } : {}) };
 }
 

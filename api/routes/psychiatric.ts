@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import { getCase } from '../../db/queries/cases.js';
-import { getHousingOffer, insertPsychiatricRecordOnce, psychiatricRecordsOf, wardIdFor } from '../../db/queries/psychiatric.js';
+import { externalProviderIdFor, getHousingOffer, insertPsychiatricRecordOnce, psychiatricRecordsOf, wardIdFor } from '../../db/queries/psychiatric.js';
 import {
   buyExternalPlaceUpdate,
   caseOpenedUpdate,
@@ -130,7 +130,7 @@ export const placementBody = z
   .strict();
 export const externalPlacementBody = z
   .object({
-    provider: line(200).describe('The external provider the place is bought from'),
+    provider: line(200).describe('The external provider the place is bought from (kept in the provider registry; the case carries its id)'),
     reason: longText(4000).optional(),
     reasonCode: z
       .enum(EXTERNAL_PURCHASE_REASON_CODES)
@@ -290,14 +290,18 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       config: { access: COORDINATOR, audit: 'psychiatric.external_place.buy' },
       schema: { ...route('No own offer fits: record the decision to buy an external place'), body: externalPlacementBody },
     },
-    async (request) =>
-      decide(
+    async (request) => {
+      // the workflow gets the provider's registry id, never its name
+      const providerId = await externalProviderIdFor(db, request.body.provider);
+      const result = await decide(
         request,
         request.params.id,
         buyExternalPlaceUpdate,
-        { provider: request.body.provider, ...(request.body.reasonCode ? { reasonCode: request.body.reasonCode } : {}) },
+        { providerId, ...(request.body.reasonCode ? { reasonCode: request.body.reasonCode } : {}) },
         { kind: 'external_placement', body: request.body },
-      ),
+      );
+      return { ...result, providerId };
+    },
   );
 
   app.post(

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { housingOffers, housingPlaceAllocations, housingPlaces, psychiatricRecords, psychiatricWards } from '../schema/index.js';
+import { housingOffers, housingPlaceAllocations, housingPlaces, psychiatricRecords, psychiatricWards, externalProviders } from '../schema/index.js';
 
 export interface OfferWithPlaces {
   id: string;
@@ -199,5 +199,19 @@ export async function wardIdFor(db: Db, name: string): Promise<string> {
 /** A ward's name by its registry id (undefined for an unknown id, e.g. a case opened before the registry, whose ward field holds the name). */
 export async function wardName(db: Db, id: string): Promise<string | undefined> {
   const [row] = await db.select({ name: psychiatricWards.name }).from(psychiatricWards).where(eq(psychiatricWards.id, id));
+  return row?.name;
+}
+
+/** The registry id of an external provider (added on first use). */
+export async function externalProviderIdFor(db: Db, name: string): Promise<string> {
+  const [created] = await db.insert(externalProviders).values({ name }).onConflictDoNothing().returning({ id: externalProviders.id });
+  if (created) return created.id;
+  const [row] = await db.select({ id: externalProviders.id }).from(externalProviders).where(eq(externalProviders.name, name));
+  return row!.id;
+}
+
+/** An external provider's name by its registry id (undefined for an unknown id). */
+export async function externalProviderName(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db.select({ name: externalProviders.name }).from(externalProviders).where(eq(externalProviders.id, id));
   return row?.name;
 }

@@ -20,6 +20,17 @@ export const psychiatricWards = pgTable('psychiatric_wards', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
+/**
+ * The registry of external providers a place can be bought from (one row per provider name).
+ * A workflow carries the provider's id, never its name: a provider's name can reveal a diagnosis
+ * (a treatment centre), and it is text a caseworker typed.
+ */
+export const externalProviders = pgTable('external_providers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
 /** A supported-housing offer (botilbud) of the municipality's own. */
 export const housingOffers = pgTable('housing_offers', {
   id: uuid('id').primaryKey().defaultRandom(),

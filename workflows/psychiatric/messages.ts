@@ -42,7 +42,10 @@ export type PlacementResult = { key: string; offerId: string; placeId: string; l
 export const decidePlacementUpdate = defineUpdate<PlacementResult, [PlacementRequest]>('decidePlacement');
 
 export type ExternalPlaceRequest = {
-  provider: string;
+  /** The provider's registry id (`external_providers`): a workflow never carries its name. */
+  providerId?: string;
+  /** Only in histories recorded before the provider registry: the provider's name. */
+  provider?: string;
   /** Why a place is bought while an own offer has a vacant place (002: buy "where none exists"). */
   reasonCode?: ExternalPurchaseReason;
 };

@@ -52,7 +52,8 @@ export type Placement =
       /** 002 free choice: the placement departs from the citizen's choice (which had a vacant place) for this reason. */
       choiceOverride?: { chosenOfferId: string; reason: ChoiceOverrideReason };
     }
-  | { kind: 'external'; provider: string; decidedAt: number; reasonCode?: ExternalPurchaseReason };
+  /** `providerId`: the registry id; `provider`: the name, in cases decided before the registry. */
+  | { kind: 'external'; providerId?: string; provider?: string; decidedAt: number; reasonCode?: ExternalPurchaseReason };
 
 export interface Disagreement {
   number: number;
@@ -277,8 +278,17 @@ export function validatePlacement(s: PsychiatricState, placing: boolean): void {
     throw new Error(
       s.placement.kind === 'own_offer'
         ? `a placement is already decided (place ${s.placement.label})`
-        : `an external place is already bought (${s.placement.provider})`,
+        : 'an external place is already bought',
     );
+  }
+}
+
+const REGISTRY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An external purchase names its provider by registry id (a name only in histories from before the registry). */
+export function validateExternalProvider(req: { providerId?: string; provider?: string }): void {
+  if (req.providerId !== undefined ? !REGISTRY_ID.test(req.providerId) : req.provider === undefined) {
+    throw new Error('providerId must be the external provider\'s registry id');
   }
 }
 
@@ -576,7 +586,7 @@ export function detailsOf(s: PsychiatricState, ward: string): Record<string, unk
     placement: s.placement
       ? s.placement.kind === 'own_offer'
         ? { kind: 'own_offer', offerId: s.placement.offerId, placeId: s.placement.placeId }
-        : { kind: 'external', provider: s.placement.provider }
+        : { kind: 'external', providerId: s.placement.providerId ?? null }
       : null,
     disagreement: d ? { number: d.number, dueDay: d.dueDay, decided: !!d.chiefDecision, regionRefusesDischarge: d.regionRefusesDischarge } : null,
   };

@@ -86,6 +86,7 @@ import {
   validateNotice,
   validatePlacement,
   validatePlacementReason,
+  validateExternalProvider,
   validateStatusMeeting,
   assertNotEnded,
   type EndRequest,
@@ -175,6 +176,7 @@ function registerHandlers(c: Case): void {
   setHandler(buyExternalPlaceUpdate, (req) => externalPlace(c, req), {
     validator: (req: ExternalPlaceRequest) => {
       validatePlacement(c.s, c.placing);
+      validateExternalProvider(req);
       validatePlacementReason(c.s, req);
     },
   });
@@ -305,7 +307,7 @@ async function placement(c: Case, { offerId, placeId, overrideReason }: Placemen
   }
 }
 
-async function externalPlace(c: Case, { provider, reasonCode }: ExternalPlaceRequest) {
+async function externalPlace(c: Case, { providerId, provider, reasonCode }: ExternalPlaceRequest) {
   // 002: buy an external place "where none exists": with a vacant own place a reason is needed
   if (reasonCode === undefined && patched('psychiatric-external-purchase-needs-reason')) {
     c.placing = true;
@@ -323,7 +325,13 @@ async function externalPlace(c: Case, { provider, reasonCode }: ExternalPlaceReq
       c.placing = false;
     }
   }
-  c.s.placement = { kind: 'external', provider, decidedAt: Date.now(), ...(reasonCode ? { reasonCode } : {}) };
+  c.s.placement = {
+    kind: 'external',
+    // a name only in cases decided before the provider registry (their histories carry it)
+    ...(providerId !== undefined ? { providerId } : { provider }),
+    decidedAt: Date.now(),
+    ...(reasonCode ? { reasonCode } : {}),
+  };
   meetDeadlineOnPlacement(c);
   await settle(c);
   return { key: 'external-placement' };
