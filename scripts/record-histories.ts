@@ -95,6 +95,23 @@ async function psychiatric(ctx: Ctx): Promise<string> {
   return workflowId;
 }
 
+/** Psychiatric, external purchase: færdigmelding → involvement → an external place bought (provider by registry id) → discharged there. */
+async function psychiatricExternal(ctx: Ctx): Promise<string> {
+  const opened = await call(ctx, 'POST', '/cases', 'dev-hospital', {
+    type: 'psychiatric_discharge',
+    cpr: fakeCpr('1979-07-07'),
+    notice: 'faerdigmelding',
+    receivedAt: hoursAgo(1),
+    readyAt: hoursAgo(1.1),
+    ward: 'Psykiatrisk Center',
+  });
+  const base = `/cases/${opened.id}/psychiatric`;
+  await call(ctx, 'POST', `${base}/involvement`, 'dev-psychiatry', { wishesForSupport: 'Staff at night', wishesForFuture: 'Own flat' });
+  await call(ctx, 'POST', `${base}/external-placement`, 'dev-psychiatry', { provider: 'Privat Bosted ApS', reasonCode: 'no_vacant_own_place_fits' });
+  await call(ctx, 'POST', `${base}/discharge`, 'dev-hospital', { dischargedAt: hoursAgo(0), destination: 'external' });
+  return opened.caseNumber as string;
+}
+
 const isoAgo = hoursAgo;
 const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
 
@@ -197,7 +214,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   ];
 }
 
-const paths: Record<string, (ctx: Ctx) => Promise<string | string[]>> = { psychiatric, hospital };
+const paths: Record<string, (ctx: Ctx) => Promise<string | string[]>> = { psychiatric, hospital, 'psychiatric-external': psychiatricExternal };
 
 async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
   const written: string[] = [];
