@@ -13,15 +13,24 @@
  *
  * Route files only declare routes: schema, roles, audit name, and which Update with which
  * arguments and texts.
+ *
+ * An intake (`POST /cases`, `POST /temporary-stays`) takes the same path with `intake` +
+ * `startCase`: the case id from the Idempotency-Key (a repeat whose case exists gets the first
+ * answer), the case number reserved in the database, then one call to Temporal — the workflow's
+ * start together with the `caseOpened` Update (update-with-start), whose answer comes once the
+ * case row is written; a repeat attaches to the same run and the same Update.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client';
-import type { FastifyRequest } from 'fastify';
+import { WithStartWorkflowOperation, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition, type Workflow } from '@temporalio/client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getCase } from '../db/queries/cases.js';
+import { caseOpenedUpdate } from '../workflows/shared/messages.js';
+import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
+import { caseNumberFor } from './case-numbers.js';
 import type { ApiDeps } from './context.js';
 import { conflict, HttpError, notFound, updateRefusal } from './errors.js';
 import { temporalUnavailable } from './faults.js';
-import { updateIdFor } from './idempotency.js';
+import { idempotencyKey, updateIdFor, uuidFromKey } from './idempotency.js';
 
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof getCase>>>;
 
@@ -43,6 +52,8 @@ export interface Decision<R, A extends [any, ...any[]]> {
   caseType: 'psychiatric_discharge' | 'hospital_discharge' | 'temporary_stay';
   update: UpdateDefinition<R, A>;
   args: (ctx: DecisionContext) => A;
+  /** A fixed Update id (one Update per object, e.g. per task), instead of one from the Idempotency-Key. */
+  updateId?: string;
   /** The workflow that decides; default the case's own (the allocator decides offers and priorities). */
   workflowId?: (ctx: DecisionContext) => string | Promise<string>;
   /** More checks before the Update (e.g. the temporary-stay application is still open). */
@@ -57,7 +68,7 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   if (!row) throw notFound(`no case ${d.caseId}`);
   request.auditCaseId = row.id;
   if (row.type !== d.caseType) throw conflict(`case ${row.id} is a ${row.type} case, not a ${CASE_TYPE_LABEL[d.caseType]}`);
-  const repeatKey = updateIdFor(request);
+  const repeatKey = d.updateId ?? updateIdFor(request);
   if (row.closedAt) {
     // A repeat (same Idempotency-Key) of the very decision that ended the case, whose first answer
     // was lost: the workflow still has that Update's outcome — answer with it, write its text once.
@@ -102,4 +113,62 @@ async function firstOutcome<R>(deps: ApiDeps, workflowId: string | undefined, up
   } finally {
     clearTimeout(timer);
   }
+}
+
+export type CaseTypeName = Decision<unknown, [unknown]>['caseType'];
+
+/** What an intake answers (201), also to a repeat whose first answer was lost. */
+export interface Opened {
+  id: string;
+  workflowId: string;
+  caseNumber: string;
+  type: CaseTypeName;
+}
+
+/**
+ * The intake path: the case id (derived from the Idempotency-Key, so a repeat opens nothing
+ * new), the audit's case, a repeat of an intake whose case exists answered as the first time,
+ * else `open` (the route's own checks and texts, then `startCase`). Answers 201.
+ */
+export async function intake(
+  deps: ApiDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  open: (caseId: string) => Promise<Omit<Opened, 'id'>>,
+): Promise<FastifyReply> {
+  const key = idempotencyKey(request);
+  const scope = `${request.method} ${request.routeOptions.url}`;
+  const caseId = key ? uuidFromKey(request.user!.user, scope, key) : randomUUID();
+  request.auditCaseId = caseId;
+  const existing = await getCase(deps.database.db, caseId);
+  const opened: Opened = existing
+    ? { id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type as CaseTypeName }
+    : { id: caseId, ...(await open(caseId)) };
+  return reply.code(201).send(opened);
+}
+
+/**
+ * Starts a case's workflow and waits until its row is written, in one call: update-with-start
+ * (`caseOpened`, a fixed update id). The workflow id is the case number, reserved in the
+ * database first. A case id runs one workflow, ever (`REJECT_DUPLICATE`); a repeat while it runs
+ * attaches to it (`USE_EXISTING`) and to the same Update.
+ */
+export async function startCase<T extends Workflow>(
+  deps: ApiDeps,
+  c: { caseId: string; caseType: CaseTypeName; workflow: T; args: Parameters<T>; summary: string },
+): Promise<{ workflowId: string; caseNumber: string; duplicateOf?: string }> {
+  const workflowId = await caseNumberFor(deps.database.db, c.caseId, c.caseType);
+  const opened = await deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, {
+    updateId: 'case-opened',
+    startWorkflowOperation: new WithStartWorkflowOperation(c.workflow, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: c.args as never,
+      typedSearchAttributes: [{ key: CaseTypeKey, value: c.caseType }],
+      staticSummary: c.summary,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    }),
+  });
+  return { workflowId, caseNumber: opened.caseNumber, ...(opened.duplicateOf ? { duplicateOf: opened.duplicateOf } : {}) };
 }

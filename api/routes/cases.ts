@@ -1,7 +1,6 @@
 /**
  * Cases in general: open one (the body's `type` picks the case type), read one.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caseEscalations, caseHistory, getCase, getCitizen, upsertCitizen } from '../../db/queries/cases.js';
@@ -15,7 +14,7 @@ import { externalProviderName, wardName } from '../../db/queries/psychiatric.js'
 import type { Db } from '../../db/client.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError, notFound } from '../errors.js';
-import { idempotencyKey, uuidFromKey } from '../idempotency.js';
+import { intake } from '../decisions.js';
 import { liveStatus } from '../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { openPsychiatricCase, psychiatricOpenSchema } from './psychiatric.js';
@@ -60,20 +59,15 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         admittedAt: body.type === 'hospital_discharge' ? body.admittedAt : undefined,
       });
       if (beforeBirth.length) throw new HttpError(400, `invalid request — ${beforeBirth.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields: beforeBirth });
-      const key = idempotencyKey(request);
-      const caseId = key ? uuidFromKey(request.user!.user, 'POST /cases', key) : randomUUID();
-      request.auditCaseId = caseId;
-      const existing = await getCase(deps.database.db, caseId);
-      if (existing) {
-        return reply.code(201).send({ id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type });
-      }
-      if (body.type === 'hospital_discharge') assertMayOpenHospitalDischarge(request.user!);
-      const citizenId = await upsertCitizen(deps.database.db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
-      const { workflowId, caseNumber } =
-        body.type === 'hospital_discharge'
-          ? await openHospitalDischargeCase(deps, caseId, citizenId, body)
-          : await openPsychiatricCase(deps, caseId, citizenId, body);
-      return reply.code(201).send({ id: caseId, workflowId, caseNumber, type: body.type });
+      return intake(deps, request, reply, async (caseId) => {
+        if (body.type === 'hospital_discharge') assertMayOpenHospitalDischarge(request.user!);
+        const citizenId = await upsertCitizen(deps.database.db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
+        const { workflowId, caseNumber } =
+          body.type === 'hospital_discharge'
+            ? await openHospitalDischargeCase(deps, caseId, citizenId, body)
+            : await openPsychiatricCase(deps, caseId, citizenId, body);
+        return { workflowId, caseNumber, type: body.type };
+      });
     },
   );
 

@@ -43,14 +43,10 @@ import {
 } from '../../workflows/hospital-discharge/messages.js';
 import { routeByAge } from '../../workflows/hospital-discharge/state.js';
 import { hospitalDischargeCaseWorkflow } from '../../workflows/hospital-discharge/workflow.js';
-import { caseOpenedUpdate } from '../../workflows/shared/messages.js';
-import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
-import { caseNumberFor } from '../case-numbers.js';
 import type { User } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
-import { decide as decideOnCase } from '../decisions.js';
-import { startOrResume } from '../idempotency.js';
+import { decide as decideOnCase, startCase } from '../decisions.js';
 import { bandOfAge, caseViewOrForbid } from '../need-to-know.js';
 import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText, pastBedDayStart, pastInstant } from '../schemas.js';
 
@@ -116,31 +112,19 @@ export async function openHospitalDischargeCase(
     ageAtReceipt: age,
     receivedAt: new Date(receivedAt),
   });
-  // The workflow id is the case's readable number (UDS-2026-000042), reserved before the start.
-  const workflowId = await caseNumberFor(db, caseId, 'hospital_discharge');
   try {
-    const handle = await startOrResume(deps.temporal, hospitalDischargeCaseWorkflow, {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [
-        {
-          caseId,
-          citizenId,
-          receivedAt,
-          expectedDischargeDay: body.expectedDischargeDate,
-          administration,
-          rules: deps.rules,
-        },
-      ],
-      typedSearchAttributes: [{ key: CaseTypeKey, value: 'hospital_discharge' }],
-      staticSummary: 'Hospital discharge (udskrivning) from a care plan',
+    // The workflow id is the case's readable number (UDS-2026-000042), reserved before the start.
+    return await startCase(deps, {
+      caseId,
+      caseType: 'hospital_discharge',
+      workflow: hospitalDischargeCaseWorkflow,
+      args: [{ caseId, citizenId, receivedAt, expectedDischargeDay: body.expectedDischargeDate, administration, rules: deps.rules }],
+      summary: 'Hospital discharge (udskrivning) from a care plan',
     });
-    await handle.executeUpdate(caseOpenedUpdate);
   } catch (err) {
     if (!existed) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
     throw err;
   }
-  return { workflowId, caseNumber: workflowId };
 }
 
 // --- decisions and events -------------------------------------------------------------------
@@ -440,11 +424,15 @@ export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (ap
       request.auditCaseId = task.caseId;
       if (task.status !== 'open') throw conflict(`the task was already done by ${task.doneBy ?? 'someone'}`);
       const row = await getCase(db, task.caseId);
-      // The workflow meets its "phone the provider" obligation (a closed case has cancelled it).
+      // The workflow meets its "phone the provider" obligation on the one decision path (a closed
+      // case has cancelled it: then the task is only marked done). One Update per task: a
+      // retried request gets the first answer, not a refusal.
       if (task.kind === 'phone_provider' && row && !row.closedAt) {
-        await deps.temporal.workflow.getHandle(row.workflowId).executeUpdate(phoneTaskDoneUpdate, {
-          args: [{ key: task.key.replace(/^phone-provider:/, '') }],
-          // One update per task: a retried request gets the first answer, not a refusal.
+        await decideOnCase(deps, request, {
+          caseId: task.caseId,
+          caseType: 'hospital_discharge',
+          update: phoneTaskDoneUpdate,
+          args: () => [{ key: task.key.replace(/^phone-provider:/, '') }],
           updateId: `phone-task-done-${task.id}`,
         });
       }

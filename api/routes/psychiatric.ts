@@ -14,7 +14,6 @@ import { getCase } from '../../db/queries/cases.js';
 import { externalProviderIdFor, getHousingOffer, insertPsychiatricRecordOnce, psychiatricRecordsOf, wardIdFor } from '../../db/queries/psychiatric.js';
 import {
   buyExternalPlaceUpdate,
-  caseOpenedUpdate,
   decidePlacementUpdate,
   endPsychiatricCaseUpdate,
   flagLongCourseUpdate,
@@ -26,13 +25,10 @@ import {
   recordStatusMeetingUpdate,
 } from '../../workflows/psychiatric/workflow.js';
 import { CHOICE_OVERRIDE_REASON_CODES, EXTERNAL_PURCHASE_REASON_CODES } from '../../workflows/rules.js';
-import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
-import { caseNumberFor } from '../case-numbers.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { decide as decideOnCase } from '../decisions.js';
-import { startOrResume } from '../idempotency.js';
+import { decide as decideOnCase, startCase } from '../decisions.js';
 import { caseViewOrForbid } from '../need-to-know.js';
 import { bedDayStart, calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, line, longText } from '../schemas.js';
 
@@ -60,11 +56,10 @@ export async function openPsychiatricCase(
   citizenId: string,
   body: z.infer<typeof psychiatricOpenSchema>,
 ): Promise<{ workflowId: string; caseNumber: string }> {
-  // the workflow id is the case number, reserved before the workflow starts (a repeated intake gets the same)
-  const workflowId = await caseNumberFor(deps.database.db, caseId, 'psychiatric_discharge');
-  const handle = await startOrResume(deps.temporal, psychiatricCaseWorkflow, {
-    workflowId,
-    taskQueue: deps.taskQueue,
+  return startCase(deps, {
+    caseId,
+    caseType: 'psychiatric_discharge',
+    workflow: psychiatricCaseWorkflow,
     args: [
       {
         caseId,
@@ -77,11 +72,8 @@ export async function openPsychiatricCase(
         rules: deps.rules,
       },
     ],
-    typedSearchAttributes: [{ key: CaseTypeKey, value: 'psychiatric_discharge' }],
-    staticSummary: 'Psychiatric ready-for-discharge case (færdigmelding)',
+    summary: 'Psychiatric ready-for-discharge case (færdigmelding)',
   });
-  await handle.executeUpdate(caseOpenedUpdate);
-  return { workflowId, caseNumber: workflowId };
 }
 
 // ---- decision bodies --------------------------------------------------------------------

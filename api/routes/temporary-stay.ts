@@ -29,7 +29,6 @@ import { placeTypeAllocatorWorkflow, temporaryStayCaseWorkflow } from '../../wor
 import {
   addPlaceUpdate,
   allocationQuery,
-  caseOpenedUpdate,
   changePriorityUpdate,
   endStayUpdate,
   reassessStayUpdate,
@@ -49,13 +48,12 @@ import {
   STAY_PURPOSES,
   type Priority,
 } from '../../workflows/rules.js';
-import { CaseTypeKey } from '../../workflows/shared/search-attributes.js';
 import type { Role } from '../auth.js';
-import { caseNumberFor, workflowIdOf } from '../case-numbers.js';
+import { workflowIdOf } from '../case-numbers.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { decide as decideOnCase } from '../decisions.js';
-import { idempotencyKey, startOrResume, updateIdFor, uuidFromKey } from '../idempotency.js';
+import { decide as decideOnCase, intake, startCase } from '../decisions.js';
+import { idempotencyKey, updateIdFor, uuidFromKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
 import { caseViewOrForbid } from '../need-to-know.js';
 import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, instantsAfterBirth, line, longText, token } from '../schemas.js';
@@ -320,38 +318,31 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
       if (body.originCaseId && !(await getCase(db, body.originCaseId))) {
         throw badRequest('body.originCaseId: no such case', 'body.originCaseId');
       }
-      const key = idempotencyKey(request);
-      const caseId = key ? uuidFromKey(request.user!.user, 'POST /temporary-stays', key) : randomUUID();
-      request.auditCaseId = caseId;
-      const existing = await getCase(db, caseId);
-      if (existing) {
-        return reply.code(201).send({ id: caseId, caseNumber: existing.workflowId, workflowId: existing.workflowId, type: existing.type });
-      }
-      const citizenId = await upsertCitizen(db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
-      const open = await openApplicationOf(db, citizenId);
-      if (open) throw conflict(`the citizen already has an open temporary-stay application (case ${open.caseId}); change that one`);
-      const workflowId = await caseNumberFor(db, caseId, 'temporary_stay');
-      const handle = await startOrResume(deps.temporal, temporaryStayCaseWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [
-          {
-            caseId,
-            citizenId,
-            placeType: body.placeType,
-            purpose: body.purpose,
-            priority: body.priority,
-            appliedAt,
-            originCaseId: body.originCaseId,
-            rules: deps.rules,
-          },
-        ],
-        typedSearchAttributes: [{ key: CaseTypeKey, value: 'temporary_stay' }],
-        staticSummary: 'Temporary 24-hour stay (midlertidigt døgnophold)',
+      return intake(deps, request, reply, async (caseId) => {
+        const citizenId = await upsertCitizen(db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
+        const open = await openApplicationOf(db, citizenId);
+        if (open) throw conflict(`the citizen already has an open temporary-stay application (case ${open.caseId}); change that one`);
+        const opened = await startCase(deps, {
+          caseId,
+          caseType: 'temporary_stay',
+          workflow: temporaryStayCaseWorkflow,
+          args: [
+            {
+              caseId,
+              citizenId,
+              placeType: body.placeType,
+              purpose: body.purpose,
+              priority: body.priority,
+              appliedAt,
+              originCaseId: body.originCaseId,
+              rules: deps.rules,
+            },
+          ],
+          summary: 'Temporary 24-hour stay (midlertidigt døgnophold)',
+        });
+        if (opened.duplicateOf) throw conflict(`the citizen already has an open temporary-stay application (case ${opened.duplicateOf})`);
+        return { workflowId: opened.workflowId, caseNumber: opened.caseNumber, type: 'temporary_stay' };
       });
-      const opened = await handle.executeUpdate(caseOpenedUpdate);
-      if (opened.duplicateOf) throw conflict(`the citizen already has an open temporary-stay application (case ${opened.duplicateOf})`);
-      return reply.code(201).send({ id: caseId, caseNumber: opened.caseNumber, workflowId, type: 'temporary_stay' });
     },
   );
 
