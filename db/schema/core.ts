@@ -173,6 +173,9 @@ export const escalations = pgTable(
     index('escalations_status_idx').on(t.status, t.scheduledFor),
     // GET /escalations without filters: newest first, read from the index, no sort of the table
     index('escalations_newest_idx').on(t.scheduledFor.desc().nullsFirst(), t.createdAt.desc().nullsFirst(), t.id),
+    // GET /escalations?recipientRole= and ?kind=: the role's (the kind's) newest first, from the index
+    index('escalations_role_newest_idx').on(t.recipientRole, t.scheduledFor.desc().nullsFirst(), t.createdAt.desc().nullsFirst(), t.id),
+    index('escalations_kind_newest_idx').on(t.kind, t.scheduledFor.desc().nullsFirst(), t.createdAt.desc().nullsFirst(), t.id),
   ],
 );
 

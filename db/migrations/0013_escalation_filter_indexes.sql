@@ -1,0 +1,2 @@
+CREATE INDEX "escalations_role_newest_idx" ON "escalations" USING btree ("recipient_role","scheduled_for" DESC NULLS FIRST,"created_at" DESC NULLS FIRST,"id");--> statement-breakpoint
+CREATE INDEX "escalations_kind_newest_idx" ON "escalations" USING btree ("kind","scheduled_for" DESC NULLS FIRST,"created_at" DESC NULLS FIRST,"id");
