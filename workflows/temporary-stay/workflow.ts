@@ -205,7 +205,7 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
   // ---- open: the case row, then the application (one open application per citizen)
   if (!workflowInfo().typedSearchAttributes.get(CaseTypeKey)) upsertSearchAttributes([{ key: CaseTypeKey, value: 'temporary_stay' }]);
   await core.runUntil(() => true, 'opening');
-  const recorded = await run('recordStayApplication', `record the application: ${placeType}, ${input.priority}`, {
+  const application = {
     caseId,
     citizenId: input.citizenId,
     placeType,
@@ -213,7 +213,24 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
     priority: input.priority,
     appliedAt: input.appliedAt,
     originCaseId: input.originCaseId,
-  });
+  };
+  const join = {
+    allocatorWorkflowId: allocatorWorkflowId(placeType),
+    placeType,
+    entry: {
+      caseId,
+      workflowId: caseNumber,
+      citizenId: input.citizenId,
+      priority: input.priority,
+      waitingSince: input.appliedAt,
+      replyHours: rules.offerReplyHours,
+    },
+  };
+  // one activity records the application and joins the waiting list (cases opened before: two)
+  const inOne = patched('stay-opens-in-one-activity');
+  const recorded = inOne
+    ? await run('openStayApplication', `record the application and join the ${placeType} waiting list (${input.priority})`, { application, join })
+    : await run('recordStayApplication', `record the application: ${placeType}, ${input.priority}`, application);
   if (recorded.duplicateOf) {
     opened = recorded;
     // 003: a hospital decision for a citizen who already has an open application re-points to it:
@@ -247,18 +264,7 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
     });
     return finish('duplicate_application');
   }
-  await run('joinStayWaitingList', `join the ${placeType} waiting list (${input.priority})`, {
-    allocatorWorkflowId: allocatorWorkflowId(placeType),
-    placeType,
-    entry: {
-      caseId,
-      workflowId: caseNumber,
-      citizenId: input.citizenId,
-      priority: input.priority,
-      waitingSince: input.appliedAt,
-      replyHours: rules.offerReplyHours,
-    },
-  });
+  if (!inOne) await run('joinStayWaitingList', `join the ${placeType} waiting list (${input.priority})`, join);
   opened = {};
   if (s.step === 'opening') s.step = 'waiting';
   core.changed();
