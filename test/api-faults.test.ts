@@ -9,7 +9,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
-import { auditLog, idempotencyKeys } from '../db/schema/index.js';
+import { auditLog, cases, idempotencyKeys } from '../db/schema/index.js';
+import { uuidFromKey } from '../api/idempotency.js';
 import { as, deadTemporalClient, testApp, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { pgliteDatabase, startWorker, useTestStack } from './helpers.js';
@@ -205,6 +206,46 @@ describe('Temporal or a worker that does not answer', () => {
 });
 
 describe('an audit row that cannot be written fails the request', () => {
+  it('no worker: a hospital discharge intake gets 503; the case opens once a worker runs, with its care plan, and the retry answers it', async () => {
+    const taskQueue = `tq-nobody-${randomUUID()}`;
+    const app = await appWith({ database: stack.database, temporal: stack.env.client, taskQueue, timeoutMs: 1_500 });
+    const key = randomUUID();
+    const body = {
+      type: 'hospital_discharge',
+      cpr: fakeCpr('1941-04-05'),
+      receivedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      admittedAt: new Date(Date.now() - 7_200_000).toISOString(),
+      ward: 'Afsnit 12',
+      functionalLevel: 'FSIII 3',
+    };
+    try {
+      const first = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
+      expect(first.statusCode, first.body).toBe(503);
+      expect(first.json().dependency).toBe('worker');
+      const worker = await startWorker(stack.env, stack.database, taskQueue);
+      try {
+        // the started workflow opens the case as soon as a worker runs: the retry comes after that
+        const caseId = uuidFromKey(tokens.get('dev-hospital')!.user, 'POST /cases', key);
+        for (let i = 0; i < 100 && !(await stack.database.db.select().from(cases).where(eq(cases.id, caseId))).length; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        let retry = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
+        for (let i = 0; i < 20 && retry.statusCode === 503; i++) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          retry = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
+        }
+        expect(retry.statusCode, retry.body).toBe(201);
+        const plan = await app.inject({ method: 'GET', url: `/cases/${retry.json().id}/hospital-discharge/care-plan`, headers: as('dev-coordinator') });
+        expect(plan.statusCode, plan.body).toBe(200);
+        expect(plan.json()).toMatchObject({ ward: 'Afsnit 12', functionalLevel: 'FSIII 3' });
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('503 naming the audit; nothing is answered as done', async () => {
     const database = await pgliteDatabase();
     const app = await appWith({ database, temporal: deadTemporalClient() });

@@ -45,6 +45,7 @@ import { routeByAge } from '../../workflows/hospital-discharge/state.js';
 import { hospitalDischargeCaseWorkflow } from '../../workflows/hospital-discharge/workflow.js';
 import type { User } from '../auth.js';
 import type { ApiDeps } from '../context.js';
+import { temporalUnavailable } from '../faults.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { decide as decideOnCase, startCase } from '../decisions.js';
 import { bandOfAge, caseViewOrForbid } from '../need-to-know.js';
@@ -122,7 +123,10 @@ export async function openHospitalDischargeCase(
       summary: 'Hospital discharge (udskrivning) from a care plan',
     });
   } catch (err) {
-    if (!existed) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
+    // Nothing half-written: a refused intake leaves no care plan. But when Temporal or the worker
+    // did not answer in time the case may be opening all the same (the retry with the same key
+    // then finds it): its care plan stays.
+    if (!existed && !temporalUnavailable(err)) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
     throw err;
   }
 }
