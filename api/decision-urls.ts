@@ -26,11 +26,32 @@ export function legacyUrlOf(url: string): string | undefined {
 }
 
 /**
+ * The one form of a decision's URL pattern or concrete path for idempotency (Update ids, key
+ * binding): the older form where a decision had one, so that the old and the new URL of one
+ * decision are one request, and keys and Update ids issued before the new URLs stay valid.
+ */
+export function idempotencyForm(urlOrPath: string): string {
+  if (urlOrPath.includes('/:')) return legacyUrlOf(urlOrPath) ?? urlOrPath;
+  const m = /^\/cases\/([^/]+)\/(hospital-discharge|temporary-stay)\/(.+)$/.exec(urlOrPath);
+  if (!m) return urlOrPath;
+  return m[2] === 'hospital-discharge' ? `/hospital-discharge/cases/${m[1]}/${m[3]}` : `/temporary-stays/${m[1]}/${m[3]}`;
+}
+
+/**
  * Registers, for every route declared at a canonical URL that had an older one, the older URL as a
  * deprecated alias. Call before the route plugins (and before the OpenAPI collector reads aliases:
  * an alias carries `config.aliasOf` from the moment it is registered).
  */
 export function registerDecisionAliases(app: FastifyInstance): void {
+  // every answer of an old URL says so, also those given before its handler (400, 401/403, replays)
+  app.addHook('onSend', async (request, reply, payload) => {
+    const canonical = (request.routeOptions.config as { aliasOf?: string } | undefined)?.aliasOf;
+    if (canonical) {
+      const id = (request.params as { id?: string } | undefined)?.id ?? ':id';
+      reply.header('deprecation', 'true').header('link', `<${canonical.replace(':id', encodeURIComponent(id))}>; rel="successor-version"`);
+    }
+    return payload;
+  });
   app.addHook('onRoute', function (this: FastifyInstance, route: RouteOptions) {
     const config = (route.config ?? {}) as Record<string, unknown>;
     if (config.aliasOf) return;
@@ -39,7 +60,6 @@ export function registerDecisionAliases(app: FastifyInstance): void {
     const canonical = route.url;
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { url: _url, path: _path, prefix: _prefix, ...rest } = route as RouteOptions & { path?: string; prefix?: string };
-    const handler = route.handler;
     this.route({
       ...rest,
       url: legacy,
@@ -49,13 +69,7 @@ export function registerDecisionAliases(app: FastifyInstance): void {
         deprecated: true,
         description: `Deprecated: use \`${route.method} ${canonical.replace(/:([^/]+)/g, '{$1}')}\` (same request, same answer).`,
       },
-      handler: function (request, reply) {
-        const successor = request.url.split('?')[0]!.replace(/^\/(hospital-discharge\/cases|temporary-stays)\/([^/]+)\//, (_m, kind: string, id: string) =>
-          kind === 'temporary-stays' ? `/cases/${id}/temporary-stay/` : `/cases/${id}/hospital-discharge/`,
-        );
-        reply.header('deprecation', 'true').header('link', `<${successor}>; rel="successor-version"`);
-        return handler.call(this, request, reply);
-      },
+      handler: route.handler,
     } as RouteOptions);
   });
 }

@@ -6,6 +6,7 @@
  * that did not take effect (400/401/403/422/5xx) releases the key. Keys expire after `ttlMs`.
  * Workflow updates also carry the key as their update id.
  */
+import { idempotencyForm } from './decision-urls.js';
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
@@ -41,7 +42,8 @@ export function uuidFromKey(user: string, scope: string, key: string): string {
 /** The update id for a decision: the idempotency key when given (scoped to user and route). */
 export function updateIdFor(request: FastifyRequest): string | undefined {
   const key = idempotencyKey(request);
-  return key && request.user ? uuidFromKey(request.user.user, request.routeOptions.url ?? '', key) : undefined;
+  // the old and the new URL of one decision are one scope (api/decision-urls.ts)
+  return key && request.user ? uuidFromKey(request.user.user, idempotencyForm(request.routeOptions.url ?? ''), key) : undefined;
 }
 
 /**
@@ -103,7 +105,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       return reply.code(400).send(errorBody(400, 'Idempotency-Key must be 1-200 characters without control characters', { fields: [{ field: 'headers.idempotency-key', message: 'invalid' }] }));
     }
     const userId = request.user.user;
-    const path = request.url.split('?')[0]!;
+    // the old and the new URL of one decision are one request (api/decision-urls.ts)
+    const path = idempotencyForm(request.url.split('?')[0]!);
     const hash = requestHash(request.method, path, request.body);
     const deadline = Date.now() + opts.waitMs;
     for (;;) {

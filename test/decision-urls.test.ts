@@ -65,6 +65,16 @@ describe('decision URLs', () => {
     // same roles
     const wrong = await stack.app.inject({ method: 'POST', url: `/hospital-discharge/cases/${id}/reroute`, headers: as('dev-hospital'), payload: { to: 'SUF', reason: 'x' } });
     expect(wrong.statusCode).toBe(403);
+    expect(wrong.headers.deprecation, 'every answer of an old URL says so').toBe('true');
+
+    // one decision, one Idempotency-Key, whichever URL: the repeat through the old URL gets the first answer
+    const key = `conference-${id}`;
+    const first = await stack.app.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/vulnerability-assessment`, headers: { ...as('dev-assessor'), 'idempotency-key': key }, payload: { vulnerable: true } });
+    expect(first.statusCode, first.body).toBe(200);
+    const repeat = await stack.app.inject({ method: 'POST', url: `/hospital-discharge/cases/${id}/vulnerability-assessment`, headers: { ...as('dev-assessor'), 'idempotency-key': key }, payload: { vulnerable: true } });
+    expect(repeat.statusCode, repeat.body).toBe(200);
+    expect(repeat.headers['idempotent-replay']).toBe('true');
+    expect(repeat.json()).toEqual(first.json());
 
     // the audit names both calls the same decision on the same case (a refused role is audited too)
     const rows = await stack.database.db

@@ -15,6 +15,7 @@ import type { Db } from '../../db/client.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError, notFound } from '../errors.js';
 import { intake } from '../decisions.js';
+import { idempotencyKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { openPsychiatricCase, psychiatricOpenSchema } from './psychiatric.js';
@@ -64,7 +65,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         const citizenId = await upsertCitizen(deps.database.db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
         const { workflowId, caseNumber } =
           body.type === 'hospital_discharge'
-            ? await openHospitalDischargeCase(deps, caseId, citizenId, body)
+            ? await openHospitalDischargeCase(deps, caseId, citizenId, body, idempotencyKey(request) !== undefined)
             : await openPsychiatricCase(deps, caseId, citizenId, body);
         return { workflowId, caseNumber, type: body.type };
       });

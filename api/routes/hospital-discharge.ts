@@ -95,6 +95,8 @@ export async function openHospitalDischargeCase(
   caseId: string,
   citizenId: string,
   body: z.infer<typeof hospitalDischargeOpenSchema>,
+  /** The intake has an Idempotency-Key: a retry reaches the same case. */
+  keyed: boolean,
 ): Promise<{ workflowId: string; caseNumber: string }> {
   const db = deps.database.db;
   const receivedAt = Date.parse(body.receivedAt);
@@ -124,9 +126,9 @@ export async function openHospitalDischargeCase(
     });
   } catch (err) {
     // Nothing half-written: a refused intake leaves no care plan. But when Temporal or the worker
-    // did not answer in time the case may be opening all the same (the retry with the same key
-    // then finds it): its care plan stays.
-    if (!existed && !temporalUnavailable(err)) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
+    // did not answer in time the case may be opening all the same: with an Idempotency-Key the
+    // retry finds it (same case id), so its care plan stays.
+    if (!existed && !(keyed && temporalUnavailable(err))) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
     throw err;
   }
 }
@@ -432,13 +434,18 @@ export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (ap
       // case has cancelled it: then the task is only marked done). One Update per task: a
       // retried request gets the first answer, not a refusal.
       if (task.kind === 'phone_provider' && row && !row.closedAt) {
-        await decideOnCase(deps, request, {
-          caseId: task.caseId,
-          caseType: 'hospital_discharge',
-          update: phoneTaskDoneUpdate,
-          args: () => [{ key: task.key.replace(/^phone-provider:/, '') }],
-          updateId: `phone-task-done-${task.id}`,
-        });
+        try {
+          await decideOnCase(deps, request, {
+            caseId: task.caseId,
+            caseType: 'hospital_discharge',
+            update: phoneTaskDoneUpdate,
+            args: () => [{ key: task.key.replace(/^phone-provider:/, '') }],
+            updateId: `phone-task-done-${task.id}`,
+          });
+        } catch (err) {
+          // the case ended meanwhile (its obligations are cancelled): the task is only marked done
+          if (!(err instanceof HttpError && err.statusCode === 409 && (await getCase(db, task.caseId))?.closedAt)) throw err;
+        }
       }
       if (!(await completeTask(db, task.id, request.user!.user))) {
         const again = await getTask(db, task.id);

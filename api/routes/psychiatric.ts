@@ -182,18 +182,19 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       caseType: 'psychiatric_discharge',
       update,
       args: () => [arg],
-      texts: record
-        ? (result) =>
-            insertPsychiatricRecordOnce(db, {
-              caseId,
-              key: result.key,
-              kind: record.kind,
-              body: record.body,
-              userId: request.user!.user,
-              role: request.user!.role,
-            }).then(() => undefined)
-        : undefined,
+      texts: record ? (result) => recordText(request, caseId, result.key, record) : undefined,
     });
+
+  /** A decision's text, in `psychiatric_records` under the workflow's key (once per key). */
+  const recordText = (request: FastifyRequest, caseId: string, key: string, record: { kind: string; body: Record<string, unknown> }) =>
+    insertPsychiatricRecordOnce(db, {
+      caseId,
+      key,
+      kind: record.kind,
+      body: record.body,
+      userId: request.user!.user,
+      role: request.user!.role,
+    }).then(() => undefined);
 
   const route = (summary: string) => ({ tags: ['psychiatric'], summary, params: caseIdParams });
 
@@ -283,15 +284,19 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
       schema: { ...route('No own offer fits: record the decision to buy an external place'), body: externalPlacementBody },
     },
     async (request) => {
-      // the workflow gets the provider's registry id, never its name
-      const providerId = await externalProviderIdFor(db, request.body.provider);
-      const result = await decide(
-        request,
-        request.params.id,
-        buyExternalPlaceUpdate,
-        { providerId, ...(request.body.reasonCode ? { reasonCode: request.body.reasonCode } : {}) },
-        { kind: 'external_placement', body: request.body },
-      );
+      // the workflow gets the provider's registry id, never its name; the name is filed once the
+      // case is known to take the decision (after the case checks, before the Update)
+      let providerId = '';
+      const result = await decideOnCase(deps, request, {
+        caseId: request.params.id,
+        caseType: 'psychiatric_discharge',
+        update: buyExternalPlaceUpdate,
+        precheck: async () => {
+          providerId = await externalProviderIdFor(db, request.body.provider);
+        },
+        args: () => [{ providerId, ...(request.body.reasonCode ? { reasonCode: request.body.reasonCode } : {}) }],
+        texts: (r) => recordText(request, request.params.id, r.key, { kind: 'external_placement', body: request.body }),
+      });
       return { ...result, providerId };
     },
   );
