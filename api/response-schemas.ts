@@ -2324,7 +2324,7 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
             caseType: {"type": "string", "enum": ["psychiatric_discharge", "hospital_discharge", "temporary_stay"]},
             kind: {"type": "string"},
             readyAt: {"type": "string", "format": "date-time"},
-            endedAt: {"type": "string", "format": "date-time"},
+            endedAt: {"type": "string", "format": "date-time", "nullable": true, "description": "null while the period is open"},
             open: {"type": "boolean"},
             days: {"type": "integer"},
             amountDkk: {"type": "integer"},

@@ -48,7 +48,7 @@ describe('decision URLs', () => {
       method: 'POST',
       url: '/cases',
       headers: as('dev-hospital'),
-      payload: { type: 'hospital_discharge', cpr: fakeCpr('1948-02-03'), receivedAt: hourAgo(), ward: 'Afsnit 7', admittedAt: hourAgo(), functionalLevel: 'FSIII 2' },
+      payload: { type: 'hospital_discharge', cpr: fakeCpr('1948-02-03'), receivedAt: hourAgo(), ward: 'Afsnit 7', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 2' },
     });
     expect(open.statusCode, open.body).toBe(201);
     const id = open.json().id as string;

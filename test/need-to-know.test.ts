@@ -16,6 +16,8 @@ import { fakeCpr } from './fixtures.js';
 import { useTestStack } from './helpers.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
+/** A place type of this file's own: its allocator runs on this file's worker (allocators are one per place type on the shared server). */
+const PLACE_TYPE = `ntk-${Math.random().toString(36).slice(2, 8)}`;
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
 type Opened = Record<CaseTypeName, { id: string; cpr: string; birth: string }>;
@@ -39,7 +41,7 @@ async function openAll(): Promise<Opened> {
     method: 'POST',
     url: '/cases',
     headers: as('dev-hospital'),
-    payload: { type: 'hospital_discharge', cpr: hdCpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: hourAgo(), functionalLevel: 'FSIII 3' },
+    payload: { type: 'hospital_discharge', cpr: hdCpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 3' },
   });
   expect(hd.statusCode, hd.body).toBe(201);
   const tsCpr = fakeCpr('1939-11-12');
@@ -47,7 +49,7 @@ async function openAll(): Promise<Opened> {
     method: 'POST',
     url: '/temporary-stays',
     headers: as('dev-assessor'),
-    payload: { cpr: tsCpr, eligible: true, placeType: 'rehabilitering', purpose: 'rehabilitation', priority: 'middel' },
+    payload: { cpr: tsCpr, eligible: true, placeType: PLACE_TYPE, purpose: 'rehabilitation', priority: 'middel' },
   });
   expect(ts.statusCode, ts.body).toBe(201);
   return {
@@ -99,7 +101,7 @@ describe('need to know: GET /cases/:id', () => {
 /** The URL of a read route for a case (lists: with the query they need). */
 function urlOf(route: ReadRouteName, caseId: string): string {
   const path = route.slice('GET '.length).replace(':id', caseId);
-  if (route === 'GET /waiting-list') return `${path}?placeType=rehabilitering`;
+  if (route === 'GET /waiting-list') return `${path}?placeType=${PLACE_TYPE}`;
   if (route === 'GET /escalations') return `${path}?case=${caseId}`;
   if (route === 'GET /work-queue') return `${path}?limit=200`;
   return path;

@@ -270,11 +270,12 @@ describe('success answers match the documented schemas', () => {
     const rates = await get('/payments/bed-day-rates', 'dev-supervisor');
     const first = rates.items[0] as { kind: 'somatic' | 'psychiatric'; validFrom: string } | undefined;
     if (first) {
-      // the same tiers again: the table does not change for the other test files sharing the database
+      // the same tiers from a day years ahead: today's prices (and the seeded example rows other test
+      // files sharing the database read) do not change
       const sameSet = rates.items.filter((r: { kind: string; validFrom: string }) => r.kind === first.kind && r.validFrom === first.validFrom);
       await post('/payments/bed-day-rates', 'dev-chief', {
         kind: first.kind,
-        validFrom: first.validFrom,
+        validFrom: `${new Date().getUTCFullYear() + 5}-01-01`,
         tiers: sameSet.map((r: { fromDay: number; toDay: number | null; dkkPerDay: number }) => ({ fromDay: r.fromDay, toDay: r.toDay, dkkPerDay: Number(r.dkkPerDay) })),
       });
     }
