@@ -590,7 +590,7 @@ const dischargeTask: JsonSchema = {
   },
 };
 
-export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
+const RECORDED: Record<string, SuccessResponse> = {
   'GET /cases/:id': {
     status: 200,
     description: "The case: database state, SLA and obligations, live workflow status, escalations, bed-days, history (CPR or age band by need to know)",
@@ -4518,3 +4518,33 @@ export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = {
     },
   },
 };
+
+/**
+ * A field an answer does not always carry may also be null (an open period's end, a place's stay
+ * or offer, a case's placement …): the recorded shapes name what is always there (`required`),
+ * and every other field is documented as nullable, so the document never promises more than the
+ * answers keep.
+ */
+function optionalMayBeNull(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (out.items && typeof out.items === 'object') out.items = optionalMayBeNull(out.items as JsonSchema);
+  const props = out.properties as Record<string, JsonSchema> | undefined;
+  if (props) {
+    const required = new Set((out.required as string[] | undefined) ?? []);
+    out.properties = Object.fromEntries(
+      Object.entries(props).map(([k, v]) => {
+        let p = optionalMayBeNull(v);
+        if (!required.has(k) && p.type !== undefined && p.nullable !== true) {
+          p = { ...p, nullable: true };
+          if (Array.isArray(p.enum) && !p.enum.includes(null)) p.enum = [...p.enum, null];
+        }
+        return [k, p];
+      }),
+    );
+  }
+  return out;
+}
+
+export const SUCCESS_RESPONSES: Record<string, SuccessResponse> = Object.fromEntries(
+  Object.entries(RECORDED).map(([op, r]) => [op, { ...r, schema: optionalMayBeNull(r.schema) }]),
+);
