@@ -8,8 +8,6 @@
  */
 import { idempotencyForm } from './decision-urls.js';
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
-import { WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
@@ -44,24 +42,6 @@ export function updateIdFor(request: FastifyRequest): string | undefined {
   const key = idempotencyKey(request);
   // the old and the new URL of one decision are one scope (api/decision-urls.ts)
   return key && request.user ? uuidFromKey(request.user.user, idempotencyForm(request.routeOptions.url ?? ''), key) : undefined;
-}
-
-/**
- * Starts a case's workflow. A repeated intake (same Idempotency-Key, so the same case id and
- * workflow id) whose first attempt started the workflow but did not answer gets that workflow.
- */
-export async function startOrResume<T extends Workflow>(
-  client: Client,
-  workflow: T,
-  options: WorkflowStartOptions<T>,
-): Promise<WorkflowHandle<T>> {
-  try {
-    // a case id runs one workflow, ever: a repeat after the case closed must not start a second run over its rows
-    return await client.workflow.start(workflow, { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, ...options });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return client.workflow.getHandle<T>(options.workflowId);
-  }
 }
 
 /** Canonical JSON (keys sorted) so that the same body always hashes the same. */
