@@ -37,7 +37,7 @@ const receivedAt = localInstant(addDays(dueDay, -84), 9);
 instant = overnightAfter(dueDay, hour);
 
 const server = await startDevServer();
-const db = await benchDatabase('storm-real');
+const db = await benchDatabase('stormreal');
 const env = appEnv(server.address, db.url, await freePort(), { ESCALATION_LOCAL_HOUR: String(hour) });
 const worker = await startWorker(env);
 const api = await startApi(env);
