@@ -189,10 +189,15 @@ export async function psychiatricRecordsOf(db: Db, caseId: string) {
 }
 
 /** The registry id of a psychiatric ward (added on first use). */
-export async function wardIdFor(db: Db, name: string): Promise<string> {
-  const [created] = await db.insert(psychiatricWards).values({ name }).onConflictDoNothing().returning({ id: psychiatricWards.id });
+export function wardIdFor(db: Db, name: string): Promise<string> {
+  return registryIdFor(db, psychiatricWards, name);
+}
+
+/** A name's id in a small name registry (wards, external providers), added on first use. */
+async function registryIdFor(db: Db, registry: typeof psychiatricWards | typeof externalProviders, name: string): Promise<string> {
+  const [created] = await db.insert(registry).values({ name }).onConflictDoNothing().returning({ id: registry.id });
   if (created) return created.id;
-  const [row] = await db.select({ id: psychiatricWards.id }).from(psychiatricWards).where(eq(psychiatricWards.name, name));
+  const [row] = await db.select({ id: registry.id }).from(registry).where(eq(registry.name, name));
   return row!.id;
 }
 
@@ -203,11 +208,8 @@ export async function wardName(db: Db, id: string): Promise<string | undefined> 
 }
 
 /** The registry id of an external provider (added on first use). */
-export async function externalProviderIdFor(db: Db, name: string): Promise<string> {
-  const [created] = await db.insert(externalProviders).values({ name }).onConflictDoNothing().returning({ id: externalProviders.id });
-  if (created) return created.id;
-  const [row] = await db.select({ id: externalProviders.id }).from(externalProviders).where(eq(externalProviders.name, name));
-  return row!.id;
+export function externalProviderIdFor(db: Db, name: string): Promise<string> {
+  return registryIdFor(db, externalProviders, name);
 }
 
 /** An external provider's name by its registry id (undefined for an unknown id). */

@@ -264,3 +264,15 @@ export function quantile(xs: number[], q: number): number {
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
+
+/** The 12-week deadline escalations a storm wrote: rows, distinct (case, key), outbox rows, and each row's lag after `since` (ms). */
+export async function stormRows(sqlClient: postgres.Sql, since: number): Promise<{ n: number; distinct_n: number; outbox: number; lags: number[] }> {
+  const stats = (
+    await sqlClient<{ n: number; distinct_n: number; outbox: number }[]>`
+      select count(*)::int as n, count(distinct (case_id, key))::int as distinct_n,
+        (select count(*)::int from notification_outbox o join escalations e2 on o.source_key = 'escalation:' || e2.id::text where e2.key = 'deadline-12w') as outbox
+      from escalations where key = 'deadline-12w'`
+  )[0]!;
+  const lags = (await sqlClient<{ ms: number }[]>`select (extract(epoch from created_at) * 1000)::float8 as ms from escalations where key = 'deadline-12w'`).map((r) => r.ms - since);
+  return { ...stats, lags };
+}

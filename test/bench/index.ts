@@ -53,6 +53,7 @@ import {
   startApi,
   startDevServer,
   startWorker,
+  stormRows,
   TOKENS,
 } from './harness.js';
 
@@ -384,13 +385,7 @@ async function stormPhase(): Promise<void> {
       await sleep(200);
     }
     const wall = (Date.now() - skipStart) / 1000;
-    const stats = (
-      await sqlClient<{ n: number; distinct_n: number; outbox: number }[]>`
-        select count(*)::int as n, count(distinct (case_id, key))::int as distinct_n,
-          (select count(*)::int from notification_outbox o join escalations e2 on o.source_key = 'escalation:' || e2.id::text where e2.key = 'deadline-12w') as outbox
-        from escalations where key = 'deadline-12w'`
-    )[0]!;
-    const lags = (await sqlClient<{ ms: number }[]>`select (extract(epoch from created_at) * 1000)::float8 as ms from escalations where key = 'deadline-12w'`).map((r) => r.ms - skipStart);
+    const { lags, ...stats } = await stormRows(sqlClient, skipStart);
     rows.push({
       id: 'P2',
       what: `escalation storm, ${STORM} cases, same instant (time-skipping)`,

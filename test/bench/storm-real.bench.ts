@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { addDays, localDate, localInstant, overnightAfter } from '../../workflows/calendar.js';
-import { appEnv, benchDatabase, call, cpuSecondsOf, loadAverage, memOf, pool, psychiatricIntake, quantile, sleep, startApi, startDevServer, startWorker, TOKENS } from './harness.js';
+import { appEnv, benchDatabase, call, cpuSecondsOf, loadAverage, memOf, pool, psychiatricIntake, quantile, sleep, startApi, startDevServer, startWorker, stormRows, TOKENS } from './harness.js';
 import { freePort } from '../../scripts/ports.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '16' }, rate: { type: 'string', default: '8' } } });
@@ -74,13 +74,7 @@ try {
     if (done >= N - errors) break;
     await sleep(200);
   }
-  const stats = (
-    await sqlClient<{ n: number; distinct_n: number; outbox: number }[]>`
-      select count(*)::int as n, count(distinct (case_id, key))::int as distinct_n,
-        (select count(*)::int from notification_outbox o join escalations e2 on o.source_key = 'escalation:' || e2.id::text where e2.key = 'deadline-12w') as outbox
-      from escalations where key = 'deadline-12w'`
-  )[0]!;
-  const lags = (await sqlClient<{ ms: number }[]>`select (extract(epoch from created_at) * 1000)::float8 as ms from escalations where key = 'deadline-12w'`).map((r) => r.ms - instant);
+  const { lags, ...stats } = await stormRows(sqlClient, instant);
   console.log(
     `P2 real server: ${stats.n}/${N - errors} rows (${stats.distinct_n} distinct, ${stats.n - stats.distinct_n} twice; outbox ${stats.outbox}); ` +
       `lag after the instant: first ${(quantile(lags, 0) / 1000).toFixed(1)} s, p50 ${(quantile(lags, 0.5) / 1000).toFixed(1)} s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(1)} s, last ${(quantile(lags, 1) / 1000).toFixed(1)} s; ` +
