@@ -3,7 +3,7 @@
  * as separate Node processes (their RSS measured from /proc), driven over real HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import postgres from 'postgres';
@@ -140,6 +140,22 @@ export function cpuSecondsOf(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds of every PostgreSQL process on this machine (the server and its backends). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const s = cpuSecondsOf(Number(pid));
+    if (Number.isFinite(s)) total += s;
+  }
+  return total;
 }
 
 /** Environment for the worker and API processes of a bench. */

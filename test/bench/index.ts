@@ -47,6 +47,7 @@ import {
   loadAverage,
   memOf,
   pool,
+  postgresCpuSeconds,
   psychiatricIntake,
   quantile,
   sleep,
@@ -198,6 +199,7 @@ async function devServerPhases(): Promise<void> {
     const already = opened.length;
     const toOpen = Math.max(0, OPEN - already);
     const t0 = performance.now();
+    const cpu0 = { worker: cpuSecondsOf(worker.pid), server: cpuSecondsOf(server.pid), api: cpuSecondsOf(api.pid), bench: process.cpuUsage(), postgres: postgresCpuSeconds() };
     let lastLog = performance.now();
     await pool(toOpen, C, async (i) => void (await openCase('psychiatric', 1_000_000 + i)), (done) => {
       if (performance.now() - lastLog > 30_000) {
@@ -206,6 +208,19 @@ async function devServerPhases(): Promise<void> {
       }
     });
     const secs = (performance.now() - t0) / 1000;
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    const perCase = (v: number) => ((v * 1000) / Math.max(1, toOpen)).toFixed(1);
+    const cpu = {
+      worker: cpuSecondsOf(worker.pid) - cpu0.worker,
+      server: cpuSecondsOf(server.pid) - cpu0.server,
+      api: cpuSecondsOf(api.pid) - cpu0.api,
+      postgres: postgresCpuSeconds() - cpu0.postgres,
+      bench: (benchCpu.user + benchCpu.system) / 1e6,
+    };
+    notes.push(
+      `P3 opening: CPU per case (ms) — Temporal server ${perCase(cpu.server)}, worker ${perCase(cpu.worker)}, API ${perCase(cpu.api)}, PostgreSQL ${perCase(cpu.postgres)}, bench client ${perCase(cpu.bench)}; ` +
+        `${(Object.values(cpu).reduce((a, b) => a + b, 0) / secs).toFixed(2)} of ${os.cpus().length} cores busy`,
+    );
     await sleep(5000);
     const wm = memOf(worker.pid);
     const sm = memOf(server.pid);
