@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../config/index.js';
@@ -31,4 +35,25 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
     },
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
   });
+}
+
+/**
+ * Bundles the workflow code in a short-lived child process (`scripts/build-workflows.ts`) and
+ * returns the file it wrote, for a worker started without a prebuilt bundle. Webpack's memory
+ * (~115 MiB of the worker's RSS, README "Worker memory") leaves with the child instead of staying
+ * in the worker for its whole life. `remove()` deletes the file once the worker has read it.
+ */
+export async function bundleWorkflowsInChild(): Promise<{ codePath: string; remove(): void }> {
+  const codePath = path.join(os.tmpdir(), `overgang-workflow-bundle-${process.pid}-${randomUUID()}.js`);
+  const script = path.join(projectRoot, 'scripts', 'build-workflows.ts');
+  await new Promise<void>((resolve, reject) => {
+    // the same node and loader flags (tsx) this process runs with
+    const child = spawn(process.execPath, [...process.execArgv, script, codePath], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      cwd: projectRoot,
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`bundling the workflow code failed (exit ${code ?? signal})`))));
+  });
+  return { codePath, remove: () => rmSync(codePath, { force: true }) };
 }

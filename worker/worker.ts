@@ -2,29 +2,38 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities/index.js';
 import type { AppConfig } from '../config/index.js';
 import type { Database, Db } from '../db/client.js';
-import { bundleWorkflows } from './bundle.js';
+import { bundleWorkflows, bundleWorkflowsInChild } from './bundle.js';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   db: Db;
-  /** A prebuilt workflow bundle (tests build it once); bundled on the spot otherwise. */
+  /** A prebuilt workflow bundle (tests build it once); bundled on the spot (in a child process) otherwise. */
   workflowBundle?: { code: string } | { codePath: string };
   /** Extra worker options (tests lower the shutdown grace time). */
   options?: Partial<WorkerOptions>;
 }
 
 export async function createOvergangWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection: opts.connection,
-    namespace: opts.namespace,
-    taskQueue: opts.taskQueue,
-    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
-    activities: createActivities(opts.db),
-    shutdownGraceTime: '10 seconds',
-    ...opts.options,
+  // without a prebuilt bundle: bundled in a child process, so webpack's memory is not the worker's
+  const bundled = opts.workflowBundle ? undefined : await bundleWorkflowsInChild().catch((err: Error) => {
+    console.warn(`${err.message}: bundling in this process instead`);
+    return undefined;
   });
+  try {
+    return await Worker.create({
+      connection: opts.connection,
+      namespace: opts.namespace,
+      taskQueue: opts.taskQueue,
+      workflowBundle: opts.workflowBundle ?? (bundled ? { codePath: bundled.codePath } : await bundleWorkflows()),
+      activities: createActivities(opts.db),
+      shutdownGraceTime: '10 seconds',
+      ...opts.options,
+    });
+  } finally {
+    bundled?.remove(); // the worker has read it
+  }
 }
 
 /**
