@@ -82,13 +82,16 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       const row = await getCase(deps.database.db, request.params.id);
       if (!row) throw notFound(`no case ${request.params.id}`);
       const view = caseViewOrForbid(request.user!.role, row.type);
-      const citizen = await getCitizen(deps.database.db, row.citizenId);
-      const { live, liveError } = await liveStatus<unknown>(deps.temporal, row.workflowId, 'status');
-      const [escalations, history] = await Promise.all([
+      // the workflow's live answer and the database reads at once: the page waits for the slowest, not the sum
+      const [citizen, { live, liveError }, escalations, history, obligations, details, bedDays] = await Promise.all([
+        getCitizen(deps.database.db, row.citizenId),
+        liveStatus<unknown>(deps.temporal, row.workflowId, 'status'),
         caseEscalations(deps.database.db, row.id),
         caseHistory(deps.database.db, row.id),
+        caseObligations(deps.database.db, row.id),
+        withWardName(deps.database.db, row.type, row.details, view),
+        caseBedDays(deps.database.db, row.id),
       ]);
-      const obligations = await caseObligations(deps.database.db, row.id);
       return {
         id: row.id,
         caseNumber: row.workflowId,
@@ -121,7 +124,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         openedAt: row.openedAt,
         closedAt: row.closedAt,
         outcome: row.outcome,
-        details: await withWardName(deps.database.db, row.type, row.details, view),
+        details,
         /** Need to know (api/need-to-know.ts): CPR and birth date, or an age band only. */
         citizen:
           view === 'cpr'
@@ -131,7 +134,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         ...(liveError ? { liveError } : {}),
         escalations,
         /** Bed-days (betalingsforpligtelse) and their cost so far, priced live; null without a færdigmelding. */
-        bedDays: (await caseBedDays(deps.database.db, row.id)) ?? null,
+        bedDays: bedDays ?? null,
         history,
       };
     },
