@@ -128,6 +128,17 @@ async function devServerPhases(): Promise<void> {
   });
   const bareRunning = bareWorker.run();
 
+  /** CPU seconds of each process of the run, to say per opened case or decision where the time goes. */
+  const cpuSnapshot = () => ({ worker: cpuSecondsOf(worker.pid), server: cpuSecondsOf(server.pid), api: cpuSecondsOf(api.pid), postgres: postgresCpuSeconds(), bench: process.cpuUsage() });
+  const cpuProfile = (from: ReturnType<typeof cpuSnapshot>, n: number, secs: number, unit: string) => {
+    const to = cpuSnapshot();
+    const bench = process.cpuUsage(from.bench);
+    const cpu = { 'Temporal server': to.server - from.server, worker: to.worker - from.worker, API: to.api - from.api, PostgreSQL: to.postgres - from.postgres, 'bench client': (bench.user + bench.system) / 1e6 };
+    const per = Object.entries(cpu).map(([k, v]) => `${k} ${((v * 1000) / Math.max(1, n)).toFixed(1)}`);
+    const busy = Object.values(cpu).reduce((a, b) => a + b, 0) / secs;
+    return `CPU per ${unit} (ms) — ${per.join(', ')}; ${busy.toFixed(2)} of ${os.cpus().length} cores busy`;
+  };
+
   const opened: { id: string; caseNumber: string }[] = [];
   const openCase = async (kind: 'psychiatric' | 'hospital' | 'temporary_stay', i: number) => {
     const now = Date.now() - 60_000;
@@ -199,7 +210,7 @@ async function devServerPhases(): Promise<void> {
     const already = opened.length;
     const toOpen = Math.max(0, OPEN - already);
     const t0 = performance.now();
-    const cpu0 = { worker: cpuSecondsOf(worker.pid), server: cpuSecondsOf(server.pid), api: cpuSecondsOf(api.pid), bench: process.cpuUsage(), postgres: postgresCpuSeconds() };
+    const cpu0 = cpuSnapshot();
     let lastLog = performance.now();
     await pool(toOpen, C, async (i) => void (await openCase('psychiatric', 1_000_000 + i)), (done) => {
       if (performance.now() - lastLog > 30_000) {
@@ -208,19 +219,7 @@ async function devServerPhases(): Promise<void> {
       }
     });
     const secs = (performance.now() - t0) / 1000;
-    const benchCpu = process.cpuUsage(cpu0.bench);
-    const perCase = (v: number) => ((v * 1000) / Math.max(1, toOpen)).toFixed(1);
-    const cpu = {
-      worker: cpuSecondsOf(worker.pid) - cpu0.worker,
-      server: cpuSecondsOf(server.pid) - cpu0.server,
-      api: cpuSecondsOf(api.pid) - cpu0.api,
-      postgres: postgresCpuSeconds() - cpu0.postgres,
-      bench: (benchCpu.user + benchCpu.system) / 1e6,
-    };
-    notes.push(
-      `P3 opening: CPU per case (ms) — Temporal server ${perCase(cpu.server)}, worker ${perCase(cpu.worker)}, API ${perCase(cpu.api)}, PostgreSQL ${perCase(cpu.postgres)}, bench client ${perCase(cpu.bench)}; ` +
-        `${(Object.values(cpu).reduce((a, b) => a + b, 0) / secs).toFixed(2)} of ${os.cpus().length} cores busy`,
-    );
+    notes.push(`P3 opening: ${cpuProfile(cpu0, toOpen, secs, 'case')}`);
     await sleep(5000);
     const wm = memOf(worker.pid);
     const sm = memOf(server.pid);
@@ -273,6 +272,8 @@ async function devServerPhases(): Promise<void> {
     const res: Record<string, { p50: number[]; p99: number[]; errors: number; n: number }> = {};
     const needed = REPS * RATES.reduce((a, b) => a + b, 0) * SECONDS;
     if (caseIds.length < needed) notes.push(`P4: ${caseIds.length} open cases for ${needed} decisions: some cases get a second flag (409, counted as errors)`);
+    const cpu0 = cpuSnapshot();
+    const t0 = performance.now();
     for (let rep = 0; rep < REPS; rep++) {
       for (const rate of RATES) {
         for (const what of ['health', 'decision'] as const) {
@@ -303,6 +304,8 @@ async function devServerPhases(): Promise<void> {
       }
       log(`P4 repetition ${rep + 1} done`);
     }
+    const decisions = RATES.reduce((a, rate) => a + res[`decision@${rate}`]!.n, 0);
+    notes.push(`P4: ${cpuProfile(cpu0, decisions, (performance.now() - t0) / 1000, 'decision')} (the GET /health requests in between included: API only)`);
     for (const rate of RATES) {
       const h = res[`health@${rate}`]!;
       const d = res[`decision@${rate}`]!;
