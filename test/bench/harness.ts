@@ -96,8 +96,10 @@ export interface NodeProc {
 
 /** Runs a TypeScript entry point in its own Node process (tsx loader), env on top of ours. */
 export function spawnNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): NodeProc {
+  // BENCH_CPU_PROF=<dir>: the worker and API processes write V8 CPU profiles there when they stop
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = track(
-    spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(projectRoot, script)], {
+    spawn(process.execPath, [...profile, ...nodeArgs, '--import', 'tsx', path.join(projectRoot, script)], {
       cwd: projectRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
