@@ -79,7 +79,7 @@ export const envSchema = z.object({
    * The cache is what holds memory: each cached case costs a small, measured amount (README,
    * "Worker memory"); a full cache evicts the least recently used case, it never grows.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(250),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(100),
   /** Worker: workflow tasks executed at once (at least 2 with a cache, at most the cache size). */
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(2, 'must be 2 or more').default(40),
   /** Worker: activity tasks executed at once (each holds a database connection while it runs). */
