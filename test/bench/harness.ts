@@ -42,12 +42,14 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'
 }
 
 /** A Temporal dev server (in memory) with the project's search attributes. */
-export async function startDevServer(): Promise<Server> {
+export async function startDevServer(opts: { dbFile?: string } = {}): Promise<Server> {
   const port = await freePort();
+  // in memory by default; a file (`dbFile`) for runs larger than the in-memory SQLite holds
+  const db = opts.dbFile ? ['--db-filename', opts.dbFile] : [];
   const child = track(
     spawn(
       temporalCliPath(),
-      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()), '--metrics-port', String(await freePort()), '--log-level', 'error', ...searchAttributeArgs()],
+      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()), '--metrics-port', String(await freePort()), '--log-level', 'error', ...db, ...searchAttributeArgs()],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     ),
   );

@@ -20,6 +20,7 @@
  * --concurrency N, --seconds N (per latency sample), --skip P2,P4 …
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -68,6 +69,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '5' },
     skip: { type: 'string', default: '' },
+    'server-db': { type: 'string' },
   },
 });
 const STORM = Number(values.storm ?? values.n ?? (values.full ? 10_000 : 1_000));
@@ -76,6 +78,11 @@ const P1_N = Number(values.p1);
 const C = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
 const SKIP = new Set(values.skip.split(',').filter(Boolean));
+// The dev server keeps its SQLite in memory; it failed ("out of memory (7)", then 22 GiB RSS) near
+// 75,000 open cases here, so P3 at more than 50,000 keeps it in a file — on /dev/shm (tmpfs) where
+// there is one: on disk it opens 21 cases/s instead of 36 (`--server-db <file|memory>` to choose).
+const SERVER_DB =
+  values['server-db'] ?? (OPEN > 50_000 ? path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), `overgang-bench-temporal-${process.pid}.db`) : 'memory');
 const REPS = 3;
 const RATES = [20, 50, 100];
 const MB = 1024 * 1024;
@@ -84,6 +91,15 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 type Row = { id: string; what: string; ratio?: number[]; figure: string; target: string };
 const rows: Row[] = [];
+/** A row of the table; also logged at once, so a run that dies later keeps what it measured. */
+const addNote = (n: string) => {
+  notes.push(n);
+  log(`note: ${n}`);
+};
+const addRow = (r: Row) => {
+  rows.push(r);
+  log(`${r.id} ${r.what}: ${r.ratio ? `ratio ${r.ratio.map((x) => x.toFixed(2)).join(' / ')}; ` : ''}${r.figure}`);
+};
 const notes: string[] = [];
 const startedLoad = loadAverage();
 const t00 = performance.now();
@@ -104,7 +120,7 @@ async function historyCounts(client: Client, workflowId: string): Promise<{ even
 // P1, P3, P4 on one dev server, one worker process (default settings), one API process.
 
 async function devServerPhases(): Promise<void> {
-  const server = await startDevServer();
+  const server = await startDevServer(SERVER_DB === 'memory' ? {} : { dbFile: SERVER_DB });
   const db = await benchDatabase('main');
   const env = appEnv(server.address, db.url, await freePort());
   const worker = await startWorker(env);
@@ -192,9 +208,9 @@ async function devServerPhases(): Promise<void> {
     await client.workflow.execute('bareWorkflow', { taskQueue: 'bench-bare', workflowId: bareId });
     const hist: Record<string, { events: number; tasks: number }> = { bare: await historyCounts(client, bareId) };
     for (const k of kinds) hist[k] = await historyCounts(client, (await openCase(k, 999_999)).caseNumber);
-    rows.push({ id: 'P1', what: `bare start + no-op activity (${C} at once)`, figure: `${mmm(rate.bare!, 1)} /s, p99 ${med(p99.bare!).toFixed(0)} ms; history ${hist.bare!.events} events, ${hist.bare!.tasks} workflow tasks`, target: 'the limit' });
+    addRow({ id: 'P1', what: `bare start + no-op activity (${C} at once)`, figure: `${mmm(rate.bare!, 1)} /s, p99 ${med(p99.bare!).toFixed(0)} ms; history ${hist.bare!.events} events, ${hist.bare!.tasks} workflow tasks`, target: 'the limit' });
     for (const k of kinds) {
-      rows.push({
+      addRow({
         id: 'P1',
         what: `open ${k.replace('_', ' ')} via API ÷ bare`,
         ratio: ratio[k],
@@ -219,13 +235,13 @@ async function devServerPhases(): Promise<void> {
       }
     });
     const secs = (performance.now() - t0) / 1000;
-    notes.push(`P3 opening: ${cpuProfile(cpu0, toOpen, secs, 'case')}`);
+    addNote(`P3 opening: ${cpuProfile(cpu0, toOpen, secs, 'case')}`);
     await sleep(5000);
     const wm = memOf(worker.pid);
     const sm = memOf(server.pid);
     const apiM = memOf(api.pid);
     caseIds = opened.map((o) => o.id);
-    rows.push({
+    addRow({
       id: 'P3',
       what: `${OPEN} open psychiatric cases held (+ P1's)`,
       figure: `opened ${toOpen} in ${secs.toFixed(0)} s (${(toOpen / secs).toFixed(1)}/s); worker RSS ${wm.rssMb.toFixed(0)} MiB (peak ${wm.peakMb.toFixed(0)}), cache ${worker.last?.cached}/${(worker.last?.limits as { maxCachedWorkflows: number }).maxCachedWorkflows}; server RSS ${sm.rssMb.toFixed(0)} MiB (peak ${sm.peakMb.toFixed(0)}); API RSS ${apiM.rssMb.toFixed(0)} MiB`,
@@ -260,7 +276,7 @@ async function devServerPhases(): Promise<void> {
     }
     for (const r of reads) {
       const l = lat[r.name]!;
-      rows.push({ id: 'P3', what: `${r.name} at ${READ_RATE} req/s`, figure: `p50 ${mmm(l.p50, 0)} ms, p99 ${mmm(l.p99, 0)} ms; ${l.n} requests, ${l.errors} errors`, target: 'list p99 ≤ 20 ms' });
+      addRow({ id: 'P3', what: `${r.name} at ${READ_RATE} req/s`, figure: `p50 ${mmm(l.p50, 0)} ms, p99 ${mmm(l.p99, 0)} ms; ${l.n} requests, ${l.errors} errors`, target: 'list p99 ≤ 20 ms' });
     }
     await explainListQueries(db.url);
   }
@@ -271,7 +287,7 @@ async function devServerPhases(): Promise<void> {
     const decisionPath = () => `/cases/${caseIds[next++ % caseIds.length]}/psychiatric/long-course`;
     const res: Record<string, { p50: number[]; p99: number[]; errors: number; n: number }> = {};
     const needed = REPS * RATES.reduce((a, b) => a + b, 0) * SECONDS;
-    if (caseIds.length < needed) notes.push(`P4: ${caseIds.length} open cases for ${needed} decisions: some cases get a second flag (409, counted as errors)`);
+    if (caseIds.length < needed) addNote(`P4: ${caseIds.length} open cases for ${needed} decisions: some cases get a second flag (409, counted as errors)`);
     const cpu0 = cpuSnapshot();
     const t0 = performance.now();
     for (let rep = 0; rep < REPS; rep++) {
@@ -305,11 +321,11 @@ async function devServerPhases(): Promise<void> {
       log(`P4 repetition ${rep + 1} done`);
     }
     const decisions = RATES.reduce((a, rate) => a + res[`decision@${rate}`]!.n, 0);
-    notes.push(`P4: ${cpuProfile(cpu0, decisions, (performance.now() - t0) / 1000, 'decision')} (the GET /health requests in between included: API only)`);
+    addNote(`P4: ${cpuProfile(cpu0, decisions, (performance.now() - t0) / 1000, 'decision')} (the GET /health requests in between included: API only)`);
     for (const rate of RATES) {
       const h = res[`health@${rate}`]!;
       const d = res[`decision@${rate}`]!;
-      rows.push({
+      addRow({
         id: 'P4',
         what: `decision p99 ÷ GET /health p99 at ${rate} req/s`,
         ratio: d.p99.map((v, i) => v / Math.max(1, h.p99[i]!)),
@@ -319,7 +335,7 @@ async function devServerPhases(): Promise<void> {
     }
   }
 
-  rows.push({ id: 'mem', what: 'worker after P1–P4', figure: `RSS ${memOf(worker.pid).rssMb.toFixed(0)} MiB (peak ${memOf(worker.pid).peakMb.toFixed(0)}), ${worker.child.exitCode === null ? 'alive' : 'DEAD'}; CPU ${cpuSecondsOf(worker.pid).toFixed(0)} s; server CPU ${cpuSecondsOf(server.pid).toFixed(0)} s`, target: 'never dies' });
+  addRow({ id: 'mem', what: 'worker after P1–P4', figure: `RSS ${memOf(worker.pid).rssMb.toFixed(0)} MiB (peak ${memOf(worker.pid).peakMb.toFixed(0)}), ${worker.child.exitCode === null ? 'alive' : 'DEAD'}; CPU ${cpuSecondsOf(worker.pid).toFixed(0)} s; server CPU ${cpuSecondsOf(server.pid).toFixed(0)} s`, target: 'never dies' });
 
   bareWorker.shutdown();
   await bareRunning;
@@ -328,6 +344,7 @@ async function devServerPhases(): Promise<void> {
   await api.stop();
   await worker.stop();
   await server.stop();
+  if (SERVER_DB !== 'memory' && !values['server-db']) for (const f of [SERVER_DB, `${SERVER_DB}-wal`, `${SERVER_DB}-shm`]) rmSync(f, { force: true });
   await db.drop();
 }
 
@@ -388,7 +405,7 @@ async function stormPhase(): Promise<void> {
     // let the opening's catch-up (past warnings and meetings) settle
     for (let i = 0; (worker.last?.inFlight as number) > 0 && i < 600; i++) await sleep(100);
     const before = Number((await sqlClient`select count(*)::int as n from escalations where key = 'deadline-12w'`)[0]!.n);
-    if (before) notes.push(`P2: ${before} deadline escalations before the instant (should be 0)`);
+    if (before) addNote(`P2: ${before} deadline escalations before the instant (should be 0)`);
     const cpu0 = cpuSecondsOf(worker.pid);
     const skipStart = Date.now();
     await env.sleep(instant - (await env.currentTimeMs()) + 60_000);
@@ -404,13 +421,13 @@ async function stormPhase(): Promise<void> {
     }
     const wall = (Date.now() - skipStart) / 1000;
     const { lags, ...stats } = await stormRows(sqlClient, skipStart);
-    rows.push({
+    addRow({
       id: 'P2',
       what: `escalation storm, ${STORM} cases, same instant (time-skipping)`,
       figure: `${stats.n}/${STORM} rows in ${wall.toFixed(1)} s (${stats.distinct_n} distinct, ${stats.n - stats.distinct_n} twice; outbox ${stats.outbox}); lag first ${(quantile(lags, 0) / 1000).toFixed(1)} s, p50 ${(quantile(lags, 0.5) / 1000).toFixed(1)} s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(1)} s; skip took ${((skipped - skipStart) / 1000).toFixed(1)} s; worker CPU ${(cpuSecondsOf(worker.pid) - cpu0).toFixed(0)} s, RSS peak ${peak.toFixed(0)} MiB`,
       target: '10,000 within 120 s, none twice',
     });
-    if (done < STORM) notes.push(`P2: only ${done} of ${STORM} escalations after 30 minutes`);
+    if (done < STORM) addNote(`P2: only ${done} of ${STORM} escalations after 30 minutes`);
   } finally {
     await sqlClient.end();
     await api.stop();
@@ -425,7 +442,7 @@ async function stormPhase(): Promise<void> {
 function printTable(): void {
   const w = [4, 52, 20];
   console.log(`\novergang bench — ${new Date().toISOString()}, ${os.cpus().length} cores, load at start ${startedLoad}, at end ${loadAverage()}; ${((performance.now() - t00) / 60_000).toFixed(1)} min`);
-  console.log(`options: storm ${STORM}, open ${OPEN}, P1 ${P1_N} per sample × ${REPS}, concurrency ${C}, latency samples ${SECONDS} s × ${REPS}`);
+  console.log(`options: storm ${STORM}, open ${OPEN} (Temporal dev server's SQLite: ${SERVER_DB === 'memory' ? 'in memory' : SERVER_DB}), P1 ${P1_N} per sample × ${REPS}, concurrency ${C}, latency samples ${SECONDS} s × ${REPS}`);
   console.log(`${'id'.padEnd(w[0]!)} ${'measure'.padEnd(w[1]!)} ${'ratio min/med/max'.padEnd(w[2]!)} figures  [target]`);
   for (const r of rows) {
     console.log(`${r.id.padEnd(w[0]!)} ${r.what.padEnd(w[1]!)} ${(r.ratio ? mmm(r.ratio) : '').padEnd(w[2]!)} ${r.figure}${r.target ? `  [${r.target}]` : ''}`);
@@ -444,7 +461,7 @@ try {
   }
 } catch (err) {
   console.error(err);
-  notes.push(`aborted: ${(err as Error).message}`);
+  addNote(`aborted: ${(err as Error).message}`);
   process.exitCode = 1;
 }
 printTable();
