@@ -35,6 +35,7 @@ import * as schema from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { listEscalations, workQueue } from '../../db/queries/work-queue.js';
 import { registerSearchAttributes } from '../../api/search-attributes.js';
+import { readableCaseTypes } from '../../api/need-to-know.js';
 import { freePort } from '../../scripts/ports.js';
 import { temporalTestServerPath } from '../../scripts/temporal-bin.js';
 import { addDays, localDate, localInstant, overnightAfter } from '../../workflows/calendar.js';
@@ -354,7 +355,9 @@ async function explainListQueries(url: string): Promise<void> {
   const captured: { sql: string; params: unknown[] }[] = [];
   const db = drizzle(sqlClient, { schema, logger: { logQuery: (q, p) => void captured.push({ sql: q, params: p }) } }) as unknown as Db;
   const queries: [string, () => Promise<unknown>][] = [
-    ['work queue (psychiatry_coordinator)', () => workQueue(db, { role: 'psychiatry_coordinator', limit: 50 })],
+    // as GET /work-queue builds it for the psychiatry coordinator: own role and team, only the case types it reads
+    ['work queue (psychiatry_coordinator, as the API asks)', () => workQueue(db, { role: 'psychiatry_coordinator', team: 'DSI Voksen', caseTypes: readableCaseTypes('psychiatry_coordinator'), limit: 50 })],
+    ['work queue (psychiatry_coordinator, role only)', () => workQueue(db, { role: 'psychiatry_coordinator', limit: 50 })],
     ['work queue (breached, all roles)', () => workQueue(db, { state: 'breached', limit: 50 })],
     ['escalations (newest first)', () => listEscalations(db, { limit: 50 })],
     ['escalations (open, area_chief)', () => listEscalations(db, { status: 'open', recipientRole: 'area_chief', limit: 50 })],
