@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/client.js';
+import { startStatisticsKeeper } from '../db/planner-statistics.js';
 import { rulesFromConfig } from '../workflows/rules.js';
 import { ensureSearchAttributes, searchAttributeNames } from './search-attributes.js';
 import { buildApp } from './app.js';
@@ -34,5 +35,13 @@ export async function createApiFromConfig(
     plausiblePastDays: config.PLAUSIBLE_PAST_DAYS,
     maxBedDayPeriodDays: config.MAX_BED_DAY_PERIOD_DAYS,
   });
+  // Planner statistics for the list reads where autovacuum does not keep them (PGlite; a server
+  // with autovacuum off): without them the work queue sorts every open item of a role.
+  const keeper = startStatisticsKeeper(database.db, config.DB_ANALYZE_INTERVAL_SECONDS * 1000, {
+    analyzed: (tables) =>
+      app.log.info({ tables: tables.map((t) => `${t.table} (${t.reason})`) }, `planner statistics refreshed for ${tables.length} table(s)`),
+    failed: (err) => app.log.warn({ err: { message: err.message } }, 'planner statistics: check failed, retried at the next interval'),
+  });
+  app.addHook('onClose', () => keeper.stop());
   return { app, connection };
 }

@@ -38,6 +38,11 @@ export const envSchema = z.object({
   PLAUSIBLE_PAST_DAYS: positiveInt.default(730),
   /** API: a færdigmelding (readyAt) may open a bed-day period at most this many days long (400 beyond). */
   MAX_BED_DAY_PERIOD_DAYS: positiveInt.default(365),
+  /**
+   * API: seconds between checks of the planner statistics (ANALYZE of tables never analyzed or
+   * changed by more than 50 rows + 10 %, as autovacuum would); 0 = never (leave it to autovacuum).
+   */
+  DB_ANALYZE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(60),
   /** Local hour (Europe/Copenhagen) at which overnight escalations fire after the due day. */
   ESCALATION_LOCAL_HOUR: hour.default(0),
   /** Warnings before the 12-week psychiatric deadline, in whole weeks, comma-separated. */

@@ -363,7 +363,9 @@ async function explainListQueries(url: string): Promise<void> {
     ['escalations (open, area_chief)', () => listEscalations(db, { status: 'open', recipientRole: 'area_chief', limit: 50 })],
   ];
   const counts = await sqlClient<{ relname: string; n: string }[]>`select relname, n_live_tup::text as n from pg_stat_user_tables where relname in ('cases', 'obligations', 'escalations')`;
-  console.log(`\nEXPLAIN ANALYZE of the list queries (${counts.map((c) => `${c.relname} ${c.n} rows`).join(', ')}):`);
+  // what the planner knows: rows as of the last ANALYZE (the API's statistics keeper, or autovacuum)
+  const known = await sqlClient<{ relname: string; n: string }[]>`select relname, reltuples::bigint::text as n from pg_class where relname in ('cases', 'obligations', 'escalations') and relnamespace = 'public'::regnamespace`;
+  console.log(`\nEXPLAIN ANALYZE of the list queries (${counts.map((c) => `${c.relname} ${c.n} rows`).join(', ')}; planner statistics: ${known.map((c) => `${c.relname} ${Number(c.n) < 0 ? 'never analyzed' : `${c.n} rows`}`).join(', ')}):`);
   for (const [name, run] of queries) {
     captured.length = 0;
     await run();
