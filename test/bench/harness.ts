@@ -146,7 +146,11 @@ export function cpuSecondsOf(pid: number): number {
   }
 }
 
-/** CPU seconds of every PostgreSQL process on this machine (the server and its backends). */
+/**
+ * CPU seconds of every PostgreSQL process on this machine (the server and its backends), those
+ * that ended included: a backend's CPU passes to the server's children's time (cutime + cstime)
+ * when it exits, so the sum never goes back.
+ */
 export function postgresCpuSeconds(): number {
   let total = 0;
   for (const pid of readdirSync('/proc')) {
@@ -156,8 +160,12 @@ export function postgresCpuSeconds(): number {
     } catch {
       continue;
     }
-    const s = cpuSecondsOf(Number(pid));
-    if (Number.isFinite(s)) total += s;
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    } catch {
+      // ended in between
+    }
   }
   return total;
 }
