@@ -39,8 +39,9 @@ export const envSchema = z.object({
   /** API: a færdigmelding (readyAt) may open a bed-day period at most this many days long (400 beyond). */
   MAX_BED_DAY_PERIOD_DAYS: positiveInt.default(365),
   /**
-   * API: seconds between checks of the planner statistics (ANALYZE of tables never analyzed or
-   * changed by more than 50 rows + 10 %, as autovacuum would); 0 = never (leave it to autovacuum).
+   * API: seconds between checks of the planner statistics (ANALYZE of tables never analyzed,
+   * changed by more than 50 rows + 10 % as autovacuum would, or grown by 10 %); 0 = never (leave
+   * it to autovacuum).
    */
   DB_ANALYZE_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(60),
   /** Local hour (Europe/Copenhagen) at which overnight escalations fire after the due day. */
