@@ -27,6 +27,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Rows of `db.execute`: postgres.js answers an array, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 export const migrationsFolder = path.join(projectRoot, 'db', 'migrations');
 
 export interface DatabaseOptions {

@@ -14,7 +14,7 @@
  * autovacuum runs, it resets the same counters and this rarely finds anything to do.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './client.js';
+import { rowsOf, type Db } from './client.js';
 
 export interface StaleTable {
   table: string;
@@ -41,11 +41,6 @@ interface TableRow {
   relpages: number;
   pages: number;
   changed: number;
-}
-
-/** Rows of `execute`: postgres.js answers an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** The tables of the application's schema whose planner statistics are missing or out of date. */
@@ -93,8 +88,6 @@ export async function analyzeStaleTables(db: Db): Promise<StaleTable[]> {
 export interface StatisticsKeeper {
   /** Stops the timer and waits for a running pass. */
   stop(): Promise<void>;
-  /** Runs one pass now (what the timer runs). */
-  runOnce(): Promise<StaleTable[]>;
 }
 
 /**
@@ -107,7 +100,6 @@ export function startStatisticsKeeper(
   report: { analyzed(tables: StaleTable[]): void; failed(err: Error): void },
 ): StatisticsKeeper {
   let running: Promise<StaleTable[]> | undefined;
-  let stopped = false;
   const runOnce = async (): Promise<StaleTable[]> => {
     if (running) return running;
     running = analyzeStaleTables(db)
@@ -127,15 +119,11 @@ export function startStatisticsKeeper(
   let timer: NodeJS.Timeout | undefined;
   if (intervalMs > 0) {
     void runOnce();
-    timer = setInterval(() => {
-      if (!stopped) void runOnce();
-    }, intervalMs);
+    timer = setInterval(() => void runOnce(), intervalMs);
     timer.unref();
   }
   return {
-    runOnce,
     async stop() {
-      stopped = true;
       if (timer) clearInterval(timer);
       await running;
     },

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/client.js';
+import { rowsOf, type Database } from '../db/client.js';
 import { insertCaseOnce, insertEscalationOnce, upsertCitizen } from '../db/queries/cases.js';
 import { cases, escalations, notificationOutbox } from '../db/schema/index.js';
 import { fakeCpr } from './fixtures.js';
@@ -22,7 +22,7 @@ describe.each([
 
   it('has every migration applied', async () => {
     const res = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { n: number }[];
+    const rows = rowsOf<{ n: number }>(res);
     expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
     await database.ping();
   });

@@ -11,7 +11,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readableCaseTypes } from '../api/need-to-know.js';
-import { openDatabase, type Database, type Db } from '../db/client.js';
+import { openDatabase, rowsOf, type Database, type Db } from '../db/client.js';
 import { analyzeStaleTables, staleTables, startStatisticsKeeper, type StaleTable } from '../db/planner-statistics.js';
 import { workQueue } from '../db/queries/work-queue.js';
 import * as schema from '../db/schema/index.js';
@@ -81,8 +81,7 @@ describe('planner statistics on PostgreSQL', () => {
     // or an ANALYZE now would be followed by "changed" counts that were already in it
     await eventually(async () => {
       const res = await database.db.execute(sql`select coalesce(min(n_mod_since_analyze), 0)::int as n from pg_stat_user_tables where relname in ('citizens', 'cases', 'obligations')`);
-      const row = (Array.isArray(res) ? res[0] : (res as { rows: unknown[] }).rows[0]) as { n: number };
-      return row.n >= OPEN;
+      return rowsOf<{ n: number }>(res)[0]!.n >= OPEN;
     }, 30_000);
   }, 120_000);
   afterAll(async () => {
@@ -103,7 +102,7 @@ describe('planner statistics on PostgreSQL', () => {
     expect(analyzed.map((t) => t.table).sort()).toEqual(before.map((t) => t.table).sort());
     expect(await staleTables(database.db)).toEqual([]);
     const res = await database.db.execute(sql`select reltuples::int as n from pg_class where oid = 'public.obligations'::regclass`);
-    const known = (Array.isArray(res) ? res[0] : (res as { rows: unknown[] }).rows[0]) as { n: number };
+    const known = rowsOf<{ n: number }>(res)[0]!;
     expect(Math.abs(known.n - OPEN)).toBeLessThan(OPEN * 0.05);
 
     // the first page of 50 (+1 to know there is more) is read in index order: no sort, ~51 rows read
