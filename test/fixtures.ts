@@ -1,19 +1,42 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { upsertCitizen } from '../db/queries/cases.js';
+import { citizens } from '../db/schema/index.js';
 import { birthDateFromCpr } from '../workflows/cpr.js';
 
-/** A syntactically valid CPR number for a made-up citizen born on `birthDate` (YYYY-MM-DD). */
+/** CPR numbers this process has handed out: a date has only 4,000 of them, so draws repeat. */
+const issued = new Set<string>();
+
+/**
+ * A syntactically valid CPR number for a made-up citizen born on `birthDate` (YYYY-MM-DD), never
+ * the same twice in this process (two intakes with one CPR are one citizen: the second would be
+ * a duplicate application, not a new case).
+ */
 export function fakeCpr(birthDate = '1970-01-01'): string {
   const [y, m, d] = birthDate.split('-');
   const year = Number(y);
-  // 7th digit: 0-3 for 1900s; 4 for 2000-2036
-  const seventh = year >= 2000 ? 4 : randomInt(0, 4);
-  return `${d}${m}${y!.slice(2)}${seventh}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  for (;;) {
+    // 7th digit: 0-3 for 1900s; 4 for 2000-2036
+    const seventh = year >= 2000 ? 4 : randomInt(0, 4);
+    const cpr = `${d}${m}${y!.slice(2)}${seventh}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+    if (!issued.has(cpr)) {
+      issued.add(cpr);
+      return cpr;
+    }
+  }
 }
 
+/**
+ * A citizen who is new to the database (the test files share one database and run in two
+ * processes, so a CPR drawn here may already be another file's citizen: then another is drawn).
+ */
 export async function newCitizen(db: Db, birthDate = '1970-01-01'): Promise<{ citizenId: string; cpr: string }> {
-  const cpr = fakeCpr(birthDate);
-  const citizenId = await upsertCitizen(db, cpr, birthDateFromCpr(cpr)!);
-  return { citizenId, cpr };
+  for (;;) {
+    const cpr = fakeCpr(birthDate);
+    const [row] = await db
+      .insert(citizens)
+      .values({ cpr, birthDate: birthDateFromCpr(cpr)! })
+      .onConflictDoNothing({ target: citizens.cpr })
+      .returning({ id: citizens.id });
+    if (row) return { citizenId: row.id, cpr };
+  }
 }
