@@ -18,27 +18,13 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { CONNECTION_ERROR_CODES, isUnavailableCode } from '../db/unavailable.js';
 
 /** Attempts after which a foreign key violation is taken as final. */
 export const FOREIGN_KEY_ATTEMPTS = 5;
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
-/** postgres.js connection error codes (errno names and its own). */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-]);
 
 /** The fields of a driver error that may be logged: names and codes, never values. */
 export interface DatabaseErrorFacts {
@@ -63,7 +49,7 @@ function driverError(err: unknown): Record<string, unknown> | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
     const o = e as Record<string, unknown>;
-    if (typeof o.code === 'string' && (SQLSTATE.test(o.code) || CONNECTION_CODES.has(o.code))) return o;
+    if (typeof o.code === 'string' && (SQLSTATE.test(o.code) || CONNECTION_ERROR_CODES.has(o.code))) return o;
     e = o.cause;
   }
   return undefined;
@@ -101,7 +87,7 @@ export function classifyDatabaseError(err: unknown, attempt = 1): Classified | u
   if (routine) facts.routine = routine;
   if (severity) facts.severity = severity;
 
-  if (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03') {
+  if (isUnavailableCode(code)) {
     return { type: 'DatabaseUnavailable', nonRetryable: false, facts };
   }
   if (code.startsWith('22')) return { type: 'DatabaseDataException', nonRetryable: true, facts };

@@ -4,7 +4,7 @@
  * own dated, tiered rates), per month, and the days counted while the region refused to discharge
  * (002: the municipality keeps paying during a disagreement). The database gives the periods, the
  * rate table and the refusal records (db/queries/payments.ts); the counting and pricing rule is the
- * workflows' own (workflows/bed-days.ts).
+ * workflows' own (domain/bed-days.ts).
  */
 import type { Db } from '../db/client.js';
 import {
@@ -18,9 +18,9 @@ import {
   type BedKind,
 } from '../db/queries/payments.js';
 import { getCase } from '../db/queries/cases.js';
-import { priceBedDays, type BedDayPrice } from '../workflows/bed-days.js';
-import { addDays, daysBetween, localDate, type LocalDate } from '../workflows/calendar.js';
-import type { BedDayRules } from '../workflows/rules.js';
+import { priceBedDays, type BedDayPrice } from '../domain/bed-days.js';
+import { addDays, daysBetween, localDate, type LocalDate } from '../domain/calendar.js';
+import type { BedDayRules } from '../domain/rules.js';
 
 /** The kind of bed a case type's bed-days are paid at: psychiatric cases at psychiatric rates. */
 export function bedKindOf(caseType: string): BedKind {

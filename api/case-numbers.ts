@@ -3,7 +3,7 @@
  * (`PSY-2026-000042`), reserved in the database before the workflow starts; a repeated intake
  * (same Idempotency-Key, so the same case id) gets the same number.
  */
-import { localDate } from '../workflows/calendar.js';
+import { localDate } from '../domain/calendar.js';
 import { CASE_NUMBER_PREFIX, type CaseType } from '../workflows/shared/search-attributes.js';
 import { reserveCaseNumber, workflowIdOfCase } from '../db/queries/case-mirror.js';
 import type { Db } from '../db/client.js';

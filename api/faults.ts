@@ -8,6 +8,7 @@
  */
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { isUnavailableCode } from '../db/unavailable.js';
 
 export type Dependency = 'database' | 'temporal' | 'worker' | 'audit';
 
@@ -45,30 +46,11 @@ export function unavailableBody(dependency: Dependency) {
   };
 }
 
-/** Error codes meaning PostgreSQL (or the way to it) did not answer: connection, not the query. */
-const DATABASE_DOWN = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  '57014', // query_canceled (statement_timeout)
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-]);
 
 /** Whether an error (or one of its causes) means the database did not answer. */
 export function databaseUnavailable(err: unknown): boolean {
   for (let e = err as { code?: unknown; cause?: unknown; errno?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && (DATABASE_DOWN.has(e.code) || e.code.startsWith('08'))) return true;
+    if (typeof e.code === 'string' && isUnavailableCode(e.code)) return true;
     if (e instanceof AggregateError && e.errors.some((x) => databaseUnavailable(x))) return true;
   }
   return false;

@@ -6,7 +6,7 @@
  * and what it shows of the citizen. README "Need to know" shows the same tables;
  * `test/need-to-know.test.ts` walks every (role, read route, case type) triple.
  */
-import { ageOn } from '../workflows/cpr.js';
+import { ageOn } from '../domain/cpr.js';
 import { ALL_ROLES, type Role } from './auth.js';
 import { HttpError } from './errors.js';
 

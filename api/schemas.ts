@@ -4,7 +4,7 @@
  * definition of what text may contain.
  */
 import { z } from 'zod';
-import { birthDateFromCpr, CPR_PATTERN } from '../workflows/cpr.js';
+import { birthDateFromCpr, CPR_PATTERN } from '../domain/cpr.js';
 
 // ---- text hygiene --------------------------------------------------------------------------
 

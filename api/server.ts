@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/client.js';
 import { startStatisticsKeeper } from '../db/planner-statistics.js';
-import { rulesFromConfig } from '../workflows/rules.js';
+import { rulesFromConfig } from '../domain/rules.js';
 import { ensureSearchAttributes, searchAttributeNames } from './search-attributes.js';
 import { buildApp } from './app.js';
 import { loadTokens } from './auth.js';

@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { closingDayRuleError } from '../workflows/calendar.js';
-import { DEFAULT_CLOSING_DAYS } from '../workflows/rules.js';
+import { closingDayRuleError } from '../domain/calendar.js';
+import { DEFAULT_CLOSING_DAYS } from '../domain/rules.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

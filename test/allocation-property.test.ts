@@ -21,8 +21,8 @@ import {
   setPlaceOpenUpdate,
   type AllocationView,
 } from '../workflows/temporary-stay/messages.js';
-import { addDays, localDate } from '../workflows/calendar.js';
-import { PRIORITY_ORDER } from '../workflows/rules.js';
+import { addDays, localDate } from '../domain/calendar.js';
+import { PRIORITY_ORDER } from '../domain/rules.js';
 import { useTestStack } from './helpers.js';
 import { checkAlways, settled } from './allocation-invariants.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';

@@ -6,7 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { placeOffers, places } from '../db/schema/index.js';
 import { byAllocationOrder } from '../workflows/temporary-stay/allocation-state.js';
-import { PRIORITY_ORDER } from '../workflows/rules.js';
+import { PRIORITY_ORDER } from '../domain/rules.js';
 import { eventually, startWorker, useTestStack } from './helpers.js';
 import { settled } from './allocation-invariants.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';

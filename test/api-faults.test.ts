@@ -15,7 +15,7 @@ import { as, deadTemporalClient, testApp, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { pgliteDatabase, startWorker, useTestStack } from './helpers.js';
 import { buildApp } from '../api/app.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import type { Client } from '@temporalio/client';
 
 const stack = useTestStack({ temporal: 'dev', app: true });

@@ -4,7 +4,7 @@ import { buildApp } from '../api/app.js';
 import { loadTokens } from '../api/auth.js';
 import { projectRoot } from '../config/index.js';
 import type { Database } from '../db/client.js';
-import { defaultRules, type RuleSet } from '../workflows/rules.js';
+import { defaultRules, type RuleSet } from '../domain/rules.js';
 
 export const tokens = loadTokens(`${projectRoot}/config/dev-tokens.json`);
 

@@ -1,5 +1,7 @@
 /**
- * The house rules of the code base: no import circle among the project's folders; db/ and
+ * The house rules of the code base: no import circle among the project's files, and no loop
+ * among its folders (type imports count: a folder that only borrows another's types still
+ * depends on it); domain/ (rules, calendar, bed-day pricing, CPR) imports no other folder; db/ and
  * activities/ import nothing from workflows/ (the workflows use their types, never the other
  * way round); the API imports nothing from scripts/; workflows import no I/O.
  */
@@ -9,7 +11,9 @@ import madge from 'madge';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../config/index.js';
 
-const FOLDERS = ['workflows', 'activities', 'api', 'db', 'worker'];
+const FOLDERS = ['domain', 'workflows', 'activities', 'api', 'db', 'worker'];
+/** Every folder of source code (the folder graph). */
+const ALL_FOLDERS = [...FOLDERS, 'config', 'scripts'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -40,6 +44,28 @@ describe('architecture', () => {
     });
     expect(res.circular()).toEqual([]);
   }, 60_000);
+
+  it('has no loop among its folders (type imports included)', () => {
+    const edges = new Map<string, Set<string>>(ALL_FOLDERS.map((f) => [f, new Set<string>()]));
+    for (const folder of ALL_FOLDERS) {
+      for (const file of tsFiles(path.join(projectRoot, folder))) {
+        for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
+          const to = path.relative(projectRoot, path.resolve(path.dirname(file), spec)).split(path.sep)[0]!;
+          if (to !== folder && edges.has(to)) edges.get(folder)!.add(to);
+        }
+      }
+    }
+    const loops: string[] = [];
+    const walk = (at: string, trail: string[]) => {
+      for (const next of edges.get(at)!) {
+        if (next === trail[0]) loops.push([...trail, next].join(' → '));
+        else if (!trail.includes(next) && next > trail[0]!) walk(next, [...trail, next]);
+      }
+    };
+    for (const start of ALL_FOLDERS) walk(start, [start]);
+    expect(loops).toEqual([]);
+    expect([...edges.get('domain')!]).toEqual([]);
+  });
 
   it('db/ and activities/ import nothing from workflows/', () => {
     const intoWorkflows = (resolved: string) => resolved.startsWith('workflows/');

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { refusalRanges } from '../api/bed-days.js';
-import { addDays, daysBetween, localDate } from '../workflows/calendar.js';
+import { addDays, daysBetween, localDate } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { useTestStack } from './helpers.js';

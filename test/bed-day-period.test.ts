@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { loadConfig } from '../config/index.js';
 import type { Database } from '../db/client.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import { as, deadTemporalClient, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { testDatabase } from './helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countBedDays, priceBedDays, type BedDayRate } from '../workflows/bed-days.js';
-import { localInstant } from '../workflows/calendar.js';
-import { defaultRules } from '../workflows/rules.js';
+import { countBedDays, priceBedDays, type BedDayRate } from '../domain/bed-days.js';
+import { localInstant } from '../domain/calendar.js';
+import { defaultRules } from '../domain/rules.js';
 
 const rules = defaultRules.bedDays;
 const rates: BedDayRate[] = [

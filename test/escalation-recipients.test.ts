@@ -1,13 +1,13 @@
 /**
  * Issue 9 point 6: escalations go where the brief's "who acts" table says, from one mapping in
- * workflows/rules.ts (`ESCALATION_RECIPIENTS`).
+ * domain/rules.ts (`ESCALATION_RECIPIENTS`).
  */
 import { describe, expect, it } from 'vitest';
 import { loadTokens } from '../api/auth.js';
 import { roles } from '../api/auth.js';
 import path from 'node:path';
 import { projectRoot } from '../config/index.js';
-import { ESCALATION_RECIPIENTS, OBLIGATION_KINDS, escalationRecipient } from '../workflows/rules.js';
+import { ESCALATION_RECIPIENTS, OBLIGATION_KINDS, escalationRecipient } from '../domain/rules.js';
 import { newObligation } from '../workflows/shared/obligations.js';
 
 const t = (iso: string) => Date.parse(iso);

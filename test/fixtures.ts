@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { citizens } from '../db/schema/index.js';
-import { birthDateFromCpr } from '../workflows/cpr.js';
+import { birthDateFromCpr } from '../domain/cpr.js';
 
 /** CPR numbers this process has handed out: a date has only 4,000 of them, so draws repeat. */
 const issued = new Set<string>();

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { useTestStack } from './helpers.js';
-import { EXTERNAL_PURCHASE_REASON_CODES } from '../workflows/rules.js';
+import { EXTERNAL_PURCHASE_REASON_CODES } from '../domain/rules.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();

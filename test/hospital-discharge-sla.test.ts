@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { caseNumberFor } from '../api/case-numbers.js';
 import { dischargeTasks, escalations } from '../db/schema/index.js';
-import { addDays, isWorkingDay, localDate, localInstant, overnightAfter } from '../workflows/calendar.js';
+import { addDays, isWorkingDay, localDate, localInstant, overnightAfter } from '../domain/calendar.js';
 import {
   assessVulnerabilityUpdate,
   decideUpdate,
@@ -23,7 +23,7 @@ import {
   recordConferenceUpdate,
 } from '../workflows/hospital-discharge/messages.js';
 import { hospitalDischargeCaseWorkflow } from '../workflows/hospital-discharge/workflow.js';
-import { defaultRules, type RuleSet } from '../workflows/rules.js';
+import { defaultRules, type RuleSet } from '../domain/rules.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { ActingRoleKey, CaseStepKey, CaseTypeKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { as } from './api-helpers.js';

@@ -3,7 +3,7 @@
  * functions — no server, no database.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays, formatLocal, localInstant, overnightAfter } from '../workflows/calendar.js';
+import { addDays, formatLocal, localInstant, overnightAfter } from '../domain/calendar.js';
 import type { HospitalDischargeCaseInput } from '../workflows/hospital-discharge/messages.js';
 import {
   actingRoleOf,
@@ -50,7 +50,7 @@ import {
   workingDaysAfter,
   type HospitalDischargeState,
 } from '../workflows/hospital-discharge/state.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import { newObligation } from '../workflows/shared/obligations.js';
 
 // A Friday with an ordinary weekend after it (2026-06-12; Monday 15 and Tuesday 16 June are working days).

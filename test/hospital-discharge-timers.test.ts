@@ -17,7 +17,7 @@ import {
   providerHandovers,
   stayApplications,
 } from '../db/schema/index.js';
-import { addDays, formatLocal, isWorkingDay, localDate, localInstant } from '../workflows/calendar.js';
+import { addDays, formatLocal, isWorkingDay, localDate, localInstant } from '../domain/calendar.js';
 import {
   assessVulnerabilityUpdate,
   decideUpdate,
@@ -32,7 +32,7 @@ import {
   type HospitalDischargeStatus,
 } from '../workflows/hospital-discharge/messages.js';
 import { hospitalDischargeCaseWorkflow } from '../workflows/hospital-discharge/workflow.js';
-import { defaultRules, type RuleSet } from '../workflows/rules.js';
+import { defaultRules, type RuleSet } from '../domain/rules.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { caseNumberFor } from '../api/case-numbers.js';
 import { updateRefusal } from '../api/errors.js';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CASE_READ_MATRIX, READ_ROUTES, readersOf, type CaseTypeName, type ReadRouteName } from '../api/need-to-know.js';
 import { escalations } from '../db/schema/index.js';
-import { localDate } from '../workflows/calendar.js';
+import { localDate } from '../domain/calendar.js';
 import { as, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { useTestStack } from './helpers.js';

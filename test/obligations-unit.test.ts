@@ -4,7 +4,7 @@
  * SLA (its worst open obligation) — without a server.
  */
 import { describe, expect, it } from 'vitest';
-import { localInstant } from '../workflows/calendar.js';
+import { localInstant } from '../domain/calendar.js';
 import {
   advance,
   byUrgency,

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays, localDate } from '../workflows/calendar.js';
+import { addDays, localDate } from '../domain/calendar.js';
 import { as, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { housingPlaceAllocations, idempotencyKeys, psychiatricRecords } from '../db/schema/index.js';
-import { localDate } from '../workflows/calendar.js';
+import { localDate } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createHousingOffer, getHousingOffer } from '../db/queries/psychiatric.js';
 import { caseBedDays } from '../api/bed-days.js';
 import { bedDayPeriods, cases, escalations, housingPlaceAllocations, notificationOutbox } from '../db/schema/index.js';
-import { addDays, formatLocal, localDate, overnightAfter } from '../workflows/calendar.js';
+import { addDays, formatLocal, localDate, overnightAfter } from '../domain/calendar.js';
 import {
   buyExternalPlaceUpdate,
   decidePlacementUpdate,
@@ -21,7 +21,7 @@ import {
   recordChiefDecisionUpdate,
   recordInvolvementUpdate,
 } from '../workflows/psychiatric/workflow.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import { eventually, resultOf, type RunningWorker, useTestStack, waitUntilIdle } from './helpers.js';
 import { DAY, psychiatricTestKit, refusalOf } from './psychiatric-support.js';
 

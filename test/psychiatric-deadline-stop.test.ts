@@ -7,7 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { cases, obligations } from '../db/schema/index.js';
-import { addDays, localDate, overnightAfter } from '../workflows/calendar.js';
+import { addDays, localDate, overnightAfter } from '../domain/calendar.js';
 import {
   buyExternalPlaceUpdate,
   endPsychiatricCaseUpdate,

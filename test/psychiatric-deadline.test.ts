@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { caseBedDays } from '../api/bed-days.js';
 import { escalations } from '../db/schema/index.js';
-import { addDays, formatLocal, localDate, localInstant, overnightAfter } from '../workflows/calendar.js';
+import { addDays, formatLocal, localDate, localInstant, overnightAfter } from '../domain/calendar.js';
 import {
   caseOpenedUpdate,
   endPsychiatricCaseUpdate,
@@ -15,7 +15,7 @@ import {
   psychiatricStatusQuery,
   type PsychiatricCaseInput,
 } from '../workflows/psychiatric/workflow.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import { newCitizen } from './fixtures.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { addDays, localDate, overnightAfter } from '../workflows/calendar.js';
+import { addDays, localDate, overnightAfter } from '../domain/calendar.js';
 import {
   endPsychiatricCaseUpdate,
   flagLongCourseUpdate,

@@ -9,7 +9,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { obligations } from '../db/schema/index.js';
-import { addDays, localDate, localInstant, overnightAfter } from '../workflows/calendar.js';
+import { addDays, localDate, localInstant, overnightAfter } from '../domain/calendar.js';
 import {
   buyExternalPlaceUpdate,
   endPsychiatricCaseUpdate,
@@ -21,7 +21,7 @@ import {
   recordStatusMeetingUpdate,
 } from '../workflows/psychiatric/workflow.js';
 import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 import { slaKit } from './sla-support.js';
 import { psychiatricTestKit } from './psychiatric-support.js';

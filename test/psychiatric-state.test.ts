@@ -3,8 +3,8 @@
  * implies (keys, kinds, due days, instants), the clock's effects on the state, and the status.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays, localDate, localInstant, overnightAfter } from '../workflows/calendar.js';
-import { defaultRules } from '../workflows/rules.js';
+import { addDays, localDate, localInstant, overnightAfter } from '../domain/calendar.js';
+import { defaultRules } from '../domain/rules.js';
 import { advance, closeObligation, newObligation, type Obligation } from '../workflows/shared/obligations.js';
 import {
   applyClockEffect,

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { Database } from '../db/client.js';
 import { escalations } from '../db/schema/index.js';
 import { caseOpenedUpdate, psychiatricCaseWorkflow, type PsychiatricCaseInput } from '../workflows/psychiatric/workflow.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import { newCitizen } from './fixtures.js';
 import { eventually } from './helpers.js';
 

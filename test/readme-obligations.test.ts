@@ -1,12 +1,12 @@
 /**
- * The README's obligations table states what `OBLIGATION_KINDS` (workflows/rules.ts) does:
+ * The README's obligations table states what `OBLIGATION_KINDS` (domain/rules.ts) does:
  * every kind has a row naming who acts and who gets the escalation.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../config/index.js';
-import { OBLIGATION_KINDS } from '../workflows/rules.js';
+import { OBLIGATION_KINDS } from '../domain/rules.js';
 
 const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
 const rows = new Map(

@@ -6,9 +6,9 @@
  * citizen on the list.
  */
 import { describe, expect, it } from 'vitest';
-import { countBedDays } from '../workflows/bed-days.js';
-import { addDays, localDate } from '../workflows/calendar.js';
-import { defaultRules } from '../workflows/rules.js';
+import { countBedDays } from '../domain/bed-days.js';
+import { addDays, localDate } from '../domain/calendar.js';
+import { defaultRules } from '../domain/rules.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';

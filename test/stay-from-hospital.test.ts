@@ -16,7 +16,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { caseNumberFor } from '../api/case-numbers.js';
 import { bedDayPeriods, cases, escalations, obligations, placeOffers } from '../db/schema/index.js';
-import { addDays, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../workflows/calendar.js';
+import { addDays, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../domain/calendar.js';
 import {
   assessVulnerabilityUpdate,
   decideUpdate,
@@ -26,7 +26,7 @@ import {
   recordConferenceUpdate,
 } from '../workflows/hospital-discharge/messages.js';
 import { hospitalDischargeCaseWorkflow } from '../workflows/hospital-discharge/workflow.js';
-import { defaultRules } from '../workflows/rules.js';
+import { defaultRules } from '../domain/rules.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 import { changePriorityUpdate, replyToOfferUpdate, temporaryStayStatusQuery } from '../workflows/temporary-stay/messages.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
-import { addDays, localDate } from '../workflows/calendar.js';
+import { addDays, localDate } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';

@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, cases, placeOffers } from '../db/schema/index.js';
-import { addDays, localDate } from '../workflows/calendar.js';
+import { addDays, localDate } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';

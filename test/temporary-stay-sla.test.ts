@@ -9,8 +9,8 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { cases, escalations, obligations, placeOffers } from '../db/schema/index.js';
-import { addDays, formatLocal, localDate, overnightAfter, startOfDay } from '../workflows/calendar.js';
-import { AT_RISK_DAYS_BEFORE_DUE, OFFER_AT_RISK_HOURS } from '../workflows/rules.js';
+import { addDays, formatLocal, localDate, overnightAfter, startOfDay } from '../domain/calendar.js';
+import { AT_RISK_DAYS_BEFORE_DUE, OFFER_AT_RISK_HOURS } from '../domain/rules.js';
 import { CaseStepKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { reassessStayUpdate, replyToOfferUpdate, temporaryStayStatusQuery } from '../workflows/temporary-stay/messages.js';
 import { eventually, useTestStack } from './helpers.js';

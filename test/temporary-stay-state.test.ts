@@ -4,8 +4,8 @@
  * reassessments and extensions, refusals with their reasons, the stay's end instant.
  */
 import { describe, expect, it } from 'vitest';
-import { formatLocal } from '../workflows/calendar.js';
-import { defaultRules } from '../workflows/rules.js';
+import { formatLocal } from '../domain/calendar.js';
+import { defaultRules } from '../domain/rules.js';
 import { advance, newObligation } from '../workflows/shared/obligations.js';
 import {
   allocatorWorkflowId,

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { insertFacility } from '../db/queries/temporary-stay.js';
 import { caseNumberFor } from '../api/case-numbers.js';
-import { defaultRules, type Priority, type RuleSet } from '../workflows/rules.js';
+import { defaultRules, type Priority, type RuleSet } from '../domain/rules.js';
 import { allocatorWorkflowId } from '../workflows/temporary-stay/allocation-state.js';
 import { placeTypeAllocatorWorkflow, temporaryStayCaseWorkflow } from '../workflows/temporary-stay/index.js';
 import { addPlaceUpdate, allocationQuery, caseOpenedUpdate, wakeAllocatorSignal } from '../workflows/temporary-stay/messages.js';

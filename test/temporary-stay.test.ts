@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { updateRefusal } from '../api/errors.js';
 import { escalations, placeOffers, places, priorityChanges, stayApplications, stays } from '../db/schema/index.js';
-import { addDays, formatLocal, localDate, overnightAfter, startOfDay } from '../workflows/calendar.js';
+import { addDays, formatLocal, localDate, overnightAfter, startOfDay } from '../domain/calendar.js';
 import {
   changePriorityUpdate,
   citizenUnavailableSignal,
@@ -18,7 +18,7 @@ import {
   setPlaceOpenUpdate,
   temporaryStayStatusQuery,
 } from '../workflows/temporary-stay/messages.js';
-import { REFUSED_OFFER_RETRY_MINUTES } from '../workflows/rules.js';
+import { REFUSED_OFFER_RETRY_MINUTES } from '../domain/rules.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';
 

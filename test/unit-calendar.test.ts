@@ -9,9 +9,9 @@ import {
   nextWorkingDay,
   overnightAfter,
   publicHoliday,
-} from '../workflows/calendar.js';
-import { ageOn, birthDateFromCpr } from '../workflows/cpr.js';
-import { defaultRules, rulesFromConfig } from '../workflows/rules.js';
+} from '../domain/calendar.js';
+import { ageOn, birthDateFromCpr } from '../domain/cpr.js';
+import { defaultRules, rulesFromConfig } from '../domain/rules.js';
 
 describe('Copenhagen calendar', () => {
   it('takes the local date of an instant, across midnight UTC', () => {

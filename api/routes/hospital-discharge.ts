@@ -24,8 +24,8 @@ import {
 import { carePlans, dischargeNotes } from '../../db/schema/index.js';
 import { placeTypeSchema, purposeSchema } from './temporary-stay.js';
 import { and, eq } from 'drizzle-orm';
-import { localDate } from '../../workflows/calendar.js';
-import { ageOn, birthDateFromCpr } from '../../workflows/cpr.js';
+import { localDate } from '../../domain/calendar.js';
+import { ageOn, birthDateFromCpr } from '../../domain/cpr.js';
 import {
   assessVulnerabilityUpdate,
   decideUpdate,

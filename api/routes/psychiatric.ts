@@ -24,7 +24,7 @@ import {
   recordNoticeUpdate,
   recordStatusMeetingUpdate,
 } from '../../workflows/psychiatric/workflow.js';
-import { CHOICE_OVERRIDE_REASON_CODES, EXTERNAL_PURCHASE_REASON_CODES } from '../../workflows/rules.js';
+import { CHOICE_OVERRIDE_REASON_CODES, EXTERNAL_PURCHASE_REASON_CODES } from '../../domain/rules.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';

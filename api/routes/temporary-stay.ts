@@ -38,8 +38,8 @@ import {
   wakeAllocatorSignal,
   withdrawStayCaseUpdate,
 } from '../../workflows/temporary-stay/messages.js';
-import { daysBetween, formatLocal, localDate } from '../../workflows/calendar.js';
-import { birthDateFromCpr, normaliseCpr } from '../../workflows/cpr.js';
+import { daysBetween, formatLocal, localDate } from '../../domain/calendar.js';
+import { birthDateFromCpr, normaliseCpr } from '../../domain/cpr.js';
 import {
   PRIORITY_CHANGE_REASON_CODES,
   PRIORITY_CHANGE_REASONS,
@@ -47,7 +47,7 @@ import {
   STAY_PURPOSE_CODES,
   STAY_PURPOSES,
   type Priority,
-} from '../../workflows/rules.js';
+} from '../../domain/rules.js';
 import type { Role } from '../auth.js';
 import { workflowIdOf } from '../case-numbers.js';
 import type { ApiDeps } from '../context.js';

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeCursor, workQueue } from '../../db/queries/work-queue.js';
-import { OBLIGATION_KINDS, type ObligationKind } from '../../workflows/rules.js';
+import { OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
 import { CASE_TYPES } from '../../workflows/shared/search-attributes.js';
 import { roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';

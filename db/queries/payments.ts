@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { bedDayPeriods, bedDayRates, cases, psychiatricRecords } from '../schema/index.js';
 
-/** How a period counts its days (the case's rule set when it started; see workflows/rules.ts). */
+/** How a period counts its days (the case's rule set when it started; see domain/rules.ts). */
 export interface BedDayCounting {
   firstPaidDayOffset: 0 | 1;
   countDischargeDay: boolean;

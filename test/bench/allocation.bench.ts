@@ -24,7 +24,7 @@ import { searchAttributeArgs } from '../../api/search-attributes.js';
 import { temporalCliPath } from '../../scripts/temporal-bin.js';
 import { bundleWorkflows } from '../../worker/bundle.js';
 import { createOvergangWorker } from '../../worker/worker.js';
-import { PRIORITY_ORDER } from '../../workflows/rules.js';
+import { PRIORITY_ORDER } from '../../domain/rules.js';
 import { allocator, newFacility, openStay } from '../temporary-stay-support.js';
 
 const VACANCIES = 10;

@@ -38,7 +38,7 @@ import { registerSearchAttributes } from '../../api/search-attributes.js';
 import { readableCaseTypes } from '../../api/need-to-know.js';
 import { freePort } from '../../scripts/ports.js';
 import { temporalTestServerPath } from '../../scripts/temporal-bin.js';
-import { addDays, localDate, localInstant, overnightAfter } from '../../workflows/calendar.js';
+import { addDays, localDate, localInstant, overnightAfter } from '../../domain/calendar.js';
 import {
   appEnv,
   benchCpr,

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { addDays, localDate, localInstant, overnightAfter } from '../../workflows/calendar.js';
+import { addDays, localDate, localInstant, overnightAfter } from '../../domain/calendar.js';
 import { appEnv, benchDatabase, call, cpuSecondsOf, loadAverage, memOf, pool, psychiatricIntake, quantile, sleep, startApi, startDevServer, startWorker, stormRows, TOKENS } from './harness.js';
 import { freePort } from '../../scripts/ports.js';
 

@@ -6,8 +6,8 @@
  * No CPR, care-plan content or free text in any of these: ids, codes, dates and instants only.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LocalDate } from '../calendar.js';
-import type { RuleSet, StayPurpose } from '../rules.js';
+import type { LocalDate } from '../../domain/calendar.js';
+import type { RuleSet, StayPurpose } from '../../domain/rules.js';
 import type { CaseCore } from '../shared/case-core.js';
 
 /** SUF = Sundheds- og Omsorgsforvaltningen (65+); SOF = Socialforvaltningen (under 65). */

@@ -6,8 +6,8 @@
  * server. A validator (`check…`) throws an Error whose message is the refusal reason (the API
  * answers 409 with it); a transition returns the next state and leaves its argument alone.
  */
-import { addDays, formatLocal, localDate, localInstant, overnightAfter, workingDaysAfter, type LocalDate } from '../calendar.js';
-import { PROVIDER_PHONE_CUTOFF, SUF_AGE, type ActorRole, type RuleSet } from '../rules.js';
+import { addDays, formatLocal, localDate, localInstant, overnightAfter, workingDaysAfter, type LocalDate } from '../../domain/calendar.js';
+import { PROVIDER_PHONE_CUTOFF, SUF_AGE, type ActorRole, type RuleSet } from '../../domain/rules.js';
 import type { ClockEffect, Obligation } from '../shared/obligations.js';
 import type {
   Administration,
@@ -35,7 +35,7 @@ export function mustPhoneProvider(handedAt: number, startsOn: LocalDate): boolea
   );
 }
 
-export { workingDaysAfter } from '../calendar.js';
+export { workingDaysAfter } from '../../domain/calendar.js';
 
 // --- obligation keys (equal to the escalation keys) -----------------------------------------
 

@@ -43,8 +43,8 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { formatLocal, type LocalDate } from '../calendar.js';
-import type { ActorRole, StayPurpose } from '../rules.js';
+import { formatLocal, type LocalDate } from '../../domain/calendar.js';
+import type { ActorRole, StayPurpose } from '../../domain/rules.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import { reserveCaseNumber } from '../shared/case-number.js';
 import { caseOpenedUpdate } from '../shared/messages.js';

@@ -5,8 +5,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseCore } from '../shared/case-core.js';
-import type { LocalDate } from '../calendar.js';
-import type { ChoiceOverrideReason, ExternalPurchaseReason } from '../rules.js';
+import type { LocalDate } from '../../domain/calendar.js';
+import type { ChoiceOverrideReason, ExternalPurchaseReason } from '../../domain/rules.js';
 import type { ChiefDecision, EndRequest, NoticeRequest, PsychiatricFacts } from './state.js';
 
 export { caseOpenedUpdate } from '../shared/messages.js';

@@ -7,15 +7,15 @@
  * apply them without a server. No CPR and no free text: ids, dates and decision codes only
  * (the ward name is the one exception, as before; not to be extended).
  */
-import { countBedDays } from '../bed-days.js';
-import { addDays, addWeeks, daysBetween, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from '../calendar.js';
+import { countBedDays } from '../../domain/bed-days.js';
+import { addDays, addWeeks, daysBetween, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from '../../domain/calendar.js';
 import {
   CHIEF_LEVEL_DAYS,
   CHOICE_OVERRIDE_REASON_CODES,
   EXTERNAL_PURCHASE_REASON_CODES,
   type ChoiceOverrideReason,
   type ExternalPurchaseReason,
-  OBLIGATION_KINDS, PSYCHIATRIC_DEADLINE_DAYS, STATUS_MEETING_INTERVAL_DAYS, type RuleSet } from '../rules.js';
+  OBLIGATION_KINDS, PSYCHIATRIC_DEADLINE_DAYS, STATUS_MEETING_INTERVAL_DAYS, type RuleSet } from '../../domain/rules.js';
 import { isOpen, type ClockEffect, type Obligation, type OpenOptions } from '../shared/obligations.js';
 
 export type NoticeKind = 'forvarsling' | 'faerdigmelding';

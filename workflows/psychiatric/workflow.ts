@@ -31,8 +31,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { formatLocal, localDate, overnightAfter } from '../calendar.js';
-import type { RuleSet } from '../rules.js';
+import { formatLocal, localDate, overnightAfter } from '../../domain/calendar.js';
+import type { RuleSet } from '../../domain/rules.js';
 import { CaseCore, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import {

@@ -26,8 +26,8 @@ import {
 import type { ActivityOptions, LocalActivityOptions, SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import type { CaseMirror, EscalationInput, ObligationRow } from '../../db/queries/case-mirror.js';
-import { formatLocal } from '../calendar.js';
-import { OBLIGATION_KINDS, type ActorRole, type RuleSet } from '../rules.js';
+import { formatLocal } from '../../domain/calendar.js';
+import { OBLIGATION_KINDS, type ActorRole, type RuleSet } from '../../domain/rules.js';
 import {
   advance,
   caseSla,

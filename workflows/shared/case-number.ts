@@ -2,7 +2,7 @@
  * Case numbers inside a workflow (a case started by another case, e.g. a temporary stay decided
  * in a hospital discharge): reserved by an activity, so the number is recorded in the history.
  */
-import { localDate } from '../calendar.js';
+import { localDate } from '../../domain/calendar.js';
 import { run } from './case-core.js';
 import { CASE_NUMBER_PREFIX, type CaseType } from './search-attributes.js';
 

@@ -13,8 +13,8 @@
  * Pure data and pure functions: no clock but the `now` handed in, no I/O. The clock
  * (case-core.ts) applies them inside the workflow; the unit tests apply them without a server.
  */
-import { addDays, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from '../calendar.js';
-import { escalationRecipient, OBLIGATION_KINDS, type ActorRole, type ObligationKind } from '../rules.js';
+import { addDays, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from '../../domain/calendar.js';
+import { escalationRecipient, OBLIGATION_KINDS, type ActorRole, type ObligationKind } from '../../domain/rules.js';
 
 export type SlaState = 'on_track' | 'at_risk' | 'breached';
 export type ObligationState = SlaState | 'met' | 'met_late' | 'cancelled';

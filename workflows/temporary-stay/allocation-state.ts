@@ -2,7 +2,7 @@
  * The allocator's pure parts: names, allocation order, and the state it carries across
  * continue-as-new. No Temporal imports: the API and the unit tests use them too.
  */
-import { PRIORITY_ORDER, type Priority } from '../rules.js';
+import { PRIORITY_ORDER, type Priority } from '../../domain/rules.js';
 import type { JoinRequest, Offer, PlaceView, Stay } from './messages.js';
 
 /**

@@ -25,8 +25,8 @@ import {
 } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
 import type { AllocationEffect } from '../../db/queries/temporary-stay.js';
-import { formatLocal, hoursAfter, localDate, minutesAfter } from '../calendar.js';
-import { REFUSED_OFFER_RETRY_MINUTES } from '../rules.js';
+import { formatLocal, hoursAfter, localDate, minutesAfter } from '../../domain/calendar.js';
+import { REFUSED_OFFER_RETRY_MINUTES } from '../../domain/rules.js';
 import { run } from '../shared/case-core.js';
 import {
   byAllocationOrder,

@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { JoinRequest as JoinRequestOf, PlaceStatus } from '../../db/queries/temporary-stay.js';
-import type { Priority, PriorityChangeReason, RuleSet, StayPurpose } from '../rules.js';
+import type { Priority, PriorityChangeReason, RuleSet, StayPurpose } from '../../domain/rules.js';
 import type { ObligationView, SlaState } from '../shared/obligations.js';
 
 /** The intake waits for the case row (answer: `{ caseId, caseNumber, duplicateOf? }`). */
@@ -13,7 +13,7 @@ export { caseOpenedUpdate } from '../shared/messages.js';
 export type { PlaceStatus };
 /** A case joining a place type's waiting list, with its priority (003). */
 export type JoinRequest = JoinRequestOf<Priority>;
-export type { Priority } from '../rules.js';
+export type { Priority } from '../../domain/rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // The case

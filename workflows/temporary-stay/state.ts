@@ -5,8 +5,8 @@
  * Temporal imports, no clock but the instants handed in: unit-tested without a server
  * (test/temporary-stay-state.test.ts).
  */
-import { addDays, formatLocal, overnightAfter, startOfDay, type LocalDate } from '../calendar.js';
-import type { ActorRole, Priority, RuleSet } from '../rules.js';
+import { addDays, formatLocal, overnightAfter, startOfDay, type LocalDate } from '../../domain/calendar.js';
+import type { ActorRole, Priority, RuleSet } from '../../domain/rules.js';
 import type {
   AllocationEvent,
   EndStayReason,

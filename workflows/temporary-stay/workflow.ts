@@ -26,8 +26,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { formatLocal, localDate, workingDaysAfter } from '../calendar.js';
-import { PRIORITY_REVIEW_WORKING_DAYS } from '../rules.js';
+import { formatLocal, localDate, workingDaysAfter } from '../../domain/calendar.js';
+import { PRIORITY_REVIEW_WORKING_DAYS } from '../../domain/rules.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
