@@ -67,9 +67,36 @@ export function overnightAfter(dueDay: LocalDate, escalationLocalHour: number): 
   return localInstant(addDays(dueDay, 1), escalationLocalHour);
 }
 
-/** Local ISO timestamp with offset, for people reading due instants. */
+/** The instant of 01:00 UTC on the last Sunday of a month (EU summer time starts/ends then). */
+function lastSundayOneUtc(year: number, month: number): number {
+  const last = new Date(Date.UTC(year, month + 1, 0));
+  return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+}
+
+/** Years in which Copenhagen keeps the EU rule (summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC). */
+const EU_RULE_YEARS = { from: 1996, to: 2099 };
+
+const pad0 = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * Local ISO timestamp with offset, e.g. `2026-11-20T10:00:00+01:00` (milliseconds only when
+ * there are any): the one format of every instant a person or a client reads. The years under
+ * the EU rule are computed directly (an answer may hold thousands of instants); others by luxon.
+ */
 export function formatLocal(instantMs: number): string {
-  return DateTime.fromMillis(instantMs, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
+  const year = new Date(instantMs).getUTCFullYear();
+  if (year < EU_RULE_YEARS.from || year > EU_RULE_YEARS.to || !Number.isFinite(instantMs)) {
+    return DateTime.fromMillis(instantMs, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
+  }
+  const summer = instantMs >= lastSundayOneUtc(year, 2) && instantMs < lastSundayOneUtc(year, 9);
+  const offsetHours = summer ? 2 : 1;
+  const t = new Date(instantMs + offsetHours * 3_600_000);
+  const ms = t.getUTCMilliseconds();
+  return (
+    `${pad0(t.getUTCFullYear(), 4)}-${pad0(t.getUTCMonth() + 1)}-${pad0(t.getUTCDate())}` +
+    `T${pad0(t.getUTCHours())}:${pad0(t.getUTCMinutes())}:${pad0(t.getUTCSeconds())}` +
+    `${ms ? `.${pad0(ms, 3)}` : ''}+0${offsetHours}:00`
+  );
 }
 
 /** Easter Sunday of a year (Gregorian computus, Meeus/Jones/Butcher), as [month, day]. */

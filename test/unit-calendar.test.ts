@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import { loadConfig } from '../config/index.js';
 import {
   addDays,
@@ -103,5 +104,27 @@ describe('the README examples of the 12-week deadline (the figures the psychiatr
       warnings: ['2027-10-11T00:00:00+02:00', '2027-11-01T00:00:00+01:00'],
       escalation: '2027-11-09T00:00:00+01:00',
     });
+  });
+});
+
+describe('formatLocal: every instant as Copenhagen local time with its offset', () => {
+  const byLuxon = (t: number) => DateTime.fromMillis(t, { zone: 'Europe/Copenhagen' }).toISO({ suppressMilliseconds: true });
+  it('agrees with the time-zone database around every change of 1995-2100 and at random instants', () => {
+    const mismatches: string[] = [];
+    for (let year = 1995; year <= 2100; year++) {
+      for (const month of [2, 9]) {
+        const last = new Date(Date.UTC(year, month + 1, 0));
+        const change = Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+        for (const d of [-3_600_001, -1, 0, 1, 999, 3_599_999, 3_600_000]) {
+          if (formatLocal(change + d) !== byLuxon(change + d)) mismatches.push(`${change + d}: ${formatLocal(change + d)} ≠ ${byLuxon(change + d)}`);
+        }
+      }
+    }
+    for (let t = Date.UTC(1990, 0, 1); t < Date.UTC(2110, 0, 1); t += 86_400_000 * 3 + 3_777_123) {
+      if (formatLocal(t) !== byLuxon(t)) mismatches.push(`${t}: ${formatLocal(t)} ≠ ${byLuxon(t)}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(formatLocal(Date.parse('2026-03-29T00:59:59.5Z'))).toBe('2026-03-29T01:59:59.500+01:00');
+    expect(formatLocal(Date.parse('2026-03-29T01:00:00Z'))).toBe('2026-03-29T03:00:00+02:00');
   });
 });
