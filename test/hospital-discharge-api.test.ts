@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { bedDayPeriods, carePlans, cases, citizens, dischargeNotes, providerHandovers } from '../db/schema/index.js';
+import { bedDayPeriods, carePlans, cases, citizens, decisionTexts, providerHandovers } from '../db/schema/index.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { ageOn } from '../domain/cpr.js';
 import { mustPhoneProvider, routeByAge } from '../workflows/hospital-discharge/state.js';
@@ -92,8 +92,8 @@ describe('routing by age on the day the care plan arrives (004: 65+ → SUF, und
     const same = await post('dev-assessor', id, 'reroute', { to: 'SOF', reason: 'again' });
     expect(same.statusCode).toBe(409);
     expect(same.json().message).toBe('the case is already with SOF');
-    const notes = await stack.database.db.select().from(dischargeNotes).where(eq(dischargeNotes.caseId, id));
-    expect(notes.map((n) => [n.kind, n.body])).toEqual([['reroute_reason', 'dominant social-pedagogical need — confidential-reason']]);
+    const notes = await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, id));
+    expect(notes.map((n) => [n.kind, n.body.text])).toEqual([['reroute_reason', 'dominant social-pedagogical need — confidential-reason']]);
     const history = JSON.stringify(await stack.env.client.workflow.getHandle(workflowId).fetchHistory());
     expect(history).not.toContain('confidential-reason');
     expect((await readCase(id)).details.administration).toBe('SOF');
@@ -169,7 +169,7 @@ describe('each discharge path end to end', () => {
     const d = await ok('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now() - 60_000) });
     expect(d).toMatchObject({ step: 'follow_up', dischargedTo: 'home' });
     expect(d.temporaryStay.dischargedHomeWhileWaiting).toBeDefined();
-    const notes = await stack.database.db.select().from(dischargeNotes).where(eq(dischargeNotes.caseId, id));
+    const notes = await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, id));
     expect(notes.map((n) => n.kind)).toEqual(['holistic_assessment']);
     expect(JSON.stringify(await stack.env.client.workflow.getHandle(workflowId).fetchHistory())).not.toContain('confidential-assessment');
   });
@@ -190,7 +190,7 @@ describe('each discharge path end to end', () => {
     expect((await ok('dev-assessor', id, 'follow-up-visit', { visitedAt: iso(Date.now()) })).step).toBe('follow_up');
     const closed = await ok('dev-assessor', id, 'help-follow-up', { followedUpAt: iso(Date.now()), note: 'help fits' });
     expect(closed).toMatchObject({ step: 'closed', outcome: 'discharged_home' });
-    const kinds = (await stack.database.db.select().from(dischargeNotes).where(eq(dischargeNotes.caseId, id))).map((n) => n.kind);
+    const kinds = (await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, id))).map((n) => n.kind);
     expect(kinds.sort()).toEqual(['help_description', 'help_follow_up_note', 'holistic_assessment']);
   });
 
@@ -318,7 +318,7 @@ describe('refusals: 400, 403, 409', () => {
     });
     expect(noConference.statusCode).toBe(409);
     expect(noConference.json().message).toBe('the conference at the hospital has not been recorded yet');
-    expect(await stack.database.db.select().from(dischargeNotes).where(eq(dischargeNotes.caseId, id))).toHaveLength(0);
+    expect(await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, id))).toHaveLength(0);
     const visitEarly = await post('dev-assessor', id, 'follow-up-visit', { visitedAt: iso(Date.now()) });
     expect(visitEarly.json().message).toBe('the citizen has not been discharged home yet');
     const toStay = await post('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now()), destination: 'temporary_stay' });
@@ -382,8 +382,8 @@ describe('Idempotency-Key', () => {
     expect(
       await stack.database.db
         .select()
-        .from(dischargeNotes)
-        .where(and(eq(dischargeNotes.caseId, id), eq(dischargeNotes.kind, 'reroute_reason'))),
+        .from(decisionTexts)
+        .where(and(eq(decisionTexts.caseId, id), eq(decisionTexts.kind, 'reroute_reason'))),
     ).toHaveLength(1);
     const live = (await readCase(id)).live;
     expect(live.reroutes).toHaveLength(1);

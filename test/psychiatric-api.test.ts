@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { housingPlaceAllocations, idempotencyKeys, psychiatricRecords } from '../db/schema/index.js';
+import { housingPlaceAllocations, idempotencyKeys, decisionTexts } from '../db/schema/index.js';
 import { localDate } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -165,7 +165,7 @@ describe('psychiatric case through the API', () => {
     expect(second.json()).toEqual(first.json());
     const live = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-chief') })).json().live;
     expect(live.meetings.held).toBe(1);
-    const rows = await stack.database.db.select().from(psychiatricRecords).where(eq(psychiatricRecords.caseId, id));
+    const rows = await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, id));
     expect(rows.filter((r) => r.kind === 'status_meeting')).toHaveLength(1);
     // a different key is a second request: it reaches the workflow, which refuses a meeting
     // recorded ahead of its 14-day period (it would silence the series)
@@ -233,7 +233,7 @@ describe('psychiatric case through the API', () => {
     expect((await post(`/cases/00000000-0000-4000-8000-000000000000/psychiatric/long-course`, 'dev-psychiatry', { reason: 'r' })).statusCode).toBe(404);
     expect((await post(`/cases/not-a-uuid/psychiatric/long-course`, 'dev-psychiatry', { reason: 'r' })).statusCode).toBe(400);
     // nothing was written for the refused requests
-    const rows = await stack.database.db.select().from(psychiatricRecords).where(eq(psychiatricRecords.caseId, ended));
+    const rows = await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, ended));
     expect(rows).toHaveLength(0);
     await post(`${base}/withdraw`, 'dev-hospital', {});
   });
@@ -277,7 +277,7 @@ describe('psychiatric case through the API', () => {
     const again = await post(`/cases/${id}/psychiatric/withdraw`, 'dev-hospital', { reason: 'Region withdrew the notice' }, key);
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toMatchObject({ ended: true, outcome: 'withdrawn' });
-    const records = await stack.database.db.select().from(psychiatricRecords).where(eq(psychiatricRecords.caseId, id));
+    const records = await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, id));
     expect(records.filter((r) => r.key === first.json().key)).toHaveLength(records.some((r) => r.key === first.json().key) ? 1 : 0);
     // another decision (another key) on the ended case is still refused
     const other = await post(`/cases/${id}/psychiatric/withdraw`, 'dev-hospital', {}, { 'idempotency-key': `other-${id}` });

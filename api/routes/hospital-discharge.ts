@@ -21,7 +21,8 @@ import {
   insertCarePlanOnce,
   listTasks,
 } from '../../db/queries/hospital-discharge.js';
-import { carePlans, dischargeNotes } from '../../db/schema/index.js';
+import { insertDecisionTextOnce } from '../../db/queries/decision-texts.js';
+import { carePlans } from '../../db/schema/index.js';
 import { placeTypeSchema, purposeSchema } from './temporary-stay.js';
 import { and, eq } from 'drizzle-orm';
 import { localDate } from '../../domain/calendar.js';
@@ -219,10 +220,7 @@ function decide<Args extends [any, ...any[]]>(
 /** Inserts the notes, once per case and key. */
 async function writeNotes(db: Db, caseId: string, user: User, notes: Note[], requestKey: string): Promise<void> {
   for (const n of notes) {
-    await db
-      .insert(dischargeNotes)
-      .values({ caseId, key: `${n.kind}:${requestKey}`, kind: n.kind, body: n.body, userId: user.user, role: user.role })
-      .onConflictDoNothing({ target: [dischargeNotes.caseId, dischargeNotes.key] });
+    await insertDecisionTextOnce(db, { caseId, key: `${n.kind}:${requestKey}`, kind: n.kind, body: { text: n.body }, userId: user.user, role: user.role });
   }
 }
 

@@ -1,6 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
-import { carePlans, dischargeNotes, dischargeTasks, notificationOutbox, providerHandovers } from '../schema/index.js';
+import { carePlans, decisionTexts, dischargeTasks, notificationOutbox, providerHandovers } from '../schema/index.js';
+import { insertDecisionTextOnce } from './decision-texts.js';
 
 export type CarePlanRecord = typeof carePlans.$inferInsert;
 
@@ -23,17 +24,24 @@ export interface NoteInput {
   role: string;
 }
 
-/** Writes a note once per (case, key). */
+/** Writes a note (to `decision_texts`, body `{ text }`) once per (case, key). */
 export async function insertNoteOnce(db: Db | Tx, note: NoteInput): Promise<void> {
-  await db.insert(dischargeNotes).values(note).onConflictDoNothing({ target: [dischargeNotes.caseId, dischargeNotes.key] });
+  await insertDecisionTextOnce(db, { ...note, body: { text: note.body } });
 }
 
+/** The case's notes, oldest first, each `body` the note's text. */
 export async function caseNotes(db: Db, caseId: string) {
   return db
-    .select({ kind: dischargeNotes.kind, body: dischargeNotes.body, userId: dischargeNotes.userId, role: dischargeNotes.role, at: dischargeNotes.at })
-    .from(dischargeNotes)
-    .where(eq(dischargeNotes.caseId, caseId))
-    .orderBy(asc(dischargeNotes.at), asc(dischargeNotes.id));
+    .select({
+      kind: decisionTexts.kind,
+      body: sql<string>`${decisionTexts.body}->>'text'`,
+      userId: decisionTexts.userId,
+      role: decisionTexts.role,
+      at: decisionTexts.at,
+    })
+    .from(decisionTexts)
+    .where(eq(decisionTexts.caseId, caseId))
+    .orderBy(asc(decisionTexts.at), asc(decisionTexts.id));
 }
 
 export interface HandoverInput {

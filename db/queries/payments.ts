@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { bedDayPeriods, bedDayRates, cases, psychiatricRecords } from '../schema/index.js';
+import { bedDayPeriods, bedDayRates, cases, decisionTexts } from '../schema/index.js';
 
 /** How a period counts its days (the case's rule set when it started; see domain/rules.ts). */
 export interface BedDayCounting {
@@ -90,10 +90,10 @@ export async function replaceBedDayRates(
 export async function regionRefusalRecords(db: Db, caseIds: string[]) {
   if (caseIds.length === 0) return [];
   const rows = await db
-    .select({ caseId: psychiatricRecords.caseId, kind: psychiatricRecords.kind, at: psychiatricRecords.at, body: psychiatricRecords.body })
-    .from(psychiatricRecords)
-    .where(and(inArray(psychiatricRecords.caseId, caseIds), inArray(psychiatricRecords.kind, ['disagreement', 'chief_decision'])))
-    .orderBy(asc(psychiatricRecords.at), asc(psychiatricRecords.id));
+    .select({ caseId: decisionTexts.caseId, kind: decisionTexts.kind, at: decisionTexts.at, body: decisionTexts.body })
+    .from(decisionTexts)
+    .where(and(inArray(decisionTexts.caseId, caseIds), inArray(decisionTexts.kind, ['disagreement', 'chief_decision'])))
+    .orderBy(asc(decisionTexts.at), asc(decisionTexts.id));
   return rows.map((r) => ({
     caseId: r.caseId,
     kind: r.kind as 'disagreement' | 'chief_decision',

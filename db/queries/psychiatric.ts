@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { housingOffers, housingPlaceAllocations, housingPlaces, psychiatricRecords, psychiatricWards, externalProviders } from '../schema/index.js';
+import { housingOffers, housingPlaceAllocations, housingPlaces, psychiatricWards, externalProviders } from '../schema/index.js';
+import { decisionTextsOf, insertDecisionTextOnce, type DecisionTextInput } from './decision-texts.js';
 
 export interface OfferWithPlaces {
   id: string;
@@ -165,27 +166,28 @@ export async function casePlacement(db: Db, caseId: string) {
   return row;
 }
 
-export interface PsychiatricRecordInput {
-  caseId: string;
-  key: string;
-  kind: string;
-  body: Record<string, unknown>;
-  userId: string;
-  role: string;
+export type PsychiatricRecordInput = DecisionTextInput;
+
+/** The kinds of text recorded on a psychiatric case (api/routes/psychiatric.ts), in `decision_texts`. */
+export const PSYCHIATRIC_RECORD_KINDS = [
+  'long_course',
+  'status_meeting',
+  'involvement',
+  'placement',
+  'external_placement',
+  'disagreement',
+  'chief_decision',
+  'withdrawal',
+] as const;
+
+/** Writes the record (to `decision_texts`) once per (case, key); a repeat changes nothing. */
+export function insertPsychiatricRecordOnce(db: Db, r: PsychiatricRecordInput): Promise<boolean> {
+  return insertDecisionTextOnce(db, r);
 }
 
-/** Writes the record once per (case, key); a repeat changes nothing. */
-export async function insertPsychiatricRecordOnce(db: Db, r: PsychiatricRecordInput): Promise<boolean> {
-  const inserted = await db
-    .insert(psychiatricRecords)
-    .values(r)
-    .onConflictDoNothing({ target: [psychiatricRecords.caseId, psychiatricRecords.key] })
-    .returning({ id: psychiatricRecords.id });
-  return inserted.length > 0;
-}
-
-export async function psychiatricRecordsOf(db: Db, caseId: string) {
-  return db.select().from(psychiatricRecords).where(eq(psychiatricRecords.caseId, caseId)).orderBy(asc(psychiatricRecords.at));
+/** The case's psychiatric records, oldest first (the texts of the psychiatric kinds). */
+export function psychiatricRecordsOf(db: Db, caseId: string) {
+  return decisionTextsOf(db, caseId, PSYCHIATRIC_RECORD_KINDS);
 }
 
 /** The registry id of a psychiatric ward (added on first use). */

@@ -4,9 +4,10 @@
  * The care plan (plejeforløbsplan) and every free-text note are health details: they are
  * written here by the API and never travel through a workflow (input, history, search
  * attributes). The workflow knows the case id, the pseudonymous citizen id and the facts it
- * needs to run its timers.
+ * needs to run its timers. The notes written alongside a decision are in `decision_texts`
+ * (decision-texts.ts), body `{ text }`.
  */
-import { bigserial, boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { cases, citizens } from './core.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -35,27 +36,6 @@ export const carePlans = pgTable('care_plans', {
   receivedAt: ts('received_at').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
-
-/**
- * Free text written alongside a decision (re-routing reason, conference note, holistic
- * assessment (helhedsvurdering), description of granted help, follow-up notes).
- * `key` is unique per case so a repeated request writes once.
- */
-export const dischargeNotes = pgTable(
-  'discharge_notes',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    caseId: uuid('case_id').notNull(),
-    key: text('key').notNull(),
-    /** reroute_reason | conference_note | holistic_assessment | help_description | follow_up_note | help_follow_up_note */
-    kind: text('kind').notNull(),
-    body: text('body').notNull(),
-    userId: text('user_id').notNull(),
-    role: text('role').notNull(),
-    at: ts('at').notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex('discharge_notes_case_key_uq').on(t.caseId, t.key), index('discharge_notes_case_idx').on(t.caseId, t.at)],
-);
 
 /**
  * A decision handed to the provider electronically (advis, 003), once per (case, key).

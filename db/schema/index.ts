@@ -3,3 +3,4 @@ export * from './hospital-discharge.js';
 export * from './payments.js';
 export * from './temporary-stay.js';
 export * from './psychiatric.js';
+export * from './decision-texts.js';

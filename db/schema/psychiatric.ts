@@ -1,11 +1,11 @@
 /**
  * Psychiatric ready-for-discharge cases (færdigmelding, source 002): the municipality's own
- * supported-housing offers (botilbud) and their places, which place is given to which case,
- * and the case's recorded texts (wishes, meeting decisions, disagreement reasons …) that must
- * never enter a workflow history.
+ * supported-housing offers (botilbud) and their places, and which place is given to which case.
+ * The case's recorded texts (wishes, meeting decisions, disagreement reasons …), which must never
+ * enter a workflow history, are in `decision_texts` (decision-texts.ts).
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { cases } from './core.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -76,27 +76,4 @@ export const housingPlaceAllocations = pgTable(
     uniqueIndex('housing_allocations_place_active_uq').on(t.placeId).where(sql`${t.releasedAt} is null`),
     uniqueIndex('housing_allocations_case_active_uq').on(t.caseId).where(sql`${t.releasedAt} is null`),
   ],
-);
-
-/**
- * What people recorded on a psychiatric case, with the sensitive text the workflow never sees:
- * notices, the citizen's involvement (wishes, choice), status-meeting decisions,
- * disagreements and chief-level decisions, placements. `key` is the workflow's key for the
- * step (e.g. `meeting-3`), unique per case, so a repeated request never writes a second row.
- */
-export const psychiatricRecords = pgTable(
-  'psychiatric_records',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
-    key: text('key').notNull(),
-    kind: text('kind').notNull(),
-    body: jsonb('body').$type<Record<string, unknown>>().notNull(),
-    userId: text('user_id').notNull(),
-    role: text('role').notNull(),
-    at: ts('at').notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex('psychiatric_records_case_key_uq').on(t.caseId, t.key), index('psychiatric_records_case_idx').on(t.caseId, t.at)],
 );
