@@ -6,7 +6,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -20,14 +19,12 @@ import { registerDecisionAliases } from './decision-urls.js';
 import { setMaxBedDayPeriodDays, setPlausiblePastDays } from './schemas.js';
 import { DEFAULT_FAULT_OPTIONS, registerDeadlines, type FaultOptions } from './faults.js';
 import { registerIdempotency } from './idempotency.js';
+import { CASE_TYPES } from './case-types/index.js';
 import { caseRoutes } from './routes/cases.js';
 import { escalationRoutes } from './routes/escalations.js';
 import { healthRoutes } from './routes/health.js';
-import { hospitalDischargeRoutes } from './routes/hospital-discharge.js';
 import { housingOfferRoutes } from './routes/housing-offers.js';
 import { paymentRoutes } from './routes/payments.js';
-import { psychiatricRoutes } from './routes/psychiatric.js';
-import { temporaryStayRoutes } from './routes/temporary-stay.js';
 import { workQueueRoutes } from './routes/work-queue.js';
 
 export interface BuildAppOptions extends ApiDeps {
@@ -77,7 +74,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApi.transform,
     transformObject: openApi.transformObject,
   });
   app.addHook('onRoute', (route) => {
@@ -104,11 +101,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes, deps);
   await app.register(caseRoutes, deps);
   await app.register(escalationRoutes, deps);
-  await app.register(hospitalDischargeRoutes, deps);
-  await app.register(psychiatricRoutes, deps);
   await app.register(housingOfferRoutes, deps);
   await app.register(paymentRoutes, deps);
-  await app.register(temporaryStayRoutes, deps);
   await app.register(workQueueRoutes, deps);
+  // each case type's own routes (decisions and reads), from the one list
+  for (const caseType of CASE_TYPES) await app.register(caseType.routes, deps);
   return app;
 }

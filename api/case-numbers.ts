@@ -4,13 +4,13 @@
  * (same Idempotency-Key, so the same case id) gets the same number.
  */
 import { localDate } from '../domain/calendar.js';
-import { CASE_NUMBER_PREFIX, type CaseType } from '../workflows/shared/search-attributes.js';
+import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
 import { reserveCaseNumber, workflowIdOfCase } from '../db/queries/case-mirror.js';
 import type { Db } from '../db/client.js';
 import { notFound } from './errors.js';
 
-export function caseNumberFor(db: Db, caseId: string, type: CaseType, at = Date.now()): Promise<string> {
-  return reserveCaseNumber(db, caseId, type, CASE_NUMBER_PREFIX[type], Number(localDate(at).slice(0, 4)));
+export function caseNumberFor(db: Db, caseId: string, type: CaseTypeDefinition, at = Date.now()): Promise<string> {
+  return reserveCaseNumber(db, caseId, type.name, type.prefix, Number(localDate(at).slice(0, 4)));
 }
 
 /** The workflow id of an existing case, or 404. */

@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition, type Workflow } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getCase } from '../db/queries/cases.js';
+import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 import { caseNumberFor } from './case-numbers.js';
@@ -34,12 +35,6 @@ import { idempotencyKey, updateIdFor, uuidFromKey } from './idempotency.js';
 
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof getCase>>>;
 
-const CASE_TYPE_LABEL: Record<string, string> = {
-  psychiatric_discharge: 'psychiatric case',
-  hospital_discharge: 'hospital discharge',
-  temporary_stay: 'temporary stay',
-};
-
 export interface DecisionContext {
   row: CaseRow;
   /** The Update id: derived from the Idempotency-Key, or fresh. Also the key of the decision's texts. */
@@ -49,7 +44,7 @@ export interface DecisionContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Decision<R, A extends [any, ...any[]]> {
   caseId: string;
-  caseType: 'psychiatric_discharge' | 'hospital_discharge' | 'temporary_stay';
+  caseType: CaseTypeDefinition;
   update: UpdateDefinition<R, A>;
   args: (ctx: DecisionContext) => A;
   /** A fixed Update id (one Update per object, e.g. per task), instead of one from the Idempotency-Key. */
@@ -67,7 +62,7 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   const row = await getCase(deps.database.db, d.caseId);
   if (!row) throw notFound(`no case ${d.caseId}`);
   request.auditCaseId = row.id;
-  if (row.type !== d.caseType) throw conflict(`case ${row.id} is a ${row.type} case, not a ${CASE_TYPE_LABEL[d.caseType]}`);
+  if (row.type !== d.caseType.name) throw conflict(`case ${row.id} is a ${row.type} case, not a ${d.caseType.label.en}`);
   const repeatKey = d.updateId ?? updateIdFor(request);
   if (row.closedAt) {
     // A repeat (same Idempotency-Key) of the very decision that ended the case, whose first answer
@@ -115,14 +110,12 @@ async function firstOutcome<R>(deps: ApiDeps, workflowId: string | undefined, up
   }
 }
 
-export type CaseTypeName = Decision<unknown, [unknown]>['caseType'];
-
 /** What an intake answers (201), also to a repeat whose first answer was lost. */
 export interface Opened {
   id: string;
   workflowId: string;
   caseNumber: string;
-  type: CaseTypeName;
+  type: string;
 }
 
 /**
@@ -142,7 +135,7 @@ export async function intake(
   request.auditCaseId = caseId;
   const existing = await getCase(deps.database.db, caseId);
   const opened: Opened = existing
-    ? { id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type as CaseTypeName }
+    ? { id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type }
     : { id: caseId, ...(await open(caseId)) };
   return reply.code(201).send(opened);
 }
@@ -155,7 +148,7 @@ export async function intake(
  */
 export async function startCase<T extends Workflow>(
   deps: ApiDeps,
-  c: { caseId: string; caseType: CaseTypeName; workflow: T; args: Parameters<T>; summary: string },
+  c: { caseId: string; caseType: CaseTypeDefinition; workflow: T; args: Parameters<T>; summary: string },
 ): Promise<{ workflowId: string; caseNumber: string; duplicateOf?: string }> {
   const workflowId = await caseNumberFor(deps.database.db, c.caseId, c.caseType);
   const opened = await deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, {
@@ -164,7 +157,7 @@ export async function startCase<T extends Workflow>(
       workflowId,
       taskQueue: deps.taskQueue,
       args: c.args as never,
-      typedSearchAttributes: [{ key: CaseTypeKey, value: c.caseType }],
+      typedSearchAttributes: [{ key: CaseTypeKey, value: c.caseType.name }],
       staticSummary: c.summary,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

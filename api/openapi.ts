@@ -7,7 +7,10 @@
  * real answers against the document.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import type { Access } from './auth.js';
+import { answerJsonSchema, ErrorAnswer } from './contract.js';
 import { errorBody } from './errors.js';
 import { SUCCESS_RESPONSES } from './response-schemas.js';
 
@@ -21,6 +24,8 @@ export interface RouteInfo {
   hasParams: boolean;
   /** A deprecated alias: the canonical URL it answers for (`config.aliasOf`). */
   aliasOf?: string;
+  /** The route's success contracts (`schema.response`: status → zod schema). */
+  response?: Record<string, z.ZodType>;
 }
 
 /** Changes that answer 201 Created (everything else answers 200). */
@@ -36,21 +41,7 @@ const CREATED = new Set([
 /** Reads that can answer 409 (a case of another type asked for through a type's route). */
 const READS_WITH_CONFLICT = /^GET \/(hospital-discharge\/cases|cases\/:id\/hospital-discharge|cases\/:id\/psychiatric|cases\/:id\/bed-days)/;
 
-const errorSchema = {
-  type: 'object',
-  required: ['statusCode', 'error', 'message'],
-  properties: {
-    statusCode: { type: 'integer' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    fields: {
-      type: 'array',
-      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
-    },
-    allowedRoles: { type: 'array', items: { type: 'string' } },
-    dependency: { type: 'string', enum: ['database', 'temporal', 'worker', 'audit'] },
-  },
-};
+const errorSchema = answerJsonSchema(ErrorAnswer);
 
 const errorResponse = (description: string, example: Record<string, unknown>, headers?: Record<string, unknown>) => ({
   description,
@@ -100,16 +91,28 @@ export const operationId = (method: string, url: string) =>
 /** The statuses an operation can answer, with their responses. */
 function responsesFor(r: RouteInfo, success: Record<string, unknown> | undefined): Record<string, unknown> {
   const key = `${r.method} ${r.url}`;
-  const documented = successResponseOf(r.method, r.url, r.aliasOf);
-  const ok = documented ? String(documented.status) : CREATED.has(key) ? '201' : '200';
-  const out: Record<string, unknown> = {
-    [ok]: documented
+  const out: Record<string, unknown> = {};
+  const contracts = Object.entries(r.response ?? {}).filter(([status]) => status.startsWith('2'));
+  if (contracts.length) {
+    // the route's own contracts: the schema its answers are encoded with
+    for (const [status, schema] of contracts) {
+      const json = answerJsonSchema(schema);
+      const { description, example, ...rest } = json;
+      out[status] = {
+        description: typeof description === 'string' ? description : status === '201' ? 'Created' : 'OK',
+        content: { 'application/json': { schema: rest, ...(example !== undefined ? { example } : {}) } },
+      };
+    }
+  } else {
+    const documented = successResponseOf(r.method, r.url, r.aliasOf);
+    const ok = documented ? String(documented.status) : CREATED.has(key) ? '201' : '200';
+    out[ok] = documented
       ? { description: documented.description, content: { 'application/json': { schema: documented.schema, example: documented.example } } }
       : (success ?? {
           description: ok === '201' ? 'Created' : 'OK',
           content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
-        }),
-  };
+        });
+  }
   if (r.access === 'public') {
     if (r.url === '/health') {
       const health = SUCCESS_RESPONSES['GET /health'];
@@ -131,7 +134,11 @@ function responsesFor(r: RouteInfo, success: Record<string, unknown> | undefined
 }
 
 /** Collects the routes as they are declared and answers 405 for a wrong method on a known path. */
-export function registerOpenApiTruth(app: FastifyInstance): { routes: RouteInfo[]; transformObject: (doc: object) => never } {
+export function registerOpenApiTruth(app: FastifyInstance): {
+  routes: RouteInfo[];
+  transform: typeof jsonSchemaTransform;
+  transformObject: (doc: object) => never;
+} {
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
@@ -145,6 +152,7 @@ export function registerOpenApiTruth(app: FastifyInstance): { routes: RouteInfo[
         hasQuery: schema.querystring !== undefined,
         hasParams: route.url.includes(':'),
         aliasOf: (route.config as { aliasOf?: string } | undefined)?.aliasOf,
+        response: schema.response as Record<string, z.ZodType> | undefined,
       });
     }
   });
@@ -209,5 +217,13 @@ export function registerOpenApiTruth(app: FastifyInstance): { routes: RouteInfo[
     }
     return openapiObject as never;
   };
-  return { routes, transformObject };
+  /** Requests as the zod type provider documents them; answers are documented from their contracts in `transformObject`. */
+  const transform: typeof jsonSchemaTransform = (input) => {
+    const schema = input.schema as Record<string, unknown> | undefined;
+    if (!schema?.response) return jsonSchemaTransform(input);
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { response: _response, ...rest } = schema;
+    return jsonSchemaTransform({ ...input, schema: rest } as typeof input);
+  };
+  return { routes, transform, transformObject };
 }

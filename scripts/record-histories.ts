@@ -12,6 +12,7 @@
  *   npm run record-histories              # all paths
  *   npm run record-histories -- psychiatric hospital
  */
+import { psychiatricCaseType } from '../workflows/psychiatric/case-type.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -72,7 +73,7 @@ async function psychiatric(ctx: Ctx): Promise<string> {
   const cpr = fakeCpr('1985-05-05');
   const citizenId = await upsertCitizen(ctx.database.db, cpr, birthDateFromCpr(cpr)!);
   const caseId = crypto.randomUUID();
-  const workflowId = await caseNumberFor(ctx.database.db, caseId, 'psychiatric_discharge');
+  const workflowId = await caseNumberFor(ctx.database.db, caseId, psychiatricCaseType);
   const handle = await ctx.client.workflow.start(psychiatricCaseWorkflow, {
     workflowId,
     taskQueue: ctx.taskQueue,

@@ -3,6 +3,7 @@
  * default 5 June, 24 and 31 December — and every working-day deadline skips them. The rule set
  * handed to a case at its start carries them (a case opened without them keeps counting without).
  */
+import { hospitalDischargeCaseType } from '../workflows/hospital-discharge/case-type.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ describe('closing days on the time-skipping server', () => {
     const caseId = randomUUID();
     const { citizenId } = await newCitizen(stack.database.db, '1950-06-01');
     const handle = await stack.env.client.workflow.start(hospitalDischargeCaseWorkflow, {
-      workflowId: await caseNumberFor(stack.database.db, caseId, 'hospital_discharge'),
+      workflowId: await caseNumberFor(stack.database.db, caseId, hospitalDischargeCaseType),
       taskQueue: stack.worker.taskQueue,
       args: [{ caseId, citizenId, receivedAt: await stack.env.currentTimeMs(), administration: 'SUF', rules: defaultRules }],
       typedSearchAttributes: [{ key: CaseTypeKey, value: 'hospital_discharge' }],

@@ -6,6 +6,7 @@
  * escalation is met late, and the 14:30 rule's "phone the provider" task is an obligation that
  * opens at risk and is met when the task is marked done through the API.
  */
+import { hospitalDischargeCaseType } from '../workflows/hospital-discharge/case-type.js';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
@@ -41,7 +42,7 @@ async function openCase(opts: { expectedDischargeDay?: string; rules?: RuleSet }
   const caseId = randomUUID();
   const { citizenId } = await newCitizen(stack.database.db, '1950-06-01');
   const handle = await stack.env.client.workflow.start(hospitalDischargeCaseWorkflow, {
-    workflowId: await caseNumberFor(stack.database.db, caseId, 'hospital_discharge'),
+    workflowId: await caseNumberFor(stack.database.db, caseId, hospitalDischargeCaseType),
     taskQueue: stack.worker.taskQueue,
     args: [
       {

@@ -3,6 +3,7 @@
  * deadline across a weekend and Easter, the follow-up deadlines, the 14:30 rule, and
  * readmission/death stopping every timer.
  */
+import { hospitalDischargeCaseType } from '../workflows/hospital-discharge/case-type.js';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
@@ -60,7 +61,7 @@ async function openCase(
   const caseId = randomUUID();
   const { citizenId } = await newCitizen(stack.database.db, '1950-06-01');
   const handle = await stack.env.client.workflow.start(hospitalDischargeCaseWorkflow, {
-    workflowId: await caseNumberFor(stack.database.db, caseId, 'hospital_discharge'),
+    workflowId: await caseNumberFor(stack.database.db, caseId, hospitalDischargeCaseType),
     taskQueue: opts.taskQueue ?? stack.worker.taskQueue,
     args: [
       {

@@ -6,6 +6,8 @@
  * The "first attempt" starts the workflow on a task queue no worker polls yet, so its case row
  * cannot be written before the repeat arrives; the repeat must take the already-started path.
  */
+import { psychiatricCaseType } from '../workflows/psychiatric/case-type.js';
+import { temporaryStayCaseType } from '../workflows/temporary-stay/case-type.js';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -42,7 +44,7 @@ describe('a repeated intake whose first attempt started the workflow', () => {
     const cpr = fakeCpr('1980-03-03');
     const receivedAt = new Date(Date.now() - 3_600_000).toISOString();
     // the first attempt reserved the case number (the workflow id) and started the workflow
-    const caseNumber = await caseNumberFor(stack.database.db, caseId, 'psychiatric_discharge');
+    const caseNumber = await caseNumberFor(stack.database.db, caseId, psychiatricCaseType);
     expect(caseNumber).toMatch(/^PSY-\d{4}-\d{6}$/);
     await stack.env.client.workflow.start(psychiatricCaseWorkflow, {
       workflowId: caseNumber,
@@ -76,7 +78,7 @@ describe('a repeated intake whose first attempt started the workflow', () => {
     const placeType = `intake-${randomUUID().slice(0, 8)}`;
     const appliedAt = Date.now() - 60_000;
     // The first attempt reserved the case number (the workflow id) before starting the workflow.
-    const caseNumber = await caseNumberFor(stack.database.db, caseId, 'temporary_stay');
+    const caseNumber = await caseNumberFor(stack.database.db, caseId, temporaryStayCaseType);
     await stack.env.client.workflow.start(temporaryStayCaseWorkflow, {
       workflowId: caseNumber,
       taskQueue,

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CASE_READ_MATRIX, READ_ROUTES, readersOf, type CaseTypeName, type ReadRouteName } from '../api/need-to-know.js';
+import { CASE_READ_MATRIX, READ_ROUTES, readersOf, type CaseTypeName } from '../api/case-types/index.js';
+type ReadRouteName = string;
 import { escalations } from '../db/schema/index.js';
 import { localDate } from '../domain/calendar.js';
 import { as, tokens } from './api-helpers.js';

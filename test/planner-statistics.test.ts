@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readableCaseTypes } from '../api/need-to-know.js';
+import { readableCaseTypes } from '../api/case-types/index.js';
 import { openDatabase, rowsOf, type Database, type Db } from '../db/client.js';
 import { analyzeStaleTables, staleTables, startStatisticsKeeper, type StaleTable } from '../db/planner-statistics.js';
 import { workQueue } from '../db/queries/work-queue.js';

@@ -11,6 +11,7 @@
  *    overnight (to the team lead of local visitation); the list shows "priority to be reviewed";
  *    the priority change meets it.
  */
+import { hospitalDischargeCaseType } from '../workflows/hospital-discharge/case-type.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -53,7 +54,7 @@ async function caseWithStayDecided(placeType: string, citizen?: string) {
   const citizenId = citizen ?? (await newCitizen(db(), '1945-02-02')).citizenId;
   const now = await stack.env.currentTimeMs();
   const handle = await stack.env.client.workflow.start(hospitalDischargeCaseWorkflow, {
-    workflowId: await caseNumberFor(db(), caseId, 'hospital_discharge'),
+    workflowId: await caseNumberFor(db(), caseId, hospitalDischargeCaseType),
     taskQueue: stack.worker.taskQueue,
     args: [{ caseId, citizenId, receivedAt: now, administration: 'SUF', rules: defaultRules }],
     typedSearchAttributes: [{ key: CaseTypeKey, value: 'hospital_discharge' }],

@@ -1,4 +1,5 @@
 /** Helpers for temporary-stay tests: facilities, places, applications driven through the workflows. */
+import { temporaryStayCaseType } from '../workflows/temporary-stay/case-type.js';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
@@ -49,7 +50,7 @@ export async function openStay(
   const caseId = randomUUID();
   const citizenId = o.citizenId ?? (await newCitizen(db)).citizenId;
   // The case's workflow id is its case number (reserved as the API does).
-  const workflowId = await caseNumberFor(db, caseId, 'temporary_stay');
+  const workflowId = await caseNumberFor(db, caseId, temporaryStayCaseType);
   const handle = await client.workflow.start(temporaryStayCaseWorkflow, {
     workflowId,
     taskQueue,

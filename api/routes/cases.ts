@@ -9,33 +9,22 @@ import { caseObligations } from '../../db/queries/work-queue.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
 import { birthDateFromCpr, normaliseCpr } from '../../domain/cpr.js';
 import { localDate } from '../../domain/calendar.js';
-import { ageBand, CASE_READER_ROLES, caseViewOrForbid, type CitizenView } from '../need-to-know.js';
-import { externalProviderName, wardName } from '../../db/queries/psychiatric.js';
-import type { Db } from '../../db/client.js';
+import { ageBand } from '../need-to-know.js';
+import { CASE_READER_ROLES, CASE_TYPES, caseTypeNamed, caseViewOrForbid } from '../case-types/index.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError, notFound } from '../errors.js';
+import type { CaseIntake } from '../case-types/case-type.js';
 import { intake } from '../decisions.js';
 import { idempotencyKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
-import { openPsychiatricCase, psychiatricOpenSchema } from './psychiatric.js';
-import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, openHospitalDischargeCase } from './hospital-discharge.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The case types that open through `POST /cases`, and their intake. */
+const INTAKES: Record<string, CaseIntake> = Object.fromEntries(CASE_TYPES.flatMap((t) => ('intake' in t ? [[t.name, t.intake as CaseIntake]] : [])));
+const intakeBodies = Object.values(INTAKES).map((i) => i.body) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>, ...z.ZodObject<{ type: z.ZodLiteral<string> }>[]];
 
-/** A psychiatric case's `details.ward` (and an external placement's provider) is a registry id: readers who see the CPR also see the name. */
-async function withWardName(db: Db, type: string, details: unknown, view: CitizenView): Promise<unknown> {
-  const d = details as Record<string, unknown> | null;
-  if (type !== 'psychiatric_discharge' || !d || typeof d.ward !== 'string' || !UUID.test(d.ward)) return details;
-  const { ward, ...rest } = d;
-  const placement = rest.placement as { kind?: string; providerId?: string | null } | null | undefined;
-  if (view === 'cpr' && placement?.kind === 'external' && placement.providerId) {
-    rest.placement = { ...placement, provider: (await externalProviderName(db, placement.providerId)) ?? null };
-  }
-  return { ...rest, wardId: ward, ...(view === 'cpr' ? { ward: (await wardName(db, ward)) ?? null } : {}) };
-}
-
-export const openCaseSchema = z.discriminatedUnion('type', [psychiatricOpenSchema, hospitalDischargeOpenSchema]);
+/** `POST /cases`: the body's `type` picks the case type (one body contract per case type that opens here). */
+export const openCaseSchema = z.discriminatedUnion('type', intakeBodies);
 
 
 export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
@@ -50,23 +39,18 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const body = request.body;
+      const body = request.body as { type: string; cpr: string; receivedAt: string };
+      const intakeOf = INTAKES[body.type]!;
       if (Date.parse(body.receivedAt) > Date.now() + FUTURE_TOLERANCE_MS) {
         throw badRequest('receivedAt: must not be in the future', 'body.receivedAt');
       }
-      const beforeBirth = instantsAfterBirth(body.cpr, {
-        receivedAt: body.receivedAt,
-        readyAt: body.type === 'psychiatric_discharge' ? body.readyAt : undefined,
-        admittedAt: body.type === 'hospital_discharge' ? body.admittedAt : undefined,
-      });
+      const beforeBirth = instantsAfterBirth(body.cpr, intakeOf.instants(body));
       if (beforeBirth.length) throw new HttpError(400, `invalid request — ${beforeBirth.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields: beforeBirth });
       return intake(deps, request, reply, async (caseId) => {
-        if (body.type === 'hospital_discharge') assertMayOpenHospitalDischarge(request.user!);
+        intakeOf.authorise?.(request);
         const citizenId = await upsertCitizen(deps.database.db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
-        const { workflowId, caseNumber } =
-          body.type === 'hospital_discharge'
-            ? await openHospitalDischargeCase(deps, caseId, citizenId, body, idempotencyKey(request) !== undefined)
-            : await openPsychiatricCase(deps, caseId, citizenId, body);
+        const keyed = idempotencyKey(request) !== undefined;
+        const { workflowId, caseNumber } = await intakeOf.open(deps, { caseId, citizenId, body, keyed });
         return { workflowId, caseNumber, type: body.type };
       });
     },
@@ -89,7 +73,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         caseEscalations(deps.database.db, row.id),
         caseHistory(deps.database.db, row.id),
         caseObligations(deps.database.db, row.id),
-        withWardName(deps.database.db, row.type, row.details, view),
+        caseTypeNamed(row.type)?.showDetails?.(deps.database.db, row.details, view) ?? row.details,
         caseBedDays(deps.database.db, row.id),
       ]);
       return {

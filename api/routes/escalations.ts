@@ -10,7 +10,7 @@ import { ALL_ROLES, roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { token } from '../schemas.js';
-import { readableCaseTypes } from '../need-to-know.js';
+import { readableCaseTypes } from '../case-types/index.js';
 import { dueBefore, splitDueBefore } from './work-queue.js';
 
 const listQuery = z

@@ -6,6 +6,7 @@
  * and never handed to the workflow. Decisions that can be refused are workflow Updates with
  * validators (refused → 409 with the reason).
  */
+import { hospitalDischargeCaseType } from '../../workflows/hospital-discharge/case-type.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -49,6 +50,7 @@ import type { ApiDeps } from '../context.js';
 import { temporalUnavailable } from '../faults.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { decide as decideOnCase, startCase } from '../decisions.js';
+
 import { bandOfAge, caseViewOrForbid } from '../need-to-know.js';
 import { calendarDate, caseIdParams, cprSchema, instant, line, longText, optionalLongText, pastBedDayStart, pastInstant } from '../schemas.js';
 
@@ -120,7 +122,7 @@ export async function openHospitalDischargeCase(
     // The workflow id is the case's readable number (UDS-2026-000042), reserved before the start.
     return await startCase(deps, {
       caseId,
-      caseType: 'hospital_discharge',
+      caseType: hospitalDischargeCaseType,
       workflow: hospitalDischargeCaseWorkflow,
       args: [{ caseId, citizenId, receivedAt, expectedDischargeDay: body.expectedDischargeDate, administration, rules: deps.rules }],
       summary: 'Hospital discharge (udskrivning) from a care plan',
@@ -210,7 +212,7 @@ function decide<Args extends [any, ...any[]]>(
 ): Promise<HospitalDischargeStatus> {
   return decideOnCase(deps, request as unknown as FastifyRequest, {
     caseId: request.params.id,
-    caseType: 'hospital_discharge',
+    caseType: hospitalDischargeCaseType,
     update: def,
     args: () => args,
     texts: notes.length ? async (_result, ctx) => writeNotes(deps.database.db, ctx.row.id, request.user!, notes, ctx.updateKey) : undefined,
@@ -435,7 +437,7 @@ export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (ap
         try {
           await decideOnCase(deps, request, {
             caseId: task.caseId,
-            caseType: 'hospital_discharge',
+            caseType: hospitalDischargeCaseType,
             update: phoneTaskDoneUpdate,
             args: () => [{ key: task.key.replace(/^phone-provider:/, '') }],
             updateId: `phone-task-done-${task.id}`,

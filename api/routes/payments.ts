@@ -10,7 +10,7 @@ import { bedDayTotals, caseBedDays } from '../bed-days.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { notFound } from '../errors.js';
-import { caseViewOrForbid, readableCaseTypes } from '../need-to-know.js';
+import { CASE_TYPE_NAMES, caseViewOrForbid, readableCaseTypes } from '../case-types/index.js';
 import { calendarDate, caseIdParams } from '../schemas.js';
 
 const READERS: Role[] = ['area_chief', 'supervisor', 'psychiatry_coordinator', 'discharge_coordinator', 'needs_assessor'];
@@ -62,7 +62,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         tags: ['payments'],
         summary: 'Bed-days and their price, in total over open and closed cases (every case type), per kind of bed, per month, and while the region refused discharge',
         querystring: z.object({
-          caseType: z.enum(['psychiatric_discharge', 'hospital_discharge', 'temporary_stay']).optional(),
+          caseType: z.enum(CASE_TYPE_NAMES).optional(),
           state: z.enum(['open', 'closed']).optional(),
           kind: z.enum(['somatic', 'psychiatric']).optional().describe('Only bed-days of this kind of bed'),
         }),

@@ -5,6 +5,7 @@
  * the place type's allocator workflow (workflows/temporary-stay/allocation.ts), or read the
  * database. A case's workflow id is its case number (`MDO-2026-000042`).
  */
+import { temporaryStayCaseType } from '../../workflows/temporary-stay/case-type.js';
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -128,7 +129,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
   const updateStayCase = <Ret, Arg>(request: FastifyRequest, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg) =>
     decideOnCase(deps, request, {
       caseId,
-      caseType: 'temporary_stay',
+      caseType: temporaryStayCaseType,
       update,
       args: () => [arg],
       precheck: async () => {
@@ -145,7 +146,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
     let row: Awaited<ReturnType<typeof application>> | undefined;
     return decideOnCase(deps, request, {
       caseId,
-      caseType: 'temporary_stay',
+      caseType: temporaryStayCaseType,
       update,
       precheck: async () => {
         row = await openApplication(caseId);
@@ -324,7 +325,7 @@ export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, d
         if (open) throw conflict(`the citizen already has an open temporary-stay application (case ${open.caseId}); change that one`);
         const opened = await startCase(deps, {
           caseId,
-          caseType: 'temporary_stay',
+          caseType: temporaryStayCaseType,
           workflow: temporaryStayCaseWorkflow,
           args: [
             {

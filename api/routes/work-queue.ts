@@ -5,12 +5,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeCursor, workQueue } from '../../db/queries/work-queue.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
-import { CASE_TYPES } from '../../workflows/shared/search-attributes.js';
 import { roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
 import { anyInstant, calendarDate, line, token } from '../schemas.js';
-import { readableCaseTypes } from '../need-to-know.js';
+import { CASE_TYPE_NAMES, readableCaseTypes } from '../case-types/index.js';
 
 const QUEUE_ROLES = roles.filter((r) => r !== 'hospital');
 
@@ -29,7 +28,7 @@ const queueQuery = z
   .object({
     role: z.enum(QUEUE_ROLES).optional().describe('Supervisors only: whose queue (default: every role)'),
     team: line(200).optional().describe('Supervisors only: a team'),
-    caseType: z.enum(CASE_TYPES as [string, ...string[]]).optional(),
+    caseType: z.enum(CASE_TYPE_NAMES).optional(),
     state: z.enum(['on_track', 'at_risk', 'breached']).optional(),
     dueBefore,
     cursor: token(500).optional().describe('nextCursor of the previous page'),

@@ -35,7 +35,7 @@ import * as schema from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import { listEscalations, workQueue } from '../../db/queries/work-queue.js';
 import { registerSearchAttributes } from '../../api/search-attributes.js';
-import { readableCaseTypes } from '../../api/need-to-know.js';
+import { readableCaseTypes } from '../../api/case-types/index.js';
 import { freePort } from '../../scripts/ports.js';
 import { temporalTestServerPath } from '../../scripts/temporal-bin.js';
 import { addDays, localDate, localInstant, overnightAfter } from '../../domain/calendar.js';

@@ -1,0 +1,68 @@
+/** The psychiatric ready-for-discharge case (færdigmelding, source 002) as one module. */
+import type { z } from 'zod';
+import type { Db } from '../../../db/client.js';
+import { externalProviderName, wardIdFor, wardName } from '../../../db/queries/psychiatric.js';
+import { psychiatricCaseType } from '../../../workflows/psychiatric/case-type.js';
+import { psychiatricCaseWorkflow } from '../../../workflows/psychiatric/workflow.js';
+import type { ApiDeps } from '../../context.js';
+import { startCase } from '../../decisions.js';
+import type { CitizenView } from '../../need-to-know.js';
+import type { CaseTypeModule } from '../case-type.js';
+import { OpenPsychiatricCase, PsychiatricDetails, PsychiatricStatus } from './contracts.js';
+import { PSYCHIATRIC_READERS, PSYCHIATRIC_SLUG, psychiatricRoutes, RECORD_READERS } from './routes.js';
+
+/** Opens the case: the ward goes to the workflow as its registry id, never its name (a name can reveal a diagnosis). */
+async function open(deps: ApiDeps, o: { caseId: string; citizenId: string; body: z.output<typeof OpenPsychiatricCase> }) {
+  const { caseId, citizenId, body } = o;
+  return startCase(deps, {
+    caseId,
+    caseType: psychiatricCaseType,
+    workflow: psychiatricCaseWorkflow,
+    args: [
+      {
+        caseId,
+        citizenId,
+        notice: body.notice,
+        receivedAt: Date.parse(body.receivedAt),
+        readyAt: body.readyAt ? Date.parse(body.readyAt) : undefined,
+        ward: await wardIdFor(deps.database.db, body.ward),
+        rules: deps.rules,
+      },
+    ],
+    summary: 'Psychiatric ready-for-discharge case (færdigmelding)',
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `details.ward` (and an external placement's provider) is a registry id: readers who see the CPR also see the name. */
+async function showDetails(db: Db, details: unknown, view: CitizenView): Promise<unknown> {
+  const d = details as Record<string, unknown> | null;
+  if (!d || typeof d.ward !== 'string' || !UUID.test(d.ward)) return details;
+  const { ward, ...rest } = d;
+  const placement = rest.placement as { kind?: string; providerId?: string | null } | null | undefined;
+  if (view === 'cpr' && placement?.kind === 'external' && placement.providerId) {
+    rest.placement = { ...placement, provider: (await externalProviderName(db, placement.providerId)) ?? null };
+  }
+  return { ...rest, wardId: ward, ...(view === 'cpr' ? { ward: (await wardName(db, ward)) ?? null } : {}) };
+}
+
+export const psychiatric = {
+  ...psychiatricCaseType,
+  slug: PSYCHIATRIC_SLUG,
+  readers: PSYCHIATRIC_READERS,
+  bedDayKind: 'psychiatric',
+  obligationKinds: ['psychiatric_case_deadline', 'psychiatric_status_meeting', 'psychiatric_chief_level'],
+  status: PsychiatricStatus,
+  details: PsychiatricDetails,
+  showDetails,
+  readRoutes: {
+    [`GET /cases/:id/${PSYCHIATRIC_SLUG}/records`]: { scope: 'case', roles: RECORD_READERS, citizen: 'none' },
+  },
+  intake: {
+    body: OpenPsychiatricCase,
+    instants: (b) => ({ receivedAt: b.receivedAt, readyAt: b.readyAt }),
+    open,
+  },
+  routes: psychiatricRoutes,
+} as const satisfies CaseTypeModule;

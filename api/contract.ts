@@ -1,0 +1,114 @@
+/**
+ * Contracts: every request and response shape is one zod definition, used three ways — as the
+ * TypeScript type (`z.infer` / `z.input`), as the route's Fastify schema (a request that does not
+ * fit is a 400 naming the field; an answer is encoded through its contract, so a field that is
+ * not in it never leaves the API), and as the OpenAPI document (`api/openapi.ts`). Each case type
+ * and route group keeps its contracts beside its routes; the building blocks every one of them
+ * uses live here.
+ *
+ * Time at the edges has one format: an instant is ISO 8601 with the Copenhagen offset
+ * (`2026-11-20T10:00:00+01:00`), a day is `YYYY-MM-DD`. A handler may hand an answer's instant
+ * over as epoch milliseconds (the workflows' clock), a `Date` (a database row) or an ISO string:
+ * the contract's `Instant` writes it in the one format.
+ */
+import { z } from 'zod';
+import { formatLocal } from '../domain/calendar.js';
+
+type Example<T> = { description?: string; example?: T };
+
+/** Attaches a description and an example (shown in the OpenAPI document). */
+export function documented<S extends z.ZodType>(schema: S, meta: Example<z.input<S>>): S {
+  return schema.meta(meta as Record<string, unknown>) as S;
+}
+
+const toMillis = (v: number | string | Date): number => (typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Date.parse(v));
+
+/**
+ * An instant in an answer: ISO 8601 with the Copenhagen offset. What a handler may hand over:
+ * epoch ms, a Date or an ISO string (with any offset).
+ */
+export const Instant = z
+  .codec(z.iso.datetime({ offset: true }), z.union([z.number(), z.string(), z.date()]), {
+    decode: (s) => s,
+    encode: (v) => formatLocal(toMillis(v)),
+  })
+  .meta({ description: 'An instant: ISO 8601 with the Copenhagen offset', example: '2026-11-20T10:00:00+01:00' });
+
+/** A Copenhagen calendar day, `YYYY-MM-DD`. */
+export const Day = z.iso.date().meta({ example: '2026-11-20' });
+
+/** A UUID (case, citizen, place, offer, task …). */
+export const Id = z.uuid();
+
+/** An integer amount of money in DKK with øre (two decimals). */
+export const Dkk = z.number();
+
+/** A field the answer always carries, null where there is nothing (e.g. an open period's end). */
+export const nullable = <S extends z.ZodType>(s: S) => s.nullable();
+
+/** The error every non-2xx answer has (see `api/errors.ts`). */
+export const ErrorAnswer = z.object({
+  statusCode: z.number().int(),
+  error: z.string(),
+  message: z.string(),
+  fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  allowedRoles: z.array(z.string()).optional(),
+  dependency: z.enum(['database', 'temporal', 'worker', 'audit']).optional(),
+});
+
+/**
+ * The JSON schema of an answer's contract as the client receives it (the encoded side: an
+ * `Instant` is a string), for the OpenAPI document. Its `description` and `example` come from
+ * the contract's meta.
+ */
+export function answerJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return withoutDatePatterns(z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' })) as Record<string, unknown>;
+}
+
+/** `format: date-time` / `date` say it all: the long regular expressions zod adds beside them only clutter the document. */
+function withoutDatePatterns(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDatePatterns);
+  if (!node || typeof node !== 'object') return node;
+  const o = node as Record<string, unknown>;
+  const dated = o.format === 'date-time' || o.format === 'date';
+  return Object.fromEntries(
+    Object.entries(o)
+      .filter(([k]) => !(dated && k === 'pattern'))
+      .map(([k, v]) => [k, k === 'example' || k === 'enum' ? v : withoutDatePatterns(v)]),
+  );
+}
+
+// ---- shapes every case type shows ---------------------------------------------------------------
+
+/** How a case stands: its worst open obligation (null: nothing open). */
+export const SlaState = z.enum(['on_track', 'at_risk', 'breached']);
+
+/** An action someone must take, as a code with an English and a Danish label. */
+export const Action = z.object({ code: z.string(), en: z.string(), da: z.string() });
+
+/** One obligation (frist) of a case: who acts, by when, and how it stands. */
+export const ObligationAnswer = z.object({
+  key: z.string(),
+  kind: z.string(),
+  action: Action,
+  actor: z.object({ role: z.string(), team: z.string().optional() }),
+  escalateTo: z.string(),
+  dueDay: Day,
+  atRiskAt: Instant,
+  escalationAt: Instant,
+  state: z.enum(['on_track', 'at_risk', 'breached', 'met', 'met_late', 'cancelled']),
+  warnings: z.array(z.object({ key: z.string(), at: Instant, firedAt: Instant.optional() })).optional(),
+  openedAt: Instant,
+  atRiskSince: Instant.optional(),
+  breachedAt: Instant.optional(),
+  closedAt: Instant.optional(),
+});
+
+/** The SLA part of every case workflow's status (the case core's view). */
+export const CaseCoreAnswer = z.object({
+  slaState: SlaState.nullable(),
+  nextDueAt: Instant.optional(),
+  nextDueDay: Day.optional(),
+  escalated: z.boolean(),
+  obligations: z.array(ObligationAnswer),
+});

@@ -1,0 +1,111 @@
+/**
+ * One decision route factory. A decision is declared as data — its URL, roles, body contract,
+ * the workflow Update it becomes, its answer contract and the free texts to keep — and
+ * `registerDecision` makes it a route on the one decision path (`api/decisions.ts`):
+ *
+ *   validate (the body contract: 400 naming the field) → authorise (the roles: 403) →
+ *   idempotency (the Idempotency-Key: a repeat gets the first answer) → the Update with its
+ *   validator (a refusal: 409 with the reason) → the texts, once the workflow accepted the
+ *   decision (`decision_texts`, once per key) → audit (one row) → the answer, through its contract.
+ *
+ * Every decision of every case type is registered this way; `POST /places/*` and the offer reply
+ * of a temporary stay go to the place type's allocator on the same path (`workflowId`).
+ */
+import type { UpdateDefinition } from '@temporalio/client';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { insertDecisionTextOnce } from '../db/queries/decision-texts.js';
+import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
+import type { Role } from './auth.js';
+import type { ApiDeps } from './context.js';
+import { decide, type DecisionContext } from './decisions.js';
+import { caseIdParams } from './schemas.js';
+
+/** A free text of a decision (health details: kept in the database only, never in the workflow). */
+export interface DecisionText {
+  kind: string;
+  body: Record<string, unknown>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Args = [any, ...any[]];
+
+export interface DecisionSpec<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType> {
+  /** The decision's URL segment: `POST /cases/:id/<case type slug>/<path>`. */
+  path: string;
+  summary: string;
+  roles: readonly Role[];
+  /** The audit row's action, e.g. `psychiatric.status_meeting.record`. */
+  audit: string;
+  body: Body;
+  /** The answer's contract (200). */
+  answer: Out;
+  update: UpdateDefinition<R, A>;
+  /** The Update's arguments: ids, codes, dates and epoch instants only (never free text). */
+  args: (body: z.output<Body>, request: FastifyRequest) => A;
+  /** Checks of the body the schema cannot make (400), before the case is read. */
+  check?: (body: z.output<Body>) => void;
+  /** Checks and look-ups after the case was read, before the Update (e.g. a registry id for a name). */
+  precheck?: (body: z.output<Body>, ctx: DecisionContext, request: FastifyRequest) => Promise<void>;
+  /** The free texts to keep once the workflow accepted the decision. */
+  texts?: (body: z.output<Body>, result: R) => DecisionText[];
+  /**
+   * The key a text is kept under (once per case and key): `workflow` — the workflow's key of the
+   * step (`result.key`; one text per decision); `update` (default) — `<kind>:<Update id>`.
+   */
+  textKey?: 'workflow' | 'update';
+  /** The workflow that decides (default: the case's own). */
+  workflowId?: (ctx: DecisionContext, body: z.output<Body>) => string | Promise<string>;
+  /** The answer from the workflow's result (default: the result itself). */
+  answerOf?: (result: R, body: z.output<Body>, request: FastifyRequest) => z.output<Out> | Promise<z.output<Out>>;
+}
+
+/** A decision whose types were checked where it was declared. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDecision = DecisionSpec<z.ZodType, any, Args, z.ZodType>;
+
+/** Declares a decision: checks the spec's types together (body → Update arguments → answer), then erases them for the list. */
+export function decision<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType>(
+  // without `answerOf` the workflow's result is the answer: its type must fit the answer's contract
+  spec: DecisionSpec<Body, R, A, Out> & ([R] extends [z.output<Out>] ? unknown : { answerOf: NonNullable<DecisionSpec<Body, R, A, Out>['answerOf']> }),
+): AnyDecision {
+  return spec as unknown as AnyDecision;
+}
+
+/** Writes a decision's texts, once per case and key. */
+async function keepTexts<R>(deps: ApiDeps, request: FastifyRequest, spec: { textKey?: 'workflow' | 'update' }, texts: DecisionText[], result: R, ctx: DecisionContext) {
+  for (const t of texts) {
+    const key = spec.textKey === 'workflow' ? (result as { key: string }).key : `${t.kind}:${ctx.updateKey}`;
+    await insertDecisionTextOnce(deps.database.db, { caseId: ctx.row.id, key, kind: t.kind, body: t.body, userId: request.user!.user, role: request.user!.role });
+  }
+}
+
+/** Registers a decision of a case type as `POST /cases/:id/<slug>/<path>`. */
+export function registerDecision<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType>(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  caseType: CaseTypeDefinition & { slug: string },
+  spec: DecisionSpec<Body, R, A, Out>,
+): void {
+  app.post(
+    `/cases/:id/${caseType.slug}/${spec.path}`,
+    {
+      config: { access: [...spec.roles], audit: spec.audit },
+      schema: { tags: [caseType.slug], summary: spec.summary, params: caseIdParams, body: spec.body, response: { 200: spec.answer } },
+    },
+    async (request: FastifyRequest) => {
+      const body = request.body as z.output<Body>;
+      spec.check?.(body);
+      const result = await decide(deps, request, {
+        caseId: (request.params as { id: string }).id,
+        caseType,
+        update: spec.update,
+        args: () => spec.args(body, request),
+        precheck: spec.precheck ? (ctx) => spec.precheck!(body, ctx, request) : undefined,
+        workflowId: spec.workflowId ? (ctx) => spec.workflowId!(ctx, body) : undefined,
+        texts: spec.texts ? (r, ctx) => keepTexts(deps, request, spec, spec.texts!(body, r), r, ctx) : undefined,
+      });
+      return spec.answerOf ? spec.answerOf(result, body, request) : result;
+    },
+  );
+}
