@@ -1,6 +1,7 @@
 /**
  * No Docker engine runs here, so the production-like stack is checked against the code:
  * services, ports, commands, search attributes and every environment variable the code reads.
+ * The configuration table in docs/configuration.md is checked against the same variables.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ describe('docker-compose.yml matches the code', () => {
     expect(readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8')).toMatch(/^FROM node:(20|22|24)[-\w]*/m);
   });
 
-  it('publishes the ports the README promises', () => {
+  it('publishes the ports the README and docs/operations.md promise', () => {
     expect(services.api!.ports).toContain('3000:3000');
     expect(services.temporal!.ports).toContain('7233:7233');
     expect(services['temporal-ui']!.ports).toContain('8233:8080');
@@ -65,5 +66,33 @@ describe('docker-compose.yml matches the code', () => {
     for (const key of searchAttributeDefinitions) {
       expect(script).toContain(`--name ${key.name} --type ${TypedSearchAttributes.toMetadataType(key.type)}`);
     }
+  });
+});
+
+/** Tools read these outside config/index.ts (Temporal binaries, the tests' and benchmarks' database, CPU profiles). */
+const TOOL_VARIABLES = ['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH', 'TEST_DATABASE_ADMIN_URL', 'BENCH_CPU_PROF'];
+
+describe('docs/configuration.md matches the config module', () => {
+  const doc = readFileSync(path.join(projectRoot, 'docs', 'configuration.md'), 'utf8');
+  const rows = new Map(
+    doc
+      .split('\n')
+      .filter((l) => /^\| `[A-Z][A-Z0-9_]*` \|/.test(l))
+      .map((l) => [l.match(/^\| `([A-Z0-9_]+)`/)![1]!, l.split('|').map((c) => c.trim())] as const),
+  );
+  const defaults = loadConfig({}) as Record<string, unknown>;
+
+  it('has one table with a row for every variable the code reads, and no other', () => {
+    expect(doc.match(/^\| variable \|/gm)).toHaveLength(1);
+    for (const v of envVariableNames) expect(rows.has(v), `no row for ${v}`).toBe(true);
+    for (const v of rows.keys()) expect([...envVariableNames, ...TOOL_VARIABLES], `${v} is not read by the code`).toContain(v);
+  });
+
+  it.each(envVariableNames)('%s: the default the table states is the one the config module applies', (v) => {
+    const cell = rows.get(v)![2]!;
+    const value = defaults[v];
+    if (value === undefined) expect(cell).toMatch(/^\(unset/);
+    else if (typeof value === 'string' && path.isAbsolute(value)) expect(cell).toBe(`\`${path.relative(projectRoot, value)}\``);
+    else expect(cell).toBe(`\`${String(value)}\``);
   });
 });

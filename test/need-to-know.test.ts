@@ -247,10 +247,13 @@ describe('need to know: every read route', () => {
   });
 });
 
-describe('need to know: README', () => {
+describe('need to know: docs/api.md', () => {
   it('"Need to know" names every read route of READ_ROUTES, with its roles', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('### Need to know'), readme.indexOf('## One case core'));
+    const doc = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('## Need to know');
+    expect(start).toBeGreaterThan(-1);
+    const end = doc.indexOf('\n## ', start + 1);
+    const section = doc.slice(start, end === -1 ? undefined : end);
     for (const [route, spec] of Object.entries(READ_ROUTES)) {
       const row = section.split('\n').find((l) => l.startsWith(`| \`${route}\``));
       expect(row, route).toBeDefined();

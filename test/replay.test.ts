@@ -2,7 +2,7 @@
  * Safe evolution: every recorded history in test/histories/ (recorded from the real dev server
  * by `npm run record-histories`, one or more per case-type path) replays against today's
  * workflow code without a non-determinism error. A change to a workflow that breaks a running
- * case fails here; see the README ("Changing a workflow") for patched() / deprecatePatch().
+ * case fails here; see docs/changing-a-workflow.md for patched() / deprecatePatch().
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

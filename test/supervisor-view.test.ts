@@ -1,10 +1,13 @@
 /**
  * The supervisor's view on the real dev server: cases listed under their case numbers, the
- * README's Web UI list queries (overdue, at risk, escalated, waiting on the area chief,
+ * Web UI list queries of docs/supervisor.md (overdue, at risk, escalated, waiting on the area chief,
  * `CaseStep="offered"`, per case type) find exactly the right cases, and `GET /work-queue`
  * with the area chief's token lists what the area chief must do, most urgent first.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../config/index.js';
 import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
@@ -47,7 +50,7 @@ async function find(query: string): Promise<string[]> {
 }
 
 describe("the supervisor's view", () => {
-  it('the README queries find exactly the right cases, and the area chief has a work queue', async () => {
+  it('the queries of docs/supervisor.md find exactly the right cases, and the area chief has a work queue', async () => {
     const overdue = await psychiatric(90); // the 12-week deadline passed: breached, escalated
     const atRisk = await psychiatric(58); // past the 8-week warning: at risk
     const disputed = await psychiatric(1); // a disagreement awaits the chief level
@@ -84,7 +87,9 @@ describe("the supervisor's view", () => {
       ['CaseType="temporary_stay"', [stay.caseNumber]],
       ['CaseType="psychiatric_discharge"', [overdue.caseNumber, atRisk.caseNumber, disputed.caseNumber].sort()],
     ];
+    const doc = readFileSync(path.join(projectRoot, 'docs', 'supervisor.md'), 'utf8');
     for (const [query, expected] of expectations) {
+      expect(doc, `docs/supervisor.md lists ${query}`).toContain(`| \`${query}\` |`);
       await eventually(async () => JSON.stringify(await find(query)) === JSON.stringify(expected), 45_000).catch(async () => {
         expect(await find(query), query).toEqual(expected);
       });

@@ -85,7 +85,7 @@ describe('configuration', () => {
   });
 });
 
-describe('the README examples of the 12-week deadline (the figures the psychiatric workflow computes)', () => {
+describe('the examples of the 12-week deadline in docs/case-types/psychiatric.md (the figures the psychiatric workflow computes)', () => {
   const figures = (received: string) => ({
     deadlineDay: addDays(received, 84),
     warnings: [56, 77].map((d) => formatLocal(overnightAfter(addDays(received, d - 1), 0))),

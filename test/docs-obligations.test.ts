@@ -1,6 +1,6 @@
 /**
- * The README's obligations table states what `OBLIGATION_KINDS` (domain/rules.ts) does:
- * every kind has a row naming who acts and who gets the escalation.
+ * The obligations table of docs/case-core.md states what `OBLIGATION_KINDS` (domain/rules.ts)
+ * does: every kind has a row naming who acts and who gets the escalation.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,18 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../config/index.js';
 import { OBLIGATION_KINDS } from '../domain/rules.js';
 
-const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+const doc = readFileSync(path.join(projectRoot, 'docs', 'case-core.md'), 'utf8');
 const rows = new Map(
-  readme
+  doc
     .split('\n')
     .filter((l) => /^\| `[a-z_]+` \|/.test(l))
     .map((l) => [l.match(/^\| `([a-z_]+)`/)![1]!, l.split('|').map((c) => c.trim())] as const),
 );
 
-describe('README obligations table', () => {
+describe('docs/case-core.md obligations table', () => {
   it.each(Object.entries(OBLIGATION_KINDS))('%s: who acts and who gets the escalation', (kind, rule) => {
     const cells = rows.get(kind);
-    expect(cells, `no README row for ${kind}`).toBeDefined();
+    expect(cells, `no row in docs/case-core.md for ${kind}`).toBeDefined();
     const [, , , , , actor, escalation, source] = cells!;
     if (kind !== 'provider_phone_call') expect(actor).toBe(`\`${rule.actor}\``);
     if (rule.escalationKind) {
