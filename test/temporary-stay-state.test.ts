@@ -20,6 +20,7 @@ import {
   applyAllocationEvent,
   applyReassessment,
   detailsOf,
+  endPriorityReview,
   finalOutcome,
   goingHome,
   initialState,
@@ -31,6 +32,7 @@ import {
   reassessmentKey,
   reviewDueDay,
   shownStep,
+  startPriorityReview,
   statusOf,
   stayEndInstant,
   stayOver,
@@ -266,5 +268,22 @@ describe('allocator pure parts', () => {
         entries: [{ caseId: 'd', citizenId: 'x', priority: 'akut', waitingSince: 0, replyHours: 24, seq: 1, state: 'waiting', blockedUntil: 40 }],
       }),
     ).toBe(40);
+  });
+});
+
+describe('temporary-stay case: priority review (003)', () => {
+  it('opens while waiting, due the next working day; a priority change meets it, moving in cancels it', () => {
+    const s = fresh();
+    const now = Date.parse('2027-03-05T10:00:00+01:00'); // a Friday: due Monday
+    expect(startPriorityReview(s, now, rules)).toEqual({ key: 'priority-review-1', dueDay: '2027-03-08' });
+    expect(startPriorityReview(s, now, rules)).toBeUndefined(); // one at a time
+    expect(detailsOf(s)).toMatchObject({ priorityToBeReviewed: true });
+    expect(endPriorityReview(s, offered(), now)).toBeUndefined();
+    expect(endPriorityReview(s, { kind: 'priority', priority: 'akut' }, now + HOUR)).toEqual({ type: 'meet', key: 'priority-review-1', at: now + HOUR });
+    expect(detailsOf(s)).toMatchObject({ priorityToBeReviewed: false });
+    expect(startPriorityReview(s, now, rules)?.key).toBe('priority-review-2');
+    expect(endPriorityReview(s, started(), now + HOUR)).toEqual({ type: 'cancel', key: 'priority-review-2', at: now + HOUR });
+    applyAllocationEvent(s, started(), rules);
+    expect(startPriorityReview(s, now, rules)).toBeUndefined(); // in the stay: no list any more
   });
 });

@@ -115,6 +115,7 @@ import {
   temporaryStaySignalled,
   temporaryStayStarted,
   type Handover,
+  type HospitalDischargeState,
 } from './state.js';
 
 /** The temporary-stay case's signal (defined by name: workflows/temporary-stay/messages.ts owns it). */
@@ -134,288 +135,309 @@ interface TemporaryStayStart {
   rules: HospitalDischargeCaseInput['rules'];
 }
 
-export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCaseInput): Promise<HospitalDischargeStatus> {
-  const { rules } = input;
-  let state = openedState(input);
-  let recorded = false;
+/** One case in this run: its input, its state, its obligations, and what is in flight. */
+interface Case {
+  input: HospitalDischargeCaseInput;
+  rules: HospitalDischargeCaseInput['rules'];
+  /** The case's state: plain data, changed only by state.ts's pure transitions. */
+  s: HospitalDischargeState;
+  core: CaseCore;
+  /** The case row is written (the API's "case opened" answer waits for it). */
+  recorded: boolean;
   /** The temporary-stay case this case started (it carries on after a discharge to it). */
-  let temporaryStayCase: ChildWorkflowHandle<(input: TemporaryStayStart) => Promise<unknown>> | undefined;
+  temporaryStayCase?: ChildWorkflowHandle<(input: TemporaryStayStart) => Promise<unknown>>;
+  /** The end is being written (every open obligation cancelled, the row closed). */
+  ending?: Promise<void>;
+}
 
-  const core = new CaseCore({
-    caseId: input.caseId,
-    caseType: 'hospital_discharge',
-    rules,
-    opening: { type: 'hospital_discharge', citizenId: input.citizenId, workflowId: workflowInfo().workflowId, openedAt: input.receivedAt },
-    view: () => ({ step: state.step, details: detailsOf(state), actingRole: actingRoleOf(state.step) }),
-    message: (effect) => escalationMessage(state, effect) ?? defaultMessage(effect),
-  });
+export async function hospitalDischargeCaseWorkflow(input: HospitalDischargeCaseInput): Promise<HospitalDischargeStatus> {
+  const c = newCase(input);
+  registerHandlers(c);
+  await c.core.sync(); // the case row, its first obligation and search attributes
+  c.recorded = true;
 
-  const status = (): HospitalDischargeStatus => ({
-    ...factsOf(state, core.obligations, rules.escalationLocalHour),
-    caseNumber: workflowInfo().workflowId,
-    ...core.view(),
-  });
-
-  /** Answers a handler once the database shows what the answer shows. */
-  let ending: Promise<void> | undefined;
-  const answer = async (): Promise<HospitalDischargeStatus> => {
-    await (ending ?? core.sync());
-    return status();
-  };
-
-  // --- what the case does -------------------------------------------------------------------
-
-  /** A fact reported for `at` meets its obligation at that instant (not before it opened, not after now). */
-  const meetAt = (key: string, at: number) => {
-    const ob = core.get(key);
-    if (ob) core.meet(key, Math.min(Date.now(), Math.max(at, ob.openedAt)));
-  };
-
-  /** The case closes: every open obligation is cancelled, the row closed (awaited by the handler that closed it). */
-  const closeCase = (outcome: HospitalDischargeOutcome): Promise<void> => {
-    if (!isClosed(state)) state = closed(state, outcome, Date.now());
-    ending ??= core.end(state.outcome!, state.closedAt!);
-    return ending;
-  };
-
-  async function handOver(h: {
-    key: string;
-    decision: Handover['decision'];
-    minutesPerWeek?: number;
-    startsOn: LocalDate;
-    decidedBy: ActorRole;
-  }): Promise<void> {
-    const handedAt = Date.now();
-    state = handedOver(state, h, handedAt);
-    const handover = state.handovers.find((x) => x.key === h.key)!;
-    if (handover.phoneProvider) {
-      core.open({
-        key: phoneKey(h.key),
-        kind: 'provider_phone_call',
-        dueDay: h.startsOn,
-        actor: h.decidedBy,
-        now: handedAt,
-        params: { decision: h.decision },
-      });
-    }
-    const result = await run(
-      'recordProviderHandover',
-      `hand the decision (${h.decision}) to the provider, start ${h.startsOn}${handover.phoneProvider ? ' + phone task (14:30 rule)' : ''}`,
-      {
-        caseId: input.caseId,
-        key: h.key,
-        decision: h.decision,
-        minutesPerWeek: h.minutesPerWeek,
-        handedAt,
-        startsOn: h.startsOn,
-        phoneProvider: handover.phoneProvider,
-        recipientRole: h.decidedBy,
-        phoneMessage: phoneMessage(handover),
-      },
-    );
-    state = handoverTask(state, h.key, result.taskId);
-  }
-
-  async function startTemporaryStay(d: Extract<CoordinatorDecision, { kind: 'temporary_stay' }>, appliedAt: number): Promise<void> {
-    const childCaseId = uuid4();
-    const caseNumber = await reserveCaseNumber(childCaseId, 'temporary_stay');
-    state = temporaryStayStarted(state, childCaseId, caseNumber);
-    const args: [TemporaryStayStart] = [
-      {
-        caseId: childCaseId,
-        citizenId: input.citizenId,
-        placeType: d.placeType,
-        purpose: d.purpose,
-        priority: 'indlagt_faerdigbehandlet',
-        appliedAt,
-        originCaseId: input.caseId,
-        rules,
-      },
-    ];
-    temporaryStayCase = await startChild('temporaryStayCaseWorkflow', {
-      workflowId: caseNumber,
-      args,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [{ key: CaseTypeKey, value: 'temporary_stay' }],
-      staticSummary: 'Temporary 24-hour stay (midlertidigt døgnophold) from a hospital discharge',
-    });
-    // Readmitted or died while the stay was being started: tell it now.
-    if (isClosed(state) && (state.outcome === 'readmitted' || state.outcome === 'died') && mustTellTemporaryStay(state)) {
-      await tellTemporaryStay(state.outcome);
-    }
-  }
-
-  /** Takes the citizen off the temporary-stay list (the stay's case frees what it held). */
-  async function tellTemporaryStay(reason: 'readmitted' | 'died'): Promise<void> {
-    state = temporaryStaySignalled(state, Date.now());
-    try {
-      await getExternalWorkflowHandle(state.temporaryStay!.workflowId).signal(citizenUnavailableSignal, { reason });
-    } catch {
-      // The temporary-stay case has already ended: nothing is held any more.
-    }
-  }
-
-  async function endBedDays(at: number, byDischarge: boolean): Promise<void> {
-    if (!bedDaysRunning(state)) return;
-    state = bedDaysEnded(state, at);
-    await run('recordBedDaysEnded', `bed-days end ${formatLocal(at)} (${byDischarge ? 'discharge' : 'no discharge'})`, {
-      caseId: input.caseId,
-      endedAt: at,
-      endedByDischarge: byDischarge,
-    });
-  }
-
-  /** Readmission or death: the case closes, bed-days end, a waiting temporary stay is told. */
-  async function endAbruptly(outcome: 'readmitted' | 'died', at: number): Promise<HospitalDischargeStatus> {
-    const tell = mustTellTemporaryStay(state);
-    await Promise.all([closeCase(outcome), endBedDays(at, false), tell ? tellTemporaryStay(outcome) : undefined]);
-    return answer();
-  }
-
-  // --- handlers -----------------------------------------------------------------------------
-
-  async function onOpened() {
-    await condition(() => recorded);
-    return { caseId: input.caseId, caseNumber: workflowInfo().workflowId };
-  }
-
-  async function onReroute({ to }: { to: Administration }) {
-    state = rerouted(state, to, Date.now());
-    return answer();
-  }
-
-  async function onAssessment({ vulnerable, providerStartsOn: given }: { vulnerable: boolean; providerStartsOn?: LocalDate }) {
-    const now = Date.now();
-    const startsOn = vulnerable ? undefined : providerStartsOn(state, given, now);
-    state = assessed(state, vulnerable, now);
-    core.meet(ASSESSMENT, now);
-    if (startsOn !== undefined) {
-      await Promise.all([handOver({ key: 'handover-plan', decision: 'home_per_plan', startsOn, decidedBy: 'needs_assessor' }), core.sync()]);
-    }
-    return answer();
-  }
-
-  async function onConference({ heldAt }: { heldAt: number }) {
-    state = conferenceRecorded(state, heldAt);
-    return answer();
-  }
-
-  async function onDecision({ decision: d }: { decision: CoordinatorDecision }) {
-    const now = Date.now();
-    const startsOn = d.kind === 'temporary_stay' ? undefined : providerStartsOn(state, d.providerStartsOn, now);
-    state = decided(state, d, now);
-    if (d.kind === 'temporary_stay') {
-      await Promise.all([startTemporaryStay(d, now), core.sync()]);
-    } else {
-      const handover = {
-        key: 'handover-decision',
-        decision: d.kind,
-        ...(d.kind === 'more_help_at_home' ? { minutesPerWeek: d.minutesPerWeek } : {}),
-        startsOn: startsOn!,
-        decidedBy: 'discharge_coordinator' as const,
-      };
-      await Promise.all([handOver(handover), core.sync()]);
-    }
-    return answer();
-  }
-
-  async function onFaerdigbehandlet({ readyAt }: { readyAt: number }) {
-    state = declaredFaerdigbehandlet(state, readyAt);
-    await Promise.all([
-      core.sync(),
-      run('recordBedDaysStarted', `bed-days start (færdigbehandlet ${formatLocal(readyAt)})`, {
-        caseId: input.caseId,
-        readyAt,
-        rules: rules.bedDays,
-      }),
-    ]);
-    return answer();
-  }
-
-  async function onDischarged(req: { dischargedAt: number; destination?: 'home' | 'temporary_stay' }) {
-    const now = Date.now();
-    // a discharge before the temporary stay has a place is a discharge home while waiting (the stay's start discharges to it)
-    const stayStartDischarges = state.temporaryStay !== undefined && patched('discharge-before-stay-place');
-    state = discharged(state, req, rules, now, stayStartDischarges);
-    if (stayStartDischarges && mustReviewPriority(state)) {
-      // 003: the priority follows the citizen: the needs assessor reviews it (the stay case opens the obligation)
-      try {
-        await getExternalWorkflowHandle(state.temporaryStay!.workflowId).signal(priorityReviewSignal, { reason: 'discharged_home' });
-      } catch {
-        // the temporary-stay case has ended
-      }
-    }
-    // A discharge before any assessment ends the wait for it (met if in time).
-    meetAt(ASSESSMENT, req.dischargedAt);
-    if (state.followUpVisit) core.open({ key: FOLLOW_UP_VISIT, kind: 'follow_up_visit', dueDay: state.followUpVisit.dueDay, now });
-    if (state.helpFollowUp) core.open({ key: HELP_FOLLOW_UP, kind: 'help_follow_up', dueDay: state.helpFollowUp.dueDay, now });
-    await Promise.all([endBedDays(req.dischargedAt, true), isClosed(state) ? closeCase(state.outcome!) : core.sync()]);
-    return answer();
-  }
-
-  async function onFollowUpVisit({ visitedAt }: { visitedAt: number }) {
-    state = followUpVisitRecorded(state, visitedAt, Date.now());
-    meetAt(FOLLOW_UP_VISIT, visitedAt);
-    if (isClosed(state)) await closeCase(state.outcome!);
-    return answer();
-  }
-
-  async function onHelpFollowUp({ followedUpAt }: { followedUpAt: number }) {
-    state = helpFollowUpRecorded(state, followedUpAt, Date.now());
-    meetAt(HELP_FOLLOW_UP, followedUpAt);
-    if (isClosed(state)) await closeCase(state.outcome!);
-    return answer();
-  }
-
-  /** The temporary stay started: while still in hospital, that is the discharge to it (bed-days end at the start, the case closes). */
-  async function onTemporaryStayStarted({ startedAt }: { startedAt: number }) {
-    const wasOpen = !isClosed(state) && state.dischargedAt === undefined;
-    state = temporaryStayBegan(state, startedAt, Date.now());
-    core.changed();
-    if (wasOpen && isClosed(state)) await Promise.all([endBedDays(startedAt, true), closeCase(state.outcome!)]);
-  }
-
-  async function onPhoneTaskDone({ key }: { key: string }) {
-    const now = Date.now();
-    state = providerPhoned(state, key, now);
-    core.meet(phoneKey(key), now);
-    return answer();
-  }
-
-  function registerHandlers(): void {
-    setHandler(hospitalDischargeStatusQuery, status);
-    setHandler(caseOpenedUpdate, onOpened);
-    setHandler(rerouteUpdate, onReroute, { validator: ({ to }) => checkReroute(state, to) });
-    setHandler(assessVulnerabilityUpdate, onAssessment, { validator: (req) => checkAssessment(state, req, Date.now()) });
-    setHandler(recordConferenceUpdate, onConference, { validator: (_req: { heldAt: number }) => checkConference(state) });
-    setHandler(decideUpdate, onDecision, { validator: ({ decision }) => checkDecision(state, decision, Date.now()) });
-    setHandler(faerdigbehandletUpdate, onFaerdigbehandlet, { validator: (_req: { readyAt: number }) => checkFaerdigbehandlet(state) });
-    setHandler(dischargedUpdate, onDischarged, { validator: (req) => checkDischarge(state, req) });
-    setHandler(readmittedUpdate, ({ readmittedAt }) => endAbruptly('readmitted', readmittedAt), {
-      validator: ({ readmittedAt }) => checkReadmission(state, readmittedAt),
-    });
-    setHandler(diedUpdate, ({ diedAt }) => endAbruptly('died', diedAt), { validator: ({ diedAt }) => checkDeath(state, diedAt) });
-    setHandler(followUpVisitUpdate, onFollowUpVisit, { validator: ({ visitedAt }) => checkFollowUpVisit(state, visitedAt) });
-    setHandler(helpFollowUpUpdate, onHelpFollowUp, { validator: ({ followedUpAt }) => checkHelpFollowUp(state, followedUpAt) });
-    setHandler(temporaryStayStartedSignal, onTemporaryStayStarted);
-    setHandler(temporaryStayRepointedSignal, ({ caseId, workflowId }) => {
-      state = temporaryStayRepointed(state, caseId, workflowId);
-      core.changed();
-    });
-    setHandler(phoneTaskDoneUpdate, onPhoneTaskDone, { validator: ({ key }) => checkPhoneTaskDone(state, key) });
-  }
-
-  // --- the case -----------------------------------------------------------------------------
-
-  core.open({ key: ASSESSMENT, kind: 'vulnerability_assessment', dueDay: state.assessmentDueDay, now: input.receivedAt });
-  registerHandlers();
-  await core.sync(); // the case row, its first obligation and search attributes
-  recorded = true;
-
-  await core.runUntil(() => isClosed(state));
-  await closeCase(state.outcome!);
+  await c.core.runUntil(() => isClosed(c.s));
+  await closeCase(c, c.s.outcome!);
   await condition(allHandlersFinished);
   // A temporary stay told to let go (readmission, death) has closed before this case's run ends.
-  if (state.temporaryStay?.signalled !== undefined) await temporaryStayCase?.result().catch(() => undefined);
-  return status();
+  if (c.s.temporaryStay?.signalled !== undefined) await c.temporaryStayCase?.result().catch(() => undefined);
+  return status(c);
+}
+
+/** The case opens with its first obligation: local visitation's vulnerability assessment. */
+function newCase(input: HospitalDischargeCaseInput): Case {
+  const c = { input, rules: input.rules, s: openedState(input), recorded: false } as Case;
+  c.core = new CaseCore({
+    caseId: input.caseId,
+    caseType: 'hospital_discharge',
+    rules: input.rules,
+    opening: { type: 'hospital_discharge', citizenId: input.citizenId, workflowId: workflowInfo().workflowId, openedAt: input.receivedAt },
+    view: () => ({ step: c.s.step, details: detailsOf(c.s), actingRole: actingRoleOf(c.s.step) }),
+    message: (effect) => escalationMessage(c.s, effect) ?? defaultMessage(effect),
+  });
+  c.core.open({ key: ASSESSMENT, kind: 'vulnerability_assessment', dueDay: c.s.assessmentDueDay, now: input.receivedAt });
+  return c;
+}
+
+function registerHandlers(c: Case): void {
+  setHandler(hospitalDischargeStatusQuery, () => status(c));
+  setHandler(caseOpenedUpdate, () => whenOpened(c));
+  setHandler(rerouteUpdate, (req) => reroute(c, req), { validator: ({ to }) => checkReroute(c.s, to) });
+  setHandler(assessVulnerabilityUpdate, (req) => assessment(c, req), { validator: (req) => checkAssessment(c.s, req, Date.now()) });
+  setHandler(recordConferenceUpdate, (req) => conference(c, req), { validator: (_req: { heldAt: number }) => checkConference(c.s) });
+  setHandler(decideUpdate, (req) => decision(c, req), { validator: ({ decision }) => checkDecision(c.s, decision, Date.now()) });
+  setHandler(faerdigbehandletUpdate, (req) => faerdigbehandlet(c, req), { validator: (_req: { readyAt: number }) => checkFaerdigbehandlet(c.s) });
+  setHandler(dischargedUpdate, (req) => discharge(c, req), { validator: (req) => checkDischarge(c.s, req) });
+  setHandler(readmittedUpdate, ({ readmittedAt }) => endAbruptly(c, 'readmitted', readmittedAt), {
+    validator: ({ readmittedAt }) => checkReadmission(c.s, readmittedAt),
+  });
+  setHandler(diedUpdate, ({ diedAt }) => endAbruptly(c, 'died', diedAt), { validator: ({ diedAt }) => checkDeath(c.s, diedAt) });
+  setHandler(followUpVisitUpdate, (req) => followUpVisit(c, req), { validator: ({ visitedAt }) => checkFollowUpVisit(c.s, visitedAt) });
+  setHandler(helpFollowUpUpdate, (req) => helpFollowUp(c, req), { validator: ({ followedUpAt }) => checkHelpFollowUp(c.s, followedUpAt) });
+  setHandler(temporaryStayStartedSignal, (req) => temporaryStayStartedIn(c, req));
+  setHandler(temporaryStayRepointedSignal, (req) => temporaryStayRepointedTo(c, req));
+  setHandler(phoneTaskDoneUpdate, (req) => phoneTaskDone(c, req), { validator: ({ key }) => checkPhoneTaskDone(c.s, key) });
+}
+
+// ---- what the case shows ------------------------------------------------------------------
+
+function status(c: Case): HospitalDischargeStatus {
+  return {
+    ...factsOf(c.s, c.core.obligations, c.rules.escalationLocalHour),
+    caseNumber: workflowInfo().workflowId,
+    ...c.core.view(),
+  };
+}
+
+/** Answers a handler once the database shows what the answer shows. */
+async function answer(c: Case): Promise<HospitalDischargeStatus> {
+  await (c.ending ?? c.core.sync());
+  return status(c);
+}
+
+// ---- handlers ---------------------------------------------------------------------------
+
+async function whenOpened(c: Case) {
+  await condition(() => c.recorded);
+  return { caseId: c.input.caseId, caseNumber: workflowInfo().workflowId };
+}
+
+/** 004: the case moves between SUF and SOF (the citizen's age was routed wrongly). */
+async function reroute(c: Case, { to }: { to: Administration }) {
+  c.s = rerouted(c.s, to, Date.now());
+  return answer(c);
+}
+
+/** Local visitation's vulnerability assessment; not vulnerable: the care plan goes to the provider as it is. */
+async function assessment(c: Case, { vulnerable, providerStartsOn: given }: { vulnerable: boolean; providerStartsOn?: LocalDate }) {
+  const now = Date.now();
+  const startsOn = vulnerable ? undefined : providerStartsOn(c.s, given, now);
+  c.s = assessed(c.s, vulnerable, now);
+  c.core.meet(ASSESSMENT, now);
+  if (startsOn !== undefined) {
+    await Promise.all([handOver(c, { key: 'handover-plan', decision: 'home_per_plan', startsOn, decidedBy: 'needs_assessor' }), c.core.sync()]);
+  }
+  return answer(c);
+}
+
+/** The discharge conference at the hospital (vulnerable citizens only). */
+async function conference(c: Case, { heldAt }: { heldAt: number }) {
+  c.s = conferenceRecorded(c.s, heldAt);
+  return answer(c);
+}
+
+/** The coordinator's one decision after the holistic assessment (helhedsvurdering). */
+async function decision(c: Case, { decision: d }: { decision: CoordinatorDecision }) {
+  const now = Date.now();
+  const startsOn = d.kind === 'temporary_stay' ? undefined : providerStartsOn(c.s, d.providerStartsOn, now);
+  c.s = decided(c.s, d, now);
+  if (d.kind === 'temporary_stay') {
+    await Promise.all([startTemporaryStay(c, d, now), c.core.sync()]);
+  } else {
+    const handover = {
+      key: 'handover-decision',
+      decision: d.kind,
+      ...(d.kind === 'more_help_at_home' ? { minutesPerWeek: d.minutesPerWeek } : {}),
+      startsOn: startsOn!,
+      decidedBy: 'discharge_coordinator' as const,
+    };
+    await Promise.all([handOver(c, handover), c.core.sync()]);
+  }
+  return answer(c);
+}
+
+/** The hospital declares the citizen færdigbehandlet: bed-day payment starts. */
+async function faerdigbehandlet(c: Case, { readyAt }: { readyAt: number }) {
+  c.s = declaredFaerdigbehandlet(c.s, readyAt);
+  await Promise.all([
+    c.core.sync(),
+    run('recordBedDaysStarted', `bed-days start (færdigbehandlet ${formatLocal(readyAt)})`, {
+      caseId: c.input.caseId,
+      readyAt,
+      rules: c.rules.bedDays,
+    }),
+  ]);
+  return answer(c);
+}
+
+/** The actual discharge: bed-days end; home opens the follow-ups, to the temporary stay closes the case. */
+async function discharge(c: Case, req: { dischargedAt: number; destination?: 'home' | 'temporary_stay' }) {
+  const now = Date.now();
+  // a discharge before the temporary stay has a place is a discharge home while waiting (the stay's start discharges to it)
+  const stayStartDischarges = c.s.temporaryStay !== undefined && patched('discharge-before-stay-place');
+  c.s = discharged(c.s, req, c.rules, now, stayStartDischarges);
+  if (stayStartDischarges && mustReviewPriority(c.s)) {
+    // 003: the priority follows the citizen: the needs assessor reviews it (the stay case opens the obligation)
+    try {
+      await getExternalWorkflowHandle(c.s.temporaryStay!.workflowId).signal(priorityReviewSignal, { reason: 'discharged_home' });
+    } catch {
+      // the temporary-stay case has ended
+    }
+  }
+  // A discharge before any assessment ends the wait for it (met if in time).
+  meetAt(c, ASSESSMENT, req.dischargedAt);
+  const { followUpVisit, helpFollowUp } = c.s;
+  if (followUpVisit) c.core.open({ key: FOLLOW_UP_VISIT, kind: 'follow_up_visit', dueDay: followUpVisit.dueDay, now });
+  if (helpFollowUp) c.core.open({ key: HELP_FOLLOW_UP, kind: 'help_follow_up', dueDay: helpFollowUp.dueDay, now });
+  await Promise.all([endBedDays(c, req.dischargedAt, true), isClosed(c.s) ? closeCase(c, c.s.outcome!) : c.core.sync()]);
+  return answer(c);
+}
+
+/** The follow-up home visit (opfølgende hjemmebesøg) after a discharge home. */
+async function followUpVisit(c: Case, { visitedAt }: { visitedAt: number }) {
+  c.s = followUpVisitRecorded(c.s, visitedAt, Date.now());
+  meetAt(c, FOLLOW_UP_VISIT, visitedAt);
+  if (isClosed(c.s)) await closeCase(c, c.s.outcome!);
+  return answer(c);
+}
+
+/** Local visitation's follow-up of more help at home. */
+async function helpFollowUp(c: Case, { followedUpAt }: { followedUpAt: number }) {
+  c.s = helpFollowUpRecorded(c.s, followedUpAt, Date.now());
+  meetAt(c, HELP_FOLLOW_UP, followedUpAt);
+  if (isClosed(c.s)) await closeCase(c, c.s.outcome!);
+  return answer(c);
+}
+
+/** Readmission or death: the case closes, bed-days end, a waiting temporary stay is told. */
+async function endAbruptly(c: Case, outcome: 'readmitted' | 'died', at: number): Promise<HospitalDischargeStatus> {
+  const tell = mustTellTemporaryStay(c.s);
+  await Promise.all([closeCase(c, outcome), endBedDays(c, at, false), tell ? tellTemporaryStay(c, outcome) : undefined]);
+  return answer(c);
+}
+
+/** The temporary stay started: while still in hospital, that is the discharge to it (bed-days end at the start, the case closes). */
+async function temporaryStayStartedIn(c: Case, { startedAt }: { startedAt: number }) {
+  const wasOpen = !isClosed(c.s) && c.s.dischargedAt === undefined;
+  c.s = temporaryStayBegan(c.s, startedAt, Date.now());
+  c.core.changed();
+  if (wasOpen && isClosed(c.s)) await Promise.all([endBedDays(c, startedAt, true), closeCase(c, c.s.outcome!)]);
+}
+
+/** 003: the citizen already had an open application; the decision now follows that case. */
+function temporaryStayRepointedTo(c: Case, { caseId, workflowId }: { caseId: string; workflowId: string }) {
+  c.s = temporaryStayRepointed(c.s, caseId, workflowId);
+  c.core.changed();
+}
+
+/** 003's 14:30 rule: the provider has been phoned. */
+async function phoneTaskDone(c: Case, { key }: { key: string }) {
+  const now = Date.now();
+  c.s = providerPhoned(c.s, key, now);
+  c.core.meet(phoneKey(key), now);
+  return answer(c);
+}
+
+// ---- what the case does -------------------------------------------------------------------
+
+/** A fact reported for `at` meets its obligation at that instant (not before it opened, not after now). */
+function meetAt(c: Case, key: string, at: number): void {
+  const ob = c.core.get(key);
+  if (ob) c.core.meet(key, Math.min(Date.now(), Math.max(at, ob.openedAt)));
+}
+
+/** The case closes: every open obligation is cancelled, the row closed (awaited by the handler that closed it). */
+function closeCase(c: Case, outcome: HospitalDischargeOutcome): Promise<void> {
+  if (!isClosed(c.s)) c.s = closed(c.s, outcome, Date.now());
+  c.ending ??= c.core.end(c.s.outcome!, c.s.closedAt!);
+  return c.ending;
+}
+
+/** The decision is handed to the provider; after 14:30 for a same-day start the provider must be phoned as well (003). */
+async function handOver(
+  c: Case,
+  h: { key: string; decision: Handover['decision']; minutesPerWeek?: number; startsOn: LocalDate; decidedBy: ActorRole },
+): Promise<void> {
+  const handedAt = Date.now();
+  c.s = handedOver(c.s, h, handedAt);
+  const handover = c.s.handovers.find((x) => x.key === h.key)!;
+  if (handover.phoneProvider) {
+    c.core.open({ key: phoneKey(h.key), kind: 'provider_phone_call', dueDay: h.startsOn, actor: h.decidedBy, now: handedAt, params: { decision: h.decision } });
+  }
+  const result = await run(
+    'recordProviderHandover',
+    `hand the decision (${h.decision}) to the provider, start ${h.startsOn}${handover.phoneProvider ? ' + phone task (14:30 rule)' : ''}`,
+    {
+      caseId: c.input.caseId,
+      key: h.key,
+      decision: h.decision,
+      minutesPerWeek: h.minutesPerWeek,
+      handedAt,
+      startsOn: h.startsOn,
+      phoneProvider: handover.phoneProvider,
+      recipientRole: h.decidedBy,
+      phoneMessage: phoneMessage(handover),
+    },
+  );
+  c.s = handoverTask(c.s, h.key, result.taskId);
+}
+
+/** A temporary-stay case starts (child workflow, priority indlagt færdigbehandlet) under its own case number. */
+async function startTemporaryStay(c: Case, d: Extract<CoordinatorDecision, { kind: 'temporary_stay' }>, appliedAt: number): Promise<void> {
+  const childCaseId = uuid4();
+  const caseNumber = await reserveCaseNumber(childCaseId, 'temporary_stay');
+  c.s = temporaryStayStarted(c.s, childCaseId, caseNumber);
+  const args: [TemporaryStayStart] = [
+    {
+      caseId: childCaseId,
+      citizenId: c.input.citizenId,
+      placeType: d.placeType,
+      purpose: d.purpose,
+      priority: 'indlagt_faerdigbehandlet',
+      appliedAt,
+      originCaseId: c.input.caseId,
+      rules: c.rules,
+    },
+  ];
+  c.temporaryStayCase = await startChild('temporaryStayCaseWorkflow', {
+    workflowId: caseNumber,
+    args,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    typedSearchAttributes: [{ key: CaseTypeKey, value: 'temporary_stay' }],
+    staticSummary: 'Temporary 24-hour stay (midlertidigt døgnophold) from a hospital discharge',
+  });
+  // Readmitted or died while the stay was being started: tell it now.
+  if (isClosed(c.s) && (c.s.outcome === 'readmitted' || c.s.outcome === 'died') && mustTellTemporaryStay(c.s)) {
+    await tellTemporaryStay(c, c.s.outcome);
+  }
+}
+
+/** Takes the citizen off the temporary-stay list (the stay's case frees what it held). */
+async function tellTemporaryStay(c: Case, reason: 'readmitted' | 'died'): Promise<void> {
+  c.s = temporaryStaySignalled(c.s, Date.now());
+  try {
+    await getExternalWorkflowHandle(c.s.temporaryStay!.workflowId).signal(citizenUnavailableSignal, { reason });
+  } catch {
+    // The temporary-stay case has already ended: nothing is held any more.
+  }
+}
+
+async function endBedDays(c: Case, at: number, byDischarge: boolean): Promise<void> {
+  if (!bedDaysRunning(c.s)) return;
+  c.s = bedDaysEnded(c.s, at);
+  await run('recordBedDaysEnded', `bed-days end ${formatLocal(at)} (${byDischarge ? 'discharge' : 'no discharge'})`, {
+    caseId: c.input.caseId,
+    endedAt: at,
+    endedByDischarge: byDischarge,
+  });
 }

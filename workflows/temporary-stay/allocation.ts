@@ -13,6 +13,9 @@
  * resulting effects in order (database projection first, then a signal to the case concerned).
  * The database's partial unique indexes (one open offer / running stay per place and per
  * citizen) are the last line of defence.
+ *
+ * The state and what each message does to it are in allocation-state.ts (plain data, no
+ * Temporal); this file holds the handlers, the queue of effects and the main loop.
  */
 import {
   allHandlersFinished,
@@ -25,17 +28,29 @@ import {
 } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
 import type { AllocationEffect } from '../../db/queries/temporary-stay.js';
-import { formatLocal, hoursAfter, localDate, minutesAfter } from '../../domain/calendar.js';
-import { REFUSED_OFFER_RETRY_MINUTES } from '../../domain/rules.js';
+import { formatLocal } from '../../domain/calendar.js';
 import { run } from '../shared/case-core.js';
 import {
-  byAllocationOrder,
-  caseTarget,
+  addPlace,
+  allocate,
+  allocationView,
+  changePriority,
+  emptyAllocatorState,
+  expireDue,
+  join,
+  leave,
   nextAllocatorInstant,
+  offerRefused,
+  placeView,
+  reply,
+  setPlaceOpen,
+  validateAddPlace,
+  validatePriorityChange,
+  validateReply,
+  validateSetPlaceOpen,
+  type AllocatorEffect,
   type AllocatorInput,
   type AllocatorState,
-  type AllocPlace,
-  type Entry,
 } from './allocation-state.js';
 import {
   addPlaceUpdate,
@@ -47,10 +62,8 @@ import {
   replyToOfferUpdate,
   setPlaceOpenUpdate,
   wakeAllocatorSignal,
-  type AllocationEvent,
+  type JoinRequest,
   type LeaveReason,
-  type Offer,
-  type PlaceView,
 } from './messages.js';
 
 export {
@@ -89,335 +102,142 @@ function effectSummary(e: AllocationEffect): string {
   }
 }
 
-type Work = { seq: number } & (
-  | { type: 'db'; effect: AllocationEffect }
-  | { type: 'notify'; caseId: string; workflowId: string; event: AllocationEvent }
-);
+/** An effect in the queue, numbered so a handler can wait until its own is carried out. */
+type Work = { seq: number } & AllocatorEffect;
+
+/** One place type's allocator in this run: its state and the effects still to carry out. */
+interface Allocator {
+  placeType: string;
+  s: AllocatorState;
+  /** Effects to carry out, in order (the main loop works through them). */
+  work: Work[];
+  /** The number of the last effect queued, and of the last carried out. */
+  pushed: number;
+  done: number;
+  /** Something changed: the main loop allocates again. */
+  wake: boolean;
+  /** Offers the database refused: their case is not told about them. */
+  refusedOffers: Set<string>;
+}
 
 export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise<void> {
-  const s: AllocatorState = input.state ?? { places: [], entries: [], offers: [], stays: [], departed: [], seq: 0 };
-  const placeType = input.placeType;
-  const work: Work[] = [];
-  let pushed = 0;
-  let done = 0;
-  let wake = false;
-  const refusedOffers = new Set<string>();
-
-  const push = (w: { type: 'db'; effect: AllocationEffect } | { type: 'notify'; caseId: string; workflowId: string; event: AllocationEvent }) => {
-    pushed += 1;
-    work.push({ ...w, seq: pushed } as Work);
-    wake = true;
-    return pushed;
-  };
-  const flushed = (seq: number) => condition(() => done >= seq);
-  const place = (id: string) => s.places.find((p) => p.id === id);
-  const entry = (caseId: string) => s.entries.find((e) => e.caseId === caseId);
-  const offerOf = (caseId: string) => s.offers.find((o) => o.caseId === caseId);
-  const view = (p: AllocPlace): PlaceView => ({
-    id: p.id,
-    facilityId: p.facilityId,
-    label: p.label,
-    status: p.status,
-    since: p.since,
-    passedOver: [...p.passedOver],
-  });
-
-  function setVacant(p: AllocPlace, now: number, resetPassedOver: boolean) {
-    p.status = 'vacant';
-    p.since = now;
-    if (resetPassedOver) p.passedOver = [];
-  }
-
-  function closeOffer(o: Offer, status: 'declined' | 'expired' | 'withdrawn', at: number, leaving: boolean) {
-    s.offers = s.offers.filter((x) => x.offerId !== o.offerId);
-    const p = place(o.placeId)!;
-    setVacant(p, Date.now(), false);
-    if (status !== 'withdrawn') p.passedOver.push(o.caseId);
-    const e = entry(o.caseId);
-    if (e) e.state = 'waiting';
-    push({
-      type: 'db',
-      effect: {
-        kind: 'offerClosed',
-        offerId: o.offerId,
-        placeId: o.placeId,
-        caseId: o.caseId,
-        status,
-        at,
-        placeStatus: 'vacant',
-        applicationStatus: leaving ? 'closed' : 'waiting',
-      },
-    });
-    if (!leaving) push({ type: 'notify', caseId: o.caseId, workflowId: caseTarget(o), event: { kind: 'offerClosed', offerId: o.offerId, status, at } });
-  }
-
-  function makeOffer(p: AllocPlace, e: Entry) {
-    const now = Date.now();
-    const o: Offer = {
-      offerId: uuid4(),
-      placeId: p.id,
-      caseId: e.caseId,
-      workflowId: caseTarget(e),
-      offeredAt: now,
-      replyBy: hoursAfter(now, e.replyHours),
-    };
-    s.offers.push(o);
-    p.status = 'offered';
-    p.since = now;
-    e.state = 'offered';
-    push({
-      type: 'db',
-      effect: { kind: 'offer', offerId: o.offerId, placeId: p.id, caseId: e.caseId, citizenId: e.citizenId, offeredAt: now, replyBy: o.replyBy },
-    });
-    push({
-      type: 'notify',
-      caseId: e.caseId,
-      workflowId: caseTarget(e),
-      event: { kind: 'offered', offerId: o.offerId, placeId: p.id, placeLabel: p.label, offeredAt: now, replyBy: o.replyBy },
-    });
-  }
-
-  /** Offers every vacant place, oldest vacancy first, to the best waiting citizen not passed over for it. */
-  function allocate() {
-    for (;;) {
-      const ranked = s.entries.filter((e) => e.state === 'waiting' && e.blockedUntil === undefined).sort(byAllocationOrder);
-      if (!ranked.length) return;
-      const vacant = s.places.filter((p) => p.status === 'vacant').sort((a, b) => a.since - b.since || a.seq - b.seq);
-      let made = false;
-      for (const p of vacant) {
-        const e = ranked.find((x) => !p.passedOver.includes(x.caseId));
-        if (e) {
-          makeOffer(p, e);
-          made = true;
-          break;
-        }
-      }
-      if (!made) return;
-    }
-  }
-
-  function expireDue() {
-    const now = Date.now();
-    for (const o of [...s.offers].sort((a, b) => a.replyBy - b.replyBy)) {
-      if (o.replyBy <= now) closeOffer(o, 'expired', o.replyBy, false);
-    }
-    for (const e of s.entries) if (e.blockedUntil !== undefined && e.blockedUntil <= now) delete e.blockedUntil;
-  }
-
-  function leave(caseId: string, reason: LeaveReason) {
-    if (!s.departed.includes(caseId)) {
-      s.departed.push(caseId);
-      if (s.departed.length > 500) s.departed.shift();
-    }
-    const o = offerOf(caseId);
-    if (o) closeOffer(o, 'withdrawn', Date.now(), true);
-    const st = s.stays.find((x) => x.caseId === caseId);
-    if (st) {
-      s.stays = s.stays.filter((x) => x !== st);
-      const p = place(st.placeId)!;
-      setVacant(p, Date.now(), true);
-      push({ type: 'db', effect: { kind: 'stayEnded', offerId: st.offerId, placeId: p.id, at: Date.now(), reason, placeStatus: 'vacant' } });
-    }
-    if (entry(caseId)) {
-      s.entries = s.entries.filter((e) => e.caseId !== caseId);
-      for (const p of s.places) p.passedOver = p.passedOver.filter((c) => c !== caseId);
-    }
-    push({ type: 'db', effect: { kind: 'left', caseId, reason } });
-    wake = true;
-  }
-
-  // ---- handlers: change state synchronously, queue effects, wait for them when the caller needs it
-
-  setHandler(wakeAllocatorSignal, () => {
-    wake = true;
-  });
-
-  setHandler(joinWaitingListSignal, (req) => {
-    if (s.departed.includes(req.caseId) || entry(req.caseId)) return;
-    s.seq += 1;
-    s.entries.push({ ...req, seq: s.seq, state: 'waiting' });
-    wake = true;
-  });
-
-  setHandler(leaveWaitingListSignal, ({ caseId, reason }) => leave(caseId, reason));
-
-  setHandler(
-    addPlaceUpdate,
-    async ({ placeId, facilityId, label }) => {
-      const now = Date.now();
-      s.seq += 1;
-      const p: AllocPlace = { id: placeId, facilityId, label, status: 'vacant', since: now, seq: s.seq, passedOver: [] };
-      s.places.push(p);
-      await flushed(push({ type: 'db', effect: { kind: 'place', placeId, facilityId, placeType, label, status: 'vacant', at: now } }));
-      return view(p);
-    },
-    {
-      validator: ({ placeId, facilityId, label }) => {
-        if (place(placeId)) throw new Error(`place ${placeId} already exists`);
-        if (s.places.some((p) => p.facilityId === facilityId && p.label === label)) {
-          throw new Error(`the facility already has a place labelled "${label}"`);
-        }
-      },
-    },
-  );
-
-  setHandler(
-    setPlaceOpenUpdate,
-    async ({ placeId, open }) => {
-      const p = place(placeId)!;
-      if (open) setVacant(p, Date.now(), true);
-      else {
-        p.status = 'closed';
-        p.since = Date.now();
-      }
-      await flushed(push({ type: 'db', effect: { kind: 'placeStatus', placeId, status: p.status } }));
-      return view(p);
-    },
-    {
-      validator: ({ placeId, open }) => {
-        const p = place(placeId);
-        if (!p) throw new Error(`no place ${placeId} of type ${placeType}`);
-        if (open && p.status !== 'closed') throw new Error(`the place is ${p.status}, not closed`);
-        if (!open && p.status !== 'vacant') {
-          throw new Error(`the place is ${p.status}; a place can be closed only while it is vacant`);
-        }
-      },
-    },
-  );
-
-  setHandler(
-    replyToOfferUpdate,
-    async ({ caseId, accept, plannedEndDate }) => {
-      const o = offerOf(caseId)!;
-      const p = place(o.placeId)!;
-      const e = entry(caseId)!;
-      const now = Date.now();
-      if (!accept) {
-        closeOffer(o, 'declined', now, false);
-        await flushed(pushed);
-        return { offerId: o.offerId, placeId: p.id, status: 'declined' as const };
-      }
-      s.offers = s.offers.filter((x) => x !== o);
-      s.stays.push({ offerId: o.offerId, placeId: p.id, caseId, workflowId: caseTarget(o), startedAt: now, plannedEndDate: plannedEndDate! });
-      p.status = 'occupied';
-      p.since = now;
-      p.passedOver = [];
-      e.state = 'in_stay';
-      push({
-        type: 'db',
-        effect: { kind: 'stayStarted', offerId: o.offerId, placeId: p.id, caseId, citizenId: e.citizenId, at: now, plannedEndDate: plannedEndDate! },
-      });
-      await flushed(
-        push({
-          type: 'notify',
-          caseId,
-          workflowId: caseTarget(o),
-          event: { kind: 'stayStarted', offerId: o.offerId, placeId: p.id, placeLabel: p.label, startedAt: now, plannedEndDate: plannedEndDate! },
-        }),
-      );
-      return { offerId: o.offerId, placeId: p.id, status: 'accepted' as const };
-    },
-    {
-      validator: ({ caseId, offerId, accept, plannedEndDate }) => {
-        const o = offerOf(caseId);
-        if (!o) {
-          throw new Error(entry(caseId)?.state === 'in_stay' ? 'the citizen already has a place' : 'there is no open offer for this case');
-        }
-        if (o.offerId !== offerId) throw new Error(`offer ${offerId} is no longer open; the open offer is ${o.offerId}`);
-        if (Date.now() >= o.replyBy) throw new Error(`the reply deadline passed at ${formatLocal(o.replyBy)}`);
-        if (accept) {
-          if (!plannedEndDate) throw new Error('plannedEndDate is required to accept an offer');
-          if (plannedEndDate <= localDate(Date.now())) throw new Error('plannedEndDate must be after today');
-        }
-      },
-    },
-  );
-
-  setHandler(
-    changePriorityUpdate,
-    async ({ caseId, priority, reason, by, changeKey }) => {
-      const e = entry(caseId)!;
-      const from = e.priority;
-      e.priority = priority;
-      push({ type: 'db', effect: { kind: 'priority', caseId, changeKey, from, to: priority, reason, by, at: Date.now() } });
-      await flushed(push({ type: 'notify', caseId, workflowId: caseTarget(e), event: { kind: 'priority', priority } }));
-      return { caseId, from, to: priority };
-    },
-    {
-      validator: ({ caseId, priority }) => {
-        const e = entry(caseId);
-        if (!e) throw new Error('the citizen is not on the waiting list');
-        if (e.state === 'in_stay') throw new Error('the citizen has moved in; the priority no longer applies');
-        if (e.priority === priority) throw new Error(`the priority is already ${priority}`);
-      },
-    },
-  );
-
-  setHandler(allocationQuery, () => {
-    const listed = s.entries.filter((e) => e.state !== 'in_stay').sort(byAllocationOrder);
-    return {
-      placeType,
-      places: s.places.map(view),
-      waitingList: listed.map((e, i) => ({
-        rank: i + 1,
-        caseId: e.caseId,
-        citizenId: e.citizenId,
-        priority: e.priority,
-        waitingSince: e.waitingSince,
-        state: e.state as 'waiting' | 'offered',
-        offerId: offerOf(e.caseId)?.offerId,
-      })),
-      offers: s.offers,
-      stays: s.stays,
-    };
-  });
-
-  async function perform(w: Work) {
-    if (w.type === 'db') {
-      const ok = await run('applyAllocationEffect', effectSummary(w.effect), w.effect, ALLOC_OPTIONS);
-      if (!ok && w.effect.kind === 'offer') {
-        // Refused by a unique index: the citizen holds an offer or a place elsewhere.
-        const { offerId, caseId, placeId } = w.effect;
-        refusedOffers.add(offerId);
-        s.offers = s.offers.filter((o) => o.offerId !== offerId);
-        const e = entry(caseId);
-        if (e) {
-          e.state = 'waiting';
-          e.blockedUntil = minutesAfter(Date.now(), REFUSED_OFFER_RETRY_MINUTES);
-        }
-        const p = place(placeId);
-        if (p && p.status === 'offered') setVacant(p, Date.now(), false);
-        push({ type: 'db', effect: { kind: 'placeStatus', placeId, status: p?.status ?? 'vacant' } });
-      }
-      return;
-    }
-    if (w.event.kind === 'offered' && refusedOffers.has(w.event.offerId)) return;
-    try {
-      await getExternalWorkflowHandle(w.workflowId).signal(allocationEventSignal, w.event);
-    } catch {
-      // The case has closed; its leave message brings the allocator up to date.
-    }
-  }
-
+  const a = newAllocator(input);
+  registerHandlers(a);
   for (;;) {
-    const next = nextAllocatorInstant(s);
+    // sleep until a message changes something, or until the next reply deadline or retry
+    const next = nextAllocatorInstant(a.s);
     const wait = next === undefined ? undefined : next - Date.now();
-    if (wait === undefined) await condition(() => wake);
-    else if (wait > 0) await condition(() => wake, wait, { summary: `next reply deadline or retry at ${formatLocal(next!)}` });
-    wake = false;
-    expireDue();
-    allocate();
-    while (work.length) {
-      const w = work[0]!;
-      await perform(w);
-      work.shift();
-      done = w.seq;
+    if (wait === undefined) await condition(() => a.wake);
+    else if (wait > 0) await condition(() => a.wake, wait, { summary: `next reply deadline or retry at ${formatLocal(next!)}` });
+    a.wake = false;
+    queue(a, expireDue(a.s, Date.now()));
+    queue(a, allocate(a.s, Date.now(), uuid4));
+    while (a.work.length) {
+      const w = a.work[0]!;
+      await perform(a, w);
+      a.work.shift();
+      a.done = w.seq;
     }
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(() => allHandlersFinished() || work.length > 0 || wake);
-      if (work.length === 0 && !wake) {
-        await continueAsNew<typeof placeTypeAllocatorWorkflow>({ placeType, state: s });
-      }
+    if (workflowInfo().continueAsNewSuggested && (await readyToContinueAsNew(a))) {
+      await continueAsNew<typeof placeTypeAllocatorWorkflow>({ placeType: a.placeType, state: a.s });
     }
   }
+}
+
+function newAllocator(input: AllocatorInput): Allocator {
+  return { placeType: input.placeType, s: input.state ?? emptyAllocatorState(), work: [], pushed: 0, done: 0, wake: false, refusedOffers: new Set() };
+}
+
+/** Handlers change the state synchronously and queue its effects; an update answers once its effects are carried out. */
+function registerHandlers(a: Allocator): void {
+  setHandler(wakeAllocatorSignal, () => {
+    a.wake = true;
+  });
+  setHandler(joinWaitingListSignal, (req) => joinWaitingList(a, req));
+  setHandler(leaveWaitingListSignal, ({ caseId, reason }) => leaveWaitingList(a, caseId, reason));
+  setHandler(addPlaceUpdate, (req) => newPlace(a, req), { validator: (req) => validateAddPlace(a.s, req) });
+  setHandler(setPlaceOpenUpdate, (req) => openOrClosePlace(a, req), { validator: (req) => validateSetPlaceOpen(a.s, a.placeType, req) });
+  setHandler(replyToOfferUpdate, (req) => replyToOffer(a, req), { validator: (req) => validateReply(a.s, req, Date.now()) });
+  setHandler(changePriorityUpdate, (req) => newPriority(a, req), { validator: (req) => validatePriorityChange(a.s, req) });
+  setHandler(allocationQuery, () => allocationView(a.s, a.placeType));
+}
+
+// ---- the queue of effects -------------------------------------------------------------------
+
+/** Queues effects in order and wakes the main loop. Returns the number of the last effect queued. */
+function queue(a: Allocator, effects: AllocatorEffect[]): number {
+  for (const e of effects) {
+    a.pushed += 1;
+    a.work.push({ ...e, seq: a.pushed });
+    a.wake = true;
+  }
+  return a.pushed;
+}
+
+/** Resolves once every effect up to `seq` is carried out (the database shows it). */
+function flushed(a: Allocator, seq: number): Promise<void> {
+  return condition(() => a.done >= seq);
+}
+
+/** Carries out one effect: a database write (one small transaction) or a signal to the case concerned. */
+async function perform(a: Allocator, w: Work): Promise<void> {
+  if (w.type === 'db') {
+    const ok = await run('applyAllocationEffect', effectSummary(w.effect), w.effect, ALLOC_OPTIONS);
+    if (!ok && w.effect.kind === 'offer') {
+      // Refused by a unique index: the citizen holds an offer or a place elsewhere.
+      a.refusedOffers.add(w.effect.offerId);
+      queue(a, offerRefused(a.s, w.effect, Date.now()));
+    }
+    return;
+  }
+  if (w.event.kind === 'offered' && a.refusedOffers.has(w.event.offerId)) return;
+  try {
+    await getExternalWorkflowHandle(w.workflowId).signal(allocationEventSignal, w.event);
+  } catch {
+    // The case has closed; its leave message brings the allocator up to date.
+  }
+}
+
+/** Continue-as-new only with every handler finished and nothing queued or waking the loop. */
+async function readyToContinueAsNew(a: Allocator): Promise<boolean> {
+  await condition(() => allHandlersFinished() || a.work.length > 0 || a.wake);
+  return a.work.length === 0 && !a.wake;
+}
+
+// ---- handlers ---------------------------------------------------------------------------
+
+/** A case joins the waiting list (ventelisten). */
+function joinWaitingList(a: Allocator, req: JoinRequest): void {
+  if (join(a.s, req)) a.wake = true;
+}
+
+/** A case leaves the list: its offer is withdrawn, its stay ends and the place is offered again. */
+function leaveWaitingList(a: Allocator, caseId: string, reason: LeaveReason): void {
+  queue(a, leave(a.s, caseId, reason, Date.now()));
+  a.wake = true;
+}
+
+async function newPlace(a: Allocator, req: { placeId: string; facilityId: string; label: string }) {
+  const { place, effects } = addPlace(a.s, a.placeType, req, Date.now());
+  await flushed(a, queue(a, effects));
+  return placeView(place);
+}
+
+async function openOrClosePlace(a: Allocator, req: { placeId: string; open: boolean }) {
+  const { place, effects } = setPlaceOpen(a.s, req, Date.now());
+  await flushed(a, queue(a, effects));
+  return placeView(place);
+}
+
+/** The citizen's answer to an offer, recorded by the housing team lead. */
+async function replyToOffer(a: Allocator, req: { caseId: string; offerId: string; accept: boolean; plannedEndDate?: string }) {
+  const { answer, effects } = reply(a.s, req, Date.now());
+  await flushed(a, queue(a, effects));
+  return answer;
+}
+
+async function newPriority(a: Allocator, req: Parameters<typeof changePriority>[1]) {
+  const { answer, effects } = changePriority(a.s, req, Date.now());
+  await flushed(a, queue(a, effects));
+  return answer;
 }

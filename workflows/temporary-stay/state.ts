@@ -5,8 +5,8 @@
  * Temporal imports, no clock but the instants handed in: unit-tested without a server
  * (test/temporary-stay-state.test.ts).
  */
-import { addDays, formatLocal, overnightAfter, startOfDay, type LocalDate } from '../../domain/calendar.js';
-import type { ActorRole, Priority, RuleSet } from '../../domain/rules.js';
+import { addDays, formatLocal, localDate, overnightAfter, startOfDay, workingDaysAfter, type LocalDate } from '../../domain/calendar.js';
+import { PRIORITY_REVIEW_WORKING_DAYS, type ActorRole, type Priority, type RuleSet } from '../../domain/rules.js';
 import type {
   AllocationEvent,
   EndStayReason,
@@ -143,6 +143,35 @@ export function applyAllocationEvent(s: StayCaseState, ev: AllocationEvent, rule
  */
 export function lapsesByClock(ev: AllocationEvent, offerObligationOpen: boolean): boolean {
   return ev.kind === 'offerClosed' && ev.status === 'expired' && offerObligationOpen;
+}
+
+/**
+ * 003: the citizen's situation changed while waiting (discharged home, or a new hospital
+ * decision): the needs assessor reviews the priority by the end of the next working day.
+ * Returns the review's obligation to open, or undefined when no review applies (the case is
+ * closed or in the stay, the citizen is unavailable, or a review is already open).
+ */
+export function startPriorityReview(
+  s: StayCaseState,
+  now: number,
+  rules: Pick<RuleSet, 'closingDays'>,
+): { key: string; dueDay: LocalDate } | undefined {
+  if (s.step === 'closed' || s.step === 'in_stay' || s.unavailable !== undefined || s.priorityReview) return undefined;
+  const n = (s.priorityReviews ?? 0) + 1;
+  s.priorityReviews = n;
+  s.priorityReview = { key: priorityReviewKey(n), since: now };
+  return { key: priorityReviewKey(n), dueDay: workingDaysAfter(localDate(now), PRIORITY_REVIEW_WORKING_DAYS, rules.closingDays ?? []) };
+}
+
+/**
+ * An open priority review ends with the allocation event that settles it: a priority change
+ * meets it; the citizen moving in cancels it (there is no list any more).
+ */
+export function endPriorityReview(s: StayCaseState, ev: AllocationEvent, at: number): ObligationChange | undefined {
+  if (!s.priorityReview || (ev.kind !== 'priority' && ev.kind !== 'stayStarted')) return undefined;
+  const key = s.priorityReview.key;
+  s.priorityReview = undefined;
+  return { type: ev.kind === 'priority' ? 'meet' : 'cancel', key, at };
 }
 
 /** The citizen is readmitted, died or no longer needs the stay. Returns false when it changes nothing. */

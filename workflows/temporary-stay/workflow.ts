@@ -26,8 +26,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { formatLocal, localDate, workingDaysAfter } from '../../domain/calendar.js';
-import { PRIORITY_REVIEW_WORKING_DAYS } from '../../domain/rules.js';
+import { formatLocal, localDate } from '../../domain/calendar.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
@@ -43,14 +42,19 @@ import {
   reassessStayUpdate,
   temporaryStayStatusQuery,
   withdrawStayCaseUpdate,
+  type AllocationEvent,
+  type EndStayReason,
+  type ReassessmentOutcome,
   type TemporaryStayCaseInput,
   type TemporaryStayStatus,
+  type UnavailableReason,
 } from './messages.js';
 import {
   actingRoleOf,
   applyAllocationEvent,
   applyReassessment,
   detailsOf,
+  endPriorityReview,
   finalOutcome,
   goingHome,
   initialState,
@@ -59,8 +63,8 @@ import {
   markUnavailable,
   noteEscalation,
   offerKey,
-  priorityReviewKey,
   shownStep,
+  startPriorityReview,
   statusOf,
   stayEndInstant,
   stayOver,
@@ -68,6 +72,7 @@ import {
   validateReassessment,
   validateWithdraw,
   type ObligationChange,
+  type StayCaseState,
 } from './state.js';
 
 export type { TemporaryStayCaseInput, TemporaryStayStatus } from './messages.js';
@@ -78,6 +83,72 @@ const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('tempor
 const temporaryStayRepointedSignal = defineSignal<[{ caseId: string; workflowId: string }]>('temporaryStayRepointed');
 export { stayEndInstant } from './state.js';
 
+/** One case in this run: its input, its state, its obligations, and how far it has come. */
+interface Case {
+  /** The input with its place type normalised (every entry point files a type under one name). */
+  input: TemporaryStayCaseInput;
+  rules: TemporaryStayCaseInput['rules'];
+  caseNumber: string;
+  s: StayCaseState;
+  core: CaseCore;
+  /** The application is recorded (a duplicate names the open one); the API's "case opened" answer waits for it. */
+  opened?: { duplicateOf?: string };
+  /** The end is written (the case row closed, every open obligation cancelled). */
+  closed: boolean;
+}
+
+export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput): Promise<TemporaryStayStatus> {
+  const c = newCase(rawInput);
+  registerHandlers(c);
+
+  // open: the case row, then the application (one open application per citizen)
+  const endedAtTheDoor = await openApplication(c);
+  if (endedAtTheDoor) return endedAtTheDoor;
+
+  // waiting ⇄ offered, until the citizen moves in (or is no longer available)
+  await c.core.runUntil(() => c.s.stay !== undefined || c.s.unavailable !== undefined, 'offer reply');
+  if (c.s.unavailable !== undefined) {
+    await leaveWaitingList(c);
+    return finish(c, c.s.unavailable);
+  }
+  await tellOriginCaseStayStarted(c);
+
+  await stayUntilOver(c);
+  await leaveWaitingList(c);
+  return finish(c, finalOutcome(c.s));
+}
+
+function newCase(rawInput: TemporaryStayCaseInput): Case {
+  const input = { ...rawInput, placeType: normalisePlaceType(rawInput.placeType) };
+  const caseNumber = workflowInfo().workflowId;
+  const c = { input, rules: input.rules, caseNumber, s: initialState(input), closed: false } as Case;
+  c.core = new CaseCore({
+    caseId: input.caseId,
+    caseType: 'temporary_stay',
+    rules: input.rules,
+    opening: { type: 'temporary_stay', citizenId: input.citizenId, workflowId: caseNumber, openedAt: input.appliedAt },
+    view: () => ({ step: shownStep(c.s), details: detailsOf(c.s), actingRole: actingRoleOf(c.s) }),
+    message: escalationMessage,
+    onEffect: (e) => onClock(c, e),
+  });
+  return c;
+}
+
+/** Messages: each changes the state and wakes the clock, which mirrors the change. */
+function registerHandlers(c: Case): void {
+  setHandler(temporaryStayStatusQuery, () => status(c));
+  setHandler(caseOpenedUpdate, () => whenOpened(c));
+  setHandler(citizenUnavailableSignal, (req) => citizenUnavailable(c, req));
+  setHandler(withdrawStayCaseUpdate, (req) => withdraw(c, req), { validator: (_req) => validateWithdraw(c.s) });
+  setHandler(allocationEventSignal, (ev) => allocationEvent(c, ev));
+  setHandler(originCaseSignal, (req) => originCase(c, req));
+  setHandler(priorityReviewSignal, (req) => priorityReview(c, req));
+  setHandler(reassessStayUpdate, (req) => reassess(c, req), { validator: (req) => validateReassessment(c.s, req) });
+  setHandler(endStayUpdate, (req) => endStay(c, req), { validator: (req) => validateEndStay(c.s, req) });
+}
+
+// ---- the clock and the obligations ----------------------------------------------------------
+
 function escalationMessage(e: ClockEffect): string {
   const o = e.obligation;
   if (e.type === 'breach' && o.kind === 'stay_reassessment') {
@@ -86,125 +157,106 @@ function escalationMessage(e: ClockEffect): string {
   return defaultMessage(e);
 }
 
-export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput): Promise<TemporaryStayStatus> {
-  const input = { ...rawInput, placeType: normalisePlaceType(rawInput.placeType) };
-  const { rules, caseId, placeType } = input;
-  const caseNumber = workflowInfo().workflowId;
-  const s = initialState(input);
-  let opened: { duplicateOf?: string } | undefined;
-  let closed = false;
+/**
+ * A clock effect: an unanswered offer lapses at its reply time (no escalation: the allocator
+ * passes the place on); a missed reassessment escalates to the needs assessor.
+ */
+function onClock(c: Case, e: ClockEffect): void {
+  if (e.type === 'breach' && e.obligation.kind === 'offer_reply') c.core.cancel(e.obligation.key, e.obligation.escalateAt);
+  if (e.type === 'breach' && e.obligation.kind === 'stay_reassessment') noteEscalation(c.s, e.obligation.key);
+}
 
-  const core: CaseCore = new CaseCore({
-    caseId,
-    caseType: 'temporary_stay',
-    rules,
-    opening: { type: 'temporary_stay', citizenId: input.citizenId, workflowId: caseNumber, openedAt: input.appliedAt },
-    view: () => ({ step: shownStep(s), details: detailsOf(s), actingRole: actingRoleOf(s) }),
-    message: escalationMessage,
-    onEffect: (e) => {
-      // An unanswered offer lapses at its reply time (no escalation: the allocator passes the
-      // place on); a missed reassessment escalates to the needs assessor.
-      if (e.type === 'breach' && e.obligation.kind === 'offer_reply') core.cancel(e.obligation.key, e.obligation.escalateAt);
-      if (e.type === 'breach' && e.obligation.kind === 'stay_reassessment') noteEscalation(s, e.obligation.key);
-    },
-  });
+/** What a transition did to the obligations, applied to the case core (then the clock wakes). */
+function applyChanges(c: Case, changes: ObligationChange[]): void {
+  for (const ch of changes) {
+    if (ch.type === 'open_offer') c.core.open({ key: ch.key, kind: 'offer_reply', dueAt: ch.replyBy });
+    else if (ch.type === 'open_reassessment') {
+      c.core.open({ key: ch.key, kind: 'stay_reassessment', dueDay: ch.dueDay, params: { period: ch.period, plannedEndDate: ch.plannedEndDate } });
+    } else if (ch.type === 'meet') c.core.meet(ch.key, ch.at);
+    else c.core.cancel(ch.key, ch.at);
+  }
+  c.core.changed();
+}
 
-  const apply = (changes: ObligationChange[]) => {
-    for (const c of changes) {
-      if (c.type === 'open_offer') core.open({ key: c.key, kind: 'offer_reply', dueAt: c.replyBy });
-      else if (c.type === 'open_reassessment') {
-        core.open({ key: c.key, kind: 'stay_reassessment', dueDay: c.dueDay, params: { period: c.period, plannedEndDate: c.plannedEndDate } });
-      } else if (c.type === 'meet') core.meet(c.key, c.at);
-      else core.cancel(c.key, c.at);
-    }
-    core.changed();
-  };
-  const status = () => statusOf(s, caseNumber, rules, core.view());
+function status(c: Case): TemporaryStayStatus {
+  return statusOf(c.s, c.caseNumber, c.rules, c.core.view());
+}
 
-  // ---- messages: each changes the state and wakes the clock, which mirrors the change
+// ---- handlers ---------------------------------------------------------------------------
 
-  setHandler(temporaryStayStatusQuery, status);
-  setHandler(caseOpenedUpdate, async () => {
-    await condition(() => opened !== undefined);
-    return { caseId, caseNumber, ...opened };
-  });
-  setHandler(citizenUnavailableSignal, ({ reason }) => {
-    if (markUnavailable(s, reason)) core.changed();
-  });
-  setHandler(
-    withdrawStayCaseUpdate,
-    async ({ reason }) => {
-      markUnavailable(s, reason);
-      core.changed();
-      await condition(() => closed);
-      return status();
-    },
-    { validator: (_req) => validateWithdraw(s) },
-  );
-  setHandler(allocationEventSignal, (ev) => {
-    const byClock = ev.kind === 'offerClosed' && lapsesByClock(ev, core.isOpen(offerKey(ev.offerId)));
-    const changes = applyAllocationEvent(s, ev, rules);
-    if (!byClock) apply(changes);
-    // a priority review is met by the priority change; the citizen moving in ends it (no list any more)
-    if (s.priorityReview && (ev.kind === 'priority' || ev.kind === 'stayStarted')) {
-      if (ev.kind === 'priority') core.meet(s.priorityReview.key);
-      else core.cancel(s.priorityReview.key);
-      s.priorityReview = undefined;
-      core.changed();
-    }
-  });
-  // 003: the citizen's situation changed while waiting (discharged home): the needs assessor reviews the priority by the end of the next working day
-  setHandler(originCaseSignal, ({ workflowId }) => {
-    s.originWorkflowId = workflowId;
-  });
-  setHandler(priorityReviewSignal, ({ reason }) => {
-    if (s.step === 'closed' || s.step === 'in_stay' || s.unavailable !== undefined || s.priorityReview) return;
-    const now = Date.now();
-    const n = (s.priorityReviews ?? 0) + 1;
-    s.priorityReviews = n;
-    s.priorityReview = { key: priorityReviewKey(n), since: now };
-    core.open({ key: priorityReviewKey(n), kind: 'priority_review', dueDay: workingDaysAfter(localDate(now), PRIORITY_REVIEW_WORKING_DAYS, rules.closingDays ?? []), now, params: { reason } });
-  });
-  setHandler(
-    reassessStayUpdate,
-    async (req) => {
-      const at = Date.now();
-      apply(applyReassessment(s, req, at, rules));
-      await run('recordStayReassessment', `record the reassessment: ${req.outcome}${req.newEndDate ? ` until ${req.newEndDate}` : ''}`, {
-        stayId: s.stay!.stayId,
-        outcome: req.outcome,
-        at,
-        plannedEndDate: req.newEndDate,
-      });
-      return status();
-    },
-    { validator: (req) => validateReassessment(s, req) },
-  );
-  setHandler(
-    endStayUpdate,
-    async ({ reason }) => {
-      s.endRequest = reason;
-      core.changed();
-      await condition(() => closed);
-      return status();
-    },
-    { validator: (req) => validateEndStay(s, req) },
-  );
+async function whenOpened(c: Case) {
+  await condition(() => c.opened !== undefined);
+  return { caseId: c.input.caseId, caseNumber: c.caseNumber, ...c.opened };
+}
 
-  const finish = async (outcome: string) => {
-    s.outcome = outcome;
-    s.step = 'closed';
-    await core.end(outcome);
-    closed = true;
-    await condition(allHandlersFinished);
-    return status();
-  };
-  const leave = () =>
-    getExternalWorkflowHandle(allocatorWorkflowId(placeType)).signal(leaveWaitingListSignal, { caseId, reason: leaveReasonOf(s) });
+/** The hospital case: the citizen was readmitted or died (or no longer needs the stay). */
+function citizenUnavailable(c: Case, { reason }: { reason: UnavailableReason }): void {
+  if (markUnavailable(c.s, reason)) c.core.changed();
+}
 
-  // ---- open: the case row, then the application (one open application per citizen)
+/** The caseworker withdraws the case; answers once the end is written. */
+async function withdraw(c: Case, { reason }: { reason: UnavailableReason }) {
+  markUnavailable(c.s, reason);
+  c.core.changed();
+  await condition(() => c.closed);
+  return status(c);
+}
+
+/** The allocator's news: an offer, an offer closed, the stay started, a new priority. */
+function allocationEvent(c: Case, ev: AllocationEvent): void {
+  const byClock = ev.kind === 'offerClosed' && lapsesByClock(ev, c.core.isOpen(offerKey(ev.offerId)));
+  const changes = applyAllocationEvent(c.s, ev, c.rules);
+  if (!byClock) applyChanges(c, changes);
+  const reviewed = endPriorityReview(c.s, ev, Date.now());
+  if (reviewed) applyChanges(c, [reviewed]);
+}
+
+/** A hospital case re-pointed its temporary-stay decision to this application: it is told when the stay starts. */
+function originCase(c: Case, { workflowId }: { workflowId: string }): void {
+  c.s.originWorkflowId = workflowId;
+}
+
+/** 003: the citizen's situation changed while waiting: the needs assessor reviews the priority by the end of the next working day. */
+function priorityReview(c: Case, { reason }: { reason: 'discharged_home' | 'hospital_decision' }): void {
+  const now = Date.now();
+  const review = startPriorityReview(c.s, now, c.rules);
+  if (review) c.core.open({ key: review.key, kind: 'priority_review', dueDay: review.dueDay, now, params: { reason } });
+}
+
+/** The reassessment before the planned end date (genvurdering): home, a nursing-home application or an extension. */
+async function reassess(c: Case, req: { outcome: ReassessmentOutcome; newEndDate?: string }) {
+  const at = Date.now();
+  applyChanges(c, applyReassessment(c.s, req, at, c.rules));
+  await run('recordStayReassessment', `record the reassessment: ${req.outcome}${req.newEndDate ? ` until ${req.newEndDate}` : ''}`, {
+    stayId: c.s.stay!.stayId,
+    outcome: req.outcome,
+    at,
+    plannedEndDate: req.newEndDate,
+  });
+  return status(c);
+}
+
+/** The stay ends before its planned end date (a nursing-home place found, moved out); answers once the end is written. */
+async function endStay(c: Case, { reason }: { reason: EndStayReason }) {
+  c.s.endRequest = reason;
+  c.core.changed();
+  await condition(() => c.closed);
+  return status(c);
+}
+
+// ---- the case's course --------------------------------------------------------------------
+
+/**
+ * The case row, then the application: recorded and on the place type's waiting list. A
+ * duplicate (the citizen already has an open application) ends here: re-pointed to the open
+ * one when a hospital decision opened it, otherwise with a warning to the needs assessor.
+ * Returns the final status when the case ended at the door.
+ */
+async function openApplication(c: Case): Promise<TemporaryStayStatus | undefined> {
+  const { input, caseNumber } = c;
+  const { caseId, placeType } = input;
   if (!workflowInfo().typedSearchAttributes.get(CaseTypeKey)) upsertSearchAttributes([{ key: CaseTypeKey, value: 'temporary_stay' }]);
-  await core.runUntil(() => true, 'opening');
+  await c.core.runUntil(() => true, 'opening');
   const application = {
     caseId,
     citizenId: input.citizenId,
@@ -217,14 +269,7 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
   const join = {
     allocatorWorkflowId: allocatorWorkflowId(placeType),
     placeType,
-    entry: {
-      caseId,
-      workflowId: caseNumber,
-      citizenId: input.citizenId,
-      priority: input.priority,
-      waitingSince: input.appliedAt,
-      replyHours: rules.offerReplyHours,
-    },
+    entry: { caseId, workflowId: caseNumber, citizenId: input.citizenId, priority: input.priority, waitingSince: input.appliedAt, replyHours: c.rules.offerReplyHours },
   };
   // one activity records the application and joins the waiting list (cases opened before: two)
   const inOne = patched('stay-opens-in-one-activity');
@@ -232,78 +277,102 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
     ? await run('openStayApplication', `record the application and join the ${placeType} waiting list (${input.priority})`, { application, join })
     : await run('recordStayApplication', `record the application: ${placeType}, ${input.priority}`, application);
   if (recorded.duplicateOf) {
-    opened = recorded;
-    // 003: a hospital decision for a citizen who already has an open application re-points to it:
-    // that application reviews its priority and tells the hospital case when the stay starts
-    const parent = workflowInfo().parent;
-    if (input.originCaseId && parent && recorded.duplicateWorkflowId && patched('duplicate-repoints-to-open-application')) {
-      const existing = getExternalWorkflowHandle(recorded.duplicateWorkflowId);
-      try {
-        await existing.signal(originCaseSignal, { workflowId: parent.workflowId });
-        await existing.signal(priorityReviewSignal, { reason: 'hospital_decision' });
-        await getExternalWorkflowHandle(parent.workflowId).signal(temporaryStayRepointedSignal, {
-          caseId: recorded.duplicateOf,
-          workflowId: recorded.duplicateWorkflowId,
-        });
-        return finish('repointed_to_open_application');
-      } catch {
-        // the open application has just ended: a duplicate after all (below)
-      }
-    }
-    const now = Date.now();
-    await run('raiseEscalation', `warning to the needs assessor: duplicate of case ${recorded.duplicateOf}`, {
-      caseId,
-      key: 'duplicate-application',
-      kind: 'temporary_stay_duplicate_application',
-      severity: 'warning',
-      recipientRole: 'needs_assessor',
-      dueDay: localDate(now),
-      scheduledFor: now,
-      firedAt: now,
-      message: `The citizen already has an open application for a temporary stay (case ${recorded.duplicateOf}); update that one instead.`,
-    });
-    return finish('duplicate_application');
+    c.opened = recorded;
+    return endDuplicate(c, recorded.duplicateOf, recorded.duplicateWorkflowId);
   }
   if (!inOne) await run('joinStayWaitingList', `join the ${placeType} waiting list (${input.priority})`, join);
-  opened = {};
-  if (s.step === 'opening') s.step = 'waiting';
-  core.changed();
+  c.opened = {};
+  if (c.s.step === 'opening') c.s.step = 'waiting';
+  c.core.changed();
+  return undefined;
+}
 
-  // ---- waiting ⇄ offered, until the citizen moves in (or is no longer available)
-  await core.runUntil(() => s.stay !== undefined || s.unavailable !== undefined, 'offer reply');
-  if (s.unavailable !== undefined) {
-    await leave();
-    return finish(s.unavailable);
-  }
-
-  // the hospital case that decided the stay learns that it started (its bed-days end, it closes)
-  const origin = s.originWorkflowId ?? (input.originCaseId ? workflowInfo().parent?.workflowId : undefined);
-  if (origin && patched('stay-tells-origin-case')) {
+/**
+ * 003: a hospital decision for a citizen who already has an open application re-points to it:
+ * that application reviews its priority and tells the hospital case when the stay starts.
+ * Otherwise (or when the open application has just ended) a duplicate: the needs assessor is warned.
+ */
+async function endDuplicate(c: Case, duplicateOf: string, duplicateWorkflowId: string | undefined): Promise<TemporaryStayStatus> {
+  const parent = workflowInfo().parent;
+  if (c.input.originCaseId && parent && duplicateWorkflowId && patched('duplicate-repoints-to-open-application')) {
+    const existing = getExternalWorkflowHandle(duplicateWorkflowId);
     try {
-      await getExternalWorkflowHandle(origin).signal(temporaryStayStartedSignal, { startedAt: s.stay!.startedAt });
+      await existing.signal(originCaseSignal, { workflowId: parent.workflowId });
+      await existing.signal(priorityReviewSignal, { reason: 'hospital_decision' });
+      await getExternalWorkflowHandle(parent.workflowId).signal(temporaryStayRepointedSignal, {
+        caseId: duplicateOf,
+        workflowId: duplicateWorkflowId,
+      });
+      return finish(c, 'repointed_to_open_application');
     } catch {
-      // the hospital case has ended (the citizen went home while waiting): nothing to tell
+      // the open application has just ended: a duplicate after all (below)
     }
   }
+  const now = Date.now();
+  await run('raiseEscalation', `warning to the needs assessor: duplicate of case ${duplicateOf}`, {
+    caseId: c.input.caseId,
+    key: 'duplicate-application',
+    kind: 'temporary_stay_duplicate_application',
+    severity: 'warning',
+    recipientRole: 'needs_assessor',
+    dueDay: localDate(now),
+    scheduledFor: now,
+    firedAt: now,
+    message: `The citizen already has an open application for a temporary stay (case ${duplicateOf}); update that one instead.`,
+  });
+  return finish(c, 'duplicate_application');
+}
 
-  // ---- in the stay: reassessment before the end; reassessed home, the stay ends after the planned end date
+/** The hospital case that decided the stay learns that it started (its bed-days end, it closes). */
+async function tellOriginCaseStayStarted(c: Case): Promise<void> {
+  const origin = c.s.originWorkflowId ?? (c.input.originCaseId ? workflowInfo().parent?.workflowId : undefined);
+  if (!origin || !patched('stay-tells-origin-case')) return;
+  try {
+    await getExternalWorkflowHandle(origin).signal(temporaryStayStartedSignal, { startedAt: c.s.stay!.startedAt });
+  } catch {
+    // the hospital case has ended (the citizen went home while waiting): nothing to tell
+  }
+}
+
+/**
+ * In the stay: the reassessment is due before the end. Reassessed home, the stay ends after the
+ * planned end date unless something changes first (an extension, an early end); ended early,
+ * it ends at once.
+ */
+async function stayUntilOver(c: Case): Promise<void> {
   for (;;) {
-    await core.runUntil(() => stayOver(s) || goingHome(s), 'reassessment');
-    if (stayOver(s)) break;
-    const endDate = s.stay!.plannedEndDate;
+    await c.core.runUntil(() => stayOver(c.s) || goingHome(c.s), 'reassessment');
+    if (stayOver(c.s)) return;
+    const endDate = c.s.stay!.plannedEndDate;
     const endAt = stayEndInstant(endDate);
-    const seen = core.version;
+    const seen = c.core.version;
     const interrupted =
       Date.now() < endAt &&
-      (await condition(() => stayOver(s) || !goingHome(s) || core.version !== seen, endAt - Date.now(), {
+      (await condition(() => stayOver(c.s) || !goingHome(c.s) || c.core.version !== seen, endAt - Date.now(), {
         summary: `the stay ends after ${endDate} (${formatLocal(endAt)})`,
       }));
     if (!interrupted) {
-      s.endRequest = 'planned_end';
-      core.changed();
-      break;
+      c.s.endRequest = 'planned_end';
+      c.core.changed();
+      return;
     }
   }
-  await leave();
-  return finish(finalOutcome(s));
+}
+
+/** The allocator takes the citizen off the list (and frees the place the stay held). */
+function leaveWaitingList(c: Case): Promise<void> {
+  return getExternalWorkflowHandle(allocatorWorkflowId(c.input.placeType)).signal(leaveWaitingListSignal, {
+    caseId: c.input.caseId,
+    reason: leaveReasonOf(c.s),
+  });
+}
+
+/** The case closes: every open obligation is cancelled and the row closed; the answer waits for every handler. */
+async function finish(c: Case, outcome: string): Promise<TemporaryStayStatus> {
+  c.s.outcome = outcome;
+  c.s.step = 'closed';
+  await c.core.end(outcome);
+  c.closed = true;
+  await condition(allHandlersFinished);
+  return status(c);
 }
