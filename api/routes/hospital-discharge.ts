@@ -24,7 +24,7 @@ import {
 } from '../../db/queries/hospital-discharge.js';
 import { insertDecisionTextOnce } from '../../db/queries/decision-texts.js';
 import { carePlans } from '../../db/schema/index.js';
-import { placeTypeSchema, purposeSchema } from './temporary-stay.js';
+import { placeTypeSchema, purposeSchema } from '../case-types/temporary-stay/contracts.js';
 import { and, eq } from 'drizzle-orm';
 import { localDate } from '../../domain/calendar.js';
 import { ageOn, birthDateFromCpr } from '../../domain/cpr.js';

@@ -60,25 +60,8 @@ import { caseViewOrForbid } from '../need-to-know.js';
 import { calendarDate, caseIdParams, cprSchema, FUTURE_TOLERANCE_MS, instant, instantsAfterBirth, line, longText, token } from '../schemas.js';
 
 
-/** Place type (pladstype): normalised (trimmed, lower case, spaces → -) and then checked. */
-export const placeTypeSchema = token(200)
-  .transform(normalisePlaceType)
-  .pipe(z.string().regex(PLACE_TYPE_PATTERN, { message: 'must be a place type (pladstype): letters, digits, spaces, - or _, at most 60' }))
-  .describe('Place type (pladstype), e.g. rehabilitering, aflastning')
-  .meta({ 'x-audit': 'code' });
-export const prioritySchema = z
-  .enum(PRIORITY_ORDER as unknown as [Priority, ...Priority[]])
-  .describe('akut > indlagt_faerdigbehandlet > hoej > middel > planlagt (003)');
-
-/** "code (Danish name), …" for a schema's description. */
-const listed = (list: Record<string, string>) =>
-  Object.entries(list)
-    .map(([code, da]) => `${code} (${da})`)
-    .join(', ');
-export const purposeSchema = z
-  .enum(STAY_PURPOSE_CODES)
-  .describe(`Purpose of the stay (formål) as a category: ${listed(STAY_PURPOSES)}. The purpose itself is written in the journal (003).`);
-const priorityReasonSchema = z.enum(PRIORITY_CHANGE_REASON_CODES).describe(`Why the priority changes (003): ${listed(PRIORITY_CHANGE_REASONS)}`);
+import { placeTypeSchema, prioritySchema, priorityReasonSchema, purposeSchema } from '../case-types/temporary-stay/contracts.js';
+export { placeTypeSchema, prioritySchema, purposeSchema };
 
 const READERS: readonly Role[] = ['needs_assessor', 'housing_team_lead', 'supervisor'];
 const ASSESSOR: readonly Role[] = ['needs_assessor'];
