@@ -364,7 +364,7 @@ export class CaseCore {
       lines.push(`**Who acts** \`${next.actor}\`${next.team ? ` (${next.team})` : ''}`);
       lines.push(
         next.state === 'breached'
-          ? `**Due** ${next.dueDay} · escalated ${formatLocal(next.breachedAt ?? next.escalateAt)} to \`${next.escalateTo}\``
+          ? `**Due** ${next.dueDay} · overdue since ${formatLocal(next.escalateAt)} · escalated to \`${next.escalateTo}\``
           : `**Due** ${next.dueDay} · escalates ${formatLocal(next.escalateAt)} to \`${next.escalateTo}\``,
       );
       lines.push(`**SLA** \`${sla.slaState}\`${sla.escalated ? ' · escalated' : ''}`);
