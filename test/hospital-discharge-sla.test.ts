@@ -26,7 +26,7 @@ import {
 import { hospitalDischargeCaseWorkflow } from '../workflows/hospital-discharge/workflow.js';
 import { defaultRules, type RuleSet } from '../domain/rules.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
-import { ActingRoleKey, CaseStepKey, CaseTypeKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
+import { ActingRoleKey, CaseStepKey, CaseTypeKey, EscalatedKey, NextDueAtKey, NextDueDayKey, NextEscalationAtKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { as } from './api-helpers.js';
 import { newCitizen } from './fixtures.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
@@ -120,7 +120,10 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     expect(attrs.get(ActingRoleKey)).toBe('needs_assessor');
     expect(attrs.get(CaseStepKey)).toBe('awaiting_vulnerability_assessment');
     expect(attrs.get(CaseTypeKey)).toBe('hospital_discharge');
-    expect(attrs.get(NextDueDayKey)).toBeUndefined();
+    // a breached case keeps its due day in the Web UI; no escalation is still to come
+    expect(attrs.get(NextDueDayKey)).toBe(monday);
+    expect(attrs.get(NextDueAtKey)?.getTime()).toBe(escalateAt);
+    expect(attrs.get(NextEscalationAtKey)).toBeUndefined();
 
     // Assessed late: met late; the coordinator acts next and nothing is open.
     const s = await handle.executeUpdate(assessVulnerabilityUpdate, { args: [{ vulnerable: true }] });

@@ -113,9 +113,13 @@ describe('obligations', () => {
     const sla = caseSla([a, b]);
     expect(sla).toMatchObject({ slaState: 'breached', nextDueDay: '2026-12-20', escalated: true });
     expect(sla.next?.key).toBe('a');
+    // the earliest open due day stays the breached one (the Web UI's NextDueDay: how late the case is)
+    expect(sla.earliest?.key).toBe('a');
+    expect(caseSla([b, a]).earliest?.dueDay).toBe('2026-12-08');
     expect([b, a].sort(byUrgency).map((o) => o.key)).toEqual(['a', 'b']);
     closeObligation(a, a.escalateAt + 1, 'met');
     closeObligation(b, a.escalateAt + 1, 'cancelled');
     expect(caseSla([a, b])).toMatchObject({ slaState: null, escalated: false });
+    expect(caseSla([a, b]).earliest).toBeUndefined();
   });
 });

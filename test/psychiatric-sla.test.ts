@@ -20,7 +20,7 @@ import {
   recordInvolvementUpdate,
   recordStatusMeetingUpdate,
 } from '../workflows/psychiatric/workflow.js';
-import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
+import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueAtKey, NextDueDayKey, NextEscalationAtKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { defaultRules } from '../domain/rules.js';
 import { eventually, resultOf, useTestStack } from './helpers.js';
 import { slaKit } from './sla-support.js';
@@ -99,7 +99,10 @@ describe('obligations and their SLA states (time-skipping server)', () => {
     });
     expect(attributes.get(EscalatedKey)).toBe(true);
     expect(attributes.get(ActingRoleKey)).toBe('area_chief');
-    expect(attributes.get(NextDueDayKey)).toBe(addDays(day, 14));
+    // the Web UI keeps the earliest open due day (the breached chief level) and names the next escalation to come (meeting 1)
+    expect(attributes.get(NextDueDayKey)).toBe(addDays(day, 7));
+    expect(attributes.get(NextDueAtKey)?.getTime()).toBe(escalation);
+    expect(attributes.get(NextEscalationAtKey)?.getTime()).toBe(overnightAfter(addDays(day, 14), 0));
     expect(attributes.get(CaseStepKey)).toBe('open');
 
     // the chief-level decision, recorded after the escalation: met late; nothing is breached any more

@@ -2,14 +2,16 @@
  * The supervisor's view on the real dev server: cases listed under their case numbers, the
  * Web UI list queries of docs/supervisor.md (overdue, at risk, escalated, waiting on the area chief,
  * `CaseStep="offered"`, per case type) find exactly the right cases, and `GET /work-queue`
- * with the area chief's token lists what the area chief must do, most urgent first.
+ * with the area chief's token lists what the area chief must do, most urgent first. A breached
+ * case keeps its earliest open due day in `NextDueDay` (the overdue query finds it; the most late
+ * sorts first) and names the next escalation still to come in `NextEscalationAt`.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../config/index.js';
-import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
-import { addDays, localDate } from '../domain/calendar.js';
+import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueAtKey, NextDueDayKey, NextEscalationAtKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
+import { addDays, localDate, overnightAfter } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
@@ -40,6 +42,15 @@ async function psychiatric(receivedDaysAgo: number) {
     receivedAt: iso(Date.now() - receivedDaysAgo * DAY - 3_600_000),
     ward: 'Psykiatrisk Center',
   }) as Promise<{ id: string; caseNumber: string }>;
+}
+
+/** One obligation of a case as the API shows it. */
+async function obligationOf(caseId: string, key: string) {
+  const res = await stack.app.inject({ method: 'GET', url: `/cases/${caseId}`, headers: as('dev-supervisor') });
+  expect(res.statusCode, res.body).toBe(200);
+  const found = (res.json().obligations as { key: string; dueDay: string; escalationAt: string; state: string }[]).find((o) => o.key === key);
+  expect(found, `${caseId} has ${key}`).toBeDefined();
+  return found!;
 }
 
 /** Workflow ids a visibility query finds among this file's cases (its own task queue). */
@@ -101,8 +112,14 @@ describe("the supervisor's view", () => {
     expect(d.typedSearchAttributes.get(EscalatedKey)).toBe(true);
     expect(d.typedSearchAttributes.get(ActingRoleKey)).toBe('psychiatry_coordinator');
     expect(d.typedSearchAttributes.get(CaseStepKey)).toBe('open');
+    // how late it is: the breached 12-week deadline's due day stays in NextDueDay (and its escalation instant in NextDueAt)
+    const deadline = await obligationOf(overdue.id, 'deadline-12w');
+    expect(deadline).toMatchObject({ state: 'breached' });
+    expect(d.typedSearchAttributes.get(NextDueDayKey)).toBe(deadline.dueDay);
+    expect(deadline.dueDay < localDate(Date.now())).toBe(true);
+    expect(d.typedSearchAttributes.get(NextDueAtKey)?.getTime()).toBe(Date.parse(deadline.escalationAt));
     // the next escalation still to come: status meeting 1 (the system flagged a long course at the 8-week warning)
-    expect(d.typedSearchAttributes.get(NextDueDayKey)).toBe(addDays(localDate(Date.now()), 14));
+    expect(d.typedSearchAttributes.get(NextEscalationAtKey)?.getTime()).toBe(overnightAfter(addDays(localDate(Date.now()), 14), 0));
 
     // The area chief's work queue: the chief-level decision first (due in 7 days), then the status meetings.
     const queue = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-chief') });
@@ -203,5 +220,49 @@ describe("the supervisor's view", () => {
       const bad = await stack.app.inject({ method: 'GET', url: url(`cursor=${c}`), headers: as('dev-supervisor') });
       expect(bad.statusCode, c).toBe(400);
     }
+  });
+  it('overdue cases: NextDueDay < today finds them, the most late first (sorted here: SQL visibility has no ORDER BY)', async () => {
+    const today = localDate(Date.now());
+    const mostLate = await psychiatric(120);
+    const late = await psychiatric(90);
+    const onTrack = await psychiatric(1);
+    const mine = `WorkflowId IN (${[mostLate, late, onTrack].map((c) => `"${c.caseNumber}"`).join(', ')})`;
+    const overdueQuery = `NextDueDay < "${today}" AND ${mine}`;
+    await eventually(async () => (await find(overdueQuery)).length === 2);
+    expect(await find(overdueQuery)).toEqual([mostLate.caseNumber, late.caseNumber].sort());
+    expect(await find(`SlaState="breached" AND ${mine}`)).toEqual([mostLate.caseNumber, late.caseNumber].sort());
+
+    const rows: { id: string; day: string; escalationAt?: number }[] = [];
+    for await (const w of stack.env.client.workflow.list({ query: overdueQuery })) {
+      rows.push({ id: w.workflowId, day: w.typedSearchAttributes.get(NextDueDayKey)!, escalationAt: w.typedSearchAttributes.get(NextEscalationAtKey)?.getTime() });
+    }
+    for (const [c, r] of [[mostLate, rows.find((x) => x.id === mostLate.caseNumber)!], [late, rows.find((x) => x.id === late.caseNumber)!]] as const) {
+      expect(r.day).toBe((await obligationOf(c.id, 'deadline-12w')).dueDay); // the breached deadline's day
+      expect(r.escalationAt).toBe(overnightAfter(addDays(today, 14), 0)); // status meeting 1 escalates next
+    }
+    // Copenhagen days sort as text: ascending NextDueDay is most late first
+    const byDay = [...rows].sort((a, b) => a.day.localeCompare(b.day)).map((r) => r.id);
+    expect(byDay).toEqual([mostLate.caseNumber, late.caseNumber]);
+    expect(rows.find((r) => r.id === mostLate.caseNumber)!.day < rows.find((r) => r.id === late.caseNumber)!.day).toBe(true);
+
+    // ORDER BY: the dev server's SQLite visibility (like PostgreSQL/MySQL visibility) refuses it; should it
+    // ever answer, the answer must be most late first
+    const ordered: string[] = [];
+    const refused = await (async () => {
+      for await (const w of stack.env.client.workflow.list({ query: `${overdueQuery} ORDER BY NextDueDay ASC` })) ordered.push(w.workflowId);
+    })().then(
+      () => undefined,
+      (err: Error & { cause?: { details?: string; message?: string } }) => `${err.message}: ${err.cause?.details ?? err.cause?.message ?? ''}`,
+    );
+    if (refused === undefined) expect(ordered).toEqual([mostLate.caseNumber, late.caseNumber]);
+    else expect(refused).toMatch(/not supported.*ORDER BY/i);
+
+    // the case on track: its earliest due day is its deadline, ahead; nothing escalated
+    const onTrackAttrs = (await stack.env.client.workflow.getHandle(onTrack.caseNumber).describe()).typedSearchAttributes;
+    const onTrackDeadline = await obligationOf(onTrack.id, 'deadline-12w');
+    expect(onTrackAttrs.get(NextDueDayKey)).toBe(onTrackDeadline.dueDay);
+    expect(onTrackAttrs.get(NextEscalationAtKey)?.getTime()).toBe(Date.parse(onTrackDeadline.escalationAt));
+    expect(onTrackAttrs.get(NextDueAtKey)?.getTime()).toBe(Date.parse(onTrackDeadline.escalationAt));
+    expect(onTrackAttrs.get(EscalatedKey)).toBe(false);
   });
 });

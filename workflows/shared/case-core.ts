@@ -46,9 +46,18 @@ import {
   EscalatedKey,
   NextDueAtKey,
   NextDueDayKey,
+  NextEscalationAtKey,
   SlaStateKey,
   type CaseType,
 } from './search-attributes.js';
+
+/**
+ * Patch id: the search attributes show the earliest open due day also when it is breached
+ * (`NextDueDay`, `NextDueAt`) and the next escalation still to come in `NextEscalationAt`.
+ * Histories recorded before it keep the old upserts (`NextDueAt`/`NextDueDay` = the next
+ * escalation still to come, empty once every open obligation is breached).
+ */
+export const EARLIEST_DUE_ATTRIBUTES_PATCH = 'search-attributes-earliest-due-day';
 
 /** The retry policy every case activity uses (retry until the database answers; bounded by the activity's own classification). */
 export const ACTIVITY_OPTIONS: ActivityOptions = {
@@ -316,20 +325,34 @@ export class CaseCore {
 
   private showSearchAttributes(step: string, sla: ReturnType<typeof caseSla>, actingRole: string | null): void {
     const ended = this.ended !== undefined;
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: CaseStepKey, value: step },
-      { key: ActingRoleKey, value: ended ? null : actingRole },
-      { key: NextDueAtKey, value: ended || sla.nextDueAt === undefined ? null : new Date(sla.nextDueAt) },
-      { key: NextDueDayKey, value: ended || sla.nextDueDay === undefined ? null : sla.nextDueDay },
-      { key: SlaStateKey, value: ended ? null : sla.slaState },
-      { key: EscalatedKey, value: ended ? false : sla.escalated },
-    ] as SearchAttributeUpdatePair[];
+    const instant = (t: number | undefined) => (ended || t === undefined ? null : new Date(t));
+    const pairs: SearchAttributeUpdatePair[] = (
+      patched(EARLIEST_DUE_ATTRIBUTES_PATCH)
+        ? [
+            { key: CaseStepKey, value: step },
+            { key: ActingRoleKey, value: ended ? null : actingRole },
+            { key: NextDueAtKey, value: instant(sla.earliest?.escalateAt) },
+            { key: NextDueDayKey, value: ended || !sla.earliest ? null : sla.earliest.dueDay },
+            { key: NextEscalationAtKey, value: instant(sla.nextDueAt) },
+            { key: SlaStateKey, value: ended ? null : sla.slaState },
+            { key: EscalatedKey, value: ended ? false : sla.escalated },
+          ]
+        : [
+            { key: CaseStepKey, value: step },
+            { key: ActingRoleKey, value: ended ? null : actingRole },
+            { key: NextDueAtKey, value: instant(sla.nextDueAt) },
+            { key: NextDueDayKey, value: ended || sla.nextDueDay === undefined ? null : sla.nextDueDay },
+            { key: SlaStateKey, value: ended ? null : sla.slaState },
+            { key: EscalatedKey, value: ended ? false : sla.escalated },
+          ]
+    ) as SearchAttributeUpdatePair[];
     const json = JSON.stringify(pairs.map((p) => (p.value instanceof Date ? p.value.getTime() : p.value)));
     if (json === this.shown) return;
     this.shown = json;
     upsertSearchAttributes(pairs);
   }
 
+  /** The Web UI's current details (Markdown): days `YYYY-MM-DD`, instants ISO 8601 with the Copenhagen offset. */
   private showDetails(step: string, sla: ReturnType<typeof caseSla>, actingRole: string | null): void {
     const lines = [`**Case** ${workflowInfo().workflowId} · **step** \`${step}\``];
     const next = sla.next;
@@ -339,8 +362,13 @@ export class CaseCore {
       const action = OBLIGATION_KINDS[next.kind].action;
       lines.push(`**Next action** ${action.en} (*${action.da}*)`);
       lines.push(`**Who acts** \`${next.actor}\`${next.team ? ` (${next.team})` : ''}`);
-      lines.push(`**Due** ${next.dueDay} · escalates ${formatLocal(next.escalateAt)} to \`${next.escalateTo}\``);
+      lines.push(
+        next.state === 'breached'
+          ? `**Due** ${next.dueDay} · overdue since ${formatLocal(next.escalateAt)} · escalated to \`${next.escalateTo}\``
+          : `**Due** ${next.dueDay} · escalates ${formatLocal(next.escalateAt)} to \`${next.escalateTo}\``,
+      );
       lines.push(`**SLA** \`${sla.slaState}\`${sla.escalated ? ' · escalated' : ''}`);
+      if (sla.escalated && sla.nextDueAt !== undefined) lines.push(`**Next escalation** ${formatLocal(sla.nextDueAt)} (due ${sla.nextDueDay})`);
       const others = this.openObligations().length - 1;
       if (others > 0) lines.push(`${others} more open obligation${others > 1 ? 's' : ''}`);
     } else {

@@ -195,20 +195,37 @@ export interface CaseSla {
   slaState: SlaState | null;
   /** The most urgent open obligation. */
   next?: Obligation;
-  /** The instant the next escalation fires (open, not yet breached), and its Copenhagen day. */
+  /**
+   * The next escalation still to come (open, not yet breached): its instant and its Copenhagen
+   * due day. What the `cases` row and the status query call `nextDueAt` / `nextDueDay`; the
+   * search attribute `NextEscalationAt`.
+   */
   nextDueAt?: number;
   nextDueDay?: LocalDate;
+  /**
+   * The open obligation with the earliest due day, breached ones included (ties: the earlier
+   * escalation instant, then the key): how late the case is. The search attributes `NextDueDay`
+   * (its due day) and `NextDueAt` (the instant its escalation fires, or fired once breached).
+   */
+  earliest?: Obligation;
   escalated: boolean;
+}
+
+/** Earliest due day first, then the earlier escalation instant, then the key. */
+export function byDueDay(a: Obligation, b: Obligation): number {
+  return a.dueDay.localeCompare(b.dueDay) || a.escalateAt - b.escalateAt || a.key.localeCompare(b.key);
 }
 
 export function caseSla(obligations: Obligation[]): CaseSla {
   const open = obligations.filter(isOpen).sort(byUrgency);
   const pending = open.filter((o) => o.state !== 'breached').sort((a, b) => a.escalateAt - b.escalateAt);
   const nextDue = pending[0];
+  const earliest = [...open].sort(byDueDay)[0];
   return {
     slaState: open.length ? (open[0]!.state as SlaState) : null,
     ...(open[0] ? { next: open[0] } : {}),
     ...(nextDue ? { nextDueAt: nextDue.escalateAt, nextDueDay: nextDue.dueDay } : {}),
+    ...(earliest ? { earliest } : {}),
     escalated: open.some((o) => o.state === 'breached'),
   };
 }

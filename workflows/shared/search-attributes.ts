@@ -1,7 +1,9 @@
 /**
  * The custom search attributes every case shows in the Temporal Web UI (registered by
  * `npm start`, the tests and the API's start-up check). No personal data: codes, steps, roles
- * and instants only.
+ * and instants only. Days are Copenhagen dates `YYYY-MM-DD` (Keyword: they sort as text);
+ * instants are Datetime (Temporal stores them in UTC; the Web UI shows them in the time zone
+ * chosen in its top bar: pick "Local" in Copenhagen).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
@@ -20,10 +22,19 @@ export const CaseTypeKey = defineSearchAttributeKey('CaseType', SearchAttributeT
 export const CaseStepKey = defineSearchAttributeKey('CaseStep', SearchAttributeType.KEYWORD);
 /** Who must act next (the most urgent open obligation's role, or the step's). */
 export const ActingRoleKey = defineSearchAttributeKey('ActingRole', SearchAttributeType.KEYWORD);
-/** The instant the next escalation fires. */
-export const NextDueAtKey = defineSearchAttributeKey('NextDueAt', SearchAttributeType.DATETIME);
-/** The Copenhagen due day of that escalation, `YYYY-MM-DD`. */
+/**
+ * The Copenhagen due day, `YYYY-MM-DD`, of the case's earliest open obligation — breached ones
+ * included, so an overdue case keeps it and `NextDueDay < "<today>"` finds how late it is (ISO
+ * dates sort as text: the smallest is the most late). Empty when nothing is open.
+ */
 export const NextDueDayKey = defineSearchAttributeKey('NextDueDay', SearchAttributeType.KEYWORD);
+/**
+ * The instant that obligation falls due in the system's terms: its escalation instant (overnight
+ * after the due day, or the reply instant) — in the past once it is breached. Pairs with `NextDueDay`.
+ */
+export const NextDueAtKey = defineSearchAttributeKey('NextDueAt', SearchAttributeType.DATETIME);
+/** The next escalation still to come (an open obligation not yet breached); empty when none is pending. */
+export const NextEscalationAtKey = defineSearchAttributeKey('NextEscalationAt', SearchAttributeType.DATETIME);
 /** on_track | at_risk | breached (the worst open obligation). */
 export const SlaStateKey = defineSearchAttributeKey('SlaState', SearchAttributeType.KEYWORD);
 /** An escalation is open (an obligation breached and not yet met). */
@@ -37,4 +48,5 @@ export const searchAttributeDefinitions = [
   NextDueDayKey,
   SlaStateKey,
   EscalatedKey,
+  NextEscalationAtKey,
 ];
