@@ -30,6 +30,8 @@
  * No CPR number, care-plan content or free text ever enters this workflow: the API stores them
  * in the database keyed by the case id.
  */
+import { temporaryStayCaseType } from '../temporary-stay/case-type.js';
+import { hospitalDischargeCaseType } from './case-type.js';
 import {
   allHandlersFinished,
   type ChildWorkflowHandle,
@@ -169,9 +171,9 @@ function newCase(input: HospitalDischargeCaseInput): Case {
   const c = { input, rules: input.rules, s: openedState(input), recorded: false } as Case;
   c.core = new CaseCore({
     caseId: input.caseId,
-    caseType: 'hospital_discharge',
+    caseType: hospitalDischargeCaseType.name,
     rules: input.rules,
-    opening: { type: 'hospital_discharge', citizenId: input.citizenId, workflowId: workflowInfo().workflowId, openedAt: input.receivedAt },
+    opening: { type: hospitalDischargeCaseType.name, citizenId: input.citizenId, workflowId: workflowInfo().workflowId, openedAt: input.receivedAt },
     view: () => ({ step: c.s.step, details: detailsOf(c.s), actingRole: actingRoleOf(c.s.step) }),
     message: (effect) => escalationMessage(c.s, effect) ?? defaultMessage(effect),
   });
@@ -395,7 +397,7 @@ async function handOver(
 /** A temporary-stay case starts (child workflow, priority indlagt færdigbehandlet) under its own case number. */
 async function startTemporaryStay(c: Case, d: Extract<CoordinatorDecision, { kind: 'temporary_stay' }>, appliedAt: number): Promise<void> {
   const childCaseId = uuid4();
-  const caseNumber = await reserveCaseNumber(childCaseId, 'temporary_stay');
+  const caseNumber = await reserveCaseNumber(childCaseId, temporaryStayCaseType);
   c.s = temporaryStayStarted(c.s, childCaseId, caseNumber);
   const args: [TemporaryStayStart] = [
     {
@@ -413,7 +415,7 @@ async function startTemporaryStay(c: Case, d: Extract<CoordinatorDecision, { kin
     workflowId: caseNumber,
     args,
     parentClosePolicy: ParentClosePolicy.ABANDON,
-    typedSearchAttributes: [{ key: CaseTypeKey, value: 'temporary_stay' }],
+    typedSearchAttributes: [{ key: CaseTypeKey, value: temporaryStayCaseType.name }],
     staticSummary: 'Temporary 24-hour stay (midlertidigt døgnophold) from a hospital discharge',
   });
   // Readmitted or died while the stay was being started: tell it now.

@@ -22,6 +22,7 @@
  * loop). The state is plain data (state.ts), carried with the obligations when the case
  * continues-as-new. No CPR and no free text enter the workflow: ids, dates and codes only.
  */
+import { psychiatricCaseType } from './case-type.js';
 import {
   allHandlersFinished,
   ApplicationFailure,
@@ -137,7 +138,7 @@ function newCase(input: PsychiatricCaseInput): Case {
   const c = { input, rules: input.rules, s, placing: false, closed: false } as Case;
   c.core = new CaseCore({
     caseId: input.caseId,
-    caseType: 'psychiatric_discharge',
+    caseType: psychiatricCaseType.name,
     rules: input.rules,
     view: () => ({ step: stepOf(c.s), details: detailsOf(c.s, input.ward), actingRole: 'psychiatry_coordinator' }),
     message: escalationMessage,
@@ -146,7 +147,7 @@ function newCase(input: PsychiatricCaseInput): Case {
       ? { carried: carried.obligations }
       : {
           opening: {
-            type: 'psychiatric_discharge',
+            type: psychiatricCaseType.name,
             citizenId: input.citizenId,
             workflowId: workflowInfo().workflowId,
             openedAt: input.receivedAt,

@@ -48,7 +48,6 @@ import {
   NextDueDayKey,
   NextEscalationAtKey,
   SlaStateKey,
-  type CaseType,
 } from './search-attributes.js';
 
 /**
@@ -106,7 +105,8 @@ export interface CaseView {
 
 export interface CaseCoreOptions {
   caseId: string;
-  caseType: CaseType;
+  /** The case type's name (`workflows/<case type>/case-type.ts`). */
+  caseType: string;
   rules: RuleSet;
   view: () => CaseView;
   /** The message of an escalation or warning (ids, dates and codes only). */

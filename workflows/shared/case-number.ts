@@ -4,13 +4,13 @@
  */
 import { localDate } from '../../domain/calendar.js';
 import { run } from './case-core.js';
-import { CASE_NUMBER_PREFIX, type CaseType } from './search-attributes.js';
+import type { CaseTypeDefinition } from './case-type.js';
 
-export function reserveCaseNumber(caseId: string, type: CaseType): Promise<string> {
-  return run('reserveCaseNumber', `case number for a new ${type} case`, {
+export function reserveCaseNumber(caseId: string, type: CaseTypeDefinition): Promise<string> {
+  return run('reserveCaseNumber', `case number for a new ${type.name} case`, {
     caseId,
-    type,
-    prefix: CASE_NUMBER_PREFIX[type],
+    type: type.name,
+    prefix: type.prefix,
     year: Number(localDate(Date.now()).slice(0, 4)),
   });
 }

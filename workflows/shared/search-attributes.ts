@@ -7,16 +7,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-export type CaseType = 'psychiatric_discharge' | 'hospital_discharge' | 'temporary_stay';
-export const CASE_TYPES: readonly CaseType[] = ['psychiatric_discharge', 'hospital_discharge', 'temporary_stay'];
-
-/** Case-number prefix per case type: `PSY-2026-000042`. */
-export const CASE_NUMBER_PREFIX: Record<CaseType, string> = {
-  psychiatric_discharge: 'PSY',
-  hospital_discharge: 'UDS',
-  temporary_stay: 'MDO',
-};
-
+/** The case type's name (`CaseTypeDefinition.name`, e.g. from `workflows/<case type>/case-type.ts`). */
 export const CaseTypeKey = defineSearchAttributeKey('CaseType', SearchAttributeType.KEYWORD);
 /** Always the current step; `closed` once the case has ended. */
 export const CaseStepKey = defineSearchAttributeKey('CaseStep', SearchAttributeType.KEYWORD);

@@ -16,6 +16,7 @@
  * Every step change is made by a handler and mirrored by the case core's clock (`runUntil`): the
  * case row, the obligations and the CaseStep search attribute always show where the case is.
  */
+import { temporaryStayCaseType } from './case-type.js';
 import {
   allHandlersFinished,
   condition,
@@ -124,9 +125,9 @@ function newCase(rawInput: TemporaryStayCaseInput): Case {
   const c = { input, rules: input.rules, caseNumber, s: initialState(input), closed: false } as Case;
   c.core = new CaseCore({
     caseId: input.caseId,
-    caseType: 'temporary_stay',
+    caseType: temporaryStayCaseType.name,
     rules: input.rules,
-    opening: { type: 'temporary_stay', citizenId: input.citizenId, workflowId: caseNumber, openedAt: input.appliedAt },
+    opening: { type: temporaryStayCaseType.name, citizenId: input.citizenId, workflowId: caseNumber, openedAt: input.appliedAt },
     view: () => ({ step: shownStep(c.s), details: detailsOf(c.s), actingRole: actingRoleOf(c.s) }),
     message: escalationMessage,
     onEffect: (e) => onClock(c, e),
@@ -255,7 +256,7 @@ async function endStay(c: Case, { reason }: { reason: EndStayReason }) {
 async function openApplication(c: Case): Promise<TemporaryStayStatus | undefined> {
   const { input, caseNumber } = c;
   const { caseId, placeType } = input;
-  if (!workflowInfo().typedSearchAttributes.get(CaseTypeKey)) upsertSearchAttributes([{ key: CaseTypeKey, value: 'temporary_stay' }]);
+  if (!workflowInfo().typedSearchAttributes.get(CaseTypeKey)) upsertSearchAttributes([{ key: CaseTypeKey, value: temporaryStayCaseType.name }]);
   await c.core.runUntil(() => true, 'opening');
   const application = {
     caseId,

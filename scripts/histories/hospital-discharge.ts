@@ -1,0 +1,108 @@
+/** Recording paths of the hospital discharge (udskrivning), with the temporary stays it starts. */
+import { localDate } from '../../domain/calendar.js';
+import { hospitalDischargeCaseType } from '../../workflows/hospital-discharge/case-type.js';
+import { call, fakeCpr, hoursAgo, sleep, today, type Ctx, type RecordingPath } from './context.js';
+
+const isoAgo = hoursAgo;
+const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
+
+/**
+ * Hospital discharge, two paths: (1) vulnerable → conference → more help at home → discharged
+ * home → follow-up visit and help follow-up → closed; (2) vulnerable → conference → temporary
+ * stay (a child case) → the child gets a place and starts the stay (temporary-stay path, with its
+ * place type's allocator).
+ */
+async function hospital(ctx: Ctx): Promise<string[]> {
+  const carePlan = () => ({
+    type: hospitalDischargeCaseType.name,
+    cpr: fakeCpr('1948-03-15'),
+    receivedAt: isoAgo(1),
+    ward: 'Afsnit 42',
+    admittedAt: isoAgo(120),
+    expectedDischargeDate: inDays(1),
+    functionalLevel: 'FSIII',
+  });
+  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  const hd = (id: string, action: string, token: string, body: unknown) => call(ctx, 'POST', `/cases/${id}/hospital-discharge/${action}`, token, body);
+  await hd(a.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(2) });
+  await hd(a.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(a.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  await hd(a.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'can manage at home with more help',
+    decision: { kind: 'more_help_at_home', help: 'personlig pleje', minutesPerWeek: 210, providerStartsOn: inDays(0) },
+  });
+  const tasks = await call(ctx, 'GET', `/hospital-discharge/tasks?caseId=${a.id}&status=open`, 'dev-coordinator');
+  for (const t of tasks as { id: string }[]) await call(ctx, 'POST', `/hospital-discharge/tasks/${t.id}/done`, 'dev-coordinator');
+  await hd(a.id, 'discharged', 'dev-hospital', { dischargedAt: new Date(Date.now() - 60_000).toISOString() });
+  await hd(a.id, 'follow-up-visit', 'dev-assessor', { visitedAt: new Date().toISOString() });
+  await hd(a.id, 'help-follow-up', 'dev-assessor', { followedUpAt: new Date().toISOString() });
+
+  const placeType = `rehab-${Date.now()}`;
+  const b = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  await hd(b.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(b.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  const decided = await hd(b.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'needs a temporary stay',
+    decision: { kind: 'temporary_stay', placeType, purpose: 'rehabilitation' },
+  });
+  const stay = decided.temporaryStay as { caseId: string; workflowId: string };
+  const facility = await call(ctx, 'POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
+  await call(ctx, 'POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
+  let offerId: string | undefined;
+  for (let i = 0; i < 100 && !offerId; i++) {
+    await sleep(200);
+    offerId = (await call(ctx, 'GET', `/temporary-stays/${stay.caseId}`, 'dev-assessor')).status?.offer?.offerId;
+  }
+  if (!offerId) throw new Error('no offer for the temporary stay');
+  await call(ctx, 'POST', `/cases/${stay.caseId}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate: inDays(30) });
+  // the stay's start is the discharge to it: the hospital case closes by itself
+  for (let i = 0; i < 100; i++) {
+    await sleep(200);
+    if ((await call(ctx, 'GET', `/cases/${b.id}`, 'dev-supervisor')).step === 'closed') break;
+  }
+  await call(ctx, 'POST', `/cases/${stay.caseId}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'extension', newEndDate: inDays(40) });
+
+  // discharged before a place exists: home while waiting, the stay case reviews the priority
+  const c = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  await hd(c.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(2) });
+  await hd(c.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(c.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  const waitingType = `rehab-wait-${Date.now()}`;
+  const decidedC = await hd(c.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'needs a temporary stay',
+    decision: { kind: 'temporary_stay', placeType: waitingType, purpose: 'rehabilitation' },
+  });
+  const stayC = decidedC.temporaryStay as { caseId: string; workflowId: string };
+  await sleep(1000);
+  await hd(c.id, 'discharged', 'dev-hospital', { dischargedAt: new Date(Date.now() - 30_000).toISOString() });
+  await sleep(1000);
+  await call(ctx, 'POST', `/cases/${stayC.caseId}/temporary-stay/priority`, 'dev-assessor', { priority: 'hoej', reason: 'no_help_at_home' });
+  await hd(c.id, 'follow-up-visit', 'dev-assessor', { visitedAt: new Date().toISOString() });
+
+  // the citizen already has an open application: the decision re-points to it; a readmission takes it off the list
+  const cpr = fakeCpr('1946-06-06');
+  const openApp = await call(ctx, 'POST', '/temporary-stays', 'dev-assessor', { cpr, eligible: true, placeType: waitingType, purpose: 'respite', priority: 'middel' });
+  await sleep(1000);
+  const d = await call(ctx, 'POST', '/cases', 'dev-hospital', { ...carePlan(), cpr });
+  await hd(d.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await hd(d.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
+  const decidedD = await hd(d.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'needs a temporary stay',
+    decision: { kind: 'temporary_stay', placeType: waitingType, purpose: 'rehabilitation' },
+  });
+  await sleep(1500);
+  await hd(d.id, 'readmitted', 'dev-hospital', { readmittedAt: new Date(Date.now() - 10_000).toISOString() });
+  return [
+    a.workflowId,
+    b.workflowId,
+    stay.workflowId,
+    `allocator-${placeType}`,
+    c.workflowId,
+    stayC.workflowId,
+    d.workflowId,
+    (decidedD.temporaryStay as { workflowId: string }).workflowId,
+    openApp.workflowId as string,
+  ];
+}
+
+export const hospitalDischargePaths: Record<string, RecordingPath> = { hospital };
