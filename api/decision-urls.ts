@@ -5,11 +5,16 @@
  *
  * The URLs the hospital-discharge and temporary-stay decisions had before
  * (`/hospital-discharge/cases/:id/…`, `/temporary-stays/:id/…`) keep answering, as the same route
- * (same roles, audit name, idempotency), so clients already in use do not break: they are marked
- * `deprecated` in the OpenAPI document (with the URL to use instead) and answer with a
- * `Deprecation` header and a `Link: <…>; rel="successor-version"`.
+ * (same roles, audit name, idempotency), so clients already in use do not break, until
+ * `LEGACY_URLS_REMOVED_ON`. They are documented once — in each canonical operation's description
+ * and in docs/api.md — not as operations of their own, and every answer they give carries
+ * `Deprecation: true`, `Sunset: <the removal day>` and `Link: <…>; rel="successor-version"`.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
+
+/** The day the older decision URLs stop answering (announced in every answer's `Sunset` header). */
+export const LEGACY_URLS_REMOVED_ON = '2027-06-30';
+const SUNSET = new Date(`${LEGACY_URLS_REMOVED_ON}T00:00:00Z`).toUTCString();
 
 /** canonical prefix → the prefix the same routes had before. */
 const LEGACY_PREFIX: Record<string, string> = {
@@ -48,7 +53,10 @@ export function registerDecisionAliases(app: FastifyInstance): void {
     const canonical = (request.routeOptions.config as { aliasOf?: string } | undefined)?.aliasOf;
     if (canonical) {
       const id = (request.params as { id?: string } | undefined)?.id ?? ':id';
-      reply.header('deprecation', 'true').header('link', `<${canonical.replace(':id', encodeURIComponent(id))}>; rel="successor-version"`);
+      reply
+        .header('deprecation', 'true')
+        .header('sunset', SUNSET)
+        .header('link', `<${canonical.replace(':id', encodeURIComponent(id))}>; rel="successor-version"`);
     }
     return payload;
   });
@@ -58,18 +66,18 @@ export function registerDecisionAliases(app: FastifyInstance): void {
     const legacy = legacyUrlOf(route.url);
     if (!legacy || route.method === 'HEAD' || (Array.isArray(route.method) && route.method.includes('HEAD'))) return;
     const canonical = route.url;
+    const schema = (route.schema ?? {}) as Record<string, unknown>;
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { url: _url, path: _path, prefix: _prefix, ...rest } = route as RouteOptions & { path?: string; prefix?: string };
     this.route({
       ...rest,
       url: legacy,
       config: { ...config, aliasOf: canonical },
-      schema: {
-        ...(route.schema ?? {}),
-        deprecated: true,
-        description: `Deprecated: use \`${route.method} ${canonical.replace(/:([^/]+)/g, '{$1}')}\` (same request, same answer).`,
-      },
+      // documented once, on the canonical operation (below), not as an operation of its own
+      schema: { ...schema, hide: true },
       handler: route.handler,
     } as RouteOptions);
+    const note = `Also answers at the deprecated URL \`${legacy.replace(/:([^/]+)/g, '{$1}')}\` until ${LEGACY_URLS_REMOVED_ON} (same request, same answer; \`Deprecation\` and \`Sunset\` headers).`;
+    route.schema = { ...schema, description: schema.description ? `${schema.description}\n\n${note}` : note };
   });
 }

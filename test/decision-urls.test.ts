@@ -1,10 +1,12 @@
 /**
  * One URL style for decisions (`POST /cases/:id/<case type>/<decision>`): the hospital-discharge
- * and temporary-stay decisions answer there, and their older URLs still answer as the same route,
- * marked deprecated (OpenAPI `deprecated`, `Deprecation` and `Link` headers).
+ * and temporary-stay decisions answer there, and their older URLs still answer as the same route
+ * until the announced day, documented once (in the canonical operation, not as operations of their
+ * own) and saying so in every answer (`Deprecation`, `Sunset` and `Link` headers).
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { LEGACY_URLS_REMOVED_ON } from '../api/decision-urls.js';
 import { auditLog } from '../db/schema/index.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -25,22 +27,20 @@ describe('decision URLs', () => {
       if (/^\/(escalations|housing-offers|places|facilities)\//.test(path) || path.startsWith('/hospital-discharge/tasks/')) continue; // not decisions on a case
       expect(path, 'one style for decisions').toMatch(/^\/cases\/\{id\}\/(psychiatric|hospital-discharge|temporary-stay)\/[a-z-]+$/);
     }
-    const legacy = posts.filter((p) => p.op.deprecated);
-    expect(legacy.map((p) => p.path).sort()).toEqual(
-      [
-        ...['reroute', 'vulnerability-assessment', 'conference', 'decision', 'faerdigbehandlet', 'discharged', 'readmitted', 'died', 'follow-up-visit', 'help-follow-up'].map(
-          (d) => `/hospital-discharge/cases/{id}/${d}`,
-        ),
-        ...['priority', 'offer-reply', 'reassessment', 'end-stay', 'withdraw', 'hospital-events'].map((d) => `/temporary-stays/{id}/${d}`),
-      ].sort(),
-    );
-    for (const { path, op } of legacy) {
-      const canonical = path.replace(/^\/hospital-discharge\/cases\/\{id\}\//, '/cases/{id}/hospital-discharge/').replace(/^\/temporary-stays\/\{id\}\//, '/cases/{id}/temporary-stay/');
-      expect(op['x-roles'], path).toEqual(doc.paths[canonical]!.post!['x-roles']);
-      expect(op.operationId).not.toBe(doc.paths[canonical]!.post!.operationId);
+    // the older URLs are not operations of their own: each canonical operation names its old URL and the removal day
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/hospital-discharge/cases/') || p.startsWith('/temporary-stays/{id}/'))).toEqual([]);
+    const withOldUrl = [
+      ...['reroute', 'vulnerability-assessment', 'conference', 'decision', 'faerdigbehandlet', 'discharged', 'readmitted', 'died', 'follow-up-visit', 'help-follow-up'].map(
+        (d) => [`/cases/{id}/hospital-discharge/${d}`, `/hospital-discharge/cases/{id}/${d}`],
+      ),
+      ...['priority', 'offer-reply', 'reassessment', 'end-stay', 'withdraw', 'hospital-events'].map((d) => [`/cases/{id}/temporary-stay/${d}`, `/temporary-stays/{id}/${d}`]),
+    ];
+    for (const [canonical, old] of withOldUrl) {
+      const op = doc.paths[canonical]!.post! as { description?: string; deprecated?: boolean };
+      expect(op.deprecated, canonical).toBeUndefined();
+      expect(op.description, canonical).toContain(`deprecated URL \`${old}\` until ${LEGACY_URLS_REMOVED_ON}`);
     }
-    expect(doc.paths['/cases/{id}/hospital-discharge/care-plan']?.get).toBeDefined();
-    expect(doc.paths['/hospital-discharge/cases/{id}/care-plan']?.get?.deprecated).toBe(true);
+    expect((doc.paths['/cases/{id}/hospital-discharge/care-plan']?.get as { description?: string }).description).toContain('/hospital-discharge/cases/{id}/care-plan');
   });
 
   it('a decision through the canonical URL and its repeat through the old one reach the same case and the same rules', async () => {
@@ -61,6 +61,7 @@ describe('decision URLs', () => {
     const old = await stack.app.inject({ method: 'POST', url: `/hospital-discharge/cases/${id}/reroute`, headers: as('dev-assessor'), payload: { to: 'SOF', reason: 'again' } });
     expect(old.statusCode, old.body).toBe(409);
     expect(old.headers.deprecation).toBe('true');
+    expect(old.headers.sunset).toBe(new Date(`${LEGACY_URLS_REMOVED_ON}T00:00:00Z`).toUTCString());
     expect(old.headers.link).toBe(`</cases/${id}/hospital-discharge/reroute>; rel="successor-version"`);
     // same roles
     const wrong = await stack.app.inject({ method: 'POST', url: `/hospital-discharge/cases/${id}/reroute`, headers: as('dev-hospital'), payload: { to: 'SUF', reason: 'x' } });
