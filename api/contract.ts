@@ -65,11 +65,16 @@ export function answerJsonSchema(schema: z.ZodType): Record<string, unknown> {
   return withoutDatePatterns(z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' })) as Record<string, unknown>;
 }
 
-/** `format: date-time` / `date` say it all: the long regular expressions zod adds beside them only clutter the document. */
+/**
+ * `format: date-time` / `date` say it all: the long regular expressions zod adds beside them only
+ * clutter the document. And a nullable enum lists null (OpenAPI 3.0).
+ */
 function withoutDatePatterns(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutDatePatterns);
   if (!node || typeof node !== 'object') return node;
-  const o = node as Record<string, unknown>;
+  const o = { ...(node as Record<string, unknown>) };
+  // OpenAPI 3.0: a nullable enum must list null among its values, or a validator refuses the null
+  if (o.nullable === true && Array.isArray(o.enum) && !o.enum.includes(null)) o.enum = [...o.enum, null];
   const dated = o.format === 'date-time' || o.format === 'date';
   return Object.fromEntries(
     Object.entries(o)

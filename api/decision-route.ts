@@ -8,8 +8,10 @@
  *   validator (a refusal: 409 with the reason) → the texts, once the workflow accepted the
  *   decision (`decision_texts`, once per key) → audit (one row) → the answer, through its contract.
  *
- * Every decision of every case type is registered this way; `POST /places/*` and the offer reply
- * of a temporary stay go to the place type's allocator on the same path (`workflowId`).
+ * Every decision on a case is registered this way; the temporary stay's offer reply and priority
+ * change go to the place type's allocator on the same path (`workflowId`). Place management
+ * (`POST /facilities`, `/places…`) is the one exception: it is no decision on a case (there is
+ * no case id to start from) — see `api/case-types/temporary-stay/places.ts`.
  */
 import type { UpdateDefinition } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

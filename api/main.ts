@@ -1,15 +1,10 @@
 /** `npm run api`: the REST API as production runs it (config from the environment). */
-import { ConfigError, loadConfig } from '../config/index.js';
+import { runMain, standaloneConfig } from '../config/index.js';
 import { openDatabase } from '../db/client.js';
 import { createApiFromConfig } from './server.js';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    throw new ConfigError(
-      'invalid configuration:\n  DATABASE_URL: required when the API runs on its own (embedded PGlite serves one process: use `npm start`)',
-    );
-  }
+runMain(async () => {
+  const config = standaloneConfig('API');
   const database = await openDatabase(config);
   const { app, connection } = await createApiFromConfig(config, database);
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -21,9 +16,4 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(1);
 });

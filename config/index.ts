@@ -116,3 +116,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return parsed.data;
 }
+
+/**
+ * The configuration of a process that runs on its own (`npm run api`, `npm run worker`): it needs
+ * a PostgreSQL server, since embedded PGlite serves one process only.
+ */
+export function standaloneConfig(process: 'API' | 'worker'): AppConfig {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) {
+    throw new ConfigError(
+      `invalid configuration:\n  DATABASE_URL: required when the ${process} runs on its own (embedded PGlite serves one process: use \`npm start\`)`,
+    );
+  }
+  return config;
+}
+
+/** Runs a process's main function; a configuration error is printed as such, anything else with its stack. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -16,11 +16,17 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  type AnyPgColumn,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+/** A case's id, referencing its `cases` row (resolved lazily: usable before `cases` is declared). */
+export const caseRef = () => uuid('case_id').notNull().references((): AnyPgColumn => cases.id);
+/** A citizen's id, referencing the `citizens` row. */
+export const citizenRef = () => uuid('citizen_id').notNull().references((): AnyPgColumn => citizens.id);
+/** A timestamp with time zone, read as a Date (every instant the database keeps). */
+export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const citizens = pgTable('citizens', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -36,9 +42,7 @@ export const cases = pgTable(
     id: uuid('id').primaryKey(),
     /** psychiatric_discharge | hospital_discharge | temporary_stay */
     type: text('type').notNull(),
-    citizenId: uuid('citizen_id')
-      .notNull()
-      .references(() => citizens.id),
+    citizenId: citizenRef(),
     workflowId: text('workflow_id').notNull().unique(),
     /** The workflow's current step, mirrored for lists and reports. */
     step: text('step').notNull(),
@@ -87,9 +91,7 @@ export const caseNumberSeq = pgSequence('case_number_seq', { startWith: 1 });
 export const obligations = pgTable(
   'obligations',
   {
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     key: text('key').notNull(),
     kind: text('kind').notNull(),
     actionCode: text('action_code').notNull(),
@@ -146,9 +148,7 @@ export const escalations = pgTable(
   'escalations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     key: text('key').notNull(),
     kind: text('kind').notNull(),
     /** warning | escalation */

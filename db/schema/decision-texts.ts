@@ -6,10 +6,9 @@
  * (input, history, search attributes). One table since migration 0014, which copied the former
  * `psychiatric_records` (body as it was) and `discharge_notes` (body `{ text }`) into it.
  */
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { cases } from './core.js';
+import { bigserial, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { caseRef, ts } from './core.js';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
  * One text per (case, key). `key` is the workflow's key for the step (e.g. `meeting-3`, or
@@ -21,9 +20,7 @@ export const decisionTexts = pgTable(
   'decision_texts',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     key: text('key').notNull(),
     kind: text('kind').notNull(),
     body: jsonb('body').$type<Record<string, unknown>>().notNull(),

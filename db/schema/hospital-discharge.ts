@@ -7,10 +7,9 @@
  * needs to run its timers. The notes written alongside a decision are in `decision_texts`
  * (decision-texts.ts), body `{ text }`.
  */
-import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { cases, citizens } from './core.js';
+import { boolean, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { caseRef, cases, citizenRef, ts } from './core.js';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
  * The care plan the hospital sent, one per case. Keyed by the case id the API chose; written
@@ -18,9 +17,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
  */
 export const carePlans = pgTable('care_plans', {
   caseId: uuid('case_id').primaryKey(),
-  citizenId: uuid('citizen_id')
-    .notNull()
-    .references(() => citizens.id),
+  citizenId: citizenRef(),
   /** Hospital ward (afdeling). */
   ward: text('ward').notNull(),
   admittedAt: ts('admitted_at').notNull(),
@@ -44,9 +41,7 @@ export const providerHandovers = pgTable(
   'provider_handovers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     key: text('key').notNull(),
     /** home_per_plan | more_help_at_home | home_with_existing_help */
     decision: text('decision').notNull(),
@@ -67,9 +62,7 @@ export const dischargeTasks = pgTable(
   'discharge_tasks',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     key: text('key').notNull(),
     /** phone_provider */
     kind: text('kind').notNull(),

@@ -3,11 +3,10 @@
  * whose citizen was declared ready for discharge (færdigmeldt) while still in a hospital bed.
  * Totals over open and closed cases of every case type are computed from these two tables.
  */
-import { boolean, check, date, index, integer, numeric, pgTable, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, numeric, pgTable, serial, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { cases } from './core.js';
+import { cases, ts } from './core.js';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
  * Rates per bed-day, per kind of bed (`somatic` / `psychiatric`: the state sets them separately

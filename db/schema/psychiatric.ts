@@ -5,10 +5,9 @@
  * enter a workflow history, are in `decision_texts` (decision-texts.ts).
  */
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { cases } from './core.js';
+import { pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { caseRef, cases, citizens, ts } from './core.js';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
  * The registry of psychiatric wards (a small table: one row per ward name the region sends).
@@ -66,9 +65,7 @@ export const housingPlaceAllocations = pgTable(
     placeId: uuid('place_id')
       .notNull()
       .references(() => housingPlaces.id),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     allocatedAt: ts('allocated_at').notNull().defaultNow(),
     releasedAt: ts('released_at'),
   },

@@ -7,10 +7,9 @@
  * or running stay per place and per citizen, and one open application per citizen.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { cases, citizens } from './core.js';
+import { bigserial, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { caseRef, cases, citizenRef, ts } from './core.js';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const facilities = pgTable('facilities', {
   id: uuid('id').primaryKey(),
@@ -44,9 +43,7 @@ export const stayApplications = pgTable(
     caseId: uuid('case_id')
       .primaryKey()
       .references(() => cases.id),
-    citizenId: uuid('citizen_id')
-      .notNull()
-      .references(() => citizens.id),
+    citizenId: citizenRef(),
     placeType: text('place_type').notNull(),
     purpose: text('purpose').notNull(),
     /** akut | indlagt_faerdigbehandlet | hoej | middel | planlagt */
@@ -68,9 +65,7 @@ export const stayApplications = pgTable(
 export const priorityChanges = pgTable('priority_changes', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   changeKey: text('change_key').notNull().unique(),
-  caseId: uuid('case_id')
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   fromPriority: text('from_priority').notNull(),
   toPriority: text('to_priority').notNull(),
   reason: text('reason').notNull(),
@@ -85,9 +80,7 @@ export const placeOffers = pgTable(
     placeId: uuid('place_id')
       .notNull()
       .references(() => places.id),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     citizenId: uuid('citizen_id').notNull(),
     /** offered | accepted | declined | expired | withdrawn */
     status: text('status').notNull(),
@@ -109,9 +102,7 @@ export const stays = pgTable(
     placeId: uuid('place_id')
       .notNull()
       .references(() => places.id),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     citizenId: uuid('citizen_id').notNull(),
     startedAt: ts('started_at').notNull(),
     plannedEndDate: date('planned_end_date', { mode: 'string' }).notNull(),
