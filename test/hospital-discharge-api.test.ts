@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { CarePlanAnswer, HospitalDischargeStatus } from '../api/case-types/hospital-discharge/contracts.js';
 import { bedDayPeriods, carePlans, cases, citizens, decisionTexts, providerHandovers } from '../db/schema/index.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { ageOn } from '../domain/cpr.js';
@@ -118,6 +119,11 @@ describe('the care plan stays in the database', () => {
       freeText: body.freeText,
       routedAtIntake: 'SUF',
     });
+    // the answer is its contract, no more: the coordinator sees the CPR, so the exact age and not the band
+    expect(Object.keys(read.json()).sort()).toEqual(Object.keys(CarePlanAnswer.shape).filter((k) => k !== 'ageBandAtReceipt').sort());
+    // instants with the Copenhagen offset
+    expect(read.json().admittedAt).toMatch(/\+0[12]:00$/);
+    expect(Date.parse(read.json().admittedAt)).toBe(Date.parse(body.admittedAt));
     for (const token of ['dev-hospital', 'dev-supervisor']) {
       expect((await stack.app.inject({ method: 'GET', url: `/cases/${id}/hospital-discharge/care-plan`, headers: as(token) })).statusCode).toBe(403);
     }
@@ -131,6 +137,8 @@ describe('each discharge path end to end', () => {
     const { id } = await open();
     const s = await ok('dev-assessor', id, 'vulnerability-assessment', { vulnerable: false });
     expect(s).toMatchObject({ step: 'awaiting_discharge', decision: { kind: 'home_per_plan' } });
+    expect(Object.keys(s).filter((k) => !(k in HospitalDischargeStatus.shape))).toEqual([]);
+    expect(s.decision.decidedAt).toMatch(/\+0[12]:00$/);
     expect(s.handovers[0]).toMatchObject({ startsOn: addDays(today(), 1), phoneProvider: false });
     const f = await ok('dev-hospital', id, 'faerdigbehandlet', { readyAt: iso(Date.now() - 2 * HOUR) });
     expect(f.faerdigbehandletAt).toBeDefined();

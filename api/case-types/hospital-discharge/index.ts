@@ -1,20 +1,21 @@
-/** The hospital discharge (udskrivning) as one module. */
-import { z } from 'zod';
+/** The hospital discharge (udskrivning, sources 000, 001, 003, 004) as one module. */
 import { hospitalDischargeCaseType } from '../../../workflows/hospital-discharge/case-type.js';
-import { assertMayOpenHospitalDischarge, hospitalDischargeOpenSchema, hospitalDischargeRoutes, openHospitalDischargeCase } from '../../routes/hospital-discharge.js';
 import type { CaseTypeModule } from '../case-type.js';
+import { HospitalDischargeDetails, hospitalDischargeOpenSchema, HospitalDischargeStatus } from './contracts.js';
+import { assertMayOpenHospitalDischarge, openHospitalDischargeCase } from './intake.js';
+import { CARE_PLAN_READERS, HOSPITAL_DISCHARGE_READERS, HOSPITAL_DISCHARGE_SLUG, hospitalDischargeRoutes, TASK_READERS } from './routes.js';
 
 export const hospitalDischarge = {
   ...hospitalDischargeCaseType,
-  slug: 'hospital-discharge',
-  readers: { needs_assessor: 'cpr', discharge_coordinator: 'cpr', visitation_team_lead: 'age_band', supervisor: 'age_band' },
+  slug: HOSPITAL_DISCHARGE_SLUG,
+  readers: HOSPITAL_DISCHARGE_READERS,
   bedDayKind: 'somatic',
   obligationKinds: ['vulnerability_assessment', 'provider_phone_call', 'follow_up_visit', 'help_follow_up'],
-  status: z.looseObject({}),
-  details: z.looseObject({}),
+  status: HospitalDischargeStatus,
+  details: HospitalDischargeDetails,
   readRoutes: {
-    'GET /cases/:id/hospital-discharge/care-plan': { scope: 'case', roles: ['needs_assessor', 'discharge_coordinator'], citizen: 'age_or_age_band' },
-    'GET /hospital-discharge/tasks': { scope: 'list', roles: ['needs_assessor', 'discharge_coordinator', 'supervisor'], citizen: 'none' },
+    [`GET /cases/:id/${HOSPITAL_DISCHARGE_SLUG}/care-plan`]: { scope: 'case', roles: CARE_PLAN_READERS, citizen: 'age_or_age_band' },
+    [`GET /${HOSPITAL_DISCHARGE_SLUG}/tasks`]: { scope: 'list', roles: TASK_READERS, citizen: 'none' },
   },
   intake: {
     body: hospitalDischargeOpenSchema,
