@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, cases, placeOffers } from '../db/schema/index.js';
 import { addDays, localDate } from '../domain/calendar.js';
+import { WaitingListEntry } from '../api/case-types/temporary-stay/contracts.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
@@ -15,6 +16,8 @@ const post = (url: string, token: string, payload: unknown, headers: Record<stri
   stack.app.inject({ method: 'POST', url, headers: { ...as(token), ...headers }, payload: payload as object });
 const get = (url: string, token: string) => stack.app.inject({ method: 'GET', url, headers: as(token) });
 const fields = (res: { json(): { fields?: { field: string }[] } }) => (res.json().fields ?? []).map((f) => f.field);
+/** An instant in an answer: ISO 8601 with the Copenhagen offset (never epoch ms, never UTC `Z`). */
+const COPENHAGEN_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+0[12]:00$/;
 
 describe('temporary-stay API', () => {
   it('drives facility, places, applications, offer, stay and hospital event with roles, 400/403/409 and Idempotency-Key', async () => {
@@ -24,6 +27,7 @@ describe('temporary-stay API', () => {
     const fac = await post('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
     expect(fac.statusCode).toBe(201);
     const facilityId = fac.json().id as string;
+    expect(fac.json().createdAt).toMatch(COPENHAGEN_INSTANT);
     expect((await post('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}` })).statusCode).toBe(409);
     const badPlace = await post('/places', 'dev-housing', { facilityId, placeType: 'Bad Type!', label: '' });
     expect(badPlace.statusCode).toBe(400);
@@ -71,12 +75,21 @@ describe('temporary-stay API', () => {
       [2, caseB],
     ]);
     expect(wl.entries[0].daysWaited).toBe(10);
+    // instants in the one format: the waiting-list date is the application's, with the Copenhagen offset
+    expect(wl.entries[0].waitingSince).toMatch(COPENHAGEN_INSTANT);
+    expect(Date.parse(wl.entries[0].waitingSince)).toBe(Date.parse(older));
+    expect(wl.asOf).toMatch(COPENHAGEN_INSTANT);
+    // need to know by construction: a row carries exactly the contract's fields (nothing the allocator holds besides)
+    for (const entry of wl.entries) expect(Object.keys(entry).sort()).toEqual(Object.keys(WaitingListEntry.shape).sort());
     expect((await get(`/waiting-list?placeType=${placeType}`, 'dev-hospital')).statusCode).toBe(403);
 
     // A place → offered to A.
     const place = await post('/places', 'dev-housing', { facilityId, placeType, label: 'Stue 1' }, { 'idempotency-key': `place-${placeType}` });
     expect(place.statusCode).toBe(201);
     const placeId = place.json().id as string;
+    // the allocator's view carries epoch ms; the answer an instant with the Copenhagen offset
+    expect(place.json().since).toMatch(COPENHAGEN_INSTANT);
+    expect(Math.abs(Date.parse(place.json().since) - Date.now())).toBeLessThan(60_000);
     expect((await post('/places', 'dev-housing', { facilityId, placeType, label: 'Stue 1' })).statusCode).toBe(409);
     // Labels are unique per facility, across place types too.
     const otherType = await post('/places', 'dev-housing', { facilityId, placeType: `${placeType}-aflastning`, label: 'Stue 1' });
@@ -87,6 +100,11 @@ describe('temporary-stay API', () => {
       return r.status.offer;
     });
     expect(offer.placeId).toBe(placeId);
+    expect(offer.offeredAt).toMatch(COPENHAGEN_INSTANT);
+    expect(Date.parse(offer.replyBy)).toBeGreaterThan(Date.parse(offer.offeredAt));
+    const read = (await get(`/temporary-stays/${caseA}`, 'dev-assessor')).json();
+    expect(Date.parse(read.application.waitingSince)).toBe(Date.parse(older));
+    expect(read.application.waitingSince).toMatch(COPENHAGEN_INSTANT);
     // A case with an offer out says so: the case row and the CaseStep search attribute
     // (`temporal workflow list --query 'CaseStep="offered"'`).
     const caseNumberA = a.json().caseNumber as string;
@@ -117,6 +135,7 @@ describe('temporary-stay API', () => {
     const places = (await get(`/places?placeType=${placeType}`, 'dev-assessor')).json();
     expect(places.occupancy).toMatchObject({ total: 1, occupied: 1, vacant: 0 });
     expect(places.places[0].stay.caseId).toBe(caseA);
+    expect(places.places[0].stay.startedAt).toMatch(COPENHAGEN_INSTANT);
     expect((await post(`/places/${placeId}/close`, 'dev-housing', {})).statusCode).toBe(409);
 
     // Priority: refused once in the stay; accepted for B with a reason, audited.

@@ -1,0 +1,240 @@
+/**
+ * The temporary stay's routes (midlertidigt døgnophold, source 003): the application (intake,
+ * `POST /temporary-stays`: this case type opens there, not through `POST /cases`), its read,
+ * and its decisions, declared as data on the one decision path (api/decision-route.ts). The
+ * decisions the place type's allocator makes — the reply to an offer, a priority change — go to
+ * the allocator's workflow (`workflowId`), once the case's application is known to be open
+ * (`precheck`); the others go to the case's own workflow. Facilities, places and the waiting list
+ * are in `places.ts`. A case's workflow id is its case number (`MDO-2026-000042`).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { getCase, upsertCitizen } from '../../../db/queries/cases.js';
+import { getApplication, openApplicationOf, priorityHistory } from '../../../db/queries/temporary-stay.js';
+import { birthDateFromCpr, normaliseCpr } from '../../../domain/cpr.js';
+import { allocatorWorkflowId } from '../../../workflows/temporary-stay/allocation-state.js';
+import { temporaryStayCaseType } from '../../../workflows/temporary-stay/case-type.js';
+import { temporaryStayCaseWorkflow } from '../../../workflows/temporary-stay/index.js';
+import {
+  changePriorityUpdate,
+  endStayUpdate,
+  reassessStayUpdate,
+  replyToOfferUpdate,
+  temporaryStayStatusQuery,
+  withdrawStayCaseUpdate,
+} from '../../../workflows/temporary-stay/messages.js';
+import type { Role } from '../../auth.js';
+import { workflowIdOf } from '../../case-numbers.js';
+import type { ApiDeps } from '../../context.js';
+import { decision, registerDecision } from '../../decision-route.js';
+import { intake, startCase, type DecisionContext } from '../../decisions.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
+import { liveStatus } from '../../live.js';
+import { caseViewOrForbid } from '../../need-to-know.js';
+import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../../schemas.js';
+import * as c from './contracts.js';
+import { placeRoutes, STAY_READERS, TEMPORARY_STAY_SLUG } from './places.js';
+
+type App = Parameters<FastifyPluginAsyncZod<ApiDeps>>[0];
+type Db = ApiDeps['database']['db'];
+
+export { STAY_READERS, TEMPORARY_STAY_SLUG };
+
+const ASSESSOR: readonly Role[] = ['needs_assessor'];
+const OFFER_REPLY: readonly Role[] = ['housing_team_lead', 'needs_assessor'];
+const caseType = { ...temporaryStayCaseType, slug: TEMPORARY_STAY_SLUG };
+
+async function applicationOf(db: Db, caseId: string) {
+  const row = await getApplication(db, caseId);
+  if (!row) throw notFound(`no temporary-stay case ${caseId}`);
+  return row;
+}
+
+/** The application of a case that is still open (409 with the outcome once it has ended). */
+async function openApplication(db: Db, caseId: string) {
+  const row = await applicationOf(db, caseId);
+  const found = await getCase(db, caseId);
+  if (found?.closedAt) throw conflict(`the case has already ended (${found.outcome})`);
+  if (row.status === 'closed') throw conflict(`the application is closed (${row.closedReason ?? 'ended'})`);
+  return row;
+}
+
+/**
+ * A decision the place type's allocator makes: the open application names the allocator (its
+ * place type). `precheck` reads it; `workflowId` and the Update's arguments use what it found.
+ */
+function onAllocator(db: Db) {
+  const found = new WeakMap<object, { caseId: string; placeType: string; updateKey: string }>();
+  return {
+    precheck: async (_body: unknown, ctx: DecisionContext, request: FastifyRequest) => {
+      const row = await openApplication(db, ctx.row.id);
+      const open = { caseId: row.caseId, placeType: row.placeType, updateKey: ctx.updateKey };
+      found.set(ctx, open);
+      found.set(request, open);
+    },
+    workflowId: (ctx: DecisionContext) => allocatorWorkflowId(found.get(ctx)!.placeType),
+    /** The open application the precheck found for this request. */
+    application: (request: FastifyRequest) => found.get(request)!,
+  };
+}
+
+/** The temporary-stay decisions, as data. */
+const decisions = (deps: ApiDeps) => {
+  const db = deps.database.db;
+  const allocator = onAllocator(db);
+  /** A decision of the case's own workflow: only while its application is open. */
+  const stillOpen = async (_body: unknown, ctx: DecisionContext) => {
+    await openApplication(db, ctx.row.id);
+  };
+  return [
+    decision({
+      path: 'priority',
+      summary: 'Change the priority while the citizen waits (with a reason; recorded and audited)',
+      roles: ASSESSOR,
+      audit: 'temporary_stay.priority',
+      body: c.PriorityBody,
+      answer: c.PriorityChanged,
+      update: changePriorityUpdate,
+      precheck: allocator.precheck,
+      workflowId: allocator.workflowId,
+      args: (b, request) => {
+        const open = allocator.application(request);
+        return [{ caseId: open.caseId, priority: b.priority, reason: b.reason, by: request.user!.user, changeKey: open.updateKey }];
+      },
+    }),
+    decision({
+      path: 'offer-reply',
+      summary: "Record the citizen's answer to the offered place (accept starts the stay; decline passes it on)",
+      roles: OFFER_REPLY,
+      audit: 'temporary_stay.offer_reply',
+      body: c.OfferReplyBody,
+      answer: c.OfferReplied,
+      update: replyToOfferUpdate,
+      precheck: allocator.precheck,
+      workflowId: allocator.workflowId,
+      args: (b, request) => [{ caseId: allocator.application(request).caseId, ...b }],
+    }),
+    decision({
+      path: 'reassessment',
+      summary: 'Record the reassessment before the end: home, home with help, nursing-home application, or extension',
+      roles: ASSESSOR,
+      audit: 'temporary_stay.reassessment',
+      body: c.ReassessmentBody,
+      answer: c.TemporaryStayStatus,
+      update: reassessStayUpdate,
+      precheck: stillOpen,
+      args: (b) => [b],
+    }),
+    decision({
+      path: 'end-stay',
+      summary: 'End the stay now (nursing-home place found, or moved out early); the place is offered again',
+      roles: OFFER_REPLY,
+      audit: 'temporary_stay.end',
+      body: c.EndStayBody,
+      answer: c.TemporaryStayStatus,
+      update: endStayUpdate,
+      precheck: stillOpen,
+      args: (b) => [b],
+    }),
+    decision({
+      path: 'withdraw',
+      summary: 'Take the citizen off the list (no longer needed, death, admission); frees what the case held',
+      roles: ASSESSOR,
+      audit: 'temporary_stay.withdraw',
+      body: c.WithdrawBody,
+      answer: c.TemporaryStayStatus,
+      update: withdrawStayCaseUpdate,
+      precheck: stillOpen,
+      args: (b) => [b],
+    }),
+    decision({
+      path: 'hospital-events',
+      summary: 'The hospital reports an admission or a death: the citizen leaves the list / the place is freed',
+      roles: ['hospital'],
+      audit: 'temporary_stay.hospital_event',
+      body: c.HospitalEventBody,
+      answer: c.HospitalEventRecorded,
+      update: withdrawStayCaseUpdate,
+      precheck: stillOpen,
+      args: (b) => [{ reason: b.event }],
+      answerOf: (s) => ({ caseId: s.caseId, caseNumber: s.caseNumber, step: s.step, ...(s.outcome !== undefined ? { outcome: s.outcome } : {}) }),
+    }),
+  ];
+};
+
+/** `POST /temporary-stays`: the application (revisitation) opens the case and puts the citizen on the waiting list. */
+function intakeRoute(app: App, deps: ApiDeps) {
+  const db = deps.database.db;
+  app.post(
+    '/temporary-stays',
+    {
+      config: { access: ASSESSOR, audit: 'temporary_stay.open' },
+      schema: {
+        tags: [TEMPORARY_STAY_SLUG],
+        summary: 'Record an application (revisitation): eligibility, place type, purpose, priority → waiting list',
+        body: c.OpenTemporaryStay,
+        response: { 201: c.TemporaryStayOpened },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const appliedAt = body.appliedAt ? Date.parse(body.appliedAt) : Date.now();
+      if (appliedAt > Date.now() + FUTURE_TOLERANCE_MS) throw badRequest('appliedAt: must not be in the future', 'body.appliedAt');
+      const beforeBirth = instantsAfterBirth(body.cpr, { appliedAt: body.appliedAt });
+      if (beforeBirth.length) throw badRequest(`appliedAt: ${beforeBirth[0]!.message}`, 'body.appliedAt');
+      if (body.originCaseId && !(await getCase(db, body.originCaseId))) {
+        throw badRequest('body.originCaseId: no such case', 'body.originCaseId');
+      }
+      return intake(deps, request, reply, async (caseId) => {
+        const citizenId = await upsertCitizen(db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
+        const open = await openApplicationOf(db, citizenId);
+        if (open) throw conflict(`the citizen already has an open temporary-stay application (case ${open.caseId}); change that one`);
+        const { placeType, purpose, priority, originCaseId } = body;
+        const opened = await startCase(deps, {
+          caseId,
+          caseType: temporaryStayCaseType,
+          workflow: temporaryStayCaseWorkflow,
+          args: [{ caseId, citizenId, placeType, purpose, priority, appliedAt, originCaseId, rules: deps.rules }],
+          summary: 'Temporary 24-hour stay (midlertidigt døgnophold)',
+        });
+        if (opened.duplicateOf) throw conflict(`the citizen already has an open temporary-stay application (case ${opened.duplicateOf})`);
+        return { workflowId: opened.workflowId, caseNumber: opened.caseNumber, type: temporaryStayCaseType.name };
+      });
+    },
+  );
+}
+
+/** `GET /temporary-stays/:id`: the application with its live status and priority history. */
+function readRoute(app: App, deps: ApiDeps) {
+  const db = deps.database.db;
+  app.get(
+    '/temporary-stays/:id',
+    {
+      config: { access: STAY_READERS, audit: 'temporary_stay.read' },
+      schema: {
+        tags: [TEMPORARY_STAY_SLUG],
+        summary: 'An application: waiting-list entry, offers, stay, priority history',
+        params: caseIdParams,
+        response: { 200: c.TemporaryStayRead },
+      },
+    },
+    async (request) => {
+      request.auditCaseId = request.params.id;
+      // need to know: 403 for a case type the role does not read (404 for a readable case of another type)
+      const found = await getCase(db, request.params.id);
+      if (!found) throw notFound(`no case ${request.params.id}`);
+      caseViewOrForbid(request.user!.role, found.type);
+      const row = await applicationOf(db, request.params.id);
+      const caseNumber = await workflowIdOf(db, row.caseId);
+      const { live: status, liveError } = await liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery);
+      return { caseNumber, application: row, status, ...(liveError ? { liveError } : {}), priorityChanges: await priorityHistory(db, row.caseId) };
+    },
+  );
+}
+
+export const temporaryStayRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  placeRoutes(app, deps);
+  intakeRoute(app, deps);
+  readRoute(app, deps);
+  for (const d of decisions(deps)) registerDecision(app, deps, caseType, d);
+};
