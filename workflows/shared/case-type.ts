@@ -6,7 +6,7 @@
  * in the one list (`api/case-types/index.ts`).
  */
 export interface CaseTypeDefinition<Name extends string = string> {
-  /** `psychiatric_discharge`, … (a code: what the CaseType search attribute and `cases.type` hold). */
+  /** A code (what the CaseType search attribute and `cases.type` hold), e.g. psychiatric_discharge. */
   name: Name;
   /** Case-number prefix: `PSY` → `PSY-2026-000042`. */
   prefix: string;
