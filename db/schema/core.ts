@@ -25,15 +25,19 @@ import { sql } from 'drizzle-orm';
 export const caseRef = () => uuid('case_id').notNull().references((): AnyPgColumn => cases.id);
 /** A citizen's id, referencing the `citizens` row. */
 export const citizenRef = () => uuid('citizen_id').notNull().references((): AnyPgColumn => citizens.id);
+/** A row id the database generates. */
+export const generatedId = () => uuid('id').primaryKey().defaultRandom();
+/** When the row was written. */
+export const createdNow = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 /** A timestamp with time zone, read as a Date (every instant the database keeps). */
 export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const citizens = pgTable('citizens', {
-  id: uuid('id').primaryKey().defaultRandom(),
+  id: generatedId(),
   /** CPR number (personnummer), 10 digits. Never leaves the database. */
   cpr: text('cpr').notNull().unique(),
   birthDate: date('birth_date', { mode: 'string' }).notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
 });
 
 export const cases = pgTable(
@@ -79,7 +83,7 @@ export const caseNumbers = pgTable('case_numbers', {
   caseId: uuid('case_id').primaryKey(),
   caseNumber: text('case_number').notNull().unique(),
   type: text('type').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
 });
 
 export const caseNumberSeq = pgSequence('case_number_seq', { startWith: 1 });
@@ -147,7 +151,7 @@ export const auditLog = pgTable(
 export const escalations = pgTable(
   'escalations',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     caseId: caseRef(),
     key: text('key').notNull(),
     kind: text('kind').notNull(),
@@ -166,7 +170,7 @@ export const escalations = pgTable(
     status: text('status').notNull().default('open'),
     acknowledgedBy: text('acknowledged_by'),
     acknowledgedAt: ts('acknowledged_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: createdNow(),
   },
   (t) => [
     uniqueIndex('escalations_case_key_uq').on(t.caseId, t.key),
@@ -188,7 +192,7 @@ export const notificationOutbox = pgTable('notification_outbox', {
   caseId: uuid('case_id'),
   subject: text('subject').notNull(),
   body: text('body').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
   sentAt: ts('sent_at'),
 });
 
@@ -202,7 +206,7 @@ export const idempotencyKeys = pgTable(
     path: text('path').notNull(),
     statusCode: integer('status_code').notNull(),
     response: jsonb('response'),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: createdNow(),
     /** sha256 of method, path and body: the same key with another request → 422. */
     requestHash: text('request_hash').notNull().default(''),
     /** `in_progress` while the first request runs (concurrent repeats wait for it), then `done`. */

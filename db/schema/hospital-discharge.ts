@@ -8,7 +8,7 @@
  * (decision-texts.ts), body `{ text }`.
  */
 import { boolean, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { caseRef, cases, citizenRef, ts } from './core.js';
+import { caseRef, cases, citizenRef, createdNow, generatedId, ts } from './core.js';
 
 
 /**
@@ -31,7 +31,7 @@ export const carePlans = pgTable('care_plans', {
   /** Age in whole years on the day the plan was received. */
   ageAtReceipt: integer('age_at_receipt').notNull(),
   receivedAt: ts('received_at').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
 });
 
 /**
@@ -40,7 +40,7 @@ export const carePlans = pgTable('care_plans', {
 export const providerHandovers = pgTable(
   'provider_handovers',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     caseId: caseRef(),
     key: text('key').notNull(),
     /** home_per_plan | more_help_at_home | home_with_existing_help */
@@ -52,7 +52,7 @@ export const providerHandovers = pgTable(
     startsOn: date('starts_on', { mode: 'string' }).notNull(),
     /** Handed after 14:30 local time for a start the same day (003): phone the provider too. */
     phoneProvider: boolean('phone_provider').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: createdNow(),
   },
   (t) => [uniqueIndex('provider_handovers_case_key_uq').on(t.caseId, t.key)],
 );
@@ -61,7 +61,7 @@ export const providerHandovers = pgTable(
 export const dischargeTasks = pgTable(
   'discharge_tasks',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     caseId: caseRef(),
     key: text('key').notNull(),
     /** phone_provider */
@@ -74,7 +74,7 @@ export const dischargeTasks = pgTable(
     status: text('status').notNull().default('open'),
     doneBy: text('done_by'),
     doneAt: ts('done_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: createdNow(),
   },
   (t) => [uniqueIndex('discharge_tasks_case_key_uq').on(t.caseId, t.key), index('discharge_tasks_status_idx').on(t.status, t.createdAt)],
 );

@@ -5,7 +5,7 @@
  */
 import { boolean, check, date, index, integer, numeric, pgTable, serial, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { cases, ts } from './core.js';
+import { cases, createdNow, ts } from './core.js';
 
 
 /**
@@ -28,7 +28,7 @@ export const bedDayRates = pgTable(
     /** Null = this day and every day after. */
     toDay: integer('to_day'),
     dkkPerDay: numeric('dkk_per_day', { precision: 12, scale: 2, mode: 'number' }).notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: createdNow(),
   },
   (t) => [
     uniqueIndex('bed_day_rates_kind_valid_from_day_uq').on(t.kind, t.validFrom, t.fromDay),
@@ -47,17 +47,14 @@ export const bedDayPeriods = pgTable(
   'bed_day_periods',
   {
     id: serial('id').primaryKey(),
-    caseId: uuid('case_id')
-      .notNull()
-      .unique()
-      .references(() => cases.id),
+    caseId: uuid('case_id').notNull().unique().references(() => cases.id),
     readyAt: ts('ready_at').notNull(),
     endedAt: ts('ended_at'),
     endedByDischarge: boolean('ended_by_discharge').notNull().default(false),
     /** 1 = the day after the færdigmelding is the first paid day; 0 = the færdigmelding day. */
     firstPaidDayOffset: integer('first_paid_day_offset').notNull().default(1),
     countDischargeDay: boolean('count_discharge_day').notNull().default(false),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: createdNow(),
   },
   (t) => [index('bed_day_periods_open_idx').on(t.endedAt)],
 );

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { caseRef, cases, citizens, ts } from './core.js';
+import { caseRef, cases, citizens, createdNow, generatedId, ts } from './core.js';
 
 
 /**
@@ -14,9 +14,9 @@ import { caseRef, cases, citizens, ts } from './core.js';
  * A workflow carries the ward's id, never its name: a ward's name can reveal a diagnosis.
  */
 export const psychiatricWards = pgTable('psychiatric_wards', {
-  id: uuid('id').primaryKey().defaultRandom(),
+  id: generatedId(),
   name: text('name').notNull().unique(),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
 });
 
 /**
@@ -25,30 +25,28 @@ export const psychiatricWards = pgTable('psychiatric_wards', {
  * (a treatment centre), and it is text a caseworker typed.
  */
 export const externalProviders = pgTable('external_providers', {
-  id: uuid('id').primaryKey().defaultRandom(),
+  id: generatedId(),
   name: text('name').notNull().unique(),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
 });
 
 /** A supported-housing offer (botilbud) of the municipality's own. */
 export const housingOffers = pgTable('housing_offers', {
-  id: uuid('id').primaryKey().defaultRandom(),
+  id: generatedId(),
   name: text('name').notNull().unique(),
   /** Who the offer is for (målgruppe), in plain words. */
   targetGroup: text('target_group').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
 });
 
 /** One place (plads) in an offer. */
 export const housingPlaces = pgTable(
   'housing_places',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    offerId: uuid('offer_id')
-      .notNull()
-      .references(() => housingOffers.id),
+    id: generatedId(),
+    offerId: uuid('offer_id').notNull().references(() => housingOffers.id),
     label: text('label').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: createdNow(),
   },
   (t) => [uniqueIndex('housing_places_offer_label_uq').on(t.offerId, t.label)],
 );
@@ -61,10 +59,8 @@ export const housingPlaces = pgTable(
 export const housingPlaceAllocations = pgTable(
   'housing_place_allocations',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    placeId: uuid('place_id')
-      .notNull()
-      .references(() => housingPlaces.id),
+    id: generatedId(),
+    placeId: uuid('place_id').notNull().references(() => housingPlaces.id),
     caseId: caseRef(),
     allocatedAt: ts('allocated_at').notNull().defaultNow(),
     releasedAt: ts('released_at'),

@@ -8,23 +8,21 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigserial, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { caseRef, cases, citizenRef, ts } from './core.js';
+import { caseRef, cases, citizenRef, createdNow, ts } from './core.js';
 
 
 export const facilities = pgTable('facilities', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull().unique(),
   address: text('address'),
-  createdAt: ts('created_at').notNull().defaultNow(),
+  createdAt: createdNow(),
 });
 
 export const places = pgTable(
   'places',
   {
     id: uuid('id').primaryKey(),
-    facilityId: uuid('facility_id')
-      .notNull()
-      .references(() => facilities.id),
+    facilityId: uuid('facility_id').notNull().references(() => facilities.id),
     /** Place type (pladstype), e.g. `rehabilitering`, `aflastning`. */
     placeType: text('place_type').notNull(),
     label: text('label').notNull(),
@@ -40,9 +38,7 @@ export const places = pgTable(
 export const stayApplications = pgTable(
   'stay_applications',
   {
-    caseId: uuid('case_id')
-      .primaryKey()
-      .references(() => cases.id),
+    caseId: uuid('case_id').primaryKey().references(() => cases.id),
     citizenId: citizenRef(),
     placeType: text('place_type').notNull(),
     purpose: text('purpose').notNull(),
@@ -77,9 +73,7 @@ export const placeOffers = pgTable(
   'place_offers',
   {
     id: uuid('id').primaryKey(),
-    placeId: uuid('place_id')
-      .notNull()
-      .references(() => places.id),
+    placeId: uuid('place_id').notNull().references(() => places.id),
     caseId: caseRef(),
     citizenId: uuid('citizen_id').notNull(),
     /** offered | accepted | declined | expired | withdrawn */
@@ -99,9 +93,7 @@ export const stays = pgTable(
   {
     /** The accepted offer's id. */
     id: uuid('id').primaryKey(),
-    placeId: uuid('place_id')
-      .notNull()
-      .references(() => places.id),
+    placeId: uuid('place_id').notNull().references(() => places.id),
     caseId: caseRef(),
     citizenId: uuid('citizen_id').notNull(),
     startedAt: ts('started_at').notNull(),
