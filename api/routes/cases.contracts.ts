@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Day, documented, Id, Instant } from '../contract.js';
 import { CASE_TYPE_NAMES, CASE_TYPES } from '../case-types/index.js';
+import { psychiatricStatusExample } from '../case-types/psychiatric/contracts.js';
 import { EscalationRow } from './escalations.contracts.js';
 import { CaseBedDays, caseBedDaysExample } from './payments.contracts.js';
 
@@ -86,58 +87,6 @@ type Module = (typeof CASE_TYPES)[number];
 const caseOfType = (t: Module) =>
   CaseBase.extend({ type: z.literal(t.name as Module['name']), live: t.status.nullable(), details: t.details.nullable() });
 
-const liveExample = {
-  caseId: 'e1b8bf9a-ebd2-4538-b39f-ac397929a65d',
-  caseNumber: 'PSY-2026-000004',
-  step: 'placed_in_offer',
-  receivedDay: '2026-11-30',
-  deadlineDay: '2027-02-22',
-  deadlineEscalationAt: '2027-02-23T00:00:00+01:00',
-  warnings: [
-    { weeks: 8, firesAt: '2027-01-25T00:00:00+01:00' },
-    { weeks: 11, firesAt: '2027-02-15T00:00:00+01:00' },
-  ],
-  notices: [
-    { kind: 'forvarsling', receivedAt: '2026-11-30T05:25:03.130+01:00' },
-    { kind: 'faerdigmelding', receivedAt: '2026-11-30T05:55:03.329+01:00', readyAt: '2026-11-30T05:55:03.329+01:00' },
-  ],
-  nextDeadlines: [
-    {
-      key: 'meeting-2',
-      kind: 'psychiatric_status_meeting_missed',
-      severity: 'escalation',
-      dueDay: '2026-12-28',
-      firesAt: '2026-12-29T00:00:00+01:00',
-      description: 'status meeting (statusmøde) 2 due 2026-12-28',
-    },
-  ],
-  longCourse: { flaggedAt: '2026-11-30T06:25:03.566+01:00', flaggedDay: '2026-11-30', by: 'psychiatry_coordinator' },
-  meetings: {
-    held: 1,
-    missed: [],
-    recent: [{ number: 1, dueDay: '2026-12-14', heldOn: '2026-11-30', late: false }],
-    next: { number: 2, dueDay: '2026-12-28', escalationAt: '2026-12-29T00:00:00+01:00' },
-  },
-  involvement: { recorded: true, count: 1, lastAt: '2026-11-30T06:25:03.876+01:00', chosenOfferId: '71570a9d-4fe8-4061-a927-c3bf61a8b1b8' },
-  placement: {
-    kind: 'own_offer',
-    offerId: '71570a9d-4fe8-4061-a927-c3bf61a8b1b8',
-    placeId: 'eeda453b-52b7-4ea6-b401-26da32914a05',
-    label: 'Room 1',
-    decidedAt: '2026-11-30T06:25:04.044+01:00',
-  },
-  caseProcessingDoneAt: '2026-11-30T06:25:04.044+01:00',
-  disagreement: { state: 'none', regionRefusesDischarge: false, count: 0 },
-  bedDays: { counting: true, readyAt: '2026-11-30T05:55:03.329+01:00', firstPaidDay: '2026-12-01', days: 0, asOf: '2026-11-30T06:25:04.310+01:00' },
-  ended: false,
-  run: 1,
-  slaState: 'on_track',
-  nextDueAt: '2026-12-29T00:00:00+01:00',
-  nextDueDay: '2026-12-28',
-  escalated: false,
-  obligations: [],
-};
-
 const caseExample = {
   id: 'e1b8bf9a-ebd2-4538-b39f-ac397929a65d',
   caseNumber: 'PSY-2026-000004',
@@ -178,7 +127,7 @@ const caseExample = {
     disagreement: null,
   },
   citizen: { id: '8f8ed067-94b7-444a-8ce2-6c3ce07c40b7', birthDate: '1980-02-02', cpr: '0202801403' },
-  live: liveExample,
+  live: psychiatricStatusExample,
   escalations: [],
   bedDays: { ...caseBedDaysExample, caseId: 'e1b8bf9a-ebd2-4538-b39f-ac397929a65d' },
   history: [
