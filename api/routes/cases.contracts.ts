@@ -87,7 +87,7 @@ type Module = (typeof CASE_TYPES)[number];
 const caseOfType = (t: Module) =>
   CaseBase.extend({ type: z.literal(t.name as Module['name']), live: t.status.nullable(), details: t.details.nullable() });
 
-const caseExample = {
+const caseExample: z.input<ReturnType<typeof caseOfType>> = {
   id: 'e1b8bf9a-ebd2-4538-b39f-ac397929a65d',
   caseNumber: 'PSY-2026-000004',
   type: exampleType,
@@ -141,6 +141,6 @@ export const CaseView = documented(
   z.discriminatedUnion('type', CASE_TYPES.map(caseOfType) as unknown as [ReturnType<typeof caseOfType>, ...ReturnType<typeof caseOfType>[]]),
   {
     description: 'The case: database state, SLA and obligations, live workflow status, escalations, bed-days, history (CPR or age band by need to know)',
-    example: caseExample as z.input<ReturnType<typeof caseOfType>>,
+    example: caseExample,
   },
 );
