@@ -21,11 +21,7 @@ import { getCase } from '../db/queries/cases.js';
 import { priceBedDays, type BedDayPrice } from '../domain/bed-days.js';
 import { addDays, daysBetween, localDate, type LocalDate } from '../domain/calendar.js';
 import type { BedDayRules } from '../domain/rules.js';
-
-/** The kind of bed a case type's bed-days are paid at: psychiatric cases at psychiatric rates. */
-export function bedKindOf(caseType: string): BedKind {
-  return caseType === 'psychiatric_discharge' ? 'psychiatric' : 'somatic';
-}
+import { bedKindOf } from './case-types/index.js';
 
 export function priceBedDayPeriod(period: BedDayPeriodRow, rates: BedDayRateRow[], now: Date, kind: BedKind = 'somatic'): BedDayPrice {
   const rules: BedDayRules = {

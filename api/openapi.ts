@@ -114,7 +114,12 @@ function responsesFor(r: RouteInfo, success: Record<string, unknown> | undefined
         });
   }
   if (r.access === 'public') {
-    if (r.url === '/health') {
+    const unavailable = r.response?.['503'];
+    if (unavailable) {
+      // the route's own contract for its 503 (the health check: which dependency does not answer)
+      const { description, example, ...schema } = answerJsonSchema(unavailable);
+      out['503'] = { description, content: { 'application/json': { schema, ...(example !== undefined ? { example } : {}) } } };
+    } else if (r.url === '/health') {
       const health = SUCCESS_RESPONSES['GET /health'];
       out['503'] = {
         description: 'Temporal or the database does not answer (`status: unavailable`, the failing one with `ok: false` and its `error`)',

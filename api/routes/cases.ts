@@ -18,6 +18,7 @@ import { intake } from '../decisions.js';
 import { idempotencyKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
+import { CaseBase, CaseOpened, CaseView } from './cases.contracts.js';
 
 /** The case types that open through `POST /cases`, and their intake. */
 const INTAKES: Record<string, CaseIntake> = Object.fromEntries(CASE_TYPES.flatMap((t) => ('intake' in t ? [[t.name, t.intake as CaseIntake]] : [])));
@@ -36,6 +37,7 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         tags: ['cases'],
         summary: 'Open a case (the region/hospital notice or care plan)',
         body: openCaseSchema,
+        response: { 201: CaseOpened },
       },
     },
     async (request, reply) => {
@@ -60,7 +62,12 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     '/cases/:id',
     {
       config: { access: CASE_READER_ROLES, audit: 'case.read' },
-      schema: { tags: ['cases'], summary: 'A case: database state, live workflow status, escalations, history', params: caseIdParams },
+      schema: {
+        tags: ['cases'],
+        summary: 'A case: database state, live workflow status, escalations, history',
+        params: caseIdParams,
+        response: { 200: CaseView },
+      },
     },
     async (request) => {
       const row = await getCase(deps.database.db, request.params.id);
@@ -76,10 +83,9 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         caseTypeNamed(row.type)?.showDetails?.(deps.database.db, row.details, view) ?? row.details,
         caseBedDays(deps.database.db, row.id),
       ]);
-      return {
+      const common: z.output<typeof CaseBase> = {
         id: row.id,
         caseNumber: row.workflowId,
-        type: row.type,
         workflowId: row.workflowId,
         step: row.step,
         /** Who must act next, by when, and how the case stands (its worst open obligation). */
@@ -108,19 +114,19 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         openedAt: row.openedAt,
         closedAt: row.closedAt,
         outcome: row.outcome,
-        details,
         /** Need to know (api/need-to-know.ts): CPR and birth date, or an age band only. */
         citizen:
           view === 'cpr'
             ? { id: row.citizenId, birthDate: citizen?.birthDate, cpr: citizen?.cpr }
             : { id: row.citizenId, ageBand: citizen?.birthDate ? ageBand(citizen.birthDate, localDate(Date.now())) : null },
-        live,
         ...(liveError ? { liveError } : {}),
         escalations,
         /** Bed-days (betalingsforpligtelse) and their cost so far, priced live; null without a færdigmelding. */
         bedDays: bedDays ?? null,
         history,
       };
+      // the type's live status and details: its own contracts (by `type`) say what of them is answered
+      return { ...common, type: row.type, live, details } as z.output<typeof CaseView>;
     },
   );
 };

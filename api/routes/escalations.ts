@@ -12,6 +12,7 @@ import { conflict, HttpError, notFound } from '../errors.js';
 import { token } from '../schemas.js';
 import { readableCaseTypes } from '../case-types/index.js';
 import { dueBefore, splitDueBefore } from './work-queue.js';
+import { EscalationAcknowledged, EscalationList } from './escalations.contracts.js';
 
 const listQuery = z
   .object({
@@ -37,6 +38,7 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
         summary: 'Escalations and warnings, newest first (by the instant they were due to fire)',
         description: 'Filters combine (AND): status, kind, severity, recipientRole, case (id or case number), dueBefore (a date: due day before it; an instant: scheduled before it).',
         querystring: listQuery,
+        response: { 200: EscalationList },
       },
     },
     async (request) => {
@@ -70,6 +72,7 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
         tags: ['escalations'],
         summary: 'Acknowledge an escalation (its recipient role, or an area chief)',
         params: z.object({ id: z.uuid({ message: 'must be an escalation id (UUID)' }) }),
+        response: { 200: EscalationAcknowledged },
       },
     },
     async (request) => {

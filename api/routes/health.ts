@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiDeps } from '../context.js';
+import { Healthy, Unavailable } from './health.contracts.js';
 
 async function check(fn: () => Promise<unknown>, ms = 3000): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
@@ -20,16 +21,17 @@ async function check(fn: () => Promise<unknown>, ms = 3000): Promise<string | nu
 
 /** GET /health: 200 only when Temporal and the database both answer. */
 export const healthRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
-  app.get('/health', { config: { access: 'public' }, schema: { tags: ['health'] } }, async (_req, reply) => {
+  app.get('/health', { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: Healthy, 503: Unavailable } } }, async (_req, reply) => {
     const [temporal, database] = await Promise.all([
       check(() => deps.temporal.workflowService.getSystemInfo({})),
       check(() => deps.database.ping()),
     ]);
-    const body = {
-      status: temporal || database ? 'unavailable' : 'ok',
+    const engine = deps.database.engine;
+    if (!temporal && !database) return reply.code(200).send({ status: 'ok', temporal: { ok: true }, database: { ok: true, engine } });
+    return reply.code(503).send({
+      status: 'unavailable',
       temporal: temporal ? { ok: false, error: temporal } : { ok: true },
-      database: database ? { ok: false, engine: deps.database.engine, error: database } : { ok: true, engine: deps.database.engine },
-    };
-    return reply.code(temporal || database ? 503 : 200).send(body);
+      database: database ? { ok: false, engine, error: database } : { ok: true, engine },
+    });
   });
 };

@@ -10,6 +10,7 @@ import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, notFound } from '../errors.js';
 import { line } from '../schemas.js';
+import { HousingOfferCreated, HousingOfferList, HousingOfferWithPlaces } from './housing-offers.contracts.js';
 
 const label = line(100);
 const READERS: Role[] = ['psychiatry_coordinator', 'area_chief', 'supervisor'];
@@ -26,6 +27,7 @@ export const housingOfferRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, de
         tags: ['housing offers'],
         summary: 'Botilbud offers with their places and vacancies',
         querystring: z.object({ vacant: z.enum(['true', 'false']).optional().describe('true: only offers with a vacant place') }),
+        response: { 200: HousingOfferList },
       },
     },
     async (request) => ({ items: await listHousingOffers(db, request.query.vacant === 'true') }),
@@ -46,13 +48,14 @@ export const housingOfferRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, de
           })
           .strict()
           .refine((v) => new Set(v.places).size === v.places.length, { path: ['places'], message: 'place labels must be distinct' }),
+        response: { 201: HousingOfferCreated },
       },
     },
     async (request, reply) => {
       const b = request.body;
       if (await offerNameTaken(db, b.name)) throw conflict(`an offer named ${b.name} already exists`);
       const id = await createHousingOffer(db, { name: b.name, targetGroup: b.targetGroup, placeLabels: b.places });
-      return reply.code(201).send(await getHousingOffer(db, id));
+      return reply.code(201).send((await getHousingOffer(db, id))!);
     },
   );
 
@@ -65,13 +68,14 @@ export const housingOfferRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, de
         summary: 'Add places to an offer (labels already there are kept)',
         params: z.object({ id: z.uuid({ message: 'must be a housing offer id (UUID)' }) }),
         body: z.object({ labels: z.array(label).min(1).max(500) }).strict(),
+        response: { 200: HousingOfferWithPlaces },
       },
     },
     async (request) => {
       const offer = await getHousingOffer(db, request.params.id);
       if (!offer) throw notFound(`no housing offer ${request.params.id}`);
       await addHousingPlaces(db, offer.id, request.body.labels);
-      return getHousingOffer(db, offer.id);
+      return (await getHousingOffer(db, offer.id))!;
     },
   );
 };

@@ -12,6 +12,7 @@ import type { ApiDeps } from '../context.js';
 import { notFound } from '../errors.js';
 import { CASE_TYPE_NAMES, caseViewOrForbid, readableCaseTypes } from '../case-types/index.js';
 import { calendarDate, caseIdParams } from '../schemas.js';
+import { BedDayRates, BedDayRatesSet, BedDayTotals, CaseBedDaysAnswer } from './payments.contracts.js';
 
 const READERS: Role[] = ['area_chief', 'supervisor', 'psychiatry_coordinator', 'discharge_coordinator', 'needs_assessor'];
 
@@ -66,6 +67,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
           state: z.enum(['open', 'closed']).optional(),
           kind: z.enum(['somatic', 'psychiatric']).optional().describe('Only bed-days of this kind of bed'),
         }),
+        response: { 200: BedDayTotals },
       },
     },
     async (request) => {
@@ -80,7 +82,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     '/cases/:id/bed-days',
     {
       config: { access: READERS, audit: 'bed_days.read' },
-      schema: { tags: ['payments'], summary: "A case's bed-days and cost so far (priced day by day)", params: caseIdParams },
+      schema: { tags: ['payments'], summary: "A case's bed-days and cost so far (priced day by day)", params: caseIdParams, response: { 200: CaseBedDaysAnswer } },
     },
     async (request) => {
       const row = await getCase(db, request.params.id);
@@ -95,7 +97,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     '/payments/bed-day-rates',
     {
       config: { access: READERS },
-      schema: { tags: ['payments'], summary: 'The dated bed-day rate table (tiers by day number)' },
+      schema: { tags: ['payments'], summary: 'The dated bed-day rate table (tiers by day number)', response: { 200: BedDayRates } },
     },
     async () => ({ items: await bedDayRateRows(db) }),
   );
@@ -108,6 +110,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         tags: ['payments'],
         summary: 'Set the tiers of a kind of bed valid from a date (replaces the set of that kind for that date)',
         body: rateSetBody,
+        response: { 201: BedDayRatesSet },
       },
     },
     async (request, reply) => {

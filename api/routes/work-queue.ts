@@ -10,6 +10,7 @@ import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
 import { anyInstant, calendarDate, line, token } from '../schemas.js';
 import { CASE_TYPE_NAMES, readableCaseTypes } from '../case-types/index.js';
+import { WorkQueuePage } from './work-queue.contracts.js';
 
 const QUEUE_ROLES = roles.filter((r) => r !== 'hospital');
 
@@ -36,21 +37,6 @@ const queueQuery = z
   })
   .strict();
 
-const queueItem = z.object({
-  caseId: z.string(),
-  caseNumber: z.string(),
-  caseType: z.string(),
-  step: z.string(),
-  obligation: z.string().describe('The obligation key within the case'),
-  kind: z.string(),
-  action: z.object({ code: z.string(), en: z.string(), da: z.string() }),
-  actor: z.object({ role: z.string(), team: z.string().nullable() }),
-  escalateTo: z.string(),
-  dueDay: z.string(),
-  atRiskAt: z.string(),
-  escalationAt: z.string(),
-  slaState: z.enum(['on_track', 'at_risk', 'breached']),
-});
 
 export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
@@ -64,7 +50,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
           'Breached first, then at risk, then by escalation instant. A caseworker sees their own role, items of their team and items with no team; ' +
           'a supervisor may pass role, team, caseType, state and dueBefore. Cursor pagination: pass `nextCursor` as `cursor`.',
         querystring: queueQuery,
-        response: { 200: z.object({ items: z.array(queueItem), nextCursor: z.string().nullable() }) },
+        response: { 200: WorkQueuePage },
       },
     },
     async (request) => {
@@ -105,8 +91,8 @@ export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
             actor: { role: r.actorRole, team: r.actorTeam },
             escalateTo: r.escalateTo,
             dueDay: r.dueDay,
-            atRiskAt: r.atRiskAt.toISOString(),
-            escalationAt: r.escalateAt.toISOString(),
+            atRiskAt: r.atRiskAt,
+            escalationAt: r.escalateAt,
             slaState: r.state as 'on_track' | 'at_risk' | 'breached',
           };
         }),

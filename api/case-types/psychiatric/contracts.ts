@@ -192,9 +192,74 @@ export const PsychiatricStatus = z
   })
   .extend(CaseCoreAnswer.shape);
 
+/** A placed case's live status (an example for the documents). */
+export const psychiatricStatusExample: z.input<typeof PsychiatricStatus> = {
+  caseId: 'e1b8bf9a-ebd2-4538-b39f-ac397929a65d',
+  caseNumber: 'PSY-2026-000004',
+  step: 'placed_in_offer',
+  receivedDay: '2026-11-30',
+  deadlineDay: '2027-02-22',
+  deadlineEscalationAt: '2027-02-23T00:00:00+01:00',
+  warnings: [
+    { weeks: 8, firesAt: '2027-01-25T00:00:00+01:00' },
+    { weeks: 11, firesAt: '2027-02-15T00:00:00+01:00' },
+  ],
+  notices: [
+    { kind: 'forvarsling', receivedAt: '2026-11-30T05:25:03.130+01:00' },
+    { kind: 'faerdigmelding', receivedAt: '2026-11-30T05:55:03.329+01:00', readyAt: '2026-11-30T05:55:03.329+01:00' },
+  ],
+  nextDeadlines: [
+    {
+      key: 'meeting-2',
+      kind: 'psychiatric_status_meeting_missed',
+      severity: 'escalation',
+      dueDay: '2026-12-28',
+      firesAt: '2026-12-29T00:00:00+01:00',
+      description: 'status meeting (statusmøde) 2 due 2026-12-28',
+    },
+  ],
+  longCourse: { flaggedAt: '2026-11-30T06:25:03.566+01:00', flaggedDay: '2026-11-30', by: 'psychiatry_coordinator' },
+  meetings: {
+    held: 1,
+    missed: [],
+    recent: [{ number: 1, dueDay: '2026-12-14', heldOn: '2026-11-30', late: false }],
+    next: { number: 2, dueDay: '2026-12-28', escalationAt: '2026-12-29T00:00:00+01:00' },
+  },
+  involvement: { recorded: true, count: 1, lastAt: '2026-11-30T06:25:03.876+01:00', chosenOfferId: '71570a9d-4fe8-4061-a927-c3bf61a8b1b8' },
+  placement: {
+    kind: 'own_offer',
+    offerId: '71570a9d-4fe8-4061-a927-c3bf61a8b1b8',
+    placeId: 'eeda453b-52b7-4ea6-b401-26da32914a05',
+    label: 'Room 1',
+    decidedAt: '2026-11-30T06:25:04.044+01:00',
+  },
+  caseProcessingDoneAt: '2026-11-30T06:25:04.044+01:00',
+  disagreement: { state: 'none', regionRefusesDischarge: false, count: 0 },
+  bedDays: { counting: true, readyAt: '2026-11-30T05:55:03.329+01:00', firstPaidDay: '2026-12-01', days: 0, asOf: '2026-11-30T06:25:04.310+01:00' },
+  ended: false,
+  run: 1,
+  slaState: 'on_track',
+  nextDueAt: '2026-12-29T00:00:00+01:00',
+  nextDueDay: '2026-12-28',
+  escalated: false,
+  obligations: [],
+};
+
 /** The case's final status, answered by the decision that ended it. */
 export const PsychiatricEnded = documented(PsychiatricStatus.extend({ key: z.string() }), {
   description: "The case's final status (the decision that ended it), with the decision's key",
+  example: {
+    ...psychiatricStatusExample,
+    key: 'discharge',
+    step: 'closed',
+    ended: true,
+    outcome: 'discharged_to_offer',
+    endedAt: '2026-12-10T14:02:11.512+01:00',
+    bedDays: { counting: false, readyAt: '2026-11-30T05:55:03.329+01:00', firstPaidDay: '2026-12-01', days: 9, asOf: '2026-12-10T14:02:11.512+01:00' },
+    slaState: null,
+    nextDueAt: undefined,
+    nextDueDay: undefined,
+  },
 });
 
 /** The psychiatric case's facts in lists (`cases.details`). */
