@@ -2,9 +2,11 @@
  * A truthful OpenAPI document, made in one place from what the routes declare: every
  * operation gets an operationId, tags, its roles (in the description and as `x-roles`), the
  * Idempotency-Key header on changes, and a response for every status it can answer (the
- * success status, 400, 401, 403, 404, 405 is app-wide, 409, 422, 503) with its schema. A wrong
- * method on a known path answers 405 with `Allow`. `test/openapi-conformance.test.ts` checks
- * real answers against the document.
+ * success status, 400, 401, 403, 404, 405 is app-wide, 409, 422, 503) with its schema. The
+ * success schema is the route's own answer contract (`schema.response`, zod: the schema its
+ * answers are encoded with); a route without one does not start. A wrong method on a known path
+ * answers 405 with `Allow`. `test/openapi-conformance.test.ts` checks real answers against the
+ * document.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
@@ -12,7 +14,6 @@ import type { z } from 'zod';
 import type { Access } from './auth.js';
 import { answerJsonSchema, ErrorAnswer } from './contract.js';
 import { errorBody } from './errors.js';
-import { SUCCESS_RESPONSES } from './response-schemas.js';
 
 export interface RouteInfo {
   method: string;
@@ -27,16 +28,6 @@ export interface RouteInfo {
   /** The route's success contracts (`schema.response`: status → zod schema). */
   response?: Record<string, z.ZodType>;
 }
-
-/** Changes that answer 201 Created (everything else answers 200). */
-const CREATED = new Set([
-  'POST /cases',
-  'POST /housing-offers',
-  'POST /payments/bed-day-rates',
-  'POST /facilities',
-  'POST /places',
-  'POST /temporary-stays',
-]);
 
 /** Reads that can answer 409 (a case of another type asked for through a type's route). */
 const READS_WITH_CONFLICT = /^GET \/(hospital-discharge\/cases|cases\/:id\/hospital-discharge|cases\/:id\/psychiatric|cases\/:id\/bed-days)/;
@@ -62,20 +53,6 @@ const ERROR_EXAMPLES: Record<string, Record<string, unknown>> = {
   '503': errorBody(503, 'Temporal did not answer in time; retry with the same Idempotency-Key', { dependency: 'temporal' }),
 };
 
-/** The canonical URL of an older decision URL (for a tree where the alias is not declared as one). */
-const LEGACY_TO_CANONICAL: [RegExp, string][] = [
-  [/^\/hospital-discharge\/cases\/:id\//, '/cases/:id/hospital-discharge/'],
-  [/^\/temporary-stays\/:id\/(?=.)/, '/cases/:id/temporary-stay/'],
-];
-
-/** The documented success answer of an operation: by its canonical URL (an alias's `aliasOf`), else its own. */
-export function successResponseOf(method: string, url: string, aliasOf?: string) {
-  const own = SUCCESS_RESPONSES[`${method} ${aliasOf ?? url}`];
-  if (own) return own;
-  const canonical = LEGACY_TO_CANONICAL.reduce((u, [re, to]) => u.replace(re, to), url);
-  return SUCCESS_RESPONSES[`${method} ${canonical}`];
-}
-
 const retryAfter = { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } } };
 
 export const operationId = (method: string, url: string) =>
@@ -89,43 +66,26 @@ export const operationId = (method: string, url: string) =>
     .join('');
 
 /** The statuses an operation can answer, with their responses. */
-function responsesFor(r: RouteInfo, success: Record<string, unknown> | undefined): Record<string, unknown> {
+/** A response of the document from an answer's contract (its description and example from the contract's meta). */
+function responseFromContract(schema: z.ZodType, fallbackDescription: string) {
+  const { description, example, ...rest } = answerJsonSchema(schema);
+  return {
+    description: typeof description === 'string' ? description : fallbackDescription,
+    content: { 'application/json': { schema: rest, ...(example !== undefined ? { example } : {}) } },
+  };
+}
+
+/** The statuses an operation can answer, with their responses: its success from its contract, its errors. */
+function responsesFor(r: RouteInfo): Record<string, unknown> {
   const key = `${r.method} ${r.url}`;
   const out: Record<string, unknown> = {};
-  const contracts = Object.entries(r.response ?? {}).filter(([status]) => status.startsWith('2'));
-  if (contracts.length) {
-    // the route's own contracts: the schema its answers are encoded with
-    for (const [status, schema] of contracts) {
-      const json = answerJsonSchema(schema);
-      const { description, example, ...rest } = json;
-      out[status] = {
-        description: typeof description === 'string' ? description : status === '201' ? 'Created' : 'OK',
-        content: { 'application/json': { schema: rest, ...(example !== undefined ? { example } : {}) } },
-      };
-    }
-  } else {
-    const documented = successResponseOf(r.method, r.url, r.aliasOf);
-    const ok = documented ? String(documented.status) : CREATED.has(key) ? '201' : '200';
-    out[ok] = documented
-      ? { description: documented.description, content: { 'application/json': { schema: documented.schema, example: documented.example } } }
-      : (success ?? {
-          description: ok === '201' ? 'Created' : 'OK',
-          content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
-        });
+  for (const [status, schema] of Object.entries(r.response ?? {}).filter(([status]) => status.startsWith('2'))) {
+    out[status] = responseFromContract(schema, status === '201' ? 'Created' : 'OK');
   }
   if (r.access === 'public') {
+    // a public route documents its own 503 (the health check: which dependency does not answer)
     const unavailable = r.response?.['503'];
-    if (unavailable) {
-      // the route's own contract for its 503 (the health check: which dependency does not answer)
-      const { description, example, ...schema } = answerJsonSchema(unavailable);
-      out['503'] = { description, content: { 'application/json': { schema, ...(example !== undefined ? { example } : {}) } } };
-    } else if (r.url === '/health') {
-      const health = SUCCESS_RESPONSES['GET /health'];
-      out['503'] = {
-        description: 'Temporal or the database does not answer (`status: unavailable`, the failing one with `ok: false` and its `error`)',
-        content: { 'application/json': { schema: health?.schema ?? { type: 'object', additionalProperties: true } } },
-      };
-    }
+    if (unavailable) out['503'] = responseFromContract(unavailable, 'Service Unavailable');
     return out;
   }
   out['400'] = errorResponse('Bad request: the fields named in `fields` (body, query, path, headers)', ERROR_EXAMPLES['400']!);
@@ -148,6 +108,10 @@ export function registerOpenApiTruth(app: FastifyInstance): {
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
     const schema = (route.schema ?? {}) as Record<string, unknown>;
+    const response = schema.response as Record<string, unknown> | undefined;
+    if (!route.url.startsWith('/docs') && !Object.keys(response ?? {}).some((status) => status.startsWith('2'))) {
+      throw new Error(`route ${methods.join(',')} ${route.url} declares no answer contract (schema.response)`);
+    }
     for (const method of methods) {
       routes.push({
         method,
@@ -215,10 +179,7 @@ export function registerOpenApiTruth(app: FastifyInstance): {
         }
         op.parameters = params;
       }
-      const existing = op.responses as Record<string, Record<string, unknown>> | undefined;
-      const declared = existing && (existing['200'] ?? existing['201']);
-      const hasRealSchema = declared && !(declared.description === 'Default Response' && !declared.content);
-      op.responses = responsesFor(r, hasRealSchema ? declared : undefined);
+      op.responses = responsesFor(r);
     }
     return openapiObject as never;
   };
