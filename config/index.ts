@@ -82,7 +82,7 @@ export const envSchema = z.object({
     .default(DEFAULT_CLOSING_DAYS.join(',')),
   /**
    * Worker: workflows kept in the sticky cache (0 = no cache: every task replays its history).
-   * The cache is what holds memory: each cached case costs a small, measured amount (README,
+   * The cache is what holds memory: each cached case costs a small, measured amount (docs/operations.md,
    * "Worker memory"); a full cache evicts the least recently used case, it never grows.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(100),

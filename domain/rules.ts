@@ -234,7 +234,7 @@ export interface ObligationKindRule {
   actor: ActorRole;
   /** Who receives the escalation when the obligation is missed. */
   escalateTo: ActorRole;
-  /** The due rule in words (README's obligations table). */
+  /** The due rule in words (the obligations table of docs/case-core.md). */
   due: string;
   atRisk: AtRiskRule;
   /** `escalations.kind` of the row written when the obligation is missed (null: no row, e.g. an offer that lapses). */

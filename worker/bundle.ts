@@ -14,7 +14,7 @@ export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
  *
  * The workflow modules are preloaded: evaluated once per workflow thread and shared by every
  * workflow it runs (reuseV8Context), instead of once per cached workflow. Measured with 420
- * cached psychiatric cases (heap snapshots, README "Worker memory"): 234 KB of V8 heap per
+ * cached psychiatric cases (heap snapshots, docs/operations.md "Worker memory"): 234 KB of V8 heap per
  * cached workflow without preloading (luxon's classes and caches and our modules' closures,
  * evaluated again for each), 82 KB with. This is safe because no workflow module keeps
  * per-workflow state at module scope (the only module-level state is calendar.ts's holiday
@@ -40,7 +40,7 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
 /**
  * Bundles the workflow code in a short-lived child process (`scripts/build-workflows.ts`) and
  * returns the file it wrote, for a worker started without a prebuilt bundle. Webpack's memory
- * (~115 MiB of the worker's RSS, README "Worker memory") leaves with the child instead of staying
+ * (~115 MiB of the worker's RSS, docs/operations.md "Worker memory") leaves with the child instead of staying
  * in the worker for its whole life. `remove()` deletes the file once the worker has read it.
  */
 export async function bundleWorkflowsInChild(): Promise<{ codePath: string; remove(): void }> {

@@ -68,7 +68,7 @@ export const acts = proxyActivities<Activities>(ACTIVITY_OPTIONS);
 /**
  * The mirror as a local activity: it runs in the worker inside the workflow task that asked for
  * it, so a decision, an intake or an escalation is one workflow task instead of two and no
- * activity task travels through the server (README "Benchmark"). Same retry policy as every case
+ * activity task travels through the server (docs/benchmarks.md). Same retry policy as every case
  * activity (retry until the database answers): within `localRetryThreshold` the worker retries in
  * place, beyond it the workflow sleeps on a timer between attempts. The mirror is idempotent
  * (keyed by case + obligation / escalation key), so a workflow task that is retried and runs it
