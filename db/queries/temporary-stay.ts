@@ -4,7 +4,7 @@
  * the current state, so a retried activity changes nothing the second time.
  */
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db, Tx } from '../client.js';
 import { cases, citizens, facilities, obligations, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
 
 /** A case joining a place type's waiting list (the case workflow → the allocator, through an activity). */
@@ -50,6 +50,27 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/** A place's status, and when it changed. */
+function setPlaceStatus(db: Db | Tx, placeId: string, status: PlaceStatus) {
+  return db.update(places).set({ status, updatedAt: new Date() }).where(eq(places.id, placeId));
+}
+
+/** Changes the case's application while it is not closed. */
+function updateOpenApplication(db: Db | Tx, caseId: string, set: { status: string; closedReason?: string }) {
+  return db
+    .update(stayApplications)
+    .set(set)
+    .where(and(eq(stayApplications.caseId, caseId), ne(stayApplications.status, 'closed')));
+}
+
+/** Closes an offer that is still open (accepted, declined, expired or withdrawn). */
+function closeOpenOffer(db: Db | Tx, offerId: string, set: { status: string; closedAt: Date }) {
+  return db
+    .update(placeOffers)
+    .set(set)
+    .where(and(eq(placeOffers.id, offerId), eq(placeOffers.status, 'offered')));
+}
+
 /** Applies one allocator decision. Returns false only if a unique index refused it. */
 export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promise<boolean> {
   switch (e.kind) {
@@ -67,7 +88,7 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
         .onConflictDoNothing({ target: places.id });
       return true;
     case 'placeStatus':
-      await db.update(places).set({ status: e.status, updatedAt: new Date() }).where(eq(places.id, e.placeId));
+      await setPlaceStatus(db, e.placeId, e.status);
       return true;
     case 'offer':
       try {
@@ -84,11 +105,8 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
               replyBy: new Date(e.replyBy),
             })
             .onConflictDoNothing({ target: placeOffers.id });
-          await tx.update(places).set({ status: 'offered', updatedAt: new Date() }).where(eq(places.id, e.placeId));
-          await tx
-            .update(stayApplications)
-            .set({ status: 'offered' })
-            .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
+          await setPlaceStatus(tx, e.placeId, 'offered');
+          await updateOpenApplication(tx, e.caseId, { status: 'offered' });
         });
         return true;
       } catch (err) {
@@ -97,24 +115,15 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
       }
     case 'offerClosed':
       await db.transaction(async (tx) => {
-        await tx
-          .update(placeOffers)
-          .set({ status: e.status, closedAt: new Date(e.at) })
-          .where(and(eq(placeOffers.id, e.offerId), eq(placeOffers.status, 'offered')));
-        await tx.update(places).set({ status: e.placeStatus, updatedAt: new Date() }).where(eq(places.id, e.placeId));
-        await tx
-          .update(stayApplications)
-          .set(e.applicationStatus === 'closed' ? { status: 'closed' } : { status: 'waiting' })
-          .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
+        await closeOpenOffer(tx, e.offerId, { status: e.status, closedAt: new Date(e.at) });
+        await setPlaceStatus(tx, e.placeId, e.placeStatus);
+        await updateOpenApplication(tx, e.caseId, { status: e.applicationStatus });
       });
       return true;
     case 'stayStarted':
       try {
         await db.transaction(async (tx) => {
-          await tx
-            .update(placeOffers)
-            .set({ status: 'accepted', closedAt: new Date(e.at) })
-            .where(and(eq(placeOffers.id, e.offerId), eq(placeOffers.status, 'offered')));
+          await closeOpenOffer(tx, e.offerId, { status: 'accepted', closedAt: new Date(e.at) });
           await tx
             .insert(stays)
             .values({
@@ -126,11 +135,8 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
               plannedEndDate: e.plannedEndDate,
             })
             .onConflictDoNothing({ target: stays.id });
-          await tx.update(places).set({ status: 'occupied', updatedAt: new Date() }).where(eq(places.id, e.placeId));
-          await tx
-            .update(stayApplications)
-            .set({ status: 'in_stay' })
-            .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
+          await setPlaceStatus(tx, e.placeId, 'occupied');
+          await updateOpenApplication(tx, e.caseId, { status: 'in_stay' });
         });
         return true;
       } catch (err) {
@@ -143,7 +149,7 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
           .update(stays)
           .set({ endedAt: new Date(e.at), endReason: e.reason })
           .where(and(eq(stays.id, e.offerId), isNull(stays.endedAt)));
-        await tx.update(places).set({ status: e.placeStatus, updatedAt: new Date() }).where(eq(places.id, e.placeId));
+        await setPlaceStatus(tx, e.placeId, e.placeStatus);
       });
       return true;
     case 'priority':
@@ -201,10 +207,7 @@ export async function insertApplicationOnce(
 }
 
 export async function closeApplication(db: Db, caseId: string, reason: string): Promise<void> {
-  await db
-    .update(stayApplications)
-    .set({ status: 'closed', closedReason: reason })
-    .where(and(eq(stayApplications.caseId, caseId), ne(stayApplications.status, 'closed')));
+  await updateOpenApplication(db, caseId, { status: 'closed', closedReason: reason });
 }
 
 export async function recordReassessment(
