@@ -50,6 +50,17 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/** Runs the writes in one transaction: true when done, false when a unique index refused them. */
+async function unlessRefused(db: Db, writes: (tx: Tx) => Promise<void>): Promise<boolean> {
+  try {
+    await db.transaction(writes);
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+}
+
 /** A place's status, and when it changed. */
 function setPlaceStatus(db: Db | Tx, placeId: string, status: PlaceStatus) {
   return db.update(places).set({ status, updatedAt: new Date() }).where(eq(places.id, placeId));
@@ -91,28 +102,15 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
       await setPlaceStatus(db, e.placeId, e.status);
       return true;
     case 'offer':
-      try {
-        await db.transaction(async (tx) => {
-          await tx
-            .insert(placeOffers)
-            .values({
-              id: e.offerId,
-              placeId: e.placeId,
-              caseId: e.caseId,
-              citizenId: e.citizenId,
-              status: 'offered',
-              offeredAt: new Date(e.offeredAt),
-              replyBy: new Date(e.replyBy),
-            })
-            .onConflictDoNothing({ target: placeOffers.id });
-          await setPlaceStatus(tx, e.placeId, 'offered');
-          await updateOpenApplication(tx, e.caseId, { status: 'offered' });
-        });
-        return true;
-      } catch (err) {
-        if (isUniqueViolation(err)) return false;
-        throw err;
-      }
+      return unlessRefused(db, async (tx) => {
+        const { offerId: id, placeId, caseId, citizenId } = e;
+        await tx
+          .insert(placeOffers)
+          .values({ id, placeId, caseId, citizenId, status: 'offered', offeredAt: new Date(e.offeredAt), replyBy: new Date(e.replyBy) })
+          .onConflictDoNothing({ target: placeOffers.id });
+        await setPlaceStatus(tx, placeId, 'offered');
+        await updateOpenApplication(tx, caseId, { status: 'offered' });
+      });
     case 'offerClosed':
       await db.transaction(async (tx) => {
         await closeOpenOffer(tx, e.offerId, { status: e.status, closedAt: new Date(e.at) });
@@ -121,28 +119,16 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
       });
       return true;
     case 'stayStarted':
-      try {
-        await db.transaction(async (tx) => {
-          await closeOpenOffer(tx, e.offerId, { status: 'accepted', closedAt: new Date(e.at) });
-          await tx
-            .insert(stays)
-            .values({
-              id: e.offerId,
-              placeId: e.placeId,
-              caseId: e.caseId,
-              citizenId: e.citizenId,
-              startedAt: new Date(e.at),
-              plannedEndDate: e.plannedEndDate,
-            })
-            .onConflictDoNothing({ target: stays.id });
-          await setPlaceStatus(tx, e.placeId, 'occupied');
-          await updateOpenApplication(tx, e.caseId, { status: 'in_stay' });
-        });
-        return true;
-      } catch (err) {
-        if (isUniqueViolation(err)) return false;
-        throw err;
-      }
+      return unlessRefused(db, async (tx) => {
+        const { offerId: id, placeId, caseId, citizenId } = e;
+        await closeOpenOffer(tx, id, { status: 'accepted', closedAt: new Date(e.at) });
+        await tx
+          .insert(stays)
+          .values({ id, placeId, caseId, citizenId, startedAt: new Date(e.at), plannedEndDate: e.plannedEndDate })
+          .onConflictDoNothing({ target: stays.id });
+        await setPlaceStatus(tx, placeId, 'occupied');
+        await updateOpenApplication(tx, caseId, { status: 'in_stay' });
+      });
     case 'stayEnded':
       await db.transaction(async (tx) => {
         await tx
