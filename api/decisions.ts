@@ -28,12 +28,36 @@ import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 import { caseNumberFor } from './case-numbers.js';
+import type { Role } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { conflict, HttpError, notFound, updateRefusal } from './errors.js';
 import { temporalUnavailable } from './faults.js';
-import { idempotencyKey, updateIdFor, uuidFromKey } from './idempotency.js';
+import { newIdFor, updateIdFor } from './idempotency.js';
+import { caseViewOrForbid, type CitizenView } from './need-to-know.js';
 
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof getCase>>>;
+
+/** 409 for a case of another type than the route's. */
+function ofType(row: CaseRow, caseType: CaseTypeDefinition): void {
+  if (row.type !== caseType.name) throw conflict(`case ${row.id} is a ${row.type} case, not a ${caseType.label.en}`);
+}
+
+/**
+ * The case a read route shows, and the role's view of its citizen (need to know): no case → 404;
+ * a case type the role does not read → 403; with `caseType`, a readable case of another type → 409.
+ */
+export async function readableCase(
+  db: ApiDeps['database']['db'],
+  role: Role,
+  caseId: string,
+  caseType?: CaseTypeDefinition,
+): Promise<{ row: CaseRow; view: CitizenView }> {
+  const row = await getCase(db, caseId);
+  if (!row) throw notFound(`no case ${caseId}`);
+  const view = caseViewOrForbid(role, row.type);
+  if (caseType) ofType(row, caseType);
+  return { row, view };
+}
 
 export interface DecisionContext {
   row: CaseRow;
@@ -62,7 +86,7 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   const row = await getCase(deps.database.db, d.caseId);
   if (!row) throw notFound(`no case ${d.caseId}`);
   request.auditCaseId = row.id;
-  if (row.type !== d.caseType.name) throw conflict(`case ${row.id} is a ${row.type} case, not a ${d.caseType.label.en}`);
+  ofType(row, d.caseType);
   const repeatKey = d.updateId ?? updateIdFor(request);
   if (row.closedAt) {
     // A repeat (same Idempotency-Key) of the very decision that ended the case, whose first answer
@@ -129,9 +153,7 @@ export async function intake(
   reply: FastifyReply,
   open: (caseId: string) => Promise<Omit<Opened, 'id'>>,
 ): Promise<FastifyReply> {
-  const key = idempotencyKey(request);
-  const scope = `${request.method} ${request.routeOptions.url}`;
-  const caseId = key ? uuidFromKey(request.user!.user, scope, key) : randomUUID();
+  const caseId = newIdFor(request);
   request.auditCaseId = caseId;
   const existing = await getCase(deps.database.db, caseId);
   const opened: Opened = existing

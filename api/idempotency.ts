@@ -7,7 +7,7 @@
  * Workflow updates also carry the key as their update id.
  */
 import { idempotencyForm } from './decision-urls.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
@@ -35,6 +35,15 @@ export function idempotencyKey(request: FastifyRequest): string | undefined {
 export function uuidFromKey(user: string, scope: string, key: string): string {
   const h = createHash('sha256').update(`${user}\u0000${scope}\u0000${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The id of what a creating request makes (a case, a facility, a place): derived from its
+ * Idempotency-Key, scoped to the user and the route, so a repeat makes nothing new; fresh without one.
+ */
+export function newIdFor(request: FastifyRequest): string {
+  const key = idempotencyKey(request);
+  return key ? uuidFromKey(request.user!.user, `${request.method} ${request.routeOptions.url}`, key) : randomUUID();
 }
 
 /** The update id for a decision: the idempotency key when given (scoped to user and route). */

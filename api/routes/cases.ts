@@ -3,26 +3,29 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { caseEscalations, caseHistory, getCase, getCitizen, upsertCitizen } from '../../db/queries/cases.js';
+import { caseEscalations, caseHistory, getCitizen, upsertCitizen } from '../../db/queries/cases.js';
 import { caseBedDays } from '../bed-days.js';
 import { caseObligations } from '../../db/queries/work-queue.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
 import { birthDateFromCpr, normaliseCpr } from '../../domain/cpr.js';
 import { localDate } from '../../domain/calendar.js';
 import { ageBand } from '../need-to-know.js';
-import { CASE_READER_ROLES, CASE_TYPES, caseTypeNamed, caseViewOrForbid } from '../case-types/index.js';
+import { CASE_READER_ROLES, CASE_TYPES, caseTypeNamed } from '../case-types/index.js';
 import type { ApiDeps } from '../context.js';
-import { badRequest, HttpError, notFound } from '../errors.js';
+import { badRequest, HttpError } from '../errors.js';
 import type { CaseIntake } from '../case-types/case-type.js';
-import { intake } from '../decisions.js';
+import { intake, readableCase } from '../decisions.js';
 import { idempotencyKey } from '../idempotency.js';
 import { liveStatus } from '../live.js';
+import { routeOptionsFor } from '../route-options.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { CaseBase, CaseOpened, CaseView } from './cases.contracts.js';
 
 /** The case types that open through `POST /cases`, and their intake. */
 const INTAKES: Record<string, CaseIntake> = Object.fromEntries(CASE_TYPES.flatMap((t) => ('intake' in t ? [[t.name, t.intake as CaseIntake]] : [])));
 const intakeBodies = Object.values(INTAKES).map((i) => i.body) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>, ...z.ZodObject<{ type: z.ZodLiteral<string> }>[]];
+
+const route = routeOptionsFor('cases');
 
 /** `POST /cases`: the body's `type` picks the case type (one body contract per case type that opens here). */
 export const openCaseSchema = z.discriminatedUnion('type', intakeBodies);
@@ -31,15 +34,7 @@ export const openCaseSchema = z.discriminatedUnion('type', intakeBodies);
 export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.post(
     '/cases',
-    {
-      config: { access: ['hospital', 'psychiatry_coordinator'], audit: 'case.open' },
-      schema: {
-        tags: ['cases'],
-        summary: 'Open a case (the region/hospital notice or care plan)',
-        body: openCaseSchema,
-        response: { 201: CaseOpened },
-      },
-    },
+    route({ access: ['hospital', 'psychiatry_coordinator'], audit: 'case.open', summary: 'Open a case (the region/hospital notice or care plan)', body: openCaseSchema, response: { 201: CaseOpened } }),
     async (request, reply) => {
       const body = request.body as { type: string; cpr: string; receivedAt: string };
       const intakeOf = INTAKES[body.type]!;
@@ -60,19 +55,9 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
 
   app.get(
     '/cases/:id',
-    {
-      config: { access: CASE_READER_ROLES, audit: 'case.read' },
-      schema: {
-        tags: ['cases'],
-        summary: 'A case: database state, live workflow status, escalations, history',
-        params: caseIdParams,
-        response: { 200: CaseView },
-      },
-    },
+    route({ access: CASE_READER_ROLES, audit: 'case.read', summary: 'A case: database state, live workflow status, escalations, history', params: caseIdParams, response: { 200: CaseView } }),
     async (request) => {
-      const row = await getCase(deps.database.db, request.params.id);
-      if (!row) throw notFound(`no case ${request.params.id}`);
-      const view = caseViewOrForbid(request.user!.role, row.type);
+      const { row, view } = await readableCase(deps.database.db, request.user!.role, request.params.id);
       // the workflow's live answer and the database reads at once: the page waits for the slowest, not the sum
       const [citizen, { live, liveError }, escalations, history, obligations, details, bedDays] = await Promise.all([
         getCitizen(deps.database.db, row.citizenId),

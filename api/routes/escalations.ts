@@ -9,10 +9,13 @@ import { caseIdsFor, listEscalations } from '../../db/queries/work-queue.js';
 import { ALL_ROLES, roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
+import { routeOptionsFor } from '../route-options.js';
 import { token } from '../schemas.js';
 import { readableCaseTypes } from '../case-types/index.js';
 import { dueBefore, splitDueBefore } from './work-queue.js';
 import { EscalationAcknowledged, EscalationList } from './escalations.contracts.js';
+
+const route = routeOptionsFor('escalations');
 
 const listQuery = z
   .object({
@@ -31,16 +34,13 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
   const db = deps.database.db;
   app.get(
     '/escalations',
-    {
-      config: { access: ALL_ROLES.filter((r) => r !== 'hospital') },
-      schema: {
-        tags: ['escalations'],
-        summary: 'Escalations and warnings, newest first (by the instant they were due to fire)',
-        description: 'Filters combine (AND): status, kind, severity, recipientRole, case (id or case number), dueBefore (a date: due day before it; an instant: scheduled before it).',
-        querystring: listQuery,
-        response: { 200: EscalationList },
-      },
-    },
+    route({
+      access: ALL_ROLES.filter((r) => r !== 'hospital'),
+      summary: 'Escalations and warnings, newest first (by the instant they were due to fire)',
+      description: 'Filters combine (AND): status, kind, severity, recipientRole, case (id or case number), dueBefore (a date: due day before it; an instant: scheduled before it).',
+      querystring: listQuery,
+      response: { 200: EscalationList },
+    }),
     async (request) => {
       const q = request.query;
       let caseIds: string[] | undefined;
@@ -63,18 +63,13 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
 
   app.post(
     '/escalations/:id/acknowledge',
-    {
-      config: {
-        access: ['area_chief', 'needs_assessor', 'discharge_coordinator', 'psychiatry_coordinator', 'housing_team_lead', 'visitation_team_lead'],
-        audit: 'escalation.acknowledge',
-      },
-      schema: {
-        tags: ['escalations'],
-        summary: 'Acknowledge an escalation (its recipient role, or an area chief)',
-        params: z.object({ id: z.uuid({ message: 'must be an escalation id (UUID)' }) }),
-        response: { 200: EscalationAcknowledged },
-      },
-    },
+    route({
+      access: ['area_chief', 'needs_assessor', 'discharge_coordinator', 'psychiatry_coordinator', 'housing_team_lead', 'visitation_team_lead'],
+      audit: 'escalation.acknowledge',
+      summary: 'Acknowledge an escalation (its recipient role, or an area chief)',
+      params: z.object({ id: z.uuid({ message: 'must be an escalation id (UUID)' }) }),
+      response: { 200: EscalationAcknowledged },
+    }),
     async (request) => {
       const [row] = await db.select().from(escalations).where(eq(escalations.id, request.params.id));
       if (!row) throw notFound(`no escalation ${request.params.id}`);

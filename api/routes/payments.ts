@@ -4,17 +4,18 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getCase } from '../../db/queries/cases.js';
 import { bedDayRateRows, replaceBedDayRates } from '../../db/queries/payments.js';
 import { bedDayTotals, caseBedDays } from '../bed-days.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
-import { notFound } from '../errors.js';
-import { CASE_TYPE_NAMES, caseViewOrForbid, readableCaseTypes } from '../case-types/index.js';
+import { CASE_TYPE_NAMES, readableCaseTypes } from '../case-types/index.js';
+import { readableCase } from '../decisions.js';
+import { routeOptionsFor } from '../route-options.js';
 import { calendarDate, caseIdParams } from '../schemas.js';
 import { BedDayRates, BedDayRatesSet, BedDayTotals, CaseBedDaysAnswer } from './payments.contracts.js';
 
 const READERS: Role[] = ['area_chief', 'supervisor', 'psychiatry_coordinator', 'discharge_coordinator', 'needs_assessor'];
+const route = routeOptionsFor('payments');
 
 const tier = z
   .object({
@@ -57,19 +58,16 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
 
   app.get(
     '/payments/bed-days',
-    {
-      config: { access: READERS },
-      schema: {
-        tags: ['payments'],
-        summary: 'Bed-days and their price, in total over open and closed cases (every case type), per kind of bed, per month, and while the region refused discharge',
-        querystring: z.object({
-          caseType: z.enum(CASE_TYPE_NAMES).optional(),
-          state: z.enum(['open', 'closed']).optional(),
-          kind: z.enum(['somatic', 'psychiatric']).optional().describe('Only bed-days of this kind of bed'),
-        }),
-        response: { 200: BedDayTotals },
-      },
-    },
+    route({
+      access: READERS,
+      summary: 'Bed-days and their price, in total over open and closed cases (every case type), per kind of bed, per month, and while the region refused discharge',
+      querystring: z.object({
+        caseType: z.enum(CASE_TYPE_NAMES).optional(),
+        state: z.enum(['open', 'closed']).optional(),
+        kind: z.enum(['somatic', 'psychiatric']).optional().describe('Only bed-days of this kind of bed'),
+      }),
+      response: { 200: BedDayTotals },
+    }),
     async (request) => {
       // totals over every case; the per-case lines only of the case types the role reads (need to know)
       const totals = await bedDayTotals(db, request.query);
@@ -80,14 +78,9 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
 
   app.get(
     '/cases/:id/bed-days',
-    {
-      config: { access: READERS, audit: 'bed_days.read' },
-      schema: { tags: ['payments'], summary: "A case's bed-days and cost so far (priced day by day)", params: caseIdParams, response: { 200: CaseBedDaysAnswer } },
-    },
+    route({ access: READERS, audit: 'bed_days.read', summary: "A case's bed-days and cost so far (priced day by day)", params: caseIdParams, response: { 200: CaseBedDaysAnswer } }),
     async (request) => {
-      const row = await getCase(db, request.params.id);
-      if (!row) throw notFound(`no case ${request.params.id}`);
-      caseViewOrForbid(request.user!.role, row.type);
+      const { row } = await readableCase(db, request.user!.role, request.params.id);
       const priced = await caseBedDays(db, row.id);
       return priced ?? { caseId: row.id, open: false, days: 0, amountDkk: 0, lines: [], unpricedDays: 0, note: 'no færdigmelding yet: no bed-days' };
     },
@@ -95,24 +88,19 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
 
   app.get(
     '/payments/bed-day-rates',
-    {
-      config: { access: READERS },
-      schema: { tags: ['payments'], summary: 'The dated bed-day rate table (tiers by day number)', response: { 200: BedDayRates } },
-    },
+    route({ access: READERS, summary: 'The dated bed-day rate table (tiers by day number)', response: { 200: BedDayRates } }),
     async () => ({ items: await bedDayRateRows(db) }),
   );
 
   app.post(
     '/payments/bed-day-rates',
-    {
-      config: { access: ['area_chief'], audit: 'bed_day_rates.set' },
-      schema: {
-        tags: ['payments'],
-        summary: 'Set the tiers of a kind of bed valid from a date (replaces the set of that kind for that date)',
-        body: rateSetBody,
-        response: { 201: BedDayRatesSet },
-      },
-    },
+    route({
+      access: ['area_chief'],
+      audit: 'bed_day_rates.set',
+      summary: 'Set the tiers of a kind of bed valid from a date (replaces the set of that kind for that date)',
+      body: rateSetBody,
+      response: { 201: BedDayRatesSet },
+    }),
     async (request, reply) => {
       await replaceBedDayRates(db, request.body.validFrom, request.body.tiers, request.body.kind);
       return reply.code(201).send({ items: await bedDayRateRows(db) });

@@ -8,11 +8,13 @@ import { OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
 import { roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
+import { routeOptionsFor } from '../route-options.js';
 import { anyInstant, calendarDate, line, token } from '../schemas.js';
 import { CASE_TYPE_NAMES, readableCaseTypes } from '../case-types/index.js';
 import { WorkQueuePage } from './work-queue.contracts.js';
 
 const QUEUE_ROLES = roles.filter((r) => r !== 'hospital');
+const route = routeOptionsFor('work queue');
 
 /** A Copenhagen date (due day before it) or an instant (escalation before it). */
 export const dueBefore = z
@@ -41,18 +43,15 @@ const queueQuery = z
 export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     '/work-queue',
-    {
-      config: { access: QUEUE_ROLES },
-      schema: {
-        tags: ['work queue'],
-        summary: 'Work queue (arbejdsliste): open obligations of your role (and team), most urgent first',
-        description:
-          'Breached first, then at risk, then by escalation instant. A caseworker sees their own role, items of their team and items with no team; ' +
-          'a supervisor may pass role, team, caseType, state and dueBefore. Cursor pagination: pass `nextCursor` as `cursor`.',
-        querystring: queueQuery,
-        response: { 200: WorkQueuePage },
-      },
-    },
+    route({
+      access: QUEUE_ROLES,
+      summary: 'Work queue (arbejdsliste): open obligations of your role (and team), most urgent first',
+      description:
+        'Breached first, then at risk, then by escalation instant. A caseworker sees their own role, items of their team and items with no team; ' +
+        'a supervisor may pass role, team, caseType, state and dueBefore. Cursor pagination: pass `nextCursor` as `cursor`.',
+      querystring: queueQuery,
+      response: { 200: WorkQueuePage },
+    }),
     async (request) => {
       const q = request.query;
       const user = request.user!;

@@ -57,6 +57,15 @@ export interface HandoverInput {
   phoneMessage: string;
 }
 
+/** The id of a row written once per (case, key): by this call, or earlier by a repeat. */
+async function idOf(tx: Tx, table: typeof providerHandovers | typeof dischargeTasks, caseId: string, key: string): Promise<string> {
+  const [row] = await tx
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.caseId, caseId), eq(table.key, key)));
+  return row!.id;
+}
+
 /**
  * Records the decision handed to the provider and, when the 14:30 rule applies, the
  * "phone the provider" task and its notification — all once per (case, key), in one transaction.
@@ -75,11 +84,8 @@ export async function recordHandoverOnce(db: Db, h: HandoverInput): Promise<{ ha
         phoneProvider: h.phoneProvider,
       })
       .onConflictDoNothing({ target: [providerHandovers.caseId, providerHandovers.key] });
-    const [handover] = await tx
-      .select({ id: providerHandovers.id })
-      .from(providerHandovers)
-      .where(and(eq(providerHandovers.caseId, h.caseId), eq(providerHandovers.key, h.key)));
-    if (!h.phoneProvider) return { handoverId: handover!.id };
+    const handoverId = await idOf(tx, providerHandovers, h.caseId, h.key);
+    if (!h.phoneProvider) return { handoverId };
     const taskKey = `phone-provider:${h.key}`;
     await tx
       .insert(dischargeTasks)
@@ -92,21 +98,18 @@ export async function recordHandoverOnce(db: Db, h: HandoverInput): Promise<{ ha
         message: h.phoneMessage,
       })
       .onConflictDoNothing({ target: [dischargeTasks.caseId, dischargeTasks.key] });
-    const [task] = await tx
-      .select({ id: dischargeTasks.id })
-      .from(dischargeTasks)
-      .where(and(eq(dischargeTasks.caseId, h.caseId), eq(dischargeTasks.key, taskKey)));
+    const taskId = await idOf(tx, dischargeTasks, h.caseId, taskKey);
     await tx
       .insert(notificationOutbox)
       .values({
-        sourceKey: `task:${task!.id}`,
+        sourceKey: `task:${taskId}`,
         recipientRole: h.recipientRole,
         caseId: h.caseId,
         subject: 'Task: phone the provider',
         body: h.phoneMessage,
       })
       .onConflictDoNothing({ target: notificationOutbox.sourceKey });
-    return { handoverId: handover!.id, taskId: task!.id };
+    return { handoverId, taskId };
   });
 }
 

@@ -4,7 +4,7 @@
  * the current state, so a retried activity changes nothing the second time.
  */
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { Db, Tx } from '../client.js';
 import { cases, citizens, facilities, obligations, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
 
 /** A case joining a place type's waiting list (the case workflow → the allocator, through an activity). */
@@ -50,6 +50,38 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/** Runs the writes in one transaction: true when done, false when a unique index refused them. */
+async function unlessRefused(db: Db, writes: (tx: Tx) => Promise<void>): Promise<boolean> {
+  try {
+    await db.transaction(writes);
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+}
+
+/** A place's status, and when it changed. */
+function setPlaceStatus(db: Db | Tx, placeId: string, status: PlaceStatus) {
+  return db.update(places).set({ status, updatedAt: new Date() }).where(eq(places.id, placeId));
+}
+
+/** Changes the case's application while it is not closed. */
+function updateOpenApplication(db: Db | Tx, caseId: string, set: { status: string; closedReason?: string }) {
+  return db
+    .update(stayApplications)
+    .set(set)
+    .where(and(eq(stayApplications.caseId, caseId), ne(stayApplications.status, 'closed')));
+}
+
+/** Closes an offer that is still open (accepted, declined, expired or withdrawn). */
+function closeOpenOffer(db: Db | Tx, offerId: string, set: { status: string; closedAt: Date }) {
+  return db
+    .update(placeOffers)
+    .set(set)
+    .where(and(eq(placeOffers.id, offerId), eq(placeOffers.status, 'offered')));
+}
+
 /** Applies one allocator decision. Returns false only if a unique index refused it. */
 export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promise<boolean> {
   switch (e.kind) {
@@ -67,83 +99,43 @@ export async function applyAllocationEffect(db: Db, e: AllocationEffect): Promis
         .onConflictDoNothing({ target: places.id });
       return true;
     case 'placeStatus':
-      await db.update(places).set({ status: e.status, updatedAt: new Date() }).where(eq(places.id, e.placeId));
+      await setPlaceStatus(db, e.placeId, e.status);
       return true;
     case 'offer':
-      try {
-        await db.transaction(async (tx) => {
-          await tx
-            .insert(placeOffers)
-            .values({
-              id: e.offerId,
-              placeId: e.placeId,
-              caseId: e.caseId,
-              citizenId: e.citizenId,
-              status: 'offered',
-              offeredAt: new Date(e.offeredAt),
-              replyBy: new Date(e.replyBy),
-            })
-            .onConflictDoNothing({ target: placeOffers.id });
-          await tx.update(places).set({ status: 'offered', updatedAt: new Date() }).where(eq(places.id, e.placeId));
-          await tx
-            .update(stayApplications)
-            .set({ status: 'offered' })
-            .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
-        });
-        return true;
-      } catch (err) {
-        if (isUniqueViolation(err)) return false;
-        throw err;
-      }
+      return unlessRefused(db, async (tx) => {
+        const { offerId: id, placeId, caseId, citizenId } = e;
+        await tx
+          .insert(placeOffers)
+          .values({ id, placeId, caseId, citizenId, status: 'offered', offeredAt: new Date(e.offeredAt), replyBy: new Date(e.replyBy) })
+          .onConflictDoNothing({ target: placeOffers.id });
+        await setPlaceStatus(tx, placeId, 'offered');
+        await updateOpenApplication(tx, caseId, { status: 'offered' });
+      });
     case 'offerClosed':
       await db.transaction(async (tx) => {
-        await tx
-          .update(placeOffers)
-          .set({ status: e.status, closedAt: new Date(e.at) })
-          .where(and(eq(placeOffers.id, e.offerId), eq(placeOffers.status, 'offered')));
-        await tx.update(places).set({ status: e.placeStatus, updatedAt: new Date() }).where(eq(places.id, e.placeId));
-        await tx
-          .update(stayApplications)
-          .set(e.applicationStatus === 'closed' ? { status: 'closed' } : { status: 'waiting' })
-          .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
+        await closeOpenOffer(tx, e.offerId, { status: e.status, closedAt: new Date(e.at) });
+        await setPlaceStatus(tx, e.placeId, e.placeStatus);
+        await updateOpenApplication(tx, e.caseId, { status: e.applicationStatus });
       });
       return true;
     case 'stayStarted':
-      try {
-        await db.transaction(async (tx) => {
-          await tx
-            .update(placeOffers)
-            .set({ status: 'accepted', closedAt: new Date(e.at) })
-            .where(and(eq(placeOffers.id, e.offerId), eq(placeOffers.status, 'offered')));
-          await tx
-            .insert(stays)
-            .values({
-              id: e.offerId,
-              placeId: e.placeId,
-              caseId: e.caseId,
-              citizenId: e.citizenId,
-              startedAt: new Date(e.at),
-              plannedEndDate: e.plannedEndDate,
-            })
-            .onConflictDoNothing({ target: stays.id });
-          await tx.update(places).set({ status: 'occupied', updatedAt: new Date() }).where(eq(places.id, e.placeId));
-          await tx
-            .update(stayApplications)
-            .set({ status: 'in_stay' })
-            .where(and(eq(stayApplications.caseId, e.caseId), ne(stayApplications.status, 'closed')));
-        });
-        return true;
-      } catch (err) {
-        if (isUniqueViolation(err)) return false;
-        throw err;
-      }
+      return unlessRefused(db, async (tx) => {
+        const { offerId: id, placeId, caseId, citizenId } = e;
+        await closeOpenOffer(tx, id, { status: 'accepted', closedAt: new Date(e.at) });
+        await tx
+          .insert(stays)
+          .values({ id, placeId, caseId, citizenId, startedAt: new Date(e.at), plannedEndDate: e.plannedEndDate })
+          .onConflictDoNothing({ target: stays.id });
+        await setPlaceStatus(tx, placeId, 'occupied');
+        await updateOpenApplication(tx, caseId, { status: 'in_stay' });
+      });
     case 'stayEnded':
       await db.transaction(async (tx) => {
         await tx
           .update(stays)
           .set({ endedAt: new Date(e.at), endReason: e.reason })
           .where(and(eq(stays.id, e.offerId), isNull(stays.endedAt)));
-        await tx.update(places).set({ status: e.placeStatus, updatedAt: new Date() }).where(eq(places.id, e.placeId));
+        await setPlaceStatus(tx, e.placeId, e.placeStatus);
       });
       return true;
     case 'priority':
@@ -201,10 +193,7 @@ export async function insertApplicationOnce(
 }
 
 export async function closeApplication(db: Db, caseId: string, reason: string): Promise<void> {
-  await db
-    .update(stayApplications)
-    .set({ status: 'closed', closedReason: reason })
-    .where(and(eq(stayApplications.caseId, caseId), ne(stayApplications.status, 'closed')));
+  await updateOpenApplication(db, caseId, { status: 'closed', closedReason: reason });
 }
 
 export async function recordReassessment(

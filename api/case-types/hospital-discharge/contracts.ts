@@ -190,6 +190,21 @@ export const HospitalDischargeStatus = documented(
   },
 );
 
+/** A "phone the provider" task as it is raised (open); the examples of one task and of the list. */
+const openTaskExample = {
+  id: '7d0f3a52-5a8e-4a43-9d3e-2b6f1c0e9a11',
+  caseId: '0b6a4f0e-3c1d-4e8b-9a57-5f2d7c8e1b90',
+  key: 'phone-provider:handover-plan',
+  kind: 'phone_provider',
+  recipientRole: 'needs_assessor',
+  dueDay: '2026-11-30',
+  message: 'Phone the provider: the decision was handed over after 14:30 for a start today',
+  status: 'open',
+  doneBy: null,
+  doneAt: null,
+  createdAt: '2026-11-30T15:41:07.512+01:00',
+};
+
 /** A task for a person, e.g. "phone the provider" (003: a decision handed over after 14:30 for a same-day start). */
 export const DischargeTask = documented(
   z.object({
@@ -207,40 +222,14 @@ export const DischargeTask = documented(
   }),
   {
     description: 'A task such as "phone the provider" (003: handed over after 14:30 for a same-day start)',
-    example: {
-      id: '7d0f3a52-5a8e-4a43-9d3e-2b6f1c0e9a11',
-      caseId: '0b6a4f0e-3c1d-4e8b-9a57-5f2d7c8e1b90',
-      key: 'phone-provider:handover-plan',
-      kind: 'phone_provider',
-      recipientRole: 'needs_assessor',
-      dueDay: '2026-11-30',
-      message: 'Phone the provider: the decision was handed over after 14:30 for a start today',
-      status: 'done',
-      doneBy: 'visitator-anna',
-      doneAt: '2026-11-30T15:52:31.004+01:00',
-      createdAt: '2026-11-30T15:41:07.512+01:00',
-    },
+    example: { ...openTaskExample, status: 'done', doneBy: 'visitator-anna', doneAt: '2026-11-30T15:52:31.004+01:00' },
   },
 );
 
 /** The tasks, oldest first. */
 export const DischargeTasks = documented(z.array(DischargeTask), {
   description: 'Tasks such as "phone the provider", oldest first',
-  example: [
-    {
-      id: '7d0f3a52-5a8e-4a43-9d3e-2b6f1c0e9a11',
-      caseId: '0b6a4f0e-3c1d-4e8b-9a57-5f2d7c8e1b90',
-      key: 'phone-provider:handover-plan',
-      kind: 'phone_provider',
-      recipientRole: 'needs_assessor',
-      dueDay: '2026-11-30',
-      message: 'Phone the provider: the decision was handed over after 14:30 for a start today',
-      status: 'open',
-      doneBy: null,
-      doneAt: null,
-      createdAt: '2026-11-30T15:41:07.512+01:00',
-    },
-  ],
+  example: [openTaskExample],
 });
 
 /** A note of a decision (its free text), with who wrote it and when. */

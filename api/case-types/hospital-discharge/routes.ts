@@ -13,26 +13,14 @@ import type { z } from 'zod';
 import { getCase } from '../../../db/queries/cases.js';
 import { caseHandovers, caseNotes, completeTask, getCarePlan, getTask, listTasks } from '../../../db/queries/hospital-discharge.js';
 import { hospitalDischargeCaseType } from '../../../workflows/hospital-discharge/case-type.js';
-import {
-  assessVulnerabilityUpdate,
-  decideUpdate,
-  diedUpdate,
-  dischargedUpdate,
-  faerdigbehandletUpdate,
-  followUpVisitUpdate,
-  helpFollowUpUpdate,
-  phoneTaskDoneUpdate,
-  readmittedUpdate,
-  recordConferenceUpdate,
-  rerouteUpdate,
-  type CoordinatorDecision,
-} from '../../../workflows/hospital-discharge/messages.js';
+import * as m from '../../../workflows/hospital-discharge/messages.js';
 import type { Role } from '../../auth.js';
 import type { ApiDeps } from '../../context.js';
 import { decision, registerDecision, type DecisionText } from '../../decision-route.js';
-import { decide } from '../../decisions.js';
+import { decide, readableCase } from '../../decisions.js';
 import { conflict, HttpError, notFound } from '../../errors.js';
-import { bandOfAge, caseViewOrForbid, type Readers } from '../../need-to-know.js';
+import { bandOfAge, type Readers } from '../../need-to-know.js';
+import { routeOptionsFor } from '../../route-options.js';
 import { caseIdParams } from '../../schemas.js';
 import * as c from './contracts.js';
 
@@ -44,12 +32,13 @@ export const CARE_PLAN_READERS: Role[] = ['needs_assessor', 'discharge_coordinat
 export const TASK_READERS: Role[] = ['needs_assessor', 'discharge_coordinator', 'supervisor'];
 
 const caseType = { ...hospitalDischargeCaseType, slug: HOSPITAL_DISCHARGE_SLUG };
+const route = routeOptionsFor(HOSPITAL_DISCHARGE_SLUG);
 const ms = (iso: string) => Date.parse(iso);
 /** A free-text note, kept only when it was given. */
 const noteIf = (kind: string, text: string | undefined): DecisionText[] => (text ? [{ kind, body: { text } }] : []);
 
 /** The coordinator's decision as the workflow gets it (the help's description stays in the database). */
-function coordinatorDecision(d: z.output<typeof c.DecisionBody>['decision']): CoordinatorDecision {
+function coordinatorDecision(d: z.output<typeof c.DecisionBody>['decision']): m.CoordinatorDecision {
   if (d.kind === 'temporary_stay') return { kind: d.kind, placeType: d.placeType, purpose: d.purpose };
   if (d.kind === 'more_help_at_home') return { kind: d.kind, minutesPerWeek: d.minutesPerWeek, providerStartsOn: d.providerStartsOn };
   return { kind: d.kind, providerStartsOn: d.providerStartsOn };
@@ -64,7 +53,7 @@ const decisions = [
     audit: 'hospital_discharge.reroute',
     body: c.RerouteBody,
     answer: c.HospitalDischargeStatus,
-    update: rerouteUpdate,
+    update: m.rerouteUpdate,
     args: (b) => [{ to: b.to }],
     texts: (b) => noteIf('reroute_reason', b.reason),
   }),
@@ -75,7 +64,7 @@ const decisions = [
     audit: 'hospital_discharge.assess_vulnerability',
     body: c.AssessmentBody,
     answer: c.HospitalDischargeStatus,
-    update: assessVulnerabilityUpdate,
+    update: m.assessVulnerabilityUpdate,
     args: (b) => [{ vulnerable: b.vulnerable, providerStartsOn: b.providerStartsOn }],
     texts: (b) => noteIf('assessment_note', b.note),
   }),
@@ -86,7 +75,7 @@ const decisions = [
     audit: 'hospital_discharge.conference',
     body: c.ConferenceBody,
     answer: c.HospitalDischargeStatus,
-    update: recordConferenceUpdate,
+    update: m.recordConferenceUpdate,
     args: (b) => [{ heldAt: ms(b.heldAt) }],
     texts: (b) => noteIf('conference_note', b.note),
   }),
@@ -97,7 +86,7 @@ const decisions = [
     audit: 'hospital_discharge.decision',
     body: c.DecisionBody,
     answer: c.HospitalDischargeStatus,
-    update: decideUpdate,
+    update: m.decideUpdate,
     args: (b) => [{ decision: coordinatorDecision(b.decision) }],
     texts: (b) => [
       { kind: 'holistic_assessment', body: { text: b.holisticAssessment } },
@@ -111,7 +100,7 @@ const decisions = [
     audit: 'hospital_discharge.faerdigbehandlet',
     body: c.FaerdigbehandletBody,
     answer: c.HospitalDischargeStatus,
-    update: faerdigbehandletUpdate,
+    update: m.faerdigbehandletUpdate,
     args: (b) => [{ readyAt: ms(b.readyAt) }],
   }),
   decision({
@@ -121,7 +110,7 @@ const decisions = [
     audit: 'hospital_discharge.discharged',
     body: c.DischargedBody,
     answer: c.HospitalDischargeStatus,
-    update: dischargedUpdate,
+    update: m.dischargedUpdate,
     args: (b) => [{ dischargedAt: ms(b.dischargedAt), destination: b.destination }],
   }),
   decision({
@@ -131,7 +120,7 @@ const decisions = [
     audit: 'hospital_discharge.readmitted',
     body: c.ReadmittedBody,
     answer: c.HospitalDischargeStatus,
-    update: readmittedUpdate,
+    update: m.readmittedUpdate,
     args: (b) => [{ readmittedAt: ms(b.readmittedAt) }],
   }),
   decision({
@@ -141,7 +130,7 @@ const decisions = [
     audit: 'hospital_discharge.died',
     body: c.DiedBody,
     answer: c.HospitalDischargeStatus,
-    update: diedUpdate,
+    update: m.diedUpdate,
     args: (b) => [{ diedAt: ms(b.diedAt) }],
   }),
   decision({
@@ -151,7 +140,7 @@ const decisions = [
     audit: 'hospital_discharge.follow_up_visit',
     body: c.FollowUpVisitBody,
     answer: c.HospitalDischargeStatus,
-    update: followUpVisitUpdate,
+    update: m.followUpVisitUpdate,
     args: (b) => [{ visitedAt: ms(b.visitedAt) }],
     texts: (b) => noteIf('follow_up_note', b.note),
   }),
@@ -162,7 +151,7 @@ const decisions = [
     audit: 'hospital_discharge.help_follow_up',
     body: c.HelpFollowUpBody,
     answer: c.HospitalDischargeStatus,
-    update: helpFollowUpUpdate,
+    update: m.helpFollowUpUpdate,
     args: (b) => [{ followedUpAt: ms(b.followedUpAt) }],
     texts: (b) => noteIf('help_follow_up_note', b.note),
   }),
@@ -172,21 +161,17 @@ const decisions = [
 const carePlanRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     `/cases/:id/${HOSPITAL_DISCHARGE_SLUG}/care-plan`,
-    {
-      config: { access: CARE_PLAN_READERS, audit: 'hospital_discharge.care_plan.read' },
-      schema: {
-        tags: [HOSPITAL_DISCHARGE_SLUG],
-        summary: 'The care plan (plejeforløbsplan), notes, provider handovers and tasks of a case',
-        params: caseIdParams,
-        response: { 200: c.CarePlanAnswer },
-      },
-    },
+    route({
+      access: CARE_PLAN_READERS,
+      audit: 'hospital_discharge.care_plan.read',
+      summary: 'The care plan (plejeforløbsplan), notes, provider handovers and tasks of a case',
+      params: caseIdParams,
+      response: { 200: c.CarePlanAnswer },
+    }),
     async (request) => {
       const db = deps.database.db;
-      const row = await getCase(db, request.params.id);
-      if (!row) throw notFound(`no case ${request.params.id}`);
       // need to know: 403 for a case type the role does not read; the exact age only with the CPR view
-      const view = caseViewOrForbid(request.user!.role, row.type);
+      const { row, view } = await readableCase(db, request.user!.role, request.params.id);
       const plan = await getCarePlan(db, request.params.id);
       if (!plan) throw notFound(`no hospital-discharge case ${request.params.id}`);
       const [notes, handovers, tasks] = await Promise.all([caseNotes(db, row.id), caseHandovers(db, row.id), listTasks(db, { caseId: row.id })]);
@@ -212,29 +197,13 @@ const carePlanRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
 const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.get(
     `/${HOSPITAL_DISCHARGE_SLUG}/tasks`,
-    {
-      config: { access: TASK_READERS },
-      schema: {
-        tags: [HOSPITAL_DISCHARGE_SLUG],
-        summary: 'Tasks such as "phone the provider" (003: decision handed over after 14:30 for a same-day start)',
-        querystring: c.TaskQuery,
-        response: { 200: c.DischargeTasks },
-      },
-    },
+    route({ access: TASK_READERS, summary: 'Tasks such as "phone the provider" (003: decision handed over after 14:30 for a same-day start)', querystring: c.TaskQuery, response: { 200: c.DischargeTasks } }),
     async (request) => listTasks(deps.database.db, request.query),
   );
 
   app.post(
     `/${HOSPITAL_DISCHARGE_SLUG}/tasks/:taskId/done`,
-    {
-      config: { access: ['needs_assessor', 'discharge_coordinator'], audit: 'hospital_discharge.task_done' },
-      schema: {
-        tags: [HOSPITAL_DISCHARGE_SLUG],
-        summary: 'Mark a task done (e.g. the provider was phoned)',
-        params: c.TaskParams,
-        response: { 200: c.DischargeTask },
-      },
-    },
+    route({ access: ['needs_assessor', 'discharge_coordinator'], audit: 'hospital_discharge.task_done', summary: 'Mark a task done (e.g. the provider was phoned)', params: c.TaskParams, response: { 200: c.DischargeTask } }),
     async (request) => {
       const db = deps.database.db;
       const task = await getTask(db, request.params.taskId);
@@ -251,7 +220,7 @@ const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
           await decide(deps, request, {
             caseId: task.caseId,
             caseType: hospitalDischargeCaseType,
-            update: phoneTaskDoneUpdate,
+            update: m.phoneTaskDoneUpdate,
             args: () => [{ key: task.key.replace(/^phone-provider:/, '') }],
             updateId: `phone-task-done-${task.id}`,
           });

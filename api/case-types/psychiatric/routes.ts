@@ -6,7 +6,6 @@
  * `decision_texts` under the workflow's key for the step (once per key).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getCase } from '../../../db/queries/cases.js';
 import { externalProviderIdFor, getHousingOffer, psychiatricRecordsOf } from '../../../db/queries/psychiatric.js';
 import {
   buyExternalPlaceUpdate,
@@ -23,8 +22,10 @@ import { psychiatricCaseType } from '../../../workflows/psychiatric/case-type.js
 import type { Role } from '../../auth.js';
 import type { ApiDeps } from '../../context.js';
 import { decision, registerDecision } from '../../decision-route.js';
-import { badRequest, conflict, notFound } from '../../errors.js';
-import { caseViewOrForbid, type Readers } from '../../need-to-know.js';
+import { badRequest, conflict } from '../../errors.js';
+import { readableCase } from '../../decisions.js';
+import type { Readers } from '../../need-to-know.js';
+import { routeOptionsFor } from '../../route-options.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS } from '../../schemas.js';
 import * as c from './contracts.js';
 
@@ -37,6 +38,7 @@ const COORDINATOR: Role[] = ['psychiatry_coordinator'];
 export const RECORD_READERS: Role[] = ['psychiatry_coordinator', 'area_chief'];
 const OUTCOME = { offer: 'discharged_to_offer', home: 'discharged_home', external: 'discharged_external' } as const;
 const caseType = { ...psychiatricCaseType, slug: PSYCHIATRIC_SLUG };
+const route = routeOptionsFor(PSYCHIATRIC_SLUG);
 
 function notInFuture(value: string | undefined, field: string) {
   if (value && Date.parse(value) > Date.now() + FUTURE_TOLERANCE_MS) throw badRequest(`${field}: must not be in the future`, `body.${field}`);
@@ -193,20 +195,15 @@ export const psychiatricRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, dep
 
   app.get(
     `/cases/:id/${PSYCHIATRIC_SLUG}/records`,
-    {
-      config: { access: RECORD_READERS, audit: 'psychiatric.records.read' },
-      schema: {
-        tags: [PSYCHIATRIC_SLUG],
-        summary: 'What was recorded on the case: wishes, meeting decisions, disagreements, chief-level decisions',
-        params: caseIdParams,
-        response: { 200: c.PsychiatricRecords },
-      },
-    },
+    route({
+      access: RECORD_READERS,
+      audit: 'psychiatric.records.read',
+      summary: 'What was recorded on the case: wishes, meeting decisions, disagreements, chief-level decisions',
+      params: caseIdParams,
+      response: { 200: c.PsychiatricRecords },
+    }),
     async (request) => {
-      const row = await getCase(deps.database.db, request.params.id);
-      if (!row) throw notFound(`no case ${request.params.id}`);
-      caseViewOrForbid(request.user!.role, row.type);
-      if (row.type !== psychiatricCaseType.name) throw conflict(`case ${row.id} is a ${row.type} case, not a ${psychiatricCaseType.label.en}`);
+      const { row } = await readableCase(deps.database.db, request.user!.role, request.params.id, psychiatricCaseType);
       return { items: await psychiatricRecordsOf(deps.database.db, row.id) };
     },
   );

@@ -108,25 +108,15 @@ export const WaitingListRow = z.object({
   offerId: Id.optional(),
 });
 
-/** An open offer of a place to a case. */
-export const Offer = z.object({
-  offerId: Id,
-  placeId: Id,
-  caseId: Id,
-  workflowId: z.string().optional().describe("The case's workflow id (absent in offers from before case numbers)"),
-  offeredAt: Instant,
-  replyBy: Instant,
-});
+/** An offer of a place to a case, and the case's workflow id (absent in the `what` from before case numbers). */
+const offerOfPlace = (what: string) =>
+  z.object({ offerId: Id, placeId: Id, caseId: Id, workflowId: z.string().optional().describe(`The case's workflow id (absent in ${what} from before case numbers)`) });
 
-/** A running stay in a place. */
-export const Stay = z.object({
-  offerId: Id,
-  placeId: Id,
-  caseId: Id,
-  workflowId: z.string().optional().describe("The case's workflow id (absent in stays from before case numbers)"),
-  startedAt: Instant,
-  plannedEndDate: Day,
-});
+/** An open offer of a place to a case. */
+export const Offer = offerOfPlace('offers').extend({ offeredAt: Instant, replyBy: Instant });
+
+/** A running stay in a place (the offer it was). */
+export const Stay = offerOfPlace('stays').extend({ startedAt: Instant, plannedEndDate: Day });
 
 /** A place type's allocation: places, waiting list, open offers and running stays. */
 export const AllocationView = z.object({

@@ -12,7 +12,6 @@
  * Update id from the Idempotency-Key (a repeat reaches the allocator once) and the same refusal
  * handling (a validator's refusal is a 409, no Temporal a 503), and answer through a contract.
  */
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { daysBetween, localDate } from '../../../domain/calendar.js';
@@ -31,7 +30,8 @@ import { addPlaceUpdate, allocationQuery, setPlaceOpenUpdate, wakeAllocatorSigna
 import type { Role } from '../../auth.js';
 import type { ApiDeps } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
-import { idempotencyKey, updateIdFor, uuidFromKey } from '../../idempotency.js';
+import { newIdFor, updateIdFor } from '../../idempotency.js';
+import { routeOptionsFor } from '../../route-options.js';
 import * as c from './contracts.js';
 
 type App = Parameters<FastifyPluginAsyncZod<ApiDeps>>[0];
@@ -41,6 +41,8 @@ export const TEMPORARY_STAY_SLUG = 'temporary-stay';
 /** Who reads temporary stays' places and waiting lists (and applications). */
 export const STAY_READERS: readonly Role[] = ['needs_assessor', 'housing_team_lead', 'supervisor'];
 const HOUSING: readonly Role[] = ['housing_team_lead'];
+/** The options of a temporary-stay route (its tag: the slug). */
+export const route = routeOptionsFor(TEMPORARY_STAY_SLUG);
 
 /** The place type's allocator, started if it does not run yet (signal-with-start). */
 async function ensureAllocator(temporal: Client, taskQueue: string, placeType: string) {
@@ -58,13 +60,9 @@ function facilityRoutes(app: App, deps: ApiDeps) {
   const db = deps.database.db;
   app.post(
     '/facilities',
-    {
-      config: { access: HOUSING, audit: 'facility.create' },
-      schema: { tags: [TEMPORARY_STAY_SLUG], summary: 'Register a facility with temporary places', body: c.FacilityBody, response: { 201: c.Facility } },
-    },
+    route({ access: HOUSING, audit: 'facility.create', summary: 'Register a facility with temporary places', body: c.FacilityBody, response: { 201: c.Facility } }),
     async (request, reply) => {
-      const key = idempotencyKey(request);
-      const id = key ? uuidFromKey(request.user!.user, 'POST /facilities', key) : randomUUID();
+      const id = newIdFor(request);
       const existing = await getFacility(db, id);
       if (existing) return reply.code(201).send(existing);
       const row = await insertFacility(db, { id, name: request.body.name, address: request.body.address });
@@ -75,7 +73,7 @@ function facilityRoutes(app: App, deps: ApiDeps) {
 
   app.get(
     '/facilities',
-    { config: { access: STAY_READERS }, schema: { tags: [TEMPORARY_STAY_SLUG], summary: 'Facilities', response: { 200: c.Facilities } } },
+    route({ access: STAY_READERS, summary: 'Facilities', response: { 200: c.Facilities } }),
     async () => listFacilities(db),
   );
 }
@@ -85,20 +83,11 @@ function placeChangeRoutes(app: App, deps: ApiDeps) {
   const db = deps.database.db;
   app.post(
     '/places',
-    {
-      config: { access: HOUSING, audit: 'place.create' },
-      schema: {
-        tags: [TEMPORARY_STAY_SLUG],
-        summary: 'Add a place of a place type; it is vacant and offered at once to the waiting list',
-        body: c.PlaceBody,
-        response: { 201: c.PlaceAnswer },
-      },
-    },
+    route({ access: HOUSING, audit: 'place.create', summary: 'Add a place of a place type; it is vacant and offered at once to the waiting list', body: c.PlaceBody, response: { 201: c.PlaceAnswer } }),
     async (request, reply) => {
       const { facilityId, placeType, label } = request.body;
       if (!(await getFacility(db, facilityId))) throw badRequest('body.facilityId: no such facility', 'body.facilityId');
-      const key = idempotencyKey(request);
-      const placeId = key ? uuidFromKey(request.user!.user, 'POST /places', key) : randomUUID();
+      const placeId = newIdFor(request);
       const sameLabel = await placeByLabel(db, facilityId, label);
       if (sameLabel && sameLabel.id !== placeId) {
         throw conflict(`the facility already has a place labelled "${label}" (${sameLabel.placeType})`);
@@ -115,15 +104,7 @@ function placeChangeRoutes(app: App, deps: ApiDeps) {
   ] as const) {
     app.post(
       `/places/:id/${action}`,
-      {
-        config: { access: HOUSING, audit: `place.${action}` },
-        schema: {
-          tags: [TEMPORARY_STAY_SLUG],
-          summary: open ? 'Reopen a closed place (it is offered at once)' : 'Close a vacant place (lukket)',
-          params: c.PlaceParams,
-          response: { 200: c.PlaceAnswer },
-        },
-      },
+      route({ access: HOUSING, audit: `place.${action}`, summary: open ? 'Reopen a closed place (it is offered at once)' : 'Close a vacant place (lukket)', params: c.PlaceParams, response: { 200: c.PlaceAnswer } }),
       async (request) => {
         const place = await getPlace(db, request.params.id);
         if (!place) throw notFound(`no place ${request.params.id}`);
@@ -140,15 +121,7 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
   const db = deps.database.db;
   app.get(
     '/places',
-    {
-      config: { access: STAY_READERS, audit: 'place.list' },
-      schema: {
-        tags: [TEMPORARY_STAY_SLUG],
-        summary: 'Places with their occupancy (vacant, offered, occupied, closed)',
-        querystring: c.PlacesQuery,
-        response: { 200: c.Places },
-      },
-    },
+    route({ access: STAY_READERS, audit: 'place.list', summary: 'Places with their occupancy (vacant, offered, occupied, closed)', querystring: c.PlacesQuery, response: { 200: c.Places } }),
     async (request) => {
       const rows = await listPlaces(db, request.query.placeType);
       const counts = { vacant: 0, offered: 0, occupied: 0, closed: 0 };
@@ -159,15 +132,7 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
 
   app.get(
     '/waiting-list',
-    {
-      config: { access: STAY_READERS, audit: 'waiting_list.read' },
-      schema: {
-        tags: [TEMPORARY_STAY_SLUG],
-        summary: "A place type's waiting list in allocation order, with rank and days waited",
-        querystring: c.WaitingListQuery,
-        response: { 200: c.WaitingList },
-      },
-    },
+    route({ access: STAY_READERS, audit: 'waiting_list.read', summary: "A place type's waiting list in allocation order, with rank and days waited", querystring: c.WaitingListQuery, response: { 200: c.WaitingList } }),
     async (request) => {
       const placeType = request.query.placeType;
       let view;

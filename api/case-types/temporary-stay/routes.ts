@@ -27,13 +27,12 @@ import type { Role } from '../../auth.js';
 import { workflowIdOf } from '../../case-numbers.js';
 import type { ApiDeps } from '../../context.js';
 import { decision, registerDecision } from '../../decision-route.js';
-import { intake, startCase, type DecisionContext } from '../../decisions.js';
+import { intake, readableCase, startCase, type DecisionContext } from '../../decisions.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { liveStatus } from '../../live.js';
-import { caseViewOrForbid } from '../../need-to-know.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../../schemas.js';
 import * as c from './contracts.js';
-import { placeRoutes, STAY_READERS, TEMPORARY_STAY_SLUG } from './places.js';
+import { placeRoutes, route, STAY_READERS, TEMPORARY_STAY_SLUG } from './places.js';
 
 type App = Parameters<FastifyPluginAsyncZod<ApiDeps>>[0];
 type Db = ApiDeps['database']['db'];
@@ -167,15 +166,13 @@ function intakeRoute(app: App, deps: ApiDeps) {
   const db = deps.database.db;
   app.post(
     '/temporary-stays',
-    {
-      config: { access: ASSESSOR, audit: 'temporary_stay.open' },
-      schema: {
-        tags: [TEMPORARY_STAY_SLUG],
-        summary: 'Record an application (revisitation): eligibility, place type, purpose, priority → waiting list',
-        body: c.OpenTemporaryStay,
-        response: { 201: c.TemporaryStayOpened },
-      },
-    },
+    route({
+      access: ASSESSOR,
+      audit: 'temporary_stay.open',
+      summary: 'Record an application (revisitation): eligibility, place type, purpose, priority → waiting list',
+      body: c.OpenTemporaryStay,
+      response: { 201: c.TemporaryStayOpened },
+    }),
     async (request, reply) => {
       const body = request.body;
       const appliedAt = body.appliedAt ? Date.parse(body.appliedAt) : Date.now();
@@ -209,21 +206,11 @@ function readRoute(app: App, deps: ApiDeps) {
   const db = deps.database.db;
   app.get(
     '/temporary-stays/:id',
-    {
-      config: { access: STAY_READERS, audit: 'temporary_stay.read' },
-      schema: {
-        tags: [TEMPORARY_STAY_SLUG],
-        summary: 'An application: waiting-list entry, offers, stay, priority history',
-        params: caseIdParams,
-        response: { 200: c.TemporaryStayRead },
-      },
-    },
+    route({ access: STAY_READERS, audit: 'temporary_stay.read', summary: 'An application: waiting-list entry, offers, stay, priority history', params: caseIdParams, response: { 200: c.TemporaryStayRead } }),
     async (request) => {
       request.auditCaseId = request.params.id;
-      // need to know: 403 for a case type the role does not read (404 for a readable case of another type)
-      const found = await getCase(db, request.params.id);
-      if (!found) throw notFound(`no case ${request.params.id}`);
-      caseViewOrForbid(request.user!.role, found.type);
+      // need to know: 403 for a case type the role does not read (404 for a readable case of another type: it has no application)
+      await readableCase(db, request.user!.role, request.params.id);
       const row = await applicationOf(db, request.params.id);
       const caseNumber = await workflowIdOf(db, row.caseId);
       const { live: status, liveError } = await liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery);
