@@ -21,6 +21,7 @@ import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
 import type { Role } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { decide, type DecisionContext } from './decisions.js';
+import { unfit } from './live.js';
 import { caseIdParams } from './schemas.js';
 
 /** A free text of a decision (health details: kept in the database only, never in the workflow). */
@@ -106,6 +107,7 @@ export function registerDecision<Body extends z.ZodType, R, A extends Args, Out 
         precheck: spec.precheck ? (ctx) => spec.precheck!(body, ctx, request) : undefined,
         workflowId: spec.workflowId ? (ctx) => spec.workflowId!(ctx, body) : undefined,
         texts: spec.texts ? (r, ctx) => keepTexts(deps, request, spec, spec.texts!(body, r), r, ctx) : undefined,
+        answerable: spec.answerOf ? undefined : (r) => !unfit(spec.answer, r),
       });
       return spec.answerOf ? spec.answerOf(result, body, request) : result;
     },

@@ -79,6 +79,8 @@ export interface Decision<R, A extends [any, ...any[]]> {
   precheck?: (ctx: DecisionContext) => Promise<void>;
   /** Writes the decision's free text once the workflow has accepted it (idempotent: once per key). */
   texts?: (result: R, ctx: DecisionContext) => Promise<void>;
+  /** Whether an outcome recorded earlier (possibly by an older version) can still be answered; if not, the repeat gets the 409 of an ended case. */
+  answerable?: (result: R) => boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -92,7 +94,7 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
     // A repeat (same Idempotency-Key) of the very decision that ended the case, whose first answer
     // was lost: the workflow still has that Update's outcome — answer with it, write its text once.
     const first = repeatKey ? await firstOutcome<R>(deps, d.workflowId ? undefined : row.workflowId, repeatKey) : undefined;
-    if (!first) throw conflict(`the case has ended (${row.outcome ?? 'closed'})`);
+    if (!first || (d.answerable && !d.answerable(first.result))) throw conflict(`the case has ended (${row.outcome ?? 'closed'})`);
     const ctx: DecisionContext = { row, updateKey: repeatKey! };
     await d.texts?.(first.result, ctx);
     return first.result;

@@ -143,7 +143,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
         request.idempotencyReplay = true;
         request.idempotencyAnswered = true;
         reply.header('idempotent-replay', 'true');
-        return reply.code(stored.statusCode).send(stored.response);
+        // the first answer as it was sent (it went through its contract then): not encoded again,
+        // so an answer stored by an earlier version replays as it was
+        return reply.code(stored.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(stored.response));
       }
       if (Date.now() >= deadline) {
         request.idempotencyAnswered = true;

@@ -1,19 +1,32 @@
 /**
  * A workflow's live status for a read route. The database part of the answer does not depend on
  * Temporal: when the query cannot be answered (no worker, server unreachable) the route still
- * answers, with `liveError` saying why.
+ * answers, with `liveError` saying why. The same when the status does not fit its contract (a
+ * worker of another version during a rolling deploy): the page still answers, without it.
  */
 import type { Client } from '@temporalio/client';
 import type { QueryDefinition } from '@temporalio/common';
+import { z } from 'zod';
+
+/** Whether a value can be answered through its contract (the names of the fields that cannot). */
+export function unfit(contract: z.ZodType | undefined, value: unknown): string | undefined {
+  if (!contract || value === null || value === undefined) return undefined;
+  const encoded = z.safeEncode(contract, value as never);
+  return encoded.success ? undefined : [...new Set(encoded.error.issues.map((i) => i.path.join('.') || '(root)'))].slice(0, 5).join(', ');
+}
 
 export async function liveStatus<T>(
   temporal: Client,
   workflowId: string,
   query: QueryDefinition<T, []> | string,
+  contract?: z.ZodType,
 ): Promise<{ live: T | null; liveError?: string }> {
+  let live: T;
   try {
-    return { live: await temporal.workflow.getHandle(workflowId).query<T, []>(query) };
+    live = await temporal.workflow.getHandle(workflowId).query<T, []>(query);
   } catch (err) {
     return { live: null, liveError: `workflow status unavailable: ${(err as Error).message}` };
   }
+  const bad = unfit(contract, live);
+  return bad ? { live: null, liveError: `workflow status in a shape this API version does not show (${bad})` } : { live };
 }

@@ -42,6 +42,8 @@ export interface CaseTypeModule<Name extends string = string> extends CaseTypeDe
   status: z.ZodType;
   /** The case's non-sensitive facts for lists (`details`, the `cases.details` column). */
   details: z.ZodType;
+  /** The live status as a reader sees them (default as the workflow answers). */
+  showStatus?: (status: unknown, view: CitizenView) => unknown;
   /** The details as a reader sees them (e.g. a registry id with its name for those who see the CPR); default as stored. */
   showDetails?: (db: Db, details: unknown, view: CitizenView) => Promise<unknown>;
   /** Its read routes that return case data (need to know: `test/need-to-know.test.ts` walks them). */

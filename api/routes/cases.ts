@@ -16,7 +16,7 @@ import { badRequest, HttpError } from '../errors.js';
 import type { CaseIntake } from '../case-types/case-type.js';
 import { intake, readableCase } from '../decisions.js';
 import { idempotencyKey } from '../idempotency.js';
-import { liveStatus } from '../live.js';
+import { liveStatus, unfit } from '../live.js';
 import { routeOptionsFor } from '../route-options.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { CaseBase, CaseOpened, CaseView } from './cases.contracts.js';
@@ -58,14 +58,15 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     route({ access: CASE_READER_ROLES, audit: 'case.read', summary: 'A case: database state, live workflow status, escalations, history', params: caseIdParams, response: { 200: CaseView } }),
     async (request) => {
       const { row, view } = await readableCase(deps.database.db, request.user!.role, request.params.id);
+      const caseType = caseTypeNamed(row.type);
       // the workflow's live answer and the database reads at once: the page waits for the slowest, not the sum
       const [citizen, { live, liveError }, escalations, history, obligations, details, bedDays] = await Promise.all([
         getCitizen(deps.database.db, row.citizenId),
-        liveStatus<unknown>(deps.temporal, row.workflowId, 'status'),
+        liveStatus<unknown>(deps.temporal, row.workflowId, 'status', caseType?.status),
         caseEscalations(deps.database.db, row.id),
         caseHistory(deps.database.db, row.id),
         caseObligations(deps.database.db, row.id),
-        caseTypeNamed(row.type)?.showDetails?.(deps.database.db, row.details, view) ?? row.details,
+        caseType?.showDetails?.(deps.database.db, row.details, view) ?? row.details,
         caseBedDays(deps.database.db, row.id),
       ]);
       const common: z.output<typeof CaseBase> = {
@@ -111,7 +112,10 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         history,
       };
       // the type's live status and details: its own contracts (by `type`) say what of them is answered
-      return { ...common, type: row.type, live, details } as z.output<typeof CaseView>;
+      // details written by an older version that no longer fit are left out, not a failed page
+      const shownDetails = unfit(caseType?.details, details) ? null : details;
+      const shownLive = live === null ? null : (caseType?.showStatus?.(live, view) ?? live);
+      return { ...common, type: row.type, live: shownLive, details: shownDetails } as z.output<typeof CaseView>;
     },
   );
 };

@@ -13,7 +13,10 @@ async function check(fn: () => Promise<unknown>, ms = 3000): Promise<string | nu
     ]);
     return null;
   } catch (err) {
-    return (err as Error).message;
+    // which dependency failed and how, never a driver's or the ORM's text (it may quote a query)
+    if (err instanceof Error && err.message.startsWith('no answer within')) return err.message;
+    const code = (err as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? `does not answer (${code})` : 'does not answer';
   } finally {
     clearTimeout(timer);
   }

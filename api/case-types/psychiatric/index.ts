@@ -38,13 +38,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `details.ward` (and an external placement's provider) is a registry id: readers who see the CPR also see the name. */
 async function showDetails(db: Db, details: unknown, view: CitizenView): Promise<unknown> {
   const d = details as Record<string, unknown> | null;
-  if (!d || typeof d.ward !== 'string' || !UUID.test(d.ward)) return details;
+  if (!d || typeof d.ward !== 'string') return details;
+  // a case opened before the ward registry holds the ward's name itself: only for those who see the CPR
+  if (!UUID.test(d.ward)) return view === 'cpr' ? details : Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'ward'));
   const { ward, ...rest } = d;
   const placement = rest.placement as { kind?: string; providerId?: string | null } | null | undefined;
   if (view === 'cpr' && placement?.kind === 'external' && placement.providerId) {
     rest.placement = { ...placement, provider: (await externalProviderName(db, placement.providerId)) ?? null };
   }
   return { ...rest, wardId: ward, ...(view === 'cpr' ? { ward: (await wardName(db, ward)) ?? null } : {}) };
+}
+
+/** A placement decided before the provider registry carries the provider's name: only for those who see the CPR. */
+function showStatus(status: unknown, view: CitizenView): unknown {
+  const placement = (status as { placement?: { provider?: string } } | null)?.placement;
+  if (view === 'cpr' || !placement?.provider) return status;
+  const { provider: _provider, ...rest } = placement;
+  return { ...(status as object), placement: rest };
 }
 
 export const psychiatric = {
@@ -56,6 +66,7 @@ export const psychiatric = {
   status: PsychiatricStatus,
   details: PsychiatricDetails,
   showDetails,
+  showStatus,
   readRoutes: {
     [`GET /cases/:id/${PSYCHIATRIC_SLUG}/records`]: { scope: 'case', roles: RECORD_READERS, citizen: 'none' },
   },

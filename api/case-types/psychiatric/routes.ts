@@ -186,7 +186,8 @@ function externalPlacement(deps: ApiDeps) {
     args: (b, request) => [{ providerId: providerIds.get(request)!, ...(b.reasonCode ? { reasonCode: b.reasonCode } : {}) }],
     texts: (b) => [{ kind: 'external_placement', body: b }],
     textKey: 'workflow',
-    answerOf: (r, _b, request) => ({ ...r, providerId: providerIds.get(request)! }),
+    // a repeat of the decision after the case ended skips the precheck: the registry gives the same id
+    answerOf: async (r, b, request) => ({ ...r, providerId: providerIds.get(request) ?? (await externalProviderIdFor(deps.database.db, b.provider)) }),
   });
 }
 

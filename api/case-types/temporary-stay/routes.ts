@@ -213,7 +213,7 @@ function readRoute(app: App, deps: ApiDeps) {
       await readableCase(db, request.user!.role, request.params.id);
       const row = await applicationOf(db, request.params.id);
       const caseNumber = await workflowIdOf(db, row.caseId);
-      const { live: status, liveError } = await liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery);
+      const { live: status, liveError } = await liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery, c.TemporaryStayStatus);
       return { caseNumber, application: row, status, ...(liveError ? { liveError } : {}), priorityChanges: await priorityHistory(db, row.caseId) };
     },
   );
