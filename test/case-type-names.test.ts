@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CASE_TYPES } from '../api/case-types/index.js';
+import { OBLIGATION_KIND_CODES } from '../domain/rules.js';
 import { projectRoot } from '../config/index.js';
 
 const SOURCE_FOLDERS = ['api', 'workflows', 'activities', 'db', 'domain', 'config', 'scripts', 'worker'];
@@ -56,6 +57,11 @@ describe('a case type is one module', () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('every obligation kind (domain/rules.ts) belongs to exactly one case type', () => {
+    const owners = OBLIGATION_KIND_CODES.map((kind) => [kind, CASE_TYPES.filter((t) => (t.obligationKinds as readonly string[]).includes(kind)).map((t) => t.name)] as const);
+    expect(owners.filter(([, by]) => by.length !== 1)).toEqual([]);
   });
 
   it('the check finds a name where it does not belong', () => {
