@@ -17,7 +17,8 @@ import { registerErrorHandler } from './errors.js';
 import { registerOpenApiTruth } from './openapi.js';
 import { registerDecisionAliases } from './decision-urls.js';
 import { setMaxBedDayPeriodDays, setPlausiblePastDays } from './schemas.js';
-import { DEFAULT_FAULT_OPTIONS, registerDeadlines, type FaultOptions } from './faults.js';
+import { databaseUnavailable, DEFAULT_FAULT_OPTIONS, DependencyUnavailable, registerDeadlines, type FaultOptions } from './faults.js';
+import { laterWrites } from './later.js';
 import { registerIdempotency } from './idempotency.js';
 import { CASE_TYPES } from './case-types/index.js';
 import { caseRoutes } from './routes/cases.js';
@@ -59,7 +60,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   setPlausiblePastDays(opts.plausiblePastDays ?? 730);
   setMaxBedDayPeriodDays(opts.maxBedDayPeriodDays ?? 365);
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
-  registerDeadlines(app, opts.temporal, faults);
+  registerDeadlines(app, opts.temporal, faults, () => opts.database.ping());
 
   // before the OpenAPI collector: an old decision URL is registered with `config.aliasOf` set
   registerDecisionAliases(app);
@@ -82,14 +83,24 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
+  // follow-up writes of failed requests (their audit rows, their keys' release): never holding back a 503
+  const later = laterWrites({
+    retryMs: 1_000,
+    max: 10_000,
+    retryable: (err) => err instanceof DependencyUnavailable || databaseUnavailable(err),
+    warn: (msg, what) => app.log.warn({ what }, msg),
+  });
+  app.addHook('onClose', () => later.flush(faults.dependencyTimeoutMs));
+
   registerAuth(app, opts.tokens);
   // audit's onSend runs first: an audit row that cannot be written turns the answer into a 503,
   // which the idempotency layer then does not keep (the retry runs again)
-  registerAudit(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs });
+  registerAudit(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs, later });
   registerIdempotency(app, opts.database.db, {
     ttlMs: (opts.idempotencyTtlHours ?? 24) * 3_600_000,
     waitMs: Math.max(faults.dependencyTimeoutMs, faults.workerTimeoutMs) + 2_000,
     dbTimeoutMs: faults.dependencyTimeoutMs,
+    later,
   });
 
   const deps: ApiDeps = {

@@ -10,11 +10,14 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
 import { RETRY_AFTER_SECONDS, unavailableBody, within } from './faults.js';
+import type { Later } from './later.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Case the request concerned, when not in the `:id` parameter (e.g. a newly opened case). */
     auditCaseId?: string;
+    /** When the request arrived (the audit row's time, also when it is written later). */
+    arrivedAt?: Date;
   }
 }
 
@@ -81,7 +84,10 @@ function caseIdOf(request: FastifyRequest): string | null {
   return typeof id === 'string' && UUID.test(id) && request.routeOptions.url?.includes('/cases/') ? id : null;
 }
 
-export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs: number }): void {
+export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs: number; later: Later }): void {
+  app.addHook('onRequest', async (request) => {
+    request.arrivedAt = new Date();
+  });
   // every change is audited: a route that changes something and names no action gets its method and URL
   const bodySchemas = new Map<string, JsonSchema | undefined>();
   app.addHook('onRoute', (route) => {
@@ -115,25 +121,30 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
     } else if (request.body && typeof request.body === 'object') {
       detail = auditDetail(request.body, bodySchemas.get(`${request.method} ${request.routeOptions.url}`)) as Record<string, unknown>;
     }
+    const row = {
+      at: request.arrivedAt ?? new Date(),
+      userId: request.user.user,
+      role: request.user.role,
+      action,
+      caseId: caseIdOf(request),
+      method: request.method,
+      path: request.url.split('?')[0]!,
+      statusCode: reply.statusCode,
+      detail,
+    };
+    if (reply.statusCode >= 500) {
+      // the answer already says a dependency failed: it goes now, its row is written as soon as
+      // the database answers (with the request's time), never holding the 503 back
+      opts.later.add(`audit ${action} ${reply.statusCode}`, () => within(db.insert(auditLog).values(row), opts.dbTimeoutMs, 'audit'));
+      return payload;
+    }
     try {
-      await within(
-        db.insert(auditLog).values({
-          userId: request.user.user,
-          role: request.user.role,
-          action,
-          caseId: caseIdOf(request),
-          method: request.method,
-          path: request.url.split('?')[0]!,
-          statusCode: reply.statusCode,
-          detail,
-        }),
-        opts.dbTimeoutMs,
-        'audit',
-      );
+      await within(db.insert(auditLog).values(row), opts.dbTimeoutMs, 'audit');
     } catch (err) {
-      // no audit row, no answer as if done: the request fails (the client retries with its key)
+      // no audit row, no answer as if done: the request fails (the client retries with its key);
+      // the refusal's own row follows when the database answers
       request.log.error({ err: (err as Error).name, code: (err as { cause?: { code?: string } }).cause?.code, action }, 'audit write failed');
-      if (reply.statusCode === 503) return payload; // already failing for the dependency that took the audit down with it
+      opts.later.add(`audit ${action} 503`, () => within(db.insert(auditLog).values({ ...row, statusCode: 503, detail: { refused: unavailableBody('audit').message } }), opts.dbTimeoutMs, 'audit'));
       reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).header('content-type', 'application/json; charset=utf-8');
       return JSON.stringify(unavailableBody('audit'));
     }

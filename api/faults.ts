@@ -95,16 +95,41 @@ export function within<T>(promise: Promise<T>, ms: number, dependency: Dependenc
 /**
  * Every route's handler runs under a Temporal deadline and a time bound. Temporal calls end at
  * the deadline with their own error (classified in the error handler); what is still waiting
- * a second later is a database that stopped answering.
+ * half a second later is answered 503 at once, naming the database when it does not answer a
+ * ping either, else Temporal — within the dependency timeout + 1 s.
  */
-export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: FaultOptions): void {
+export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: FaultOptions, pingDatabase: () => Promise<void>): void {
   const temporalMs = Math.max(opts.dependencyTimeoutMs, opts.workerTimeoutMs);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs') || route.url === '/health') return;
     const handler = route.handler;
     route.handler = function deadlined(request, reply) {
       const run = temporal.withDeadline(Date.now() + temporalMs, async () => handler.call(this, request, reply));
-      return within(run, temporalMs + 1_000, 'database');
+      return withinNamingCulprit(run, temporalMs + STILL_WAITING_MS, pingDatabase);
     };
   });
+}
+
+/** How long past the Temporal deadline a handler may still be waiting before it is answered 503. */
+const STILL_WAITING_MS = 500;
+/** How long the database has to answer the look that tells who kept the handler waiting. */
+const CULPRIT_PING_MS = 400;
+
+/**
+ * `promise`, or — when it is still waiting after `ms` — a 503 naming what kept it: the database if
+ * it does not answer a ping either, else Temporal (a call past its deadline that has not given
+ * up, e.g. a connection that is being retried). The answer goes within `ms` + the ping's bound.
+ */
+function withinNamingCulprit<T>(promise: Promise<T>, ms: number, pingDatabase: () => Promise<void>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      within(pingDatabase(), CULPRIT_PING_MS, 'database').then(
+        () => reject(new DependencyUnavailable('temporal')),
+        () => reject(new DependencyUnavailable('database')),
+      );
+    }, ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -14,6 +14,7 @@ import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import { errorBody } from './errors.js';
 import { within } from './faults.js';
+import type { Later } from './later.js';
 import { textProblem } from './schemas.js';
 
 declare module 'fastify' {
@@ -77,6 +78,8 @@ export interface IdempotencyOptions {
   waitMs: number;
   /** Bound on each database round trip of this layer (ms). */
   dbTimeoutMs: number;
+  /** Where the release of a failed request's key waits for the database (never holding back its 503). */
+  later: Later;
 }
 
 /** An `in_progress` claim older than this is abandoned (its API process died): a repeat takes it over. */
@@ -165,7 +168,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
     try {
       // a request that did not take effect (bad input, refused role, a dependency down) releases
       // its key, so a retry with the same key runs again
-      if (status >= 500 || status === 400 || status === 401 || status === 403 || status === 422) {
+      if (status >= 500) {
+        // a dependency failed: the answer goes now, the key is released as soon as the database answers
+        opts.later.add(`release key of ${request.method} ${request.routeOptions.url}`, () => bounded(db.delete(idempotencyKeys).where(where(claim.userId, claim.key))));
+        return payload;
+      }
+      if (status === 400 || status === 401 || status === 403 || status === 422) {
         await bounded(db.delete(idempotencyKeys).where(where(claim.userId, claim.key)));
         return payload;
       }
