@@ -16,7 +16,7 @@ import type { ApiDeps } from './context.js';
 import { registerErrorHandler } from './errors.js';
 import { registerOpenApiTruth } from './openapi.js';
 import { registerDecisionAliases } from './decision-urls.js';
-import { setMaxBedDayPeriodDays, setPlausiblePastDays } from './schemas.js';
+import { setMaxBedDayPeriodDays, setPlausibleFutureDays, setPlausiblePastDays } from './schemas.js';
 import { DEFAULT_FAULT_OPTIONS, registerDeadlines, type FaultOptions } from './faults.js';
 import { registerIdempotency } from './idempotency.js';
 import { CASE_TYPES } from './case-types/index.js';
@@ -34,6 +34,8 @@ export interface BuildAppOptions extends ApiDeps {
   faults?: Partial<FaultOptions>;
   /** How far back an event's instant may lie (days, default 730). */
   plausiblePastDays?: number;
+  /** How far ahead a planned day may lie (days, default 365). */
+  plausibleFutureDays?: number;
   /** The longest bed-day period a færdigmelding may open (days, default 365). */
   maxBedDayPeriodDays?: number;
   /** How long an Idempotency-Key is remembered (hours, default 24). */
@@ -57,6 +59,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app, opts.temporal);
   setPlausiblePastDays(opts.plausiblePastDays ?? 730);
+  setPlausibleFutureDays(opts.plausibleFutureDays ?? 365);
   setMaxBedDayPeriodDays(opts.maxBedDayPeriodDays ?? 365);
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
   registerDeadlines(app, opts.temporal, faults);
