@@ -80,22 +80,22 @@ describe(`planned days lie no more than PLAUSIBLE_FUTURE_DAYS (${HORIZON}) ahead
   });
 
   it.each([
-    ['hospital-discharge/vulnerability-assessment', 'dev-assessor', { vulnerable: false, providerStartsOn: '2199-12-31' }, 'body.providerStartsOn'],
+    ['hospital-discharge/vulnerability-assessment', 'body.providerStartsOn', 'dev-assessor', { vulnerable: false, providerStartsOn: '2199-12-31' }],
     [
       'hospital-discharge/decision',
+      'body.decision.providerStartsOn',
       'dev-coordinator',
       { holisticAssessment: 'Klarer sig hjemme', decision: { kind: 'home_with_existing_help', providerStartsOn: '2199-12-31' } },
-      'body.decision.providerStartsOn',
     ],
     [
       'hospital-discharge/decision',
+      'body.decision.providerStartsOn',
       'dev-coordinator',
       { holisticAssessment: 'Mere hjælp', decision: { kind: 'more_help_at_home', help: 'Morgenpleje', minutesPerWeek: 120, providerStartsOn: '2199-12-31' } },
-      'body.decision.providerStartsOn',
     ],
-    ['temporary-stay/offer-reply', 'dev-housing', { offerId: randomUUID(), accept: true, plannedEndDate: '2199-12-31' }, 'body.plannedEndDate'],
-    ['temporary-stay/reassessment', 'dev-assessor', { outcome: 'extension', newEndDate: '2199-12-31' }, 'body.newEndDate'],
-  ])('%s: 2199-12-31 → 400 naming %s', async (action, token, payload, field) => {
+    ['temporary-stay/offer-reply', 'body.plannedEndDate', 'dev-housing', { offerId: randomUUID(), accept: true, plannedEndDate: '2199-12-31' }],
+    ['temporary-stay/reassessment', 'body.newEndDate', 'dev-assessor', { outcome: 'extension', newEndDate: '2199-12-31' }],
+  ])('%s: 2199-12-31 → 400 naming %s', async (action, field, token, payload) => {
     const res = await post(`/cases/${randomUUID()}/${action}`, token, payload);
     expect(res.statusCode, res.body).toBe(400);
     expect(fields(res)).toEqual([field]);
