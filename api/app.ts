@@ -16,7 +16,7 @@ import type { ApiDeps } from './context.js';
 import { registerErrorHandler } from './errors.js';
 import { registerOpenApiTruth } from './openapi.js';
 import { registerDecisionAliases } from './decision-urls.js';
-import { setMaxBedDayPeriodDays, setPlausiblePastDays } from './schemas.js';
+import { setMaxBedDayPeriodDays, setPlausibleFutureDays, setPlausiblePastDays } from './schemas.js';
 import { databaseUnavailable, DEFAULT_FAULT_OPTIONS, DependencyUnavailable, registerDeadlines, type FaultOptions } from './faults.js';
 import { laterWrites } from './later.js';
 import { registerIdempotency } from './idempotency.js';
@@ -35,6 +35,8 @@ export interface BuildAppOptions extends ApiDeps {
   faults?: Partial<FaultOptions>;
   /** How far back an event's instant may lie (days, default 730). */
   plausiblePastDays?: number;
+  /** How far ahead a planned day may lie (days, default 365). */
+  plausibleFutureDays?: number;
   /** The longest bed-day period a færdigmelding may open (days, default 365). */
   maxBedDayPeriodDays?: number;
   /** How long an Idempotency-Key is remembered (hours, default 24). */
@@ -58,6 +60,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app, opts.temporal);
   setPlausiblePastDays(opts.plausiblePastDays ?? 730);
+  setPlausibleFutureDays(opts.plausibleFutureDays ?? 365);
   setMaxBedDayPeriodDays(opts.maxBedDayPeriodDays ?? 365);
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
   registerDeadlines(app, opts.temporal, faults, () => opts.database.ping());

@@ -32,6 +32,12 @@ export function idempotencyKey(request: FastifyRequest): string | undefined {
   return typeof raw === 'string' && raw.length > 0 ? raw : undefined;
 }
 
+/** The request carries an `Idempotency-Key` header with nothing (or only blanks) in it. */
+function emptyIdempotencyKey(request: FastifyRequest): boolean {
+  const raw = request.headers['idempotency-key'];
+  return typeof raw === 'string' && raw.trim() === '';
+}
+
 /** A stable UUID derived from a user's idempotency key (e.g. the id of the case it opens). */
 export function uuidFromKey(user: string, scope: string, key: string): string {
   const h = createHash('sha256').update(`${user}\u0000${scope}\u0000${key}`).digest('hex');
@@ -91,7 +97,14 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
 
   app.addHook('preHandler', async (request, reply) => {
     const key = idempotencyKey(request);
-    if (!key || request.method === 'GET' || request.method === 'HEAD' || !request.user) return;
+    if (request.method === 'GET' || request.method === 'HEAD' || !request.user) return;
+    // an empty (or blank) header is a client's mistake, not "no key": a retry would run twice
+    if (emptyIdempotencyKey(request)) {
+      request.idempotencyAnswered = true;
+      const message = 'must not be empty: send 1-200 characters, or leave the header out';
+      return reply.code(400).send(errorBody(400, `Idempotency-Key ${message}`, { fields: [{ field: 'headers.idempotency-key', message }] }));
+    }
+    if (!key) return;
     if (key.length > 200 || textProblem(key, false)) {
       request.idempotencyAnswered = true;
       return reply.code(400).send(errorBody(400, 'Idempotency-Key must be 1-200 characters without control characters', { fields: [{ field: 'headers.idempotency-key', message: 'invalid' }] }));

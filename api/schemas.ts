@@ -4,6 +4,7 @@
  * definition of what text may contain.
  */
 import { z } from 'zod';
+import { addDays, localDate } from '../domain/calendar.js';
 import { birthDateFromCpr, CPR_PATTERN } from '../domain/cpr.js';
 
 // ---- text hygiene --------------------------------------------------------------------------
@@ -95,6 +96,22 @@ export const bedDayStart = instant.refine(opensShortPeriod, { error: periodMessa
 export const pastBedDayStart = pastInstant.refine(opensShortPeriod, { error: periodMessage });
 
 export const calendarDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' }).refine(plausibleYear, { message: yearMessage });
+
+/** How far ahead a planned day may lie (PLAUSIBLE_FUTURE_DAYS; set by buildApp). */
+let plausibleFutureDays = 365;
+export function setPlausibleFutureDays(days: number): void {
+  plausibleFutureDays = days;
+}
+/** The last plausible planned day: today (Copenhagen) + PLAUSIBLE_FUTURE_DAYS. */
+export const plausibleFuture = () => ({ days: plausibleFutureDays, latest: addDays(localDate(Date.now()), plausibleFutureDays) });
+
+/**
+ * A day that may lie in the future (an expected discharge, a provider's start, a stay's planned
+ * end): no further ahead than PLAUSIBLE_FUTURE_DAYS days from today.
+ */
+export const plannedDate = calendarDate.refine((v) => v <= plausibleFuture().latest, {
+  error: () => `is implausibly far in the future (more than PLAUSIBLE_FUTURE_DAYS, ${plausibleFutureDays}, days ahead)`,
+});
 
 export const cprSchema = z
   .string()

@@ -33,6 +33,7 @@ export async function createApiFromConfig(
     faults: { dependencyTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, workerTimeoutMs: config.WORKER_TIMEOUT_MS },
     idempotencyTtlHours: config.IDEMPOTENCY_KEY_TTL_HOURS,
     plausiblePastDays: config.PLAUSIBLE_PAST_DAYS,
+    plausibleFutureDays: config.PLAUSIBLE_FUTURE_DAYS,
     maxBedDayPeriodDays: config.MAX_BED_DAY_PERIOD_DAYS,
   });
   // Planner statistics for the list reads where autovacuum does not keep them (PGlite; a server

@@ -36,6 +36,11 @@ export const envSchema = z.object({
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt.default(24),
   /** API: instants older than this many days are refused as implausible (400). */
   PLAUSIBLE_PAST_DAYS: positiveInt.default(730),
+  /**
+   * API: planned days (expected discharge, a provider's start, a stay's planned or new end date)
+   * further ahead than this many days are refused as implausible (400).
+   */
+  PLAUSIBLE_FUTURE_DAYS: positiveInt.default(365),
   /** API: a færdigmelding (readyAt) may open a bed-day period at most this many days long (400 beyond). */
   MAX_BED_DAY_PERIOD_DAYS: positiveInt.default(365),
   /**

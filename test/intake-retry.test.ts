@@ -23,6 +23,7 @@ import { temporaryStayCaseWorkflow } from '../workflows/temporary-stay/index.js'
 import { as, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { startWorker, useTestStack, waitUntilIdle } from './helpers.js';
+import { registerPlaceType } from './temporary-stay-support.js';
 
 const stack = useTestStack({ temporal: 'dev' });
 
@@ -75,7 +76,7 @@ describe('a repeated intake whose first attempt started the workflow', () => {
     const key = `apply-${randomUUID()}`;
     const caseId = uuidFromKey('visitator-anna', 'POST /temporary-stays', key);
     const cpr = fakeCpr('1938-08-08');
-    const placeType = `intake-${randomUUID().slice(0, 8)}`;
+    const placeType = await registerPlaceType(stack.database.db, `intake-${randomUUID().slice(0, 8)}`);
     const appliedAt = Date.now() - 60_000;
     // The first attempt reserved the case number (the workflow id) before starting the workflow.
     const caseNumber = await caseNumberFor(stack.database.db, caseId, temporaryStayCaseType);

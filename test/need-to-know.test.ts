@@ -15,6 +15,7 @@ import { localDate } from '../domain/calendar.js';
 import { as, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { useTestStack } from './helpers.js';
+import { registerPlaceType } from './temporary-stay-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 /** A place type of this file's own: its allocator runs on this file's worker (allocators are one per place type on the shared server). */
@@ -46,6 +47,7 @@ async function openAll(): Promise<Opened> {
   });
   expect(hd.statusCode, hd.body).toBe(201);
   const tsCpr = fakeCpr('1939-11-12');
+  await registerPlaceType(stack.database.db, PLACE_TYPE);
   const ts = await stack.app.inject({
     method: 'POST',
     url: '/temporary-stays',

@@ -366,6 +366,10 @@ describe('success answers match the documented schemas', () => {
 
       // temporary stays: facility, places, two applications, an offer accepted, the stay ended
       const placeType = `conformance-${tag}-${style}`;
+      // the housing team lead registers the place types first (a request naming an unregistered type is refused)
+      await post('/place-types', 'dev-housing', { code: placeType, name: `Plads ${tag} ${style}` });
+      await post('/place-types', 'dev-housing', { code: `${placeType}-spare`, name: `Reserveplads ${tag} ${style}` });
+      await get('/place-types', 'dev-coordinator');
       const facility = await post('/facilities', 'dev-housing', { name: `Plejecenter ${tag} ${style}`, address: 'Nørrebrogade 1' });
       await get('/facilities', 'dev-assessor');
       const app = (cpr: string, priority: string) => ({ cpr, eligible: true, placeType, purpose: 'rehabilitation', priority, appliedAt: iso(Date.now() - 2 * 24 * HOUR) });

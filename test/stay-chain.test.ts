@@ -12,6 +12,7 @@ import { defaultRules } from '../domain/rules.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
+import { registerPlaceType } from './temporary-stay-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 const HOUR = 3_600_000;
@@ -24,7 +25,7 @@ const call = async (method: 'GET' | 'POST', url: string, token: string, payload?
 
 describe('the full chain: hospital discharge → temporary stay → the next citizen', () => {
   it('runs through the API', async () => {
-    const placeType = `chain-${Date.now()}`;
+    const placeType = await registerPlaceType(stack.database.db, `chain-${Date.now()}`);
     const readyAt = Date.now() - 3 * 24 * HOUR;
     const a = await call('POST', '/cases', 'dev-hospital', {
       type: 'hospital_discharge',

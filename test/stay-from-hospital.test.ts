@@ -34,7 +34,7 @@ import { changePriorityUpdate, replyToOfferUpdate, temporaryStayStatusQuery } fr
 import { as } from './api-helpers.js';
 import { newCitizen } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
-import { allocator, newFacility, openStay, uniqueType } from './temporary-stay-support.js';
+import { allocator, newFacility, openStay, registerPlaceType, uniqueType } from './temporary-stay-support.js';
 import { readmittedUpdate } from '../workflows/hospital-discharge/messages.js';
 
 const stack = useTestStack({ temporal: 'time-skipping', app: true });
@@ -129,7 +129,7 @@ describe('a temporary stay decided at a hospital discharge (time-skipping server
   });
 
   it('2 + 3: a discharge before a place exists is a discharge home while waiting; the priority review is due the next working day and escalates overnight; the list shows it', async () => {
-    const type = uniqueType('hd-home');
+    const type = await registerPlaceType(db(), uniqueType('hd-home'));
     // a Tuesday whose Wednesday is a working day, at 10:00
     let day = addDays(localDate(await stack.env.currentTimeMs()), 1);
     while (new Date(`${day}T12:00:00Z`).getUTCDay() !== 2 || !isWorkingDay(addDays(day, 1), defaultRules.closingDays)) day = addDays(day, 1);

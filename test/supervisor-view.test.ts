@@ -15,6 +15,7 @@ import { addDays, localDate, overnightAfter } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
+import { registerPlaceType } from './temporary-stay-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 const DAY = 86_400_000;
@@ -75,7 +76,7 @@ describe("the supervisor's view", () => {
       expectedDischargeDate: addDays(localDate(Date.now()), 3),
       functionalLevel: 'FSIII',
     })) as { id: string; caseNumber: string };
-    const placeType = `sv-${Date.now()}`;
+    const placeType = await registerPlaceType(stack.database.db, `sv-${Date.now()}`);
     const facility = await post('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
     const stay = (await post('/temporary-stays', 'dev-assessor', {
       cpr: cpr('1940-05-05'),

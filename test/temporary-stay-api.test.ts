@@ -7,7 +7,7 @@ import { WaitingListEntry } from '../api/case-types/temporary-stay/contracts.js'
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
-import { uniqueType } from './temporary-stay-support.js';
+import { registerPlaceType, uniqueType } from './temporary-stay-support.js';
 
 
 const stack = useTestStack({ temporal: 'dev', app: true });
@@ -21,7 +21,8 @@ const COPENHAGEN_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+0[12]:
 
 describe('temporary-stay API', () => {
   it('drives facility, places, applications, offer, stay and hospital event with roles, 400/403/409 and Idempotency-Key', async () => {
-    const placeType = uniqueType('api');
+    const placeType = await registerPlaceType(stack.database.db, uniqueType('api'));
+    await registerPlaceType(stack.database.db, `${placeType}-aflastning`);
     // Facilities and places: housing team lead only.
     expect((await post('/facilities', 'dev-assessor', { name: 'x' })).statusCode).toBe(403);
     const fac = await post('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
@@ -186,6 +187,7 @@ describe('temporary-stay API documentation', () => {
   it('the OpenAPI document lists the routes; a place type is normalised (spaces, capitals)', async () => {
     const doc = (await stack.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/temporary-stays', '/waiting-list', '/places']));
+    await registerPlaceType(stack.database.db, 'midlertidig-rehabilitering');
     const r = await get('/waiting-list?placeType=Midlertidig%20Rehabilitering', 'dev-assessor');
     expect(r.statusCode).toBe(200);
     expect(r.json().placeType).toBe('midlertidig-rehabilitering');

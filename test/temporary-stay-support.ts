@@ -3,7 +3,7 @@ import { temporaryStayCaseType } from '../workflows/temporary-stay/case-type.js'
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { insertFacility } from '../db/queries/temporary-stay.js';
+import { insertFacility, insertPlaceType } from '../db/queries/temporary-stay.js';
 import { caseNumberFor } from '../api/case-numbers.js';
 import { defaultRules, type Priority, type RuleSet } from '../domain/rules.js';
 import { allocatorWorkflowId } from '../workflows/temporary-stay/allocation-state.js';
@@ -71,3 +71,13 @@ export async function openStay(
 }
 
 export const uniqueType = (prefix = 'type') => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/**
+ * Registers place types in the registry, as the housing team lead does with `POST /place-types`,
+ * so that requests may name them (a request naming an unregistered type is refused); returns the
+ * first. Tests that drive the workflows directly need no registration.
+ */
+export async function registerPlaceType(db: Db, code: string, ...more: string[]): Promise<string> {
+  for (const c of [code, ...more]) await insertPlaceType(db, { code: c, name: `Test type ${c}` });
+  return code;
+}

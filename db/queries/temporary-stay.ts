@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
-import { cases, citizens, facilities, obligations, placeOffers, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
+import { cases, citizens, facilities, obligations, placeOffers, placeTypes, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
 
 /** A case joining a place type's waiting list (the case workflow → the allocator, through an activity). */
 export interface JoinRequest<Priority extends string = string> {
@@ -217,6 +217,21 @@ export async function openApplicationOf(db: Db, citizenId: string) {
     .from(stayApplications)
     .where(and(eq(stayApplications.citizenId, citizenId), ne(stayApplications.status, 'closed')));
   return row;
+}
+
+/** Registers a place type; undefined when the code is registered already. */
+export async function insertPlaceType(db: Db, t: { code: string; name: string; description?: string | null }) {
+  const [row] = await db.insert(placeTypes).values({ code: t.code, name: t.name, description: t.description ?? null }).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function getPlaceType(db: Db, code: string) {
+  const [row] = await db.select().from(placeTypes).where(eq(placeTypes.code, code));
+  return row;
+}
+
+export async function listPlaceTypes(db: Db) {
+  return db.select().from(placeTypes).orderBy(asc(placeTypes.code));
 }
 
 export async function insertFacility(db: Db, f: { id: string; name: string; address?: string }) {

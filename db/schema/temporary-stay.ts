@@ -7,9 +7,26 @@
  * or running stay per place and per citizen, and one open application per citizen.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { caseRef, cases, citizenRef, createdNow, ts } from './core.js';
 
+
+/**
+ * The registry of place types (pladstyper): the codes a place, an application and a hospital's
+ * decision may name. The housing team lead registers a type (`POST /place-types`) before the
+ * first place of it; a code not registered here is refused wherever a request names it, so a
+ * typo never opens a second waiting list (the code names the type's allocator workflow).
+ */
+export const placeTypes = pgTable('place_types', {
+  /** The normalised code, e.g. `rehabilitering` (lower case, digits, `-`, `_`). */
+  code: text('code').primaryKey(),
+  /** The type's name, e.g. "Midlertidig rehabiliteringsplads". */
+  name: text('name').notNull(),
+  description: text('description'),
+  /** Seeded by a migration as an example (replace with the municipality's own types). */
+  example: boolean('example').notNull().default(false),
+  createdAt: createdNow(),
+});
 
 export const facilities = pgTable('facilities', {
   id: uuid('id').primaryKey(),

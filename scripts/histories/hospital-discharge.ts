@@ -38,6 +38,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   await hd(a.id, 'help-follow-up', 'dev-assessor', { followedUpAt: new Date().toISOString() });
 
   const placeType = `rehab-${Date.now()}`;
+  await call(ctx, 'POST', '/place-types', 'dev-housing', { code: placeType, name: 'Rehabilitering (optagelse)' });
   const b = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
   await hd(b.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
   await hd(b.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
@@ -68,6 +69,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   await hd(c.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
   await hd(c.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
   const waitingType = `rehab-wait-${Date.now()}`;
+  await call(ctx, 'POST', '/place-types', 'dev-housing', { code: waitingType, name: 'Rehabilitering, venteliste (optagelse)' });
   const decidedC = await hd(c.id, 'decision', 'dev-coordinator', {
     holisticAssessment: 'needs a temporary stay',
     decision: { kind: 'temporary_stay', placeType: waitingType, purpose: 'rehabilitation' },

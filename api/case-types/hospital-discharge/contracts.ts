@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { localDate } from '../../../domain/calendar.js';
 import { hospitalDischargeCaseType } from '../../../workflows/hospital-discharge/case-type.js';
 import { CaseCoreAnswer, Day, documented, Id, Instant } from '../../contract.js';
-import { calendarDate, cprSchema, instant, line, longText, optionalLongText, pastBedDayStart, pastInstant } from '../../schemas.js';
+import { cprSchema, instant, line, longText, optionalLongText, pastBedDayStart, pastInstant, plannedDate } from '../../schemas.js';
 import { placeTypeSchema, purposeSchema } from '../temporary-stay/contracts.js';
 
 // ---- requests -----------------------------------------------------------------------------------
@@ -22,7 +22,7 @@ export const hospitalDischargeOpenSchema = z
     receivedAt: instant.describe('When the care plan (plejeforløbsplan) was received'),
     ward: line(200).describe('Hospital ward (afdeling)'),
     admittedAt: instant.describe('When the citizen was admitted'),
-    expectedDischargeDate: calendarDate.optional().describe('Expected discharge date (YYYY-MM-DD), Copenhagen'),
+    expectedDischargeDate: plannedDate.optional().describe('Expected discharge date (YYYY-MM-DD), Copenhagen'),
     functionalLevel: longText(4000).describe('Functional level (funktionsniveau) — stored in the database only'),
     freeText: optionalLongText(20000).optional().describe("The care plan's free text — stored in the database only"),
   })
@@ -44,7 +44,7 @@ export const RerouteBody = z.object({
 
 export const AssessmentBody = z.object({
   vulnerable: z.boolean().describe('Particularly vulnerable, in need of extended coordination (000)?'),
-  providerStartsOn: calendarDate.optional().describe('Not vulnerable: the day the provider must start (default: the expected discharge date)'),
+  providerStartsOn: plannedDate.optional().describe('Not vulnerable: the day the provider must start (default: the expected discharge date)'),
   note: longText(10000).optional().describe('Stored in the database only'),
 });
 
@@ -63,11 +63,11 @@ const CoordinatorDecision = z.discriminatedUnion('kind', [
     kind: z.literal('more_help_at_home'),
     help: longText(4000).describe('What help (øget hjælp i eget hjem) — stored in the database only'),
     minutesPerWeek: z.number().int().positive().max(10080).describe('Granted minutes per week'),
-    providerStartsOn: calendarDate.optional().describe('Default: the expected discharge date'),
+    providerStartsOn: plannedDate.optional().describe('Default: the expected discharge date'),
   }),
   z.object({
     kind: z.literal('home_with_existing_help'),
-    providerStartsOn: calendarDate.optional().describe('Default: the expected discharge date'),
+    providerStartsOn: plannedDate.optional().describe('Default: the expected discharge date'),
   }),
 ]);
 

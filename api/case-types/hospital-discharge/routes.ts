@@ -11,6 +11,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { getCase } from '../../../db/queries/cases.js';
+import { formatLocal } from '../../../domain/calendar.js';
 import { caseHandovers, caseNotes, completeTask, getCarePlan, getTask, listTasks } from '../../../db/queries/hospital-discharge.js';
 import { hospitalDischargeCaseType } from '../../../workflows/hospital-discharge/case-type.js';
 import * as m from '../../../workflows/hospital-discharge/messages.js';
@@ -18,10 +19,11 @@ import type { Role } from '../../auth.js';
 import type { ApiDeps } from '../../context.js';
 import { decision, registerDecision, type DecisionText } from '../../decision-route.js';
 import { decide, readableCase } from '../../decisions.js';
-import { conflict, HttpError, notFound } from '../../errors.js';
+import { badRequest, conflict, HttpError, notFound } from '../../errors.js';
 import { bandOfAge, type Readers } from '../../need-to-know.js';
 import { routeOptionsFor } from '../../route-options.js';
 import { caseIdParams } from '../../schemas.js';
+import { assertPlaceTypeRegistered } from '../temporary-stay/place-types.js';
 import * as c from './contracts.js';
 
 export const HOSPITAL_DISCHARGE_SLUG = 'hospital-discharge';
@@ -30,6 +32,8 @@ export const HOSPITAL_DISCHARGE_SLUG = 'hospital-discharge';
 export const HOSPITAL_DISCHARGE_READERS: Readers = { needs_assessor: 'cpr', discharge_coordinator: 'cpr', visitation_team_lead: 'age_band', supervisor: 'age_band' };
 export const CARE_PLAN_READERS: Role[] = ['needs_assessor', 'discharge_coordinator'];
 export const TASK_READERS: Role[] = ['needs_assessor', 'discharge_coordinator', 'supervisor'];
+
+type Db = ApiDeps['database']['db'];
 
 const caseType = { ...hospitalDischargeCaseType, slug: HOSPITAL_DISCHARGE_SLUG };
 const route = routeOptionsFor(HOSPITAL_DISCHARGE_SLUG);
@@ -44,8 +48,16 @@ function coordinatorDecision(d: z.output<typeof c.DecisionBody>['decision']): m.
   return { kind: d.kind, providerStartsOn: d.providerStartsOn };
 }
 
+/** 400 naming `body.readyAt` when the citizen was declared færdigbehandlet before the admission (the care plan's `admittedAt`). */
+async function readyAfterAdmission(db: Db, caseId: string, readyAt: string): Promise<void> {
+  const plan = await getCarePlan(db, caseId);
+  if (plan && Date.parse(readyAt) < plan.admittedAt.getTime()) {
+    throw badRequest(`body.readyAt: must not be before the citizen's admission (admittedAt ${formatLocal(plan.admittedAt.getTime())})`, 'body.readyAt');
+  }
+}
+
 /** The hospital-discharge decisions and hospital events, as data. */
-const decisions = [
+const decisions = (db: Db) => [
   decision({
     path: 'reroute',
     summary: 'Re-route the case between SUF and SOF, with a reason (004)',
@@ -87,6 +99,10 @@ const decisions = [
     body: c.DecisionBody,
     answer: c.HospitalDischargeStatus,
     update: m.decideUpdate,
+    // a temporary stay names a registered place type (its allocator, its waiting list)
+    precheck: async (b) => {
+      if (b.decision.kind === 'temporary_stay') await assertPlaceTypeRegistered(db, b.decision.placeType, 'body.decision.placeType');
+    },
     args: (b) => [{ decision: coordinatorDecision(b.decision) }],
     texts: (b) => [
       { kind: 'holistic_assessment', body: { text: b.holisticAssessment } },
@@ -101,6 +117,7 @@ const decisions = [
     body: c.FaerdigbehandletBody,
     answer: c.HospitalDischargeStatus,
     update: m.faerdigbehandletUpdate,
+    precheck: (b, ctx) => readyAfterAdmission(db, ctx.row.id, b.readyAt),
     args: (b) => [{ readyAt: ms(b.readyAt) }],
   }),
   decision({
@@ -240,7 +257,7 @@ const taskRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
 
 export const hospitalDischargeRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   // one URL style for decisions (api/decision-urls.ts keeps the old `/hospital-discharge/cases/:id/…` as an alias)
-  for (const d of decisions) registerDecision(app, deps, caseType, d);
+  for (const d of decisions(deps.database.db)) registerDecision(app, deps, caseType, d);
   await carePlanRoute(app, deps);
   await taskRoutes(app, deps);
 };

@@ -12,7 +12,7 @@ import { normalisePlaceType, PLACE_TYPE_PATTERN } from '../../../workflows/tempo
 import { temporaryStayCaseType } from '../../../workflows/temporary-stay/case-type.js';
 import type * as wf from '../../../workflows/temporary-stay/messages.js';
 import { CaseCoreAnswer, Day, documented, Id, Instant } from '../../contract.js';
-import { calendarDate, cprSchema, instant, line, token } from '../../schemas.js';
+import { cprSchema, instant, line, plannedDate, token } from '../../schemas.js';
 
 // ---- codes --------------------------------------------------------------------------------------
 
@@ -55,6 +55,12 @@ export const OpenTemporaryStay = z.object({
   originCaseId: z.uuid().optional().describe('The hospital-discharge case this application comes from'),
 });
 
+/** `POST /place-types`: the housing team lead registers a place type (pladstype) before its first place. */
+export const PlaceTypeBody = z.object({
+  code: placeTypeSchema,
+  name: line(200).describe('The name, e.g. Midlertidig rehabiliteringsplads'),
+  description: line(1000).optional().describe('Who the type is for'),
+});
 export const FacilityBody = z.object({ name: line(200), address: line(300).optional() });
 export const PlaceBody = z.object({ facilityId: z.uuid(), placeType: placeTypeSchema, label: line(60).describe('Room or bed label') });
 export const PlaceParams = z.object({ id: z.uuid({ message: 'must be a place id (UUID)' }) });
@@ -66,7 +72,7 @@ export const OfferReplyBody = z
   .object({
     offerId: z.uuid(),
     accept: z.boolean(),
-    plannedEndDate: calendarDate.optional().describe('Accept only: planned end date of the stay'),
+    plannedEndDate: plannedDate.optional().describe('Accept only: planned end date of the stay'),
   })
   .superRefine((v, ctx) => {
     if (v.accept && !v.plannedEndDate) ctx.addIssue({ code: 'custom', path: ['plannedEndDate'], message: 'required to accept' });
@@ -75,7 +81,7 @@ export const OfferReplyBody = z
 export const ReassessmentBody = z
   .object({
     outcome: z.enum(REASSESSMENT_OUTCOMES),
-    newEndDate: calendarDate.optional().describe('Extension only: the new planned end date'),
+    newEndDate: plannedDate.optional().describe('Extension only: the new planned end date'),
   })
   .superRefine((v, ctx) => {
     if (v.outcome === 'extension' && !v.newEndDate) ctx.addIssue({ code: 'custom', path: ['newEndDate'], message: 'required for an extension' });
@@ -137,6 +143,25 @@ export const Facilities = documented(z.array(Facility), {
   description: 'The facilities, by name',
   example: [{ id: 'ce080017-9b52-4e75-a1be-41626b531d07', name: 'Plejecenter Sundbyvester', address: 'Nørrebrogade 1', createdAt: '2026-11-30T06:25:08.850+01:00' }],
 });
+
+const placeTypeExample = {
+  code: 'rehabilitering',
+  name: 'Midlertidig rehabiliteringsplads',
+  description: 'Genoptræning efter sygdom eller indlæggelse',
+  example: false,
+  createdAt: '2026-11-30T06:25:08.850+01:00',
+};
+export const PlaceType = documented(
+  z.object({
+    code: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    example: z.boolean().describe('Seeded as an example by a migration (replace with the municipality’s own types)'),
+    createdAt: Instant,
+  }),
+  { description: 'A registered place type (pladstype)', example: placeTypeExample },
+);
+export const PlaceTypes = documented(z.array(PlaceType), { description: 'The registered place types, by code', example: [placeTypeExample] });
 
 export const PlaceAnswer = documented(PlaceView.extend({ placeType: z.string() }), {
   description: 'A place of a place type with its status (vacant, offered, occupied, closed)',

@@ -1,7 +1,7 @@
 /**
  * Facilities, places and the waiting list (venteliste) of the temporary stay (midlertidigt
- * døgnophold, source 003): the housing team lead registers facilities and adds, closes and
- * reopens places; everyone who reads temporary stays sees the places' occupancy and a place
+ * døgnophold, source 003): the housing team lead registers place types (place-types.ts) and
+ * facilities and adds, closes and reopens places; everyone who reads temporary stays sees the places' occupancy and a place
  * type's waiting list. No business logic: validate, authorise, then update or query the place
  * type's allocator workflow (workflows/temporary-stay/allocation.ts), or read the database.
  *
@@ -33,6 +33,7 @@ import { badRequest, conflict, notFound } from '../../errors.js';
 import { newIdFor, updateIdFor } from '../../idempotency.js';
 import { routeOptionsFor } from '../../route-options.js';
 import * as c from './contracts.js';
+import { assertPlaceTypeRegistered, placeTypeRoutes } from './place-types.js';
 
 type App = Parameters<FastifyPluginAsyncZod<ApiDeps>>[0];
 
@@ -87,6 +88,7 @@ function placeChangeRoutes(app: App, deps: ApiDeps) {
     async (request, reply) => {
       const { facilityId, placeType, label } = request.body;
       if (!(await getFacility(db, facilityId))) throw badRequest('body.facilityId: no such facility', 'body.facilityId');
+      await assertPlaceTypeRegistered(db, placeType, 'body.placeType');
       const placeId = newIdFor(request);
       const sameLabel = await placeByLabel(db, facilityId, label);
       if (sameLabel && sameLabel.id !== placeId) {
@@ -123,6 +125,7 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
     '/places',
     route({ access: STAY_READERS, audit: 'place.list', summary: 'Places with their occupancy (vacant, offered, occupied, closed)', querystring: c.PlacesQuery, response: { 200: c.Places } }),
     async (request) => {
+      if (request.query.placeType) await assertPlaceTypeRegistered(db, request.query.placeType, 'querystring.placeType');
       const rows = await listPlaces(db, request.query.placeType);
       const counts = { vacant: 0, offered: 0, occupied: 0, closed: 0 };
       for (const r of rows) if (r.status in counts) counts[r.status as keyof typeof counts] += 1;
@@ -135,6 +138,7 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
     route({ access: STAY_READERS, audit: 'waiting_list.read', summary: "A place type's waiting list in allocation order, with rank and days waited", querystring: c.WaitingListQuery, response: { 200: c.WaitingList } }),
     async (request) => {
       const placeType = request.query.placeType;
+      await assertPlaceTypeRegistered(db, placeType, 'querystring.placeType');
       let view;
       try {
         view = await deps.temporal.workflow.getHandle(allocatorWorkflowId(placeType)).query(allocationQuery);
@@ -162,6 +166,7 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
 
 /** The facilities, places and waiting-list routes. */
 export function placeRoutes(app: App, deps: ApiDeps): void {
+  placeTypeRoutes(app, deps, route);
   facilityRoutes(app, deps);
   placeChangeRoutes(app, deps);
   occupancyRoutes(app, deps);

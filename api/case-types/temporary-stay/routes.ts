@@ -32,6 +32,7 @@ import { badRequest, conflict, notFound } from '../../errors.js';
 import { liveStatus } from '../../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../../schemas.js';
 import * as c from './contracts.js';
+import { assertPlaceTypeRegistered } from './place-types.js';
 import { placeRoutes, route, STAY_READERS, TEMPORARY_STAY_SLUG } from './places.js';
 
 type App = Parameters<FastifyPluginAsyncZod<ApiDeps>>[0];
@@ -179,6 +180,7 @@ function intakeRoute(app: App, deps: ApiDeps) {
       if (appliedAt > Date.now() + FUTURE_TOLERANCE_MS) throw badRequest('appliedAt: must not be in the future', 'body.appliedAt');
       const beforeBirth = instantsAfterBirth(body.cpr, { appliedAt: body.appliedAt });
       if (beforeBirth.length) throw badRequest(`appliedAt: ${beforeBirth[0]!.message}`, 'body.appliedAt');
+      await assertPlaceTypeRegistered(db, body.placeType, 'body.placeType');
       if (body.originCaseId && !(await getCase(db, body.originCaseId))) {
         throw badRequest('body.originCaseId: no such case', 'body.originCaseId');
       }
