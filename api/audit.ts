@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Case the request concerned, when not in the `:id` parameter (e.g. a newly opened case). */
     auditCaseId?: string;
+    /** Codes the handler adds to the row's detail (e.g. `repeatedNotice`: an intake re-pointed to the open case). */
+    auditNote?: Record<string, string | number | boolean>;
   }
 }
 
@@ -115,6 +117,7 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
     } else if (request.body && typeof request.body === 'object') {
       detail = auditDetail(request.body, bodySchemas.get(`${request.method} ${request.routeOptions.url}`)) as Record<string, unknown>;
     }
+    if (request.auditNote) detail = { ...detail, ...request.auditNote };
     try {
       await within(
         db.insert(auditLog).values({
