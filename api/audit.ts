@@ -18,6 +18,8 @@ declare module 'fastify' {
     auditCaseId?: string;
     /** When the request arrived (the audit row's time, also when it is written later). */
     arrivedAt?: Date;
+    /** Codes the handler adds to the row's detail (e.g. `repeatedNotice`: an intake re-pointed to the open case). */
+    auditNote?: Record<string, string | number | boolean>;
   }
 }
 
@@ -121,6 +123,7 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
     } else if (request.body && typeof request.body === 'object') {
       detail = auditDetail(request.body, bodySchemas.get(`${request.method} ${request.routeOptions.url}`)) as Record<string, unknown>;
     }
+    if (request.auditNote) detail = { ...detail, ...request.auditNote };
     const row = {
       at: request.arrivedAt ?? new Date(),
       userId: request.user.user,

@@ -5,7 +5,7 @@
  */
 import { localDate } from '../domain/calendar.js';
 import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
-import { reserveCaseNumber, workflowIdOfCase } from '../db/queries/case-mirror.js';
+import { reserveCaseNumber, reserveCaseOnce, workflowIdOfCase, type OpenCase } from '../db/queries/case-mirror.js';
 import type { Db } from '../db/client.js';
 import { notFound } from './errors.js';
 
@@ -18,4 +18,25 @@ export async function workflowIdOf(db: Db, caseId: string): Promise<string> {
   const id = await workflowIdOfCase(db, caseId);
   if (!id) throw notFound(`no case ${caseId}`);
   return id;
+}
+
+/**
+ * Reserves an intake's case number with its citizen and request hash; with `oneOpen`, the
+ * citizen's open case of the type (or one being opened) instead, when there is one (race-safe:
+ * `reserveCaseOnce`).
+ */
+export function reserveCase(
+  db: Db,
+  c: { caseId: string; type: CaseTypeDefinition; citizenId: string; requestHash?: string; oneOpen: boolean },
+  at = Date.now(),
+): Promise<{ caseNumber: string } | { open: OpenCase }> {
+  return reserveCaseOnce(db, {
+    caseId: c.caseId,
+    type: c.type.name,
+    prefix: c.type.prefix,
+    year: Number(localDate(at).slice(0, 4)),
+    citizenId: c.citizenId,
+    oneOpen: c.oneOpen,
+    ...(c.requestHash ? { requestHash: c.requestHash } : {}),
+  });
 }

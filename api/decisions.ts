@@ -15,10 +15,12 @@
  * arguments and texts.
  *
  * An intake (`POST /cases`, `POST /temporary-stays`) takes the same path with `intake` +
- * `startCase`: the case id from the Idempotency-Key (a repeat whose case exists gets the first
- * answer), the case number reserved in the database, then one call to Temporal — the workflow's
- * start together with the `caseOpened` Update (update-with-start), whose answer comes once the
- * case row is written; a repeat attaches to the same run and the same Update.
+ * `startCase`: the case id from the Idempotency-Key (bound to its request for as long as the case
+ * exists; a repeat whose case exists and is usable gets the first answer), the case number
+ * reserved in the database (one open case of a type per citizen where the type says so), then one
+ * call to Temporal — the workflow's start together with the `caseOpened` Update
+ * (update-with-start), whose answer comes once the rows the next decisions need are written; a
+ * repeat attaches to the same run and the same Update.
  */
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition, type Workflow } from '@temporalio/client';
@@ -27,7 +29,8 @@ import { getCase } from '../db/queries/cases.js';
 import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
-import { caseNumberFor } from './case-numbers.js';
+import { reserveCase } from './case-numbers.js';
+import { reservedRequestHash, type OpenCase } from '../db/queries/case-mirror.js';
 import type { Role } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { conflict, HttpError, notFound, updateRefusal } from './errors.js';
@@ -144,37 +147,91 @@ export interface Opened {
   type: string;
 }
 
+/** What `open` reports: the case it opened, or (`repeatOf`) the citizen's open case a repeated notice was re-pointed to. */
+export type OpenResult = Omit<Opened, 'id'> & { repeatOf?: string };
+
 /**
  * The intake path: the case id (derived from the Idempotency-Key, so a repeat opens nothing
- * new), the audit's case, a repeat of an intake whose case exists answered as the first time,
- * else `open` (the route's own checks and texts, then `startCase`). Answers 201.
+ * new), the audit's case, then:
+ *
+ * - the key is bound to its request for as long as the case exists: the request hash kept with
+ *   the case number must match (another body → 422, also after the key's TTL);
+ * - a repeat whose case exists is answered as the first time (201) — once the case is `usable`
+ *   (every row its next decisions need is written); until then it takes the opening path again,
+ *   which attaches to the running workflow and its `caseOpened` Update (no worker → 503);
+ * - else `open` (the route's own checks and texts, then `startCase`): 201, or 200 with the open
+ *   case's id and `repeatedNotice` when it re-pointed to the citizen's open case (audited there).
  */
 export async function intake(
   deps: ApiDeps,
   request: FastifyRequest,
   reply: FastifyReply,
-  open: (caseId: string) => Promise<Omit<Opened, 'id'>>,
+  open: (caseId: string) => Promise<OpenResult>,
+  usable?: (row: CaseRow) => Promise<boolean>,
 ): Promise<FastifyReply> {
   const caseId = newIdFor(request);
   request.auditCaseId = caseId;
+  const bound = await reservedRequestHash(deps.database.db, caseId);
+  if (bound && request.idempotencyHash && bound !== request.idempotencyHash) {
+    // the idempotency layer's own answer, from the binding kept with the case: nothing changed, no audit row
+    request.idempotencyAnswered = true;
+    throw new HttpError(422, 'Idempotency-Key already used with a different request body; use a new key for a new request');
+  }
   const existing = await getCase(deps.database.db, caseId);
-  const opened: Opened = existing
-    ? { id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type }
-    : { id: caseId, ...(await open(caseId)) };
-  return reply.code(201).send(opened);
+  if (existing && (existing.closedAt || !usable || (await usable(existing)))) {
+    return reply.code(201).send({ id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type } satisfies Opened);
+  }
+  const { repeatOf, ...opened } = await open(caseId);
+  if (repeatOf) {
+    request.auditCaseId = repeatOf;
+    request.auditNote = { repeatedNotice: true };
+    return reply.code(200).send({ id: repeatOf, ...opened, repeatedNotice: true });
+  }
+  return reply.code(201).send({ id: caseId, ...opened } satisfies Opened);
 }
+
+/**
+ * Whether a citizen's open case takes a second intake of its type (one open case of a type per
+ * citizen): returns to re-point the intake to it (a repeated notice), throws 409 naming it to
+ * refuse. A case still being opened is always refused (409: retry in a moment).
+ */
+export type OneOpenCase = (open: OpenCase & { details: Record<string, unknown> }) => void;
 
 /**
  * Starts a case's workflow and waits until its row is written, in one call: update-with-start
  * (`caseOpened`, a fixed update id). The workflow id is the case number, reserved in the
- * database first. A case id runs one workflow, ever (`REJECT_DUPLICATE`); a repeat while it runs
- * attaches to it (`USE_EXISTING`) and to the same Update.
+ * database first, with the citizen and the intake's request hash; with `oneOpen`, a citizen who
+ * already has an open case of the type gets no reservation: the intake is re-pointed to that
+ * case (`repeatOf`) or refused (409). A case id runs one workflow, ever (`REJECT_DUPLICATE`); a
+ * repeat while it runs attaches to it (`USE_EXISTING`) and to the same Update.
  */
 export async function startCase<T extends Workflow>(
   deps: ApiDeps,
-  c: { caseId: string; caseType: CaseTypeDefinition; workflow: T; args: Parameters<T>; summary: string },
-): Promise<{ workflowId: string; caseNumber: string; duplicateOf?: string }> {
-  const workflowId = await caseNumberFor(deps.database.db, c.caseId, c.caseType);
+  c: {
+    caseId: string;
+    caseType: CaseTypeDefinition;
+    workflow: T;
+    args: Parameters<T>;
+    summary: string;
+    citizenId: string;
+    requestHash?: string;
+    oneOpen?: OneOpenCase;
+  },
+): Promise<{ workflowId: string; caseNumber: string; duplicateOf?: string; repeatOf?: string }> {
+  const reserved = await reserveCase(deps.database.db, {
+    caseId: c.caseId,
+    type: c.caseType,
+    citizenId: c.citizenId,
+    oneOpen: c.oneOpen !== undefined,
+    ...(c.requestHash ? { requestHash: c.requestHash } : {}),
+  });
+  if ('open' in reserved) {
+    const { open } = reserved;
+    if (!open.details) throw conflict(`the citizen's ${c.caseType.label.en} case ${open.caseNumber} is being opened; retry in a moment`);
+    c.oneOpen!({ ...open, details: open.details });
+    return { workflowId: open.caseNumber, caseNumber: open.caseNumber, repeatOf: open.caseId };
+  }
+  const workflowId = reserved.caseNumber;
   const opened = await deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, {
     updateId: 'case-opened',
     startWorkflowOperation: new WithStartWorkflowOperation(c.workflow, {

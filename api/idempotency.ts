@@ -3,12 +3,14 @@
  * effect and gets the first response back. The key is bound to a hash of method, path and body
  * (another request with the same key → 422). The first request claims the key (`in_progress`);
  * concurrent repeats wait for its answer (up to `waitMs`, then 409 with Retry-After). A request
- * that did not take effect (400/401/403/422/5xx) releases the key. Keys expire after `ttlMs`.
+ * that did not take effect (400/401/403/422/5xx) releases the key. Keys expire after `ttlMs` for
+ * another request only: the same request is still answered with its first answer. An intake's
+ * binding lives on with its case (the hash kept with its case number: `intake` in decisions.ts).
  * Workflow updates also carry the key as their update id.
  */
 import { idempotencyForm } from './decision-urls.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
@@ -24,6 +26,8 @@ declare module 'fastify' {
     idempotencyAnswered?: boolean;
     /** This request holds the key's claim (it runs; repeats wait for its answer). */
     idempotencyClaim?: { userId: string; key: string };
+    /** The request hash the key is bound to (an intake keeps it with its case: `intake` in decisions.ts). */
+    idempotencyHash?: string;
   }
 }
 
@@ -78,7 +82,7 @@ export function requestHash(method: string, path: string, body: unknown): string
 }
 
 export interface IdempotencyOptions {
-  /** How long a key is remembered (ms); afterwards the same key is a new request. */
+  /** How long a key is bound to its request (ms); afterwards the same key may name another request (the same one still replays). */
   ttlMs: number;
   /** How long a repeat waits for the first request still running before it gets 409 (ms). */
   waitMs: number;
@@ -113,9 +117,11 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
     // the old and the new URL of one decision are one request (api/decision-urls.ts)
     const path = idempotencyForm(request.url.split('?')[0]!);
     const hash = requestHash(request.method, path, request.body);
+    request.idempotencyHash = hash;
     const deadline = Date.now() + opts.waitMs;
     for (;;) {
-      // keys expire: a key older than the TTL (or an abandoned claim) is forgotten
+      // keys expire: a key older than the TTL is forgotten for another request (the same request
+      // still gets its first answer: no second effect, no second audit row), an abandoned claim for any
       await bounded(
         db
           .delete(idempotencyKeys)
@@ -123,7 +129,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
             and(
               where(userId, key),
               or(
-                lt(idempotencyKeys.createdAt, new Date(Date.now() - opts.ttlMs)),
+                and(
+                  lt(idempotencyKeys.createdAt, new Date(Date.now() - opts.ttlMs)),
+                  or(ne(idempotencyKeys.method, request.method), ne(idempotencyKeys.path, path), ne(idempotencyKeys.requestHash, hash), ne(idempotencyKeys.state, 'done')),
+                ),
                 and(eq(idempotencyKeys.state, 'in_progress'), lt(idempotencyKeys.createdAt, new Date(Date.now() - ABANDONED_CLAIM_MS))),
               ),
             ),

@@ -24,9 +24,16 @@ export interface CaseIntake<Body extends z.ZodType = z.ZodType> {
   instants: (body: any) => Record<string, string | undefined>;
   /** Checks before anything is written (e.g. only the hospital sends care plans: 403). */
   authorise?: (request: FastifyRequest) => void;
-  /** Writes what the case keeps in the database and starts its workflow. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  open: (deps: ApiDeps, o: { caseId: string; citizenId: string; body: any; keyed: boolean }) => Promise<{ workflowId: string; caseNumber: string }>;
+  /**
+   * Writes what the case keeps in the database and starts its workflow (`startCase`, with the
+   * intake's request hash; with `oneOpen` where the sources say one open case of the type per
+   * citizen: `repeatOf` when the intake was re-pointed to the citizen's open case).
+   */
+  open: (
+    deps: ApiDeps,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    o: { caseId: string; citizenId: string; body: any; keyed: boolean; requestHash?: string },
+  ) => Promise<{ workflowId: string; caseNumber: string; repeatOf?: string }>;
 }
 
 export interface CaseTypeModule<Name extends string = string> extends CaseTypeDefinition<Name> {

@@ -14,11 +14,23 @@ import { CaseBedDays, caseBedDaysExample } from './payments.contracts.js';
 const CaseType = z.enum(CASE_TYPE_NAMES);
 const [exampleType] = CASE_TYPE_NAMES;
 
-/** `POST /cases` → 201. */
-export const CaseOpened = documented(z.object({ id: Id, workflowId: z.string(), caseNumber: z.string(), type: CaseType }), {
-  description: 'The case opened (or, with a repeated Idempotency-Key, the case it opened before)',
-  example: { id: '552199ac-7537-437d-94ab-5a67fc121ad7', workflowId: 'PSY-2026-000002', caseNumber: 'PSY-2026-000002', type: exampleType },
-});
+/** `POST /cases` → 201 (200 with `repeatedNotice`: re-pointed to the citizen's open case). */
+export const CaseOpened = documented(
+  z.object({
+    id: Id,
+    workflowId: z.string(),
+    caseNumber: z.string(),
+    type: CaseType,
+    repeatedNotice: z
+      .literal(true)
+      .optional()
+      .describe('200 only: the citizen already has an open case of this type and the notice is a repeat of one it has; recorded there, nothing new opened'),
+  }),
+  {
+    description: 'The case opened (or, with a repeated Idempotency-Key, the case it opened before; 200 with `repeatedNotice`: the citizen’s open case the repeated notice was recorded on)',
+    example: { id: '552199ac-7537-437d-94ab-5a67fc121ad7', workflowId: 'PSY-2026-000002', caseNumber: 'PSY-2026-000002', type: exampleType },
+  },
+);
 
 // ---- GET /cases/:id -----------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ export const openCaseSchema = z.discriminatedUnion('type', intakeBodies);
 export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.post(
     '/cases',
-    route({ access: ['hospital', 'psychiatry_coordinator'], audit: 'case.open', summary: 'Open a case (the region/hospital notice or care plan)', body: openCaseSchema, response: { 201: CaseOpened } }),
+    route({ access: ['hospital', 'psychiatry_coordinator'], audit: 'case.open', summary: 'Open a case (the region/hospital notice or care plan; a repeated notice → 200 with the open case)', body: openCaseSchema, response: { 201: CaseOpened, 200: CaseOpened } }),
     async (request, reply) => {
       const body = request.body as { type: string; cpr: string; receivedAt: string };
       const intakeOf = INTAKES[body.type]!;
@@ -47,8 +47,9 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
         intakeOf.authorise?.(request);
         const citizenId = await upsertCitizen(deps.database.db, normaliseCpr(body.cpr), birthDateFromCpr(body.cpr)!);
         const keyed = idempotencyKey(request) !== undefined;
-        const { workflowId, caseNumber } = await intakeOf.open(deps, { caseId, citizenId, body, keyed });
-        return { workflowId, caseNumber, type: body.type };
+        const requestHash = request.idempotencyHash;
+        const { workflowId, caseNumber, repeatOf } = await intakeOf.open(deps, { caseId, citizenId, body, keyed, ...(requestHash ? { requestHash } : {}) });
+        return { workflowId, caseNumber, type: body.type, ...(repeatOf ? { repeatOf } : {}) };
       });
     },
   );

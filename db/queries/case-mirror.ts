@@ -3,7 +3,7 @@
  * dates and instants; never a CPR or free text), and its idempotent write. Workflows import
  * the types only.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
 import { caseNumbers, cases, obligations } from '../schema/index.js';
 import { insertEscalationOnceIn, type EscalationInput } from './cases.js';
@@ -138,6 +138,81 @@ export async function reserveCaseNumber(db: Db, caseId: string, type: string, pr
     .onConflictDoNothing({ target: caseNumbers.caseId });
   const [row] = await db.select({ caseNumber: caseNumbers.caseNumber }).from(caseNumbers).where(eq(caseNumbers.caseId, caseId));
   return row!.caseNumber;
+}
+
+/** A case of the citizen's that is open, or being opened (reserved, its case row not written yet). */
+export interface OpenCase {
+  caseId: string;
+  caseNumber: string;
+  /** The case row's details; undefined while the case is still opening. */
+  details?: Record<string, unknown>;
+}
+
+/** How long a reservation without a case row counts as a case being opened (a failed intake's reservation stops counting). */
+export const OPENING_WINDOW_MS = 120_000;
+
+/**
+ * Reserves the case number of an intake, race-safe with one open case of a type per citizen:
+ * under a transaction-level advisory lock on (citizen, type), a repeat of this intake (same case
+ * id) gets its number; else, when `oneOpen`, the citizen's open case of the type — or one being
+ * opened, reserved less than `OPENING_WINDOW_MS` ago — is returned instead of a reservation;
+ * else the number is reserved with the citizen and the intake's request hash.
+ */
+export async function reserveCaseOnce(
+  db: Db,
+  r: { caseId: string; type: string; prefix: string; year: number; citizenId: string; requestHash?: string; oneOpen: boolean },
+): Promise<{ caseNumber: string } | { open: OpenCase }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${r.citizenId}:${r.type}`}))`);
+    const [mine] = await tx.select({ caseNumber: caseNumbers.caseNumber }).from(caseNumbers).where(eq(caseNumbers.caseId, r.caseId));
+    if (mine) return mine;
+    if (r.oneOpen) {
+      const open = await openCaseIn(tx, r.citizenId, r.type);
+      if (open) return { open };
+    }
+    const [reserved] = await tx
+      .insert(caseNumbers)
+      .values({
+        caseId: r.caseId,
+        type: r.type,
+        citizenId: r.citizenId,
+        requestHash: r.requestHash ?? null,
+        caseNumber: sql`${`${r.prefix}-${r.year}-`} || lpad(nextval('case_number_seq')::text, 6, '0')`,
+      })
+      .returning({ caseNumber: caseNumbers.caseNumber });
+    return reserved!;
+  });
+}
+
+/** The citizen's open case of a type (its row not closed), or one being opened (reserved within the window, no row yet). */
+async function openCaseIn(tx: Db | Tx, citizenId: string, type: string): Promise<OpenCase | undefined> {
+  const [row] = await tx
+    .select({ caseId: cases.id, caseNumber: cases.workflowId, details: cases.details })
+    .from(cases)
+    .where(and(eq(cases.citizenId, citizenId), eq(cases.type, type), isNull(cases.closedAt)))
+    .orderBy(cases.openedAt)
+    .limit(1);
+  if (row) return row;
+  const [opening] = await tx
+    .select({ caseId: caseNumbers.caseId, caseNumber: caseNumbers.caseNumber })
+    .from(caseNumbers)
+    .leftJoin(cases, eq(cases.id, caseNumbers.caseId))
+    .where(
+      and(
+        eq(caseNumbers.citizenId, citizenId),
+        eq(caseNumbers.type, type),
+        isNull(cases.id),
+        gt(caseNumbers.createdAt, new Date(Date.now() - OPENING_WINDOW_MS)),
+      ),
+    )
+    .limit(1);
+  return opening;
+}
+
+/** The request hash an intake's case id was reserved with (null: reserved before hashes were kept). */
+export async function reservedRequestHash(db: Db, caseId: string): Promise<string | null | undefined> {
+  const [row] = await db.select({ requestHash: caseNumbers.requestHash }).from(caseNumbers).where(eq(caseNumbers.caseId, caseId));
+  return row?.requestHash;
 }
 
 /** The workflow id (case number) of a case id: from the case row, or the reservation made before its workflow started. */

@@ -79,12 +79,23 @@ export const cases = pgTable(
  * database. Reserved for a case id before its workflow starts (the number is the workflow id),
  * so a repeated intake (same case id) gets the same number. No personal data.
  */
-export const caseNumbers = pgTable('case_numbers', {
-  caseId: uuid('case_id').primaryKey(),
-  caseNumber: text('case_number').notNull().unique(),
-  type: text('type').notNull(),
-  createdAt: createdNow(),
-});
+export const caseNumbers = pgTable(
+  'case_numbers',
+  {
+    caseId: uuid('case_id').primaryKey(),
+    caseNumber: text('case_number').notNull().unique(),
+    type: text('type').notNull(),
+    createdAt: createdNow(),
+    /** The citizen the intake opens the case for (a case opening: one open case of a type per citizen). Null before 0015. */
+    citizenId: uuid('citizen_id'),
+    /**
+     * The intake's request hash (method, path, body): the key → request binding that lives as
+     * long as the case (the same Idempotency-Key with another body → 422, also after the key's TTL).
+     */
+    requestHash: text('request_hash'),
+  },
+  (t) => [index('case_numbers_citizen_idx').on(t.citizenId, t.type)],
+);
 
 export const caseNumberSeq = pgSequence('case_number_seq', { startWith: 1 });
 

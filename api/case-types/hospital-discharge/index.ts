@@ -21,7 +21,7 @@ export const hospitalDischarge = {
     body: hospitalDischargeOpenSchema,
     instants: (b) => ({ receivedAt: b.receivedAt, admittedAt: b.admittedAt }),
     authorise: (request) => assertMayOpenHospitalDischarge(request.user!),
-    open: (deps, o) => openHospitalDischargeCase(deps, o.caseId, o.citizenId, o.body, o.keyed),
+    open: (deps, o) => openHospitalDischargeCase(deps, o.caseId, o.citizenId, o.body, o.keyed, o.requestHash),
   },
   routes: hospitalDischargeRoutes,
 } as const satisfies CaseTypeModule;

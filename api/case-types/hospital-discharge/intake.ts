@@ -15,7 +15,7 @@ import { hospitalDischargeCaseWorkflow } from '../../../workflows/hospital-disch
 import type { User } from '../../auth.js';
 import type { ApiDeps } from '../../context.js';
 import { startCase } from '../../decisions.js';
-import { HttpError } from '../../errors.js';
+import { conflict, HttpError } from '../../errors.js';
 import { temporalUnavailable } from '../../faults.js';
 import type { hospitalDischargeOpenSchema } from './contracts.js';
 
@@ -26,6 +26,18 @@ export function assertMayOpenHospitalDischarge(user: User): void {
       allowedRoles: ['hospital'],
     });
   }
+}
+
+/**
+ * One open hospital-discharge case per citizen (a care plan per admission; the case ends with the
+ * discharge, a readmission or death). A second care plan while one is open is refused with 409
+ * naming the open case, never re-pointed: it carries its own content (admission, ward,
+ * functional level, expected discharge, routing by age on receipt) that the open case has no way
+ * to take over, so re-pointing would drop it silently; the hospital reports the end of the open
+ * case first, or corrects that one.
+ */
+function refuseSecondCarePlan(open: { caseNumber: string }): never {
+  throw conflict(`the citizen already has an open hospital-discharge case (${open.caseNumber}); a care plan opens a case per admission: end or correct that one first`);
 }
 
 /**
@@ -41,7 +53,9 @@ export async function openHospitalDischargeCase(
   body: z.output<typeof hospitalDischargeOpenSchema>,
   /** The intake has an Idempotency-Key: a retry reaches the same case. */
   keyed: boolean,
-): Promise<{ workflowId: string; caseNumber: string }> {
+  /** The intake's request hash, kept with its case number (the key's binding). */
+  requestHash?: string,
+): Promise<{ workflowId: string; caseNumber: string; repeatOf?: string }> {
   const db = deps.database.db;
   const receivedAt = Date.parse(body.receivedAt);
   const age = ageOn(birthDateFromCpr(body.cpr)!, localDate(receivedAt));
@@ -63,6 +77,9 @@ export async function openHospitalDischargeCase(
     // The workflow id is the case's readable number (UDS-2026-000042), reserved before the start.
     return await startCase(deps, {
       caseId,
+      citizenId,
+      ...(requestHash ? { requestHash } : {}),
+      oneOpen: refuseSecondCarePlan,
       caseType: hospitalDischargeCaseType,
       workflow: hospitalDischargeCaseWorkflow,
       args: [{ caseId, citizenId, receivedAt, expectedDischargeDay: body.expectedDischargeDate, administration, rules: deps.rules }],

@@ -6,16 +6,38 @@ import { psychiatricCaseType } from '../../../workflows/psychiatric/case-type.js
 import { psychiatricCaseWorkflow } from '../../../workflows/psychiatric/workflow.js';
 import type { ApiDeps } from '../../context.js';
 import { startCase } from '../../decisions.js';
+import { conflict } from '../../errors.js';
 import type { CitizenView } from '../../need-to-know.js';
 import type { CaseTypeModule } from '../case-type.js';
 import { OpenPsychiatricCase, PsychiatricDetails, PsychiatricStatus } from './contracts.js';
 import { PSYCHIATRIC_READERS, PSYCHIATRIC_SLUG, psychiatricRoutes, RECORD_READERS } from './routes.js';
 
+/**
+ * One open psychiatric case per citizen (002: the case runs from the first notice of an admission
+ * to the discharge; one færdigmelding per admission). A second notice of a kind the open case
+ * already has is the same notice again: re-pointed to the open case (200, recorded there in its
+ * audit, no second case, no second bed-day period or 12-week clock). The other kind is news for
+ * the open case (a færdigmelding starts its bed-days): refused with 409 naming the case and the
+ * route that records it, so it is neither dropped nor opened twice.
+ */
+function oneOpen(notice: string) {
+  return (open: { caseId: string; caseNumber: string; details: Record<string, unknown> }) => {
+    const notices = Array.isArray(open.details.notices) ? open.details.notices : [open.details.notice];
+    if (notices.includes(notice)) return;
+    throw conflict(
+      `the citizen already has an open psychiatric case (${open.caseNumber}) without a ${notice}: send it to POST /cases/${open.caseId}/${PSYCHIATRIC_SLUG}/notices`,
+    );
+  };
+}
+
 /** Opens the case: the ward goes to the workflow as its registry id, never its name (a name can reveal a diagnosis). */
-async function open(deps: ApiDeps, o: { caseId: string; citizenId: string; body: z.output<typeof OpenPsychiatricCase> }) {
+async function open(deps: ApiDeps, o: { caseId: string; citizenId: string; body: z.output<typeof OpenPsychiatricCase>; requestHash?: string }) {
   const { caseId, citizenId, body } = o;
   return startCase(deps, {
     caseId,
+    citizenId,
+    ...(o.requestHash ? { requestHash: o.requestHash } : {}),
+    oneOpen: oneOpen(body.notice),
     caseType: psychiatricCaseType,
     workflow: psychiatricCaseWorkflow,
     args: [

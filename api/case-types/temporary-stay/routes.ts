@@ -29,6 +29,7 @@ import type { ApiDeps } from '../../context.js';
 import { decision, registerDecision } from '../../decision-route.js';
 import { intake, readableCase, startCase, type DecisionContext } from '../../decisions.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
+import { DependencyUnavailable } from '../../faults.js';
 import { liveStatus } from '../../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../../schemas.js';
 import * as c from './contracts.js';
@@ -44,11 +45,21 @@ const ASSESSOR: readonly Role[] = ['needs_assessor'];
 const OFFER_REPLY: readonly Role[] = ['housing_team_lead', 'needs_assessor'];
 const caseType = { ...temporaryStayCaseType, slug: TEMPORARY_STAY_SLUG };
 
+/**
+ * The case's application. A case whose row is written but whose application is not yet (its
+ * opening activity has not run: a worker restarting) is still opening: 503 with Retry-After,
+ * never a final 404 for a case that exists.
+ */
 async function applicationOf(db: Db, caseId: string) {
   const row = await getApplication(db, caseId);
-  if (!row) throw notFound(`no temporary-stay case ${caseId}`);
-  return row;
+  if (row) return row;
+  const found = await getCase(db, caseId);
+  if (found && !found.closedAt && found.type === temporaryStayCaseType.name) throw new DependencyUnavailable('worker');
+  throw notFound(`no temporary-stay case ${caseId}`);
 }
+
+/** An intake's repeat answers 201 only once the application its decisions need is written (or the case has ended). */
+const applicationWritten = (db: Db) => async (row: { id: string }) => (await getApplication(db, row.id)) !== undefined;
 
 /** The application of a case that is still open (409 with the outcome once it has ended). */
 async function openApplication(db: Db, caseId: string) {
@@ -189,8 +200,11 @@ function intakeRoute(app: App, deps: ApiDeps) {
         const open = await openApplicationOf(db, citizenId);
         if (open) throw conflict(`the citizen already has an open temporary-stay application (case ${open.caseId}); change that one`);
         const { placeType, purpose, priority, originCaseId } = body;
+        const requestHash = request.idempotencyHash;
         const opened = await startCase(deps, {
           caseId,
+          citizenId,
+          ...(requestHash ? { requestHash } : {}),
           caseType: temporaryStayCaseType,
           workflow: temporaryStayCaseWorkflow,
           args: [{ caseId, citizenId, placeType, purpose, priority, appliedAt, originCaseId, rules: deps.rules }],
@@ -198,7 +212,7 @@ function intakeRoute(app: App, deps: ApiDeps) {
         });
         if (opened.duplicateOf) throw conflict(`the citizen already has an open temporary-stay application (case ${opened.duplicateOf})`);
         return { workflowId: opened.workflowId, caseNumber: opened.caseNumber, type: temporaryStayCaseType.name };
-      });
+      }, applicationWritten(db));
     },
   );
 }
