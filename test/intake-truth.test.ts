@@ -12,6 +12,7 @@
  *   does not yet is not answered 201, and a decision meanwhile gets 503 with Retry-After, never a
  *   final 404.
  */
+import { registerPlaceType } from './temporary-stay-support.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -187,7 +188,7 @@ describe('201 means usable', () => {
     const caseId = uuidFromKey('visitator-anna', 'POST /temporary-stays', key);
     const cpr = fakeCpr('1936-11-11');
     const citizenId = await upsertCitizen(stack.database.db, normaliseCpr(cpr), birthDateFromCpr(cpr)!);
-    const placeType = `usable-${randomUUID().slice(0, 8)}`;
+    const placeType = await registerPlaceType(stack.database.db, `usable-${randomUUID().slice(0, 8)}`);
     const appliedAt = Date.now() - 60_000;
     const caseNumber = await caseNumberFor(stack.database.db, caseId, temporaryStayCaseType);
     await stack.env.client.workflow.start(temporaryStayCaseWorkflow, {
