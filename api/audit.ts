@@ -5,6 +5,7 @@
  * into it: the detail keeps codes, ids, dates, numbers and booleans, and names the text fields
  * that were sent (their content lives in the case's own tables, behind their own roles).
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
@@ -87,6 +88,8 @@ function caseIdOf(request: FastifyRequest): string | null {
 }
 
 export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs: number; later: Later }): void {
+  /** A row, once per request id: a write the driver still sends after its timeout and its retry leave one row. */
+  const insertOnce = (row: typeof auditLog.$inferInsert) => db.insert(auditLog).values(row).onConflictDoNothing({ target: auditLog.requestId });
   app.addHook('onRequest', async (request) => {
     request.arrivedAt = new Date();
   });
@@ -125,6 +128,7 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
     }
     if (request.auditNote) detail = { ...detail, ...request.auditNote };
     const row = {
+      requestId: randomUUID(),
       at: request.arrivedAt ?? new Date(),
       userId: request.user.user,
       role: request.user.role,
@@ -138,16 +142,17 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
     if (reply.statusCode >= 500) {
       // the answer already says a dependency failed: it goes now, its row is written as soon as
       // the database answers (with the request's time), never holding the 503 back
-      opts.later.add(`audit ${action} ${reply.statusCode}`, () => within(db.insert(auditLog).values(row), opts.dbTimeoutMs, 'audit'));
+      opts.later.add(`audit ${action} ${reply.statusCode}`, () => within(insertOnce(row), opts.dbTimeoutMs, 'audit'));
       return payload;
     }
     try {
-      await within(db.insert(auditLog).values(row), opts.dbTimeoutMs, 'audit');
+      await within(insertOnce(row), opts.dbTimeoutMs, 'audit');
     } catch (err) {
       // no audit row, no answer as if done: the request fails (the client retries with its key);
       // the refusal's own row follows when the database answers
       request.log.error({ err: (err as Error).name, code: (err as { cause?: { code?: string } }).cause?.code, action }, 'audit write failed');
-      opts.later.add(`audit ${action} 503`, () => within(db.insert(auditLog).values({ ...row, statusCode: 503, detail: { refused: unavailableBody('audit').message } }), opts.dbTimeoutMs, 'audit'));
+      const refused = { ...row, statusCode: 503, detail: { refused: unavailableBody('audit').message } };
+      opts.later.add(`audit ${action} 503`, () => within(insertOnce(refused), opts.dbTimeoutMs, 'audit'));
       reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).header('content-type', 'application/json; charset=utf-8');
       return JSON.stringify(unavailableBody('audit'));
     }

@@ -95,7 +95,7 @@ export function within<T>(promise: Promise<T>, ms: number, dependency: Dependenc
 /**
  * Every route's handler runs under a Temporal deadline and a time bound. Temporal calls end at
  * the deadline with their own error (classified in the error handler); what is still waiting
- * half a second later is answered 503 at once, naming the database when it does not answer a
+ * 0.3 s later is answered 503 at once, naming the database when it does not answer a
  * ping either, else Temporal — within the dependency timeout + 1 s.
  */
 export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: FaultOptions, pingDatabase: () => Promise<void>): void {
@@ -111,9 +111,9 @@ export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: 
 }
 
 /** How long past the Temporal deadline a handler may still be waiting before it is answered 503. */
-const STILL_WAITING_MS = 500;
+const STILL_WAITING_MS = 300;
 /** How long the database has to answer the look that tells who kept the handler waiting. */
-const CULPRIT_PING_MS = 400;
+const CULPRIT_PING_MS = 300;
 
 /**
  * `promise`, or — when it is still waiting after `ms` — a 503 naming what kept it: the database if

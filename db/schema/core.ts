@@ -151,8 +151,10 @@ export const auditLog = pgTable(
     statusCode: integer('status_code').notNull(),
     /** The request body minus personal identifiers, or the refusal reason. */
     detail: jsonb('detail').$type<Record<string, unknown>>(),
+    /** The request's own id: its row is written once, also when the write is retried after an outage (null in rows from before). */
+    requestId: uuid('request_id'),
   },
-  (t) => [index('audit_case_idx').on(t.caseId, t.at)],
+  (t) => [index('audit_case_idx').on(t.caseId, t.at), uniqueIndex('audit_request_uq').on(t.requestId)],
 );
 
 /**
