@@ -108,8 +108,12 @@ export type HospitalDischargeStatus = HospitalDischargeFacts & {
 // --- messages -----------------------------------------------------------------------------
 
 export const hospitalDischargeStatusQuery = defineQuery<HospitalDischargeStatus>('status');
-/** The temporary-stay case this case started tells it that the stay started (the discharge to it). */
-export const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('temporaryStayStarted');
+/**
+ * The temporary-stay case this case started tells it that the stay started (the discharge to it).
+ * A stay already running when this case was re-pointed to it names itself (`caseId`,
+ * `workflowId`): the re-pointing may reach this case after the start.
+ */
+export const temporaryStayStartedSignal = defineSignal<[{ startedAt: number; caseId?: string; workflowId?: string }]>('temporaryStayStarted');
 /** The citizen already had an open application: this case's temporary-stay decision now follows it (003). */
 export const temporaryStayRepointedSignal = defineSignal<[{ caseId: string; workflowId: string }]>('temporaryStayRepointed');
 export const rerouteUpdate = defineUpdate<HospitalDischargeStatus, [{ to: Administration }]>('reroute');

@@ -329,9 +329,9 @@ async function endAbruptly(c: Case, outcome: 'readmitted' | 'died', at: number):
 }
 
 /** The temporary stay started: while still in hospital, that is the discharge to it (bed-days end at the start, the case closes). */
-async function temporaryStayStartedIn(c: Case, { startedAt }: { startedAt: number }) {
+async function temporaryStayStartedIn(c: Case, { startedAt, ...stay }: { startedAt: number; caseId?: string; workflowId?: string }) {
   const wasOpen = !isClosed(c.s) && c.s.dischargedAt === undefined;
-  c.s = temporaryStayBegan(c.s, startedAt, Date.now());
+  c.s = temporaryStayBegan(c.s, startedAt, Date.now(), stay);
   c.core.changed();
   if (wasOpen && isClosed(c.s)) await Promise.all([endBedDays(c, startedAt, true), closeCase(c, c.s.outcome!)]);
 }
