@@ -9,6 +9,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LocalDate } from '../../domain/calendar.js';
 import type { RuleSet, StayPurpose } from '../../domain/rules.js';
 import type { CaseCore } from '../shared/case-core.js';
+import type { Accepted } from '../shared/messages.js';
 
 /** SUF = Sundheds- og Omsorgsforvaltningen (65+); SOF = Socialforvaltningen (under 65). */
 export type Administration = 'SUF' | 'SOF';
@@ -116,13 +117,13 @@ export const hospitalDischargeStatusQuery = defineQuery<HospitalDischargeStatus>
 export const temporaryStayStartedSignal = defineSignal<[{ startedAt: number; caseId?: string; workflowId?: string }]>('temporaryStayStarted');
 /** The citizen already had an open application: this case's temporary-stay decision now follows it (003). */
 export const temporaryStayRepointedSignal = defineSignal<[{ caseId: string; workflowId: string }]>('temporaryStayRepointed');
-export const rerouteUpdate = defineUpdate<HospitalDischargeStatus, [{ to: Administration }]>('reroute');
+export const rerouteUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ to: Administration }]>('reroute');
 export const assessVulnerabilityUpdate = defineUpdate<
-  HospitalDischargeStatus,
+  HospitalDischargeStatus & Accepted,
   [{ vulnerable: boolean; providerStartsOn?: LocalDate }]
 >('assessVulnerability');
-export const recordConferenceUpdate = defineUpdate<HospitalDischargeStatus, [{ heldAt: number }]>('recordConference');
-export const decideUpdate = defineUpdate<HospitalDischargeStatus, [{ decision: CoordinatorDecision }]>('decide');
+export const recordConferenceUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ heldAt: number }]>('recordConference');
+export const decideUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ decision: CoordinatorDecision }]>('decide');
 export const faerdigbehandletUpdate = defineUpdate<HospitalDischargeStatus, [{ readyAt: number }]>('faerdigbehandlet');
 export const dischargedUpdate = defineUpdate<
   HospitalDischargeStatus,
@@ -130,8 +131,8 @@ export const dischargedUpdate = defineUpdate<
 >('discharged');
 export const readmittedUpdate = defineUpdate<HospitalDischargeStatus, [{ readmittedAt: number }]>('readmitted');
 export const diedUpdate = defineUpdate<HospitalDischargeStatus, [{ diedAt: number }]>('died');
-export const followUpVisitUpdate = defineUpdate<HospitalDischargeStatus, [{ visitedAt: number }]>('followUpVisit');
-export const helpFollowUpUpdate = defineUpdate<HospitalDischargeStatus, [{ followedUpAt: number }]>('helpFollowUp');
+export const followUpVisitUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ visitedAt: number }]>('followUpVisit');
+export const helpFollowUpUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ followedUpAt: number }]>('helpFollowUp');
 /**
  * The "phone the provider" task of a handover was done (003's 14:30 rule): meets the obligation
  * `phone-<key>`. `key` is the handover's key (`handover-plan` or `handover-decision`).
