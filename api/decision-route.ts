@@ -28,6 +28,12 @@ import { caseIdParams } from './schemas.js';
 export interface DecisionText {
   kind: string;
   body: Record<string, unknown>;
+  /**
+   * The instant the workflow accepted the decision (epoch ms, from the Update's result): the
+   * text's date, so a text written on a retry is dated by the decision, not by the retry.
+   * Without it the database's clock dates it.
+   */
+  at?: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -79,7 +85,15 @@ export function decision<Body extends z.ZodType, R, A extends Args, Out extends 
 async function keepTexts<R>(deps: ApiDeps, request: FastifyRequest, spec: { textKey?: 'workflow' | 'update' }, texts: DecisionText[], result: R, ctx: DecisionContext) {
   for (const t of texts) {
     const key = spec.textKey === 'workflow' ? (result as { key: string }).key : `${t.kind}:${ctx.updateKey}`;
-    await insertDecisionTextOnce(deps.database.db, { caseId: ctx.row.id, key, kind: t.kind, body: t.body, userId: request.user!.user, role: request.user!.role });
+    await insertDecisionTextOnce(deps.database.db, {
+      caseId: ctx.row.id,
+      key,
+      kind: t.kind,
+      body: t.body,
+      userId: request.user!.user,
+      role: request.user!.role,
+      ...(t.at !== undefined ? { at: t.at } : {}),
+    });
   }
 }
 

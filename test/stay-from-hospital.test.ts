@@ -10,6 +10,8 @@
  *    `priority-review-1` on the stay case, due by the end of the next working day, escalating
  *    overnight (to the team lead of local visitation); the list shows "priority to be reviewed";
  *    the priority change meets it.
+ *  - issue 17: a decision re-pointed to a stay already running tells the hospital case at once
+ *    (patch `stay-tells-late-origin-case`); last in the file: it leaves that stay running.
  */
 import { hospitalDischargeCaseType } from '../workflows/hospital-discharge/case-type.js';
 import { randomUUID } from 'node:crypto';
@@ -167,5 +169,48 @@ describe('a temporary stay decided at a hospital discharge (time-skipping server
     expect((await stayHandle.query(temporaryStayStatusQuery)).priorityToBeReviewed).toBe(false);
     expect((await handle.query(hospitalDischargeStatusQuery)).step).toBe('follow_up');
     void caseId;
+  });
+
+  it('3 + 2: a decision re-pointed to a stay already running tells the hospital case at once: it closes as discharged to that stay, bed-days ending at the re-pointing (issue 17)', async () => {
+    const type = uniqueType('hd-running');
+    const { citizenId } = await newCitizen(db(), '1947-07-07');
+    const open = await openStay(stack.env.client, db(), stack.worker.taskQueue, { placeType: type, priority: 'hoej', appliedAt: await stack.env.currentTimeMs(), citizenId });
+    const alloc = allocator(stack.env.client, stack.worker.taskQueue, type);
+    await eventually(async () => (await alloc.view()).waitingList.some((r) => r.caseId === open.caseId));
+    await alloc.addPlace(await newFacility(db()));
+    const offer = await eventually(async () => (await db().select().from(placeOffers).where(and(eq(placeOffers.caseId, open.caseId), eq(placeOffers.status, 'offered'))))[0]);
+    const plannedEndDate = addDays(localDate(await stack.env.currentTimeMs()), 30);
+    await alloc.handle().executeUpdate(replyToOfferUpdate, { args: [{ caseId: open.caseId, offerId: offer.id, accept: true, plannedEndDate }] });
+    const openHandle = stack.env.client.workflow.getHandle(open.workflowId);
+    const running = await eventually(async () => {
+      const st = await openHandle.query(temporaryStayStatusQuery);
+      return st.step === 'in_stay' ? st : undefined;
+    });
+    const stayStartedAt = Date.parse(running.stay!.startedAt);
+
+    // days later the citizen is in hospital, færdigbehandlet; the coordinator decides a temporary stay
+    await stack.env.sleep(5 * 86_400_000);
+    const decidedFrom = await stack.env.currentTimeMs();
+    const { caseId, handle } = await caseWithStayDecided(type, citizenId);
+    const closed = await eventually(async () => {
+      const r = (await db().select().from(cases).where(eq(cases.id, caseId)))[0];
+      return r?.step === 'closed' ? r : undefined;
+    });
+    expect(closed.outcome).toBe('discharged_to_temporary_stay');
+    const status = await handle.query(hospitalDischargeStatusQuery);
+    // the case follows the running stay (whichever of the two signals came first)
+    expect(status.temporaryStay).toMatchObject({ caseId: open.caseId, workflowId: open.workflowId, repointedFrom: expect.stringMatching(/^MDO-/) });
+    const startedForThisCase = Date.parse(status.temporaryStay!.startedAt!);
+    expect(startedForThisCase).toBeGreaterThan(stayStartedAt);
+    expect(startedForThisCase).toBeGreaterThanOrEqual(decidedFrom);
+    const period = await eventually(async () => {
+      const p = (await db().select().from(bedDayPeriods).where(eq(bedDayPeriods.caseId, caseId)))[0];
+      return p?.endedAt ? p : undefined;
+    });
+    expect(period.endedAt!.getTime()).toBe(startedForThisCase);
+    expect(period.endedAt!.getTime()).toBeGreaterThanOrEqual(period.readyAt.getTime());
+    expect(period.endedByDischarge).toBe(true);
+    // the running stay goes on
+    expect((await openHandle.query(temporaryStayStatusQuery)).step).toBe('in_stay');
   });
 });

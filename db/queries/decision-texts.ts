@@ -14,6 +14,8 @@ export interface DecisionTextInput {
   body: Record<string, unknown>;
   userId: string;
   role: string;
+  /** When the decision was accepted (epoch ms); the database's clock when absent. */
+  at?: number;
 }
 
 export type DecisionTextRow = typeof decisionTexts.$inferSelect;
@@ -22,7 +24,7 @@ export type DecisionTextRow = typeof decisionTexts.$inferSelect;
 export async function insertDecisionTextOnce(db: Db | Tx, t: DecisionTextInput): Promise<boolean> {
   const inserted = await db
     .insert(decisionTexts)
-    .values({ caseId: t.caseId, key: t.key, kind: t.kind, body: t.body, userId: t.userId, role: t.role })
+    .values({ caseId: t.caseId, key: t.key, kind: t.kind, body: t.body, userId: t.userId, role: t.role, ...(t.at !== undefined ? { at: new Date(t.at) } : {}) })
     .onConflictDoNothing({ target: [decisionTexts.caseId, decisionTexts.key] })
     .returning({ id: decisionTexts.id });
   return inserted.length > 0;

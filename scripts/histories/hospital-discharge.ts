@@ -10,7 +10,9 @@ const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
  * Hospital discharge, two paths: (1) vulnerable → conference → more help at home → discharged
  * home → follow-up visit and help follow-up → closed; (2) vulnerable → conference → temporary
  * stay (a child case) → the child gets a place and starts the stay (temporary-stay path, with its
- * place type's allocator).
+ * place type's allocator); then (3) discharge home while waiting, (4) a decision re-pointed to an
+ * open application, (5) a decision re-pointed to a stay already running (the hospital case is
+ * told at once and closes).
  */
 async function hospital(ctx: Ctx): Promise<string[]> {
   const carePlan = () => ({
@@ -94,6 +96,31 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   });
   await sleep(1500);
   await hd(d.id, 'readmitted', 'dev-hospital', { readmittedAt: new Date(Date.now() - 10_000).toISOString() });
+
+  // the citizen is already in a temporary stay: the decision re-points to it and the hospital case is told at once (it closes)
+  const cprE = fakeCpr('1944-04-04');
+  const runningApp = await call(ctx, 'POST', '/temporary-stays', 'dev-assessor', { cpr: cprE, eligible: true, placeType, purpose: 'respite', priority: 'hoej' });
+  await call(ctx, 'POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 2' });
+  let runningOffer: string | undefined;
+  for (let i = 0; i < 100 && !runningOffer; i++) {
+    await sleep(200);
+    runningOffer = (await call(ctx, 'GET', `/temporary-stays/${runningApp.id}`, 'dev-assessor')).status?.offer?.offerId;
+  }
+  if (!runningOffer) throw new Error('no offer for the running stay');
+  await call(ctx, 'POST', `/cases/${runningApp.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId: runningOffer, accept: true, plannedEndDate: inDays(30) });
+  await sleep(1000);
+  const e = await call(ctx, 'POST', '/cases', 'dev-hospital', { ...carePlan(), cpr: cprE });
+  await hd(e.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(0.5) });
+  await hd(e.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true, note: 'returns to the stay' });
+  await hd(e.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.2) });
+  const decidedE = await hd(e.id, 'decision', 'dev-coordinator', {
+    holisticAssessment: 'back to the temporary stay',
+    decision: { kind: 'temporary_stay', placeType, purpose: 'rehabilitation' },
+  });
+  for (let i = 0; i < 100; i++) {
+    await sleep(200);
+    if ((await call(ctx, 'GET', `/cases/${e.id}`, 'dev-supervisor')).step === 'closed') break;
+  }
   return [
     a.workflowId,
     b.workflowId,
@@ -104,6 +131,9 @@ async function hospital(ctx: Ctx): Promise<string[]> {
     d.workflowId,
     (decidedD.temporaryStay as { workflowId: string }).workflowId,
     openApp.workflowId as string,
+    e.workflowId,
+    (decidedE.temporaryStay as { workflowId: string }).workflowId,
+    runningApp.workflowId as string,
   ];
 }
 

@@ -9,6 +9,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LocalDate } from '../../domain/calendar.js';
 import type { RuleSet, StayPurpose } from '../../domain/rules.js';
 import type { CaseCore } from '../shared/case-core.js';
+import type { Accepted } from '../shared/messages.js';
 
 /** SUF = Sundheds- og Omsorgsforvaltningen (65+); SOF = Socialforvaltningen (under 65). */
 export type Administration = 'SUF' | 'SOF';
@@ -108,17 +109,21 @@ export type HospitalDischargeStatus = HospitalDischargeFacts & {
 // --- messages -----------------------------------------------------------------------------
 
 export const hospitalDischargeStatusQuery = defineQuery<HospitalDischargeStatus>('status');
-/** The temporary-stay case this case started tells it that the stay started (the discharge to it). */
-export const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('temporaryStayStarted');
+/**
+ * The temporary-stay case this case started tells it that the stay started (the discharge to it).
+ * A stay already running when this case was re-pointed to it names itself (`caseId`,
+ * `workflowId`): the re-pointing may reach this case after the start.
+ */
+export const temporaryStayStartedSignal = defineSignal<[{ startedAt: number; caseId?: string; workflowId?: string }]>('temporaryStayStarted');
 /** The citizen already had an open application: this case's temporary-stay decision now follows it (003). */
 export const temporaryStayRepointedSignal = defineSignal<[{ caseId: string; workflowId: string }]>('temporaryStayRepointed');
-export const rerouteUpdate = defineUpdate<HospitalDischargeStatus, [{ to: Administration }]>('reroute');
+export const rerouteUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ to: Administration }]>('reroute');
 export const assessVulnerabilityUpdate = defineUpdate<
-  HospitalDischargeStatus,
+  HospitalDischargeStatus & Accepted,
   [{ vulnerable: boolean; providerStartsOn?: LocalDate }]
 >('assessVulnerability');
-export const recordConferenceUpdate = defineUpdate<HospitalDischargeStatus, [{ heldAt: number }]>('recordConference');
-export const decideUpdate = defineUpdate<HospitalDischargeStatus, [{ decision: CoordinatorDecision }]>('decide');
+export const recordConferenceUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ heldAt: number }]>('recordConference');
+export const decideUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ decision: CoordinatorDecision }]>('decide');
 export const faerdigbehandletUpdate = defineUpdate<HospitalDischargeStatus, [{ readyAt: number }]>('faerdigbehandlet');
 export const dischargedUpdate = defineUpdate<
   HospitalDischargeStatus,
@@ -126,8 +131,8 @@ export const dischargedUpdate = defineUpdate<
 >('discharged');
 export const readmittedUpdate = defineUpdate<HospitalDischargeStatus, [{ readmittedAt: number }]>('readmitted');
 export const diedUpdate = defineUpdate<HospitalDischargeStatus, [{ diedAt: number }]>('died');
-export const followUpVisitUpdate = defineUpdate<HospitalDischargeStatus, [{ visitedAt: number }]>('followUpVisit');
-export const helpFollowUpUpdate = defineUpdate<HospitalDischargeStatus, [{ followedUpAt: number }]>('helpFollowUp');
+export const followUpVisitUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ visitedAt: number }]>('followUpVisit');
+export const helpFollowUpUpdate = defineUpdate<HospitalDischargeStatus & Accepted, [{ followedUpAt: number }]>('helpFollowUp');
 /**
  * The "phone the provider" task of a handover was done (003's 14:30 rule): meets the obligation
  * `phone-<key>`. `key` is the handover's key (`handover-plan` or `handover-decision`).

@@ -283,9 +283,11 @@ export function temporaryStayStarted(s: HospitalDischargeState, caseId: string, 
  * The temporary stay started while the citizen was still in hospital (færdigbehandlet): that is the
  * discharge to the stay; the case closes (bed-days end at the start).
  */
-export function temporaryStayBegan(s: HospitalDischargeState, startedAt: number, now: number): HospitalDischargeState {
-  if (!s.temporaryStay) return s;
-  const next = { ...s, temporaryStay: { ...s.temporaryStay, startedAt } };
+export function temporaryStayBegan(s: HospitalDischargeState, startedAt: number, now: number, stay?: { caseId?: string; workflowId?: string }): HospitalDischargeState {
+  // a stay that names itself and is not the one this case follows: the re-pointing to it (003) has not arrived yet
+  const from = stay?.caseId && stay.workflowId && s.temporaryStay && stay.workflowId !== s.temporaryStay.workflowId ? temporaryStayRepointed(s, stay.caseId, stay.workflowId) : s;
+  if (!from.temporaryStay) return from;
+  const next = { ...from, temporaryStay: { ...from.temporaryStay, startedAt } };
   if (next.step === 'closed' || next.dischargedAt !== undefined) return next;
   return closed({ ...next, dischargedAt: startedAt, dischargedTo: 'temporary_stay' }, 'discharged_to_temporary_stay', now);
 }

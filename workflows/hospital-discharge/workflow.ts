@@ -49,7 +49,7 @@ import { formatLocal, type LocalDate } from '../../domain/calendar.js';
 import type { ActorRole, StayPurpose } from '../../domain/rules.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import { reserveCaseNumber } from '../shared/case-number.js';
-import { caseOpenedUpdate } from '../shared/messages.js';
+import { caseOpenedUpdate, type Accepted } from '../shared/messages.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
 import {
   assessVulnerabilityUpdate,
@@ -211,10 +211,10 @@ function status(c: Case): HospitalDischargeStatus {
   };
 }
 
-/** Answers a handler once the database shows what the answer shows. */
-async function answer(c: Case): Promise<HospitalDischargeStatus> {
+/** Answers a handler once the database shows what the answer shows; `at`: when it accepted a decision that keeps a note (the note's date). */
+async function answer(c: Case, at?: number): Promise<HospitalDischargeStatus & Accepted> {
   await (c.ending ?? c.core.sync());
-  return status(c);
+  return at === undefined ? status(c) : { ...status(c), at };
 }
 
 // ---- handlers ---------------------------------------------------------------------------
@@ -226,8 +226,9 @@ async function whenOpened(c: Case) {
 
 /** 004: the case moves between SUF and SOF (the citizen's age was routed wrongly). */
 async function reroute(c: Case, { to }: { to: Administration }) {
-  c.s = rerouted(c.s, to, Date.now());
-  return answer(c);
+  const at = Date.now();
+  c.s = rerouted(c.s, to, at);
+  return answer(c, at);
 }
 
 /** Local visitation's vulnerability assessment; not vulnerable: the care plan goes to the provider as it is. */
@@ -239,13 +240,14 @@ async function assessment(c: Case, { vulnerable, providerStartsOn: given }: { vu
   if (startsOn !== undefined) {
     await Promise.all([handOver(c, { key: 'handover-plan', decision: 'home_per_plan', startsOn, decidedBy: 'needs_assessor' }), c.core.sync()]);
   }
-  return answer(c);
+  return answer(c, now);
 }
 
 /** The discharge conference at the hospital (vulnerable citizens only). */
 async function conference(c: Case, { heldAt }: { heldAt: number }) {
+  const at = Date.now();
   c.s = conferenceRecorded(c.s, heldAt);
-  return answer(c);
+  return answer(c, at);
 }
 
 /** The coordinator's one decision after the holistic assessment (helhedsvurdering). */
@@ -265,7 +267,7 @@ async function decision(c: Case, { decision: d }: { decision: CoordinatorDecisio
     };
     await Promise.all([handOver(c, handover), c.core.sync()]);
   }
-  return answer(c);
+  return answer(c, now);
 }
 
 /** The hospital declares the citizen færdigbehandlet: bed-day payment starts. */
@@ -307,18 +309,20 @@ async function discharge(c: Case, req: { dischargedAt: number; destination?: 'ho
 
 /** The follow-up home visit (opfølgende hjemmebesøg) after a discharge home. */
 async function followUpVisit(c: Case, { visitedAt }: { visitedAt: number }) {
-  c.s = followUpVisitRecorded(c.s, visitedAt, Date.now());
+  const at = Date.now();
+  c.s = followUpVisitRecorded(c.s, visitedAt, at);
   meetAt(c, FOLLOW_UP_VISIT, visitedAt);
   if (isClosed(c.s)) await closeCase(c, c.s.outcome!);
-  return answer(c);
+  return answer(c, at);
 }
 
 /** Local visitation's follow-up of more help at home. */
 async function helpFollowUp(c: Case, { followedUpAt }: { followedUpAt: number }) {
-  c.s = helpFollowUpRecorded(c.s, followedUpAt, Date.now());
+  const at = Date.now();
+  c.s = helpFollowUpRecorded(c.s, followedUpAt, at);
   meetAt(c, HELP_FOLLOW_UP, followedUpAt);
   if (isClosed(c.s)) await closeCase(c, c.s.outcome!);
-  return answer(c);
+  return answer(c, at);
 }
 
 /** Readmission or death: the case closes, bed-days end, a waiting temporary stay is told. */
@@ -329,9 +333,9 @@ async function endAbruptly(c: Case, outcome: 'readmitted' | 'died', at: number):
 }
 
 /** The temporary stay started: while still in hospital, that is the discharge to it (bed-days end at the start, the case closes). */
-async function temporaryStayStartedIn(c: Case, { startedAt }: { startedAt: number }) {
+async function temporaryStayStartedIn(c: Case, { startedAt, ...stay }: { startedAt: number; caseId?: string; workflowId?: string }) {
   const wasOpen = !isClosed(c.s) && c.s.dischargedAt === undefined;
-  c.s = temporaryStayBegan(c.s, startedAt, Date.now());
+  c.s = temporaryStayBegan(c.s, startedAt, Date.now(), stay);
   c.core.changed();
   if (wasOpen && isClosed(c.s)) await Promise.all([endBedDays(c, startedAt, true), closeCase(c, c.s.outcome!)]);
 }

@@ -255,13 +255,15 @@ async function notice(c: Case, req: NoticeRequest) {
 }
 
 async function flagByCoordinator(c: Case) {
-  flagLongCourse(c.s, Date.now(), 'psychiatry_coordinator');
+  const at = Date.now();
+  flagLongCourse(c.s, at, 'psychiatry_coordinator');
   await settle(c);
   const lc = c.s.longCourse!;
-  return { key: 'long-course', flaggedDay: lc.flaggedDay, firstMeetingDueDay: meetingDueDay(lc.flaggedDay, 1) };
+  return { key: 'long-course', flaggedDay: lc.flaggedDay, firstMeetingDueDay: meetingDueDay(lc.flaggedDay, 1), at };
 }
 
 async function statusMeeting(c: Case, { heldOn }: StatusMeetingRequest) {
+  const at = Date.now();
   const held = recordMeeting(c.s, heldOn);
   // an earlier meeting still escalated (missed) is met late by this one
   for (const ob of c.core.openObligations()) {
@@ -269,16 +271,18 @@ async function statusMeeting(c: Case, { heldOn }: StatusMeetingRequest) {
   }
   c.core.meet(meetingKey(held.number));
   await settle(c);
-  return { key: meetingKey(held.number), number: held.number, dueDay: held.dueDay, late: held.late, nextDueDay: held.nextDueDay };
+  return { key: meetingKey(held.number), number: held.number, dueDay: held.dueDay, late: held.late, nextDueDay: held.nextDueDay, at };
 }
 
 async function involvement(c: Case, { chosenOfferId }: InvolvementRequest) {
-  const n = recordInvolvement(c.s, Date.now(), chosenOfferId);
+  const at = Date.now();
+  const n = recordInvolvement(c.s, at, chosenOfferId);
   await settle(c);
-  return { key: `involvement-${n}` };
+  return { key: `involvement-${n}`, at };
 }
 
 async function placement(c: Case, { offerId, placeId, overrideReason }: PlacementRequest) {
+  const at = Date.now();
   c.placing = true;
   try {
     // 002 free choice: the activity refuses a departure from the citizen's choice while that choice has a vacant place, unless a reason is given
@@ -301,7 +305,7 @@ async function placement(c: Case, { offerId, placeId, overrideReason }: Placemen
       ...(departs ? { choiceOverride: { chosenOfferId, reason: overrideReason } } : {}),
     };
     meetDeadlineOnPlacement(c);
-    return { key: 'placement', offerId, placeId: result.placeId, label: result.label };
+    return { key: 'placement', offerId, placeId: result.placeId, label: result.label, at };
   } finally {
     c.placing = false;
     await settle(c);
@@ -309,6 +313,7 @@ async function placement(c: Case, { offerId, placeId, overrideReason }: Placemen
 }
 
 async function externalPlace(c: Case, { providerId, provider, reasonCode }: ExternalPlaceRequest) {
+  const at = Date.now();
   // 002: buy an external place "where none exists": with a vacant own place a reason is needed
   if (reasonCode === undefined && patched('psychiatric-external-purchase-needs-reason')) {
     c.placing = true;
@@ -335,7 +340,7 @@ async function externalPlace(c: Case, { providerId, provider, reasonCode }: Exte
   };
   meetDeadlineOnPlacement(c);
   await settle(c);
-  return { key: 'external-placement' };
+  return { key: 'external-placement', at };
 }
 
 /**
@@ -351,9 +356,11 @@ function meetDeadlineOnPlacement(c: Case): void {
 }
 
 async function disagreement(c: Case, { raisedBy, regionRefusesDischarge }: DisagreementRequest) {
-  const d = raiseDisagreement(c.s, Date.now(), raisedBy, regionRefusesDischarge);
+  const at = Date.now();
+  const d = raiseDisagreement(c.s, at, raisedBy, regionRefusesDischarge);
   await settle(c);
   return {
+    at,
     key: `disagreement-${d.number}`,
     number: d.number,
     dueDay: d.dueDay,
@@ -362,18 +369,20 @@ async function disagreement(c: Case, { raisedBy, regionRefusesDischarge }: Disag
 }
 
 async function chiefDecision(c: Case, { decision, regionRefusesDischarge }: ChiefDecisionRequest) {
-  const d = recordChiefDecision(c.s, Date.now(), decision, regionRefusesDischarge);
+  const at = Date.now();
+  const d = recordChiefDecision(c.s, at, decision, regionRefusesDischarge);
   c.core.meet(chiefLevelKey(d.number));
   await settle(c);
-  return { key: `chief-decision-${d.number}`, number: d.number, withinDeadline: d.chiefDecision!.withinDeadline };
+  return { key: `chief-decision-${d.number}`, number: d.number, withinDeadline: d.chiefDecision!.withinDeadline, at };
 }
 
 /** The case ends; answers once the end is written (bed-days, place, obligations, case row). */
 async function end(c: Case, req: EndRequest) {
-  endCase(c.s, req, Date.now());
+  const at = Date.now();
+  endCase(c.s, req, at);
   c.core.changed();
   await condition(() => c.closed);
-  return { ...status(c), key: 'end' };
+  return { ...status(c), key: 'end', at };
 }
 
 // ---- the end ------------------------------------------------------------------------------

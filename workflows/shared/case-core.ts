@@ -15,7 +15,11 @@
  * Deterministic: no I/O but activities, no clock but the workflow's.
  */
 import {
+  ActivityFailure,
+  ApplicationFailure,
   condition,
+  isCancellation,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -57,6 +61,15 @@ import {
  * escalation still to come, empty once every open obligation is breached).
  */
 export const EARLIEST_DUE_ATTRIBUTES_PATCH = 'search-attributes-earliest-due-day';
+
+/**
+ * Patch id: a mirror that failed for good (a non-retryable failure of the mirror activity, e.g. a
+ * value the database can never accept) no longer blocks the mirrors after it: the failure is
+ * logged (codes only) and what it carried goes with the next mirror, which writes the whole
+ * current state. Histories recorded before it keep the old chain (a failed mirror rejects every
+ * later one).
+ */
+export const MIRROR_FAILURE_PATCH = 'mirror-failure-does-not-block';
 
 /** The retry policy every case activity uses (retry until the database answers; bounded by the activity's own classification). */
 export const ACTIVITY_OPTIONS: ActivityOptions = {
@@ -316,11 +329,36 @@ export class CaseCore {
     this.escalations = [];
     this.mirrored = { step, details: detailsJson, sla: slaJson };
     const summary = summaryOf(mirror);
-    this.chain = this.chain.then(() =>
+    const written = this.chain.then(() =>
       // histories from before the local mirror keep their activity (replay); new ones run it locally
       patched('mirror-as-local-activity') ? localActs.mirrorCase.executeWithOptions({ ...LOCAL_MIRROR_OPTIONS, summary }, [mirror]) : run('mirrorCase', summary, mirror),
     );
+    this.chain = patched(MIRROR_FAILURE_PATCH) ? written.catch((err: unknown) => this.mirrorFailed(mirror, err)) : written;
     return this.chain;
+  }
+
+  /**
+   * A mirror failed for good: the chain goes on. What it carried (the case row to open, the
+   * obligations, escalations and the end it wrote) goes with the next mirror, which writes the
+   * step, details and SLA again whatever they are. Nothing is retried at once (the same value
+   * would fail again): the next change, or the clock's next wake, writes it.
+   */
+  private mirrorFailed(mirror: CaseMirror, err: unknown): void {
+    // a local activity's failure comes as the activity's own ApplicationFailure, a remote one's wrapped in an ActivityFailure
+    if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure) || isCancellation(err)) throw err;
+    const cause = err instanceof ApplicationFailure ? err : err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    // codes only: the activity's failure names its SQLSTATE and a reference to its own log line
+    log.warn('case mirror failed; the next mirror writes the current state', {
+      caseId: this.o.caseId,
+      failure: cause?.type ?? 'unknown',
+      reference: /reference ([0-9a-f-]{36})/.exec(cause?.message ?? '')?.[1] ?? null,
+    });
+    if (mirror.open) this.opening ??= mirror.open;
+    if (mirror.end) this.endMirrored = false;
+    for (const ob of mirror.obligations) this.dirty.add(ob.key);
+    const later = new Set(this.escalations.map((e) => e.key));
+    this.escalations = [...mirror.escalations.filter((e) => !later.has(e.key)), ...this.escalations];
+    this.mirrored = { step: '\u0000failed', details: '', sla: '' };
   }
 
   private showSearchAttributes(step: string, sla: ReturnType<typeof caseSla>, actingRole: string | null): void {

@@ -79,7 +79,12 @@ import {
 export type { TemporaryStayCaseInput, TemporaryStayStatus } from './messages.js';
 
 /** The hospital case's signal (defined by name: workflows/hospital-discharge/messages.ts owns it). */
-const temporaryStayStartedSignal = defineSignal<[{ startedAt: number }]>('temporaryStayStarted');
+const temporaryStayStartedSignal = defineSignal<[{ startedAt: number; caseId?: string; workflowId?: string }]>('temporaryStayStarted');
+/**
+ * Patch id: a hospital case re-pointed to this application after its stay started is told at
+ * once (before: never). Cases that started before it keep the old handler.
+ */
+export const LATE_ORIGIN_TOLD_PATCH = 'stay-tells-late-origin-case';
 /** The hospital case's signal: its temporary-stay decision now follows this open application. */
 const temporaryStayRepointedSignal = defineSignal<[{ caseId: string; workflowId: string }]>('temporaryStayRepointed');
 export { stayEndInstant } from './state.js';
@@ -96,6 +101,8 @@ interface Case {
   opened?: { duplicateOf?: string };
   /** The end is written (the case row closed, every open obligation cancelled). */
   closed: boolean;
+  /** The course has passed telling the origin case that the stay started: one re-pointed here later is told by its own signal. */
+  startTold?: boolean;
 }
 
 export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput): Promise<TemporaryStayStatus> {
@@ -212,9 +219,25 @@ function allocationEvent(c: Case, ev: AllocationEvent): void {
   if (reviewed) applyChanges(c, [reviewed]);
 }
 
-/** A hospital case re-pointed its temporary-stay decision to this application: it is told when the stay starts. */
-function originCase(c: Case, { workflowId }: { workflowId: string }): void {
+/**
+ * A hospital case re-pointed its temporary-stay decision to this application: it is told when the
+ * stay starts — at once when the stay is already running. The citizen goes back to a place that is
+ * already held: for that case the stay starts now (never before the case re-pointed to it, so its
+ * bed-days never end before they began); the signal names this case, so the hospital case follows
+ * it even when the re-pointing reaches it later.
+ */
+async function originCase(c: Case, { workflowId }: { workflowId: string }): Promise<void> {
   c.s.originWorkflowId = workflowId;
+  if (!c.startTold || !c.s.stay || !patched(LATE_ORIGIN_TOLD_PATCH)) return;
+  try {
+    await getExternalWorkflowHandle(workflowId).signal(temporaryStayStartedSignal, {
+      startedAt: Math.max(c.s.stay.startedAt, Date.now()),
+      caseId: c.input.caseId,
+      workflowId: c.caseNumber,
+    });
+  } catch {
+    // the hospital case has ended: nothing to tell
+  }
 }
 
 /** 003: the citizen's situation changed while waiting: the needs assessor reviews the priority by the end of the next working day. */
@@ -326,6 +349,7 @@ async function endDuplicate(c: Case, duplicateOf: string, duplicateWorkflowId: s
 
 /** The hospital case that decided the stay learns that it started (its bed-days end, it closes). */
 async function tellOriginCaseStayStarted(c: Case): Promise<void> {
+  c.startTold = true;
   const origin = c.s.originWorkflowId ?? (c.input.originCaseId ? workflowInfo().parent?.workflowId : undefined);
   if (!origin || !patched('stay-tells-origin-case')) return;
   try {

@@ -39,7 +39,9 @@ const caseType = { ...hospitalDischargeCaseType, slug: HOSPITAL_DISCHARGE_SLUG }
 const route = routeOptionsFor(HOSPITAL_DISCHARGE_SLUG);
 const ms = (iso: string) => Date.parse(iso);
 /** A free-text note, kept only when it was given. */
-const noteIf = (kind: string, text: string | undefined): DecisionText[] => (text ? [{ kind, body: { text } }] : []);
+/** A note, dated by the instant the workflow accepted its decision (`at` of the Update's result) when the workflow says it. */
+const noteIf = (kind: string, text: string | undefined, r: { at?: number }): DecisionText[] => (text ? [{ kind, body: { text }, ...acceptedAt(r) }] : []);
+const acceptedAt = (r: { at?: number }) => (r.at !== undefined ? { at: r.at } : {});
 
 /** The coordinator's decision as the workflow gets it (the help's description stays in the database). */
 function coordinatorDecision(d: z.output<typeof c.DecisionBody>['decision']): m.CoordinatorDecision {
@@ -67,7 +69,7 @@ const decisions = (db: Db) => [
     answer: c.HospitalDischargeStatus,
     update: m.rerouteUpdate,
     args: (b) => [{ to: b.to }],
-    texts: (b) => noteIf('reroute_reason', b.reason),
+    texts: (b, r) => noteIf('reroute_reason', b.reason, r),
   }),
   decision({
     path: 'vulnerability-assessment',
@@ -78,7 +80,7 @@ const decisions = (db: Db) => [
     answer: c.HospitalDischargeStatus,
     update: m.assessVulnerabilityUpdate,
     args: (b) => [{ vulnerable: b.vulnerable, providerStartsOn: b.providerStartsOn }],
-    texts: (b) => noteIf('assessment_note', b.note),
+    texts: (b, r) => noteIf('assessment_note', b.note, r),
   }),
   decision({
     path: 'conference',
@@ -89,7 +91,7 @@ const decisions = (db: Db) => [
     answer: c.HospitalDischargeStatus,
     update: m.recordConferenceUpdate,
     args: (b) => [{ heldAt: ms(b.heldAt) }],
-    texts: (b) => noteIf('conference_note', b.note),
+    texts: (b, r) => noteIf('conference_note', b.note, r),
   }),
   decision({
     path: 'decision',
@@ -104,9 +106,9 @@ const decisions = (db: Db) => [
       if (b.decision.kind === 'temporary_stay') await assertPlaceTypeRegistered(db, b.decision.placeType, 'body.decision.placeType');
     },
     args: (b) => [{ decision: coordinatorDecision(b.decision) }],
-    texts: (b) => [
-      { kind: 'holistic_assessment', body: { text: b.holisticAssessment } },
-      ...(b.decision.kind === 'more_help_at_home' ? [{ kind: 'help_description', body: { text: b.decision.help } }] : []),
+    texts: (b, r) => [
+      { kind: 'holistic_assessment', body: { text: b.holisticAssessment }, ...acceptedAt(r) },
+      ...(b.decision.kind === 'more_help_at_home' ? [{ kind: 'help_description', body: { text: b.decision.help }, ...acceptedAt(r) }] : []),
     ],
   }),
   decision({
@@ -159,7 +161,7 @@ const decisions = (db: Db) => [
     answer: c.HospitalDischargeStatus,
     update: m.followUpVisitUpdate,
     args: (b) => [{ visitedAt: ms(b.visitedAt) }],
-    texts: (b) => noteIf('follow_up_note', b.note),
+    texts: (b, r) => noteIf('follow_up_note', b.note, r),
   }),
   decision({
     path: 'help-follow-up',
@@ -170,7 +172,7 @@ const decisions = (db: Db) => [
     answer: c.HospitalDischargeStatus,
     update: m.helpFollowUpUpdate,
     args: (b) => [{ followedUpAt: ms(b.followedUpAt) }],
-    texts: (b) => noteIf('help_follow_up_note', b.note),
+    texts: (b, r) => noteIf('help_follow_up_note', b.note, r),
   }),
 ];
 

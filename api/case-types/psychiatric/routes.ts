@@ -40,6 +40,9 @@ const OUTCOME = { offer: 'discharged_to_offer', home: 'discharged_home', externa
 const caseType = { ...psychiatricCaseType, slug: PSYCHIATRIC_SLUG };
 const route = routeOptionsFor(PSYCHIATRIC_SLUG);
 
+/** A text is dated by the instant the workflow accepted its decision (`at` of the Update's result), when the workflow says it. */
+const acceptedAt = (r: { at?: number }) => (r.at !== undefined ? { at: r.at } : {});
+
 function notInFuture(value: string | undefined, field: string) {
   if (value && Date.parse(value) > Date.now() + FUTURE_TOLERANCE_MS) throw badRequest(`${field}: must not be in the future`, `body.${field}`);
 }
@@ -69,7 +72,7 @@ const decisions = (deps: ApiDeps) => [
     answer: c.LongCourseFlagged,
     update: flagLongCourseUpdate,
     args: () => [{}],
-    texts: (b) => [{ kind: 'long_course', body: { reason: b.reason } }],
+    texts: (b, r) => [{ kind: 'long_course', body: { reason: b.reason }, ...acceptedAt(r) }],
     textKey: 'workflow',
   }),
   decision({
@@ -81,7 +84,7 @@ const decisions = (deps: ApiDeps) => [
     answer: c.MeetingRecorded,
     update: recordStatusMeetingUpdate,
     args: (b) => [{ heldOn: b.heldOn }],
-    texts: (b) => [{ kind: 'status_meeting', body: b }],
+    texts: (b, r) => [{ kind: 'status_meeting', body: b, ...acceptedAt(r) }],
     textKey: 'workflow',
   }),
   decision({
@@ -99,7 +102,7 @@ const decisions = (deps: ApiDeps) => [
       if (offer.vacantPlaces === 0) throw conflict(`the chosen offer ${offer.name} has no vacant place`);
     },
     args: (b) => [b.chosenOfferId ? { chosenOfferId: b.chosenOfferId } : {}],
-    texts: (b) => [{ kind: 'involvement', body: b }],
+    texts: (b, r) => [{ kind: 'involvement', body: b, ...acceptedAt(r) }],
     textKey: 'workflow',
   }),
   decision({
@@ -111,7 +114,7 @@ const decisions = (deps: ApiDeps) => [
     answer: c.PlacementDecided,
     update: decidePlacementUpdate,
     args: (b) => [b],
-    texts: (b) => [{ kind: 'placement', body: { offerId: b.offerId, ...(b.overrideReason ? { overrideReason: b.overrideReason } : {}) } }],
+    texts: (b, r) => [{ kind: 'placement', body: { offerId: b.offerId, ...(b.overrideReason ? { overrideReason: b.overrideReason } : {}) }, ...acceptedAt(r) }],
     textKey: 'workflow',
   }),
   externalPlacement(deps),
@@ -124,7 +127,7 @@ const decisions = (deps: ApiDeps) => [
     answer: c.DisagreementRaised,
     update: raiseDisagreementUpdate,
     args: (b, request) => [{ raisedBy: request.user!.role as 'hospital' | 'psychiatry_coordinator', regionRefusesDischarge: b.regionRefusesDischarge }],
-    texts: (b) => [{ kind: 'disagreement', body: b }],
+    texts: (b, r) => [{ kind: 'disagreement', body: b, ...acceptedAt(r) }],
     textKey: 'workflow',
   }),
   decision({
@@ -136,7 +139,7 @@ const decisions = (deps: ApiDeps) => [
     answer: c.ChiefDecisionRecorded,
     update: recordChiefDecisionUpdate,
     args: ({ decision: d, regionRefusesDischarge: r }) => [{ decision: d, ...(r !== undefined ? { regionRefusesDischarge: r } : {}) }],
-    texts: (b) => [{ kind: 'chief_decision', body: b }],
+    texts: (b, r) => [{ kind: 'chief_decision', body: b, ...acceptedAt(r) }],
     textKey: 'workflow',
   }),
   decision({
@@ -160,7 +163,7 @@ const decisions = (deps: ApiDeps) => [
     update: endPsychiatricCaseUpdate,
     check: (b) => notInFuture(b.withdrawnAt, 'withdrawnAt'),
     args: (b) => [{ outcome: 'withdrawn', ...(b.withdrawnAt ? { at: Date.parse(b.withdrawnAt) } : {}) }],
-    texts: (b) => (b.reason ? [{ kind: 'withdrawal', body: { reason: b.reason } }] : []),
+    texts: (b, r) => (b.reason ? [{ kind: 'withdrawal', body: { reason: b.reason }, ...acceptedAt(r) }] : []),
     textKey: 'workflow',
   }),
 ];
@@ -184,7 +187,7 @@ function externalPlacement(deps: ApiDeps) {
       providerIds.set(request, await externalProviderIdFor(deps.database.db, b.provider));
     },
     args: (b, request) => [{ providerId: providerIds.get(request)!, ...(b.reasonCode ? { reasonCode: b.reasonCode } : {}) }],
-    texts: (b) => [{ kind: 'external_placement', body: b }],
+    texts: (b, r) => [{ kind: 'external_placement', body: b, ...acceptedAt(r) }],
     textKey: 'workflow',
     // a repeat of the decision after the case ended skips the precheck: the registry gives the same id
     answerOf: async (r, b, request) => ({ ...r, providerId: providerIds.get(request) ?? (await externalProviderIdFor(deps.database.db, b.provider)) }),
