@@ -8,7 +8,8 @@
  *  - the workflow bundle, built once and shared by every test worker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cprClaimsDirOf } from './fixtures.js';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
@@ -91,6 +92,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     for (const c of children) c.kill('SIGKILL');
     await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch((e) => console.error(e));
+    rmSync(cprClaimsDirOf(databaseUrl), { recursive: true, force: true });
     await admin.end();
   };
 }
