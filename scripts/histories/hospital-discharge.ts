@@ -51,12 +51,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   const stay = decided.temporaryStay as { caseId: string; workflowId: string };
   const facility = await call(ctx, 'POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
   await call(ctx, 'POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
-  let offerId: string | undefined;
-  for (let i = 0; i < 100 && !offerId; i++) {
-    await sleep(200);
-    offerId = (await call(ctx, 'GET', `/temporary-stays/${stay.caseId}`, 'dev-assessor')).status?.offer?.offerId;
-  }
-  if (!offerId) throw new Error('no offer for the temporary stay');
+  const offerId = await offerOf(ctx, stay.caseId);
   await call(ctx, 'POST', `/cases/${stay.caseId}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate: inDays(30) });
   // the stay's start is the discharge to it: the hospital case closes by itself
   for (let i = 0; i < 100; i++) {
@@ -101,12 +96,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   const cprE = fakeCpr('1944-04-04');
   const runningApp = await call(ctx, 'POST', '/temporary-stays', 'dev-assessor', { cpr: cprE, eligible: true, placeType, purpose: 'respite', priority: 'hoej' });
   await call(ctx, 'POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 2' });
-  let runningOffer: string | undefined;
-  for (let i = 0; i < 100 && !runningOffer; i++) {
-    await sleep(200);
-    runningOffer = (await call(ctx, 'GET', `/temporary-stays/${runningApp.id}`, 'dev-assessor')).status?.offer?.offerId;
-  }
-  if (!runningOffer) throw new Error('no offer for the running stay');
+  const runningOffer = await offerOf(ctx, runningApp.id);
   await call(ctx, 'POST', `/cases/${runningApp.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId: runningOffer, accept: true, plannedEndDate: inDays(30) });
   await sleep(1000);
   const e = await call(ctx, 'POST', '/cases', 'dev-hospital', { ...carePlan(), cpr: cprE });
@@ -135,6 +125,16 @@ async function hospital(ctx: Ctx): Promise<string[]> {
     (decidedE.temporaryStay as { workflowId: string }).workflowId,
     runningApp.workflowId as string,
   ];
+}
+
+/** The offer the allocator made to a temporary-stay case (it is made within moments of a vacant place). */
+async function offerOf(ctx: Ctx, stayCaseId: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    await sleep(200);
+    const offerId = (await call(ctx, 'GET', `/temporary-stays/${stayCaseId}`, 'dev-assessor')).status?.offer?.offerId as string | undefined;
+    if (offerId) return offerId;
+  }
+  throw new Error(`no offer for the temporary stay ${stayCaseId}`);
 }
 
 export const hospitalDischargePaths: Record<string, RecordingPath> = { hospital };
