@@ -39,7 +39,11 @@ export interface DecisionText {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Args = [any, ...any[]];
 
-export interface DecisionSpec<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType> {
+/**
+ * A decision as data. `F` is what its `precheck` found (e.g. a registry id, the open application):
+ * handed to `workflowId`, `args` and `answerOf` of the same request.
+ */
+export interface DecisionSpec<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType, F = void> {
   /** The decision's URL segment: `POST /cases/:id/<case type slug>/<path>`. */
   path: string;
   summary: string;
@@ -51,11 +55,11 @@ export interface DecisionSpec<Body extends z.ZodType, R, A extends Args, Out ext
   answer: Out;
   update: UpdateDefinition<R, A>;
   /** The Update's arguments: ids, codes, dates and epoch instants only (never free text). */
-  args: (body: z.output<Body>, request: FastifyRequest) => A;
+  args: (body: z.output<Body>, request: FastifyRequest, found: F) => A;
   /** Checks of the body the schema cannot make (400), before the case is read. */
   check?: (body: z.output<Body>) => void;
   /** Checks and look-ups after the case was read, before the Update (e.g. a registry id for a name). */
-  precheck?: (body: z.output<Body>, ctx: DecisionContext, request: FastifyRequest) => Promise<void>;
+  precheck?: (body: z.output<Body>, ctx: DecisionContext, request: FastifyRequest) => Promise<F>;
   /** The free texts to keep once the workflow accepted the decision. */
   texts?: (body: z.output<Body>, result: R) => DecisionText[];
   /**
@@ -64,19 +68,19 @@ export interface DecisionSpec<Body extends z.ZodType, R, A extends Args, Out ext
    */
   textKey?: 'workflow' | 'update';
   /** The workflow that decides (default: the case's own). */
-  workflowId?: (ctx: DecisionContext, body: z.output<Body>) => string | Promise<string>;
-  /** The answer from the workflow's result (default: the result itself). */
-  answerOf?: (result: R, body: z.output<Body>, request: FastifyRequest) => z.output<Out> | Promise<z.output<Out>>;
+  workflowId?: (ctx: DecisionContext, body: z.output<Body>, found: F) => string | Promise<string>;
+  /** The answer from the workflow's result (default: the result itself); `found` is absent for a repeat after the case ended (no precheck ran). */
+  answerOf?: (result: R, body: z.output<Body>, request: FastifyRequest, found: F | undefined) => z.output<Out> | Promise<z.output<Out>>;
 }
 
 /** A decision whose types were checked where it was declared. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDecision = DecisionSpec<z.ZodType, any, Args, z.ZodType>;
+export type AnyDecision = DecisionSpec<z.ZodType, any, Args, z.ZodType, any>;
 
 /** Declares a decision: checks the spec's types together (body → Update arguments → answer), then erases them for the list. */
-export function decision<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType>(
+export function decision<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType, F = void>(
   // without `answerOf` the workflow's result is the answer: its type must fit the answer's contract
-  spec: DecisionSpec<Body, R, A, Out> & ([R] extends [z.output<Out>] ? unknown : { answerOf: NonNullable<DecisionSpec<Body, R, A, Out>['answerOf']> }),
+  spec: DecisionSpec<Body, R, A, Out, F> & ([R] extends [z.output<Out>] ? unknown : { answerOf: NonNullable<DecisionSpec<Body, R, A, Out, F>['answerOf']> }),
 ): AnyDecision {
   return spec as unknown as AnyDecision;
 }
@@ -98,11 +102,11 @@ async function keepTexts<R>(deps: ApiDeps, request: FastifyRequest, spec: { text
 }
 
 /** Registers a decision of a case type as `POST /cases/:id/<slug>/<path>`. */
-export function registerDecision<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType>(
+export function registerDecision<Body extends z.ZodType, R, A extends Args, Out extends z.ZodType, F>(
   app: FastifyInstance,
   deps: ApiDeps,
   caseType: CaseTypeDefinition & { slug: string },
-  spec: DecisionSpec<Body, R, A, Out>,
+  spec: DecisionSpec<Body, R, A, Out, F>,
 ): void {
   app.post(
     `/cases/:id/${caseType.slug}/${spec.path}`,
@@ -113,17 +117,23 @@ export function registerDecision<Body extends z.ZodType, R, A extends Args, Out 
     async (request: FastifyRequest) => {
       const body = request.body as z.output<Body>;
       spec.check?.(body);
+      /** What this request's precheck found (the decision path runs precheck → workflowId → args). */
+      let found: F | undefined;
       const result = await decide(deps, request, {
         caseId: (request.params as { id: string }).id,
         caseType,
         update: spec.update,
-        args: () => spec.args(body, request),
-        precheck: spec.precheck ? (ctx) => spec.precheck!(body, ctx, request) : undefined,
-        workflowId: spec.workflowId ? (ctx) => spec.workflowId!(ctx, body) : undefined,
+        args: () => spec.args(body, request, found as F),
+        precheck: spec.precheck
+          ? async (ctx) => {
+              found = await spec.precheck!(body, ctx, request);
+            }
+          : undefined,
+        workflowId: spec.workflowId ? (ctx) => spec.workflowId!(ctx, body, found as F) : undefined,
         texts: spec.texts ? (r, ctx) => keepTexts(deps, request, spec, spec.texts!(body, r), r, ctx) : undefined,
         answerable: spec.answerOf ? undefined : (r) => !unfit(spec.answer, r),
       });
-      return spec.answerOf ? spec.answerOf(result, body, request) : result;
+      return spec.answerOf ? spec.answerOf(result, body, request, found) : result;
     },
   );
 }

@@ -174,7 +174,6 @@ const decisions = (deps: ApiDeps) => [
  * before the Update).
  */
 function externalPlacement(deps: ApiDeps) {
-  const providerIds = new WeakMap<object, string>();
   return decision({
     path: 'external-placement',
     summary: 'No own offer fits: record the decision to buy an external place',
@@ -183,14 +182,12 @@ function externalPlacement(deps: ApiDeps) {
     body: c.ExternalPlacementBody,
     answer: c.ExternalPlaceBought,
     update: buyExternalPlaceUpdate,
-    precheck: async (b, _ctx, request) => {
-      providerIds.set(request, await externalProviderIdFor(deps.database.db, b.provider));
-    },
-    args: (b, request) => [{ providerId: providerIds.get(request)!, ...(b.reasonCode ? { reasonCode: b.reasonCode } : {}) }],
+    precheck: (b) => externalProviderIdFor(deps.database.db, b.provider),
+    args: (b, _request, providerId) => [{ providerId, ...(b.reasonCode ? { reasonCode: b.reasonCode } : {}) }],
     texts: (b, r) => [{ kind: 'external_placement', body: b, ...acceptedAt(r) }],
     textKey: 'workflow',
     // a repeat of the decision after the case ended skips the precheck: the registry gives the same id
-    answerOf: async (r, b, request) => ({ ...r, providerId: providerIds.get(request) ?? (await externalProviderIdFor(deps.database.db, b.provider)) }),
+    answerOf: async (r, b, _request, providerId) => ({ ...r, providerId: providerId ?? (await externalProviderIdFor(deps.database.db, b.provider)) }),
   });
 }
 

@@ -7,7 +7,6 @@
  * (`precheck`); the others go to the case's own workflow. Facilities, places and the waiting list
  * are in `places.ts`. A case's workflow id is its case number (`MDO-2026-000042`).
  */
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getCase, upsertCitizen } from '../../../db/queries/cases.js';
 import { getApplication, openApplicationOf, priorityHistory } from '../../../db/queries/temporary-stay.js';
@@ -72,20 +71,15 @@ async function openApplication(db: Db, caseId: string) {
 
 /**
  * A decision the place type's allocator makes: the open application names the allocator (its
- * place type). `precheck` reads it; `workflowId` and the Update's arguments use what it found.
+ * place type). The precheck finds it; `workflowId` and the Update's arguments use what it found.
  */
 function onAllocator(db: Db) {
-  const found = new WeakMap<object, { caseId: string; placeType: string; updateKey: string }>();
   return {
-    precheck: async (_body: unknown, ctx: DecisionContext, request: FastifyRequest) => {
+    precheck: async (_body: unknown, ctx: DecisionContext) => {
       const row = await openApplication(db, ctx.row.id);
-      const open = { caseId: row.caseId, placeType: row.placeType, updateKey: ctx.updateKey };
-      found.set(ctx, open);
-      found.set(request, open);
+      return { caseId: row.caseId, placeType: row.placeType, updateKey: ctx.updateKey };
     },
-    workflowId: (ctx: DecisionContext) => allocatorWorkflowId(found.get(ctx)!.placeType),
-    /** The open application the precheck found for this request. */
-    application: (request: FastifyRequest) => found.get(request)!,
+    workflowId: (_ctx: DecisionContext, _body: unknown, open: { placeType: string }) => allocatorWorkflowId(open.placeType),
   };
 }
 
@@ -108,10 +102,7 @@ const decisions = (deps: ApiDeps) => {
       update: changePriorityUpdate,
       precheck: allocator.precheck,
       workflowId: allocator.workflowId,
-      args: (b, request) => {
-        const open = allocator.application(request);
-        return [{ caseId: open.caseId, priority: b.priority, reason: b.reason, by: request.user!.user, changeKey: open.updateKey }];
-      },
+      args: (b, request, open) => [{ caseId: open.caseId, priority: b.priority, reason: b.reason, by: request.user!.user, changeKey: open.updateKey }],
     }),
     decision({
       path: 'offer-reply',
@@ -123,7 +114,7 @@ const decisions = (deps: ApiDeps) => {
       update: replyToOfferUpdate,
       precheck: allocator.precheck,
       workflowId: allocator.workflowId,
-      args: (b, request) => [{ caseId: allocator.application(request).caseId, ...b }],
+      args: (b, _request, open) => [{ caseId: open.caseId, ...b }],
     }),
     decision({
       path: 'reassessment',
