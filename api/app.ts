@@ -19,6 +19,7 @@ import { registerDecisionAliases } from './decision-urls.js';
 import { setMaxBedDayPeriodDays, setPlausibleFutureDays, setPlausiblePastDays } from './schemas.js';
 import { databaseUnavailable, DEFAULT_FAULT_OPTIONS, DependencyUnavailable, registerDeadlines, type FaultOptions } from './faults.js';
 import { laterWrites } from './later.js';
+import { refusingLateDecisions } from './late-decisions.js';
 import { registerIdempotency } from './idempotency.js';
 import { CASE_TYPES } from './case-types/index.js';
 import { caseRoutes } from './routes/cases.js';
@@ -28,7 +29,7 @@ import { housingOfferRoutes } from './routes/housing-offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { workQueueRoutes } from './routes/work-queue.js';
 
-export interface BuildAppOptions extends ApiDeps {
+export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
   tokens: TokenTable;
   logLevel?: string;
   /** Deadlines for the database, Temporal and a worker (default 5 s each). */
@@ -41,6 +42,12 @@ export interface BuildAppOptions extends ApiDeps {
   maxBedDayPeriodDays?: number;
   /** How long an Idempotency-Key is remembered (hours, default 24). */
   idempotencyTtlHours?: number;
+  /**
+   * Decisions carry the instant after which they must not take effect (default on: a 503 means
+   * not applied, `late-decisions.ts`). Off only against the time-skipping test server, whose clock
+   * runs ahead of the wall clock.
+   */
+  refuseLateDecisions?: boolean;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -58,12 +65,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app, opts.temporal);
+  const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
+  const waitMs = Math.max(faults.dependencyTimeoutMs, faults.workerTimeoutMs);
+  const temporal = opts.refuseLateDecisions === false ? opts.temporal : refusingLateDecisions(opts.temporal, waitMs);
+  registerErrorHandler(app, temporal);
   setPlausiblePastDays(opts.plausiblePastDays ?? 730);
   setPlausibleFutureDays(opts.plausibleFutureDays ?? 365);
   setMaxBedDayPeriodDays(opts.maxBedDayPeriodDays ?? 365);
-  const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
-  registerDeadlines(app, opts.temporal, faults, () => opts.database.ping());
+  registerDeadlines(app, temporal, faults, () => opts.database.ping());
 
   // before the OpenAPI collector: an old decision URL is registered with `config.aliasOf` set
   registerDecisionAliases(app);
@@ -101,16 +110,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerAudit(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs, later });
   registerIdempotency(app, opts.database.db, {
     ttlMs: (opts.idempotencyTtlHours ?? 24) * 3_600_000,
-    waitMs: Math.max(faults.dependencyTimeoutMs, faults.workerTimeoutMs) + 2_000,
+    waitMs: waitMs + 2_000,
     dbTimeoutMs: faults.dependencyTimeoutMs,
     later,
   });
 
   const deps: ApiDeps = {
     database: opts.database,
-    temporal: opts.temporal,
+    temporal,
     taskQueue: opts.taskQueue,
     rules: opts.rules,
+    later,
   };
   await app.register(healthRoutes, deps);
   await app.register(caseRoutes, deps);

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
-import { RETRY_AFTER_SECONDS, unavailableBody, within } from './faults.js';
+import { AFTER_CHANGE_MS, databaseUnavailable, DependencyUnavailable, RETRY_AFTER_SECONDS, unavailableBody, within } from './faults.js';
 import type { Later } from './later.js';
 
 declare module 'fastify' {
@@ -146,8 +146,14 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
       return payload;
     }
     try {
-      await within(insertOnce(row), opts.dbTimeoutMs, 'audit');
+      await within(insertOnce(row), reply.statusCode < 400 ? AFTER_CHANGE_MS : opts.dbTimeoutMs, 'audit');
     } catch (err) {
+      if (reply.statusCode < 400 && (err instanceof DependencyUnavailable || databaseUnavailable(err))) {
+        // the change took effect: the answer says so; its row is written as soon as the database
+        // answers again (with the request's time, once: `request_id`)
+        opts.later.add(`audit ${action} ${reply.statusCode}`, () => within(insertOnce(row), opts.dbTimeoutMs, 'audit'));
+        return payload;
+      }
       // no audit row, no answer as if done: the request fails (the client retries with its key);
       // the refusal's own row follows when the database answers
       request.log.error({ err: (err as Error).name, code: (err as { cause?: { code?: string } }).cause?.code, action }, 'audit write failed');

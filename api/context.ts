@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import type { RuleSet } from '../domain/rules.js';
+import type { Later } from './later.js';
 
 /** What route plugins get: the database, the Temporal client and where to start workflows. */
 export interface ApiDeps {
@@ -9,4 +10,6 @@ export interface ApiDeps {
   taskQueue: string;
   /** Rules handed to newly opened cases. */
   rules: RuleSet;
+  /** Follow-up writes of a change that took effect while the database stopped answering (its texts): written as soon as it answers. */
+  later: Later;
 }

@@ -57,6 +57,27 @@ export const ErrorAnswer = z.object({
 });
 
 /**
+ * 202 to an intake (`POST /cases`, `POST /temporary-stays`): Temporal took the case's start but
+ * no worker confirmed it in time. The case is being opened — it was not
+ * refused and nothing more is needed than the repeat with the same Idempotency-Key, which
+ * answers 201 once the case can take decisions (`Location` names the case, `Retry-After` when).
+ */
+export const CaseOpeningAnswer = documented(
+  z.object({
+    id: Id,
+    workflowId: z.string(),
+    caseNumber: z.string(),
+    type: z.string(),
+    pending: z.literal(true),
+    waitingFor: z.enum(['worker']).describe('what has not confirmed the case yet: no worker took its first task in time'),
+  }),
+  {
+    description: 'The case is being opened (accepted, not yet confirmed): repeat with the same Idempotency-Key for the 201',
+    example: { id: '552199ac-7537-437d-94ab-5a67fc121ad7', workflowId: 'PSY-2026-000002', caseNumber: 'PSY-2026-000002', type: '(the case type of the intake)', pending: true, waitingFor: 'worker' },
+  },
+);
+
+/**
  * The JSON schema of an answer's contract as the client receives it (the encoded side: an
  * `Instant` is a string), for the OpenAPI document. Its `description` and `example` come from
  * the contract's meta.

@@ -22,6 +22,7 @@ import type { Role } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { decide, type DecisionContext } from './decisions.js';
 import { unfit } from './live.js';
+import { AFTER_CHANGE_MS, databaseUnavailable, DependencyUnavailable, within } from './faults.js';
 import { caseIdParams } from './schemas.js';
 
 /** A free text of a decision (health details: kept in the database only, never in the workflow). */
@@ -85,18 +86,28 @@ export function decision<Body extends z.ZodType, R, A extends Args, Out extends 
   return spec as unknown as AnyDecision;
 }
 
-/** Writes a decision's texts, once per case and key. */
+/**
+ * Writes a decision's texts, once per case and key — the workflow has accepted the decision, so
+ * its answer goes whatever the database does now: a text the database does not take within
+ * `AFTER_CHANGE_MS` waits in the follow-up queue and is written (dated by the acceptance) as soon
+ * as it answers. A keyed repeat writes it too (once).
+ */
 async function keepTexts<R>(deps: ApiDeps, request: FastifyRequest, spec: { textKey?: 'workflow' | 'update' }, texts: DecisionText[], result: R, ctx: DecisionContext) {
   for (const t of texts) {
     const key = spec.textKey === 'workflow' ? (result as { key: string }).key : `${t.kind}:${ctx.updateKey}`;
-    await insertDecisionTextOnce(deps.database.db, {
-      caseId: ctx.row.id,
-      key,
-      kind: t.kind,
-      body: t.body,
-      userId: request.user!.user,
-      role: request.user!.role,
-      ...(t.at !== undefined ? { at: t.at } : {}),
+    const write = () =>
+      insertDecisionTextOnce(deps.database.db, {
+        caseId: ctx.row.id,
+        key,
+        kind: t.kind,
+        body: t.body,
+        userId: request.user!.user,
+        role: request.user!.role,
+        ...(t.at !== undefined ? { at: t.at } : {}),
+      });
+    await within(write(), AFTER_CHANGE_MS, 'database').catch((err) => {
+      if (!(err instanceof DependencyUnavailable) && !databaseUnavailable(err)) throw err;
+      deps.later.add(`text ${t.kind} of case ${ctx.row.id}`, write);
     });
   }
 }

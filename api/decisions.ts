@@ -23,7 +23,7 @@
  * repeat attaches to the same run and the same Update.
  */
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowIdReusePolicy, WorkflowNotFoundError, type UpdateDefinition, type Workflow } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, type UpdateDefinition, type Workflow, type WorkflowHandle } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getCase } from '../db/queries/cases.js';
 import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
@@ -33,8 +33,9 @@ import { reserveCase } from './case-numbers.js';
 import { reservedRequestHash, type OpenCase } from '../db/queries/case-mirror.js';
 import type { Role } from './auth.js';
 import type { ApiDeps } from './context.js';
-import { conflict, HttpError, notFound, updateRefusal } from './errors.js';
-import { temporalUnavailable } from './faults.js';
+import { conflict, conflictForNow, HttpError, notFound, updateRefusal } from './errors.js';
+import { DependencyUnavailable, RETRY_AFTER_SECONDS, temporalUnavailable, unreachable, whoDidNotAnswer } from './faults.js';
+import { arrivedTooLate, lastLook } from './late-decisions.js';
 import { newIdFor, updateIdFor } from './idempotency.js';
 import { caseViewOrForbid, type CitizenView } from './need-to-know.js';
 
@@ -106,10 +107,30 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   await d.precheck?.(ctx);
   const workflowId = d.workflowId ? await d.workflowId(ctx) : row.workflowId;
   const handle = deps.temporal.workflow.getHandle(workflowId);
-  let result: R;
+  const result = await sendUpdate(deps, handle, d, ctx, row);
+  await d.texts?.(result, ctx);
+  return result;
+}
+
+/**
+ * The Update, with what its answer means: a result (applied), a refusal (409), or 503 — after
+ * which it cannot take effect any more (`late-decisions.ts`): the wait ran out and a last look
+ * found no outcome, or it reached the workflow after its instant. A repeat of the key that met an
+ * earlier attempt refused that way is sent once more, as itself.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function sendUpdate<R, A extends [any, ...any[]]>(deps: ApiDeps, handle: WorkflowHandle, d: Decision<R, A>, ctx: DecisionContext, row: CaseRow): Promise<R> {
+  const send = () => handle.executeUpdate(d.update, { args: d.args(ctx), updateId: ctx.updateKey });
   try {
-    result = await handle.executeUpdate(d.update, { args: d.args(ctx), updateId: ctx.updateKey });
+    return await send().catch((err) => (arrivedTooLate(err) ? send() : Promise.reject(err)));
   } catch (err) {
+    if (arrivedTooLate(err)) throw new DependencyUnavailable('worker');
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (temporalUnavailable(err) && !unreachable(err))) {
+      const outcome = await lastLook<R>(deps.temporal, handle, ctx.updateKey);
+      if (!outcome) throw err;
+      if ('result' in outcome) return outcome.result;
+      throw arrivedTooLate(outcome.error) ? new DependencyUnavailable('worker') : outcome.error;
+    }
     if (updateRefusal(err) !== undefined || err instanceof HttpError || temporalUnavailable(err)) throw err;
     // the workflow ended between the database read and the Update
     const described = await handle.describe().catch(() => undefined);
@@ -118,8 +139,6 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
     }
     throw err;
   }
-  await d.texts?.(result, ctx);
-  return result;
 }
 
 /** The outcome of an Update already accepted by a (now closed) case's workflow, if there is one. */
@@ -145,6 +164,17 @@ export interface Opened {
   workflowId: string;
   caseNumber: string;
   type: string;
+}
+
+/** An intake whose workflow Temporal took but did not confirm in time (no worker, or the server slowed): answered 202. */
+export class CaseOpening extends Error {
+  constructor(
+    readonly caseNumber: string,
+    readonly type: string,
+    readonly waitingFor: 'worker',
+  ) {
+    super('the case is being opened');
+  }
 }
 
 /** What `open` reports: the case it opened, or (`repeatOf`) the citizen's open case a repeated notice was re-pointed to. */
@@ -181,7 +211,26 @@ export async function intake(
   if (existing && (existing.closedAt || !usable || (await usable(existing)))) {
     return reply.code(201).send({ id: caseId, workflowId: existing.workflowId, caseNumber: existing.workflowId, type: existing.type } satisfies Opened);
   }
-  const { repeatOf, ...opened } = await open(caseId);
+  let result: OpenResult;
+  try {
+    result = await open(caseId);
+  } catch (err) {
+    if (!(err instanceof CaseOpening)) throw err;
+    request.auditNote = { pending: true, waitingFor: err.waitingFor };
+    return reply
+      .code(202)
+      .header('location', `/cases/${caseId}`)
+      .header('retry-after', String(RETRY_AFTER_SECONDS))
+      .send({
+        id: caseId,
+        workflowId: err.caseNumber,
+        caseNumber: err.caseNumber,
+        type: err.type,
+        pending: true,
+        waitingFor: err.waitingFor,
+      });
+  }
+  const { repeatOf, ...opened } = result;
   if (repeatOf) {
     request.auditCaseId = repeatOf;
     request.auditNote = { repeatedNotice: true };
@@ -227,12 +276,13 @@ export async function startCase<T extends Workflow>(
   });
   if ('open' in reserved) {
     const { open } = reserved;
-    if (!open.details) throw conflict(`the citizen's ${c.caseType.label.en} case ${open.caseNumber} is being opened; retry in a moment`);
+    if (!open.details) throw conflictForNow(`the citizen's ${c.caseType.label.en} case ${open.caseNumber} is being opened; retry in a moment`);
     c.oneOpen!({ ...open, details: open.details });
     return { workflowId: open.caseNumber, caseNumber: open.caseNumber, repeatOf: open.caseId };
   }
   const workflowId = reserved.caseNumber;
-  const opened = await deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, {
+  const opened = await deps.temporal.workflow
+    .executeUpdateWithStart(caseOpenedUpdate, {
     updateId: 'case-opened',
     startWorkflowOperation: new WithStartWorkflowOperation(c.workflow, {
       workflowId,
@@ -243,6 +293,16 @@ export async function startCase<T extends Workflow>(
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     }),
-  });
+    })
+    .catch(async (err) => {
+      // Temporal took the call (the start is durable) but did not confirm the case in time: it is
+      // opening, not refused — 202, and the same key's repeat answers 201 once it is usable
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (temporalUnavailable(err) && !unreachable(err))) {
+        // the server itself not answering: 503 — the repeat with the same key finds the case if it had started
+        if ((await whoDidNotAnswer(deps.temporal, err)) === 'worker') throw new CaseOpening(workflowId, c.caseType.name, 'worker');
+        throw new DependencyUnavailable('temporal');
+      }
+      throw err;
+    });
   return { workflowId, caseNumber: opened.caseNumber, ...(opened.duplicateOf ? { duplicateOf: opened.duplicateOf } : {}) };
 }

@@ -22,6 +22,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    /** Seconds for `Retry-After` (a refusal that passes by itself, e.g. a case still being opened). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -31,6 +33,8 @@ export const badRequest = (message: string, field?: string) =>
   new HttpError(400, message, field ? { fields: [{ field, message }] } : {});
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
+/** 409 for a state that passes by itself: retry after a moment (`Retry-After`). */
+export const conflictForNow = (message: string) => new HttpError(409, message, {}, 1);
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -72,6 +76,7 @@ export function registerErrorHandler(app: FastifyInstance, temporal: Client): vo
       return reply.code(400).send(errorBody(400, `invalid request — ${summary}`, { fields }));
     }
     if (err instanceof HttpError) {
+      if (err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter));
       return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.extra));
     }
     const refusal = updateRefusal(err);

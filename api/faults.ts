@@ -21,6 +21,13 @@ export interface FaultOptions {
 
 export const DEFAULT_FAULT_OPTIONS: FaultOptions = { dependencyTimeoutMs: 5_000, workerTimeoutMs: 5_000 };
 
+/**
+ * How long a write that follows a change which took effect (its texts, audit row, kept answer)
+ * may hold the answer back (ms); if the database does not answer in that time, the write waits
+ * in the follow-up queue (`later.ts`) and the answer goes: the change happened.
+ */
+export const AFTER_CHANGE_MS = 500;
+
 /** The value of `Retry-After` (seconds) on a 503. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -67,11 +74,16 @@ export function temporalUnavailable(err: unknown): boolean {
   return code !== undefined && TEMPORAL_UNAVAILABLE.has(code);
 }
 
+/** Whether Temporal could not be reached at all (UNAVAILABLE): the call did not reach the server. */
+export function unreachable(err: unknown): boolean {
+  return err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === 14;
+}
+
 /**
  * After a Temporal call ran out of time: was it the server, or did the server answer and no
  * worker took the task? One cheap call with a short deadline tells.
  */
-export async function whoDidNotAnswer(temporal: Client, err: unknown): Promise<Dependency> {
+export async function whoDidNotAnswer(temporal: Client, err: unknown): Promise<'temporal' | 'worker'> {
   const code = err instanceof ServiceError ? (err.cause as { code?: number } | undefined)?.code : undefined;
   if (code === 14) return 'temporal'; // UNAVAILABLE: the server itself
   try {
@@ -95,7 +107,7 @@ export function within<T>(promise: Promise<T>, ms: number, dependency: Dependenc
 /**
  * Every route's handler runs under a Temporal deadline and a time bound. Temporal calls end at
  * the deadline with their own error (classified in the error handler); what is still waiting
- * 0.3 s later is answered 503 at once, naming the database when it does not answer a
+ * 0.5 s later (a decision's last look for its outcome takes up to 0.25 s) is answered 503 at once, naming the database when it does not answer a
  * ping either, else Temporal — within the dependency timeout + 1 s.
  */
 export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: FaultOptions, pingDatabase: () => Promise<void>): void {
@@ -111,7 +123,7 @@ export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: 
 }
 
 /** How long past the Temporal deadline a handler may still be waiting before it is answered 503. */
-const STILL_WAITING_MS = 300;
+const STILL_WAITING_MS = 500;
 /** How long the database has to answer the look that tells who kept the handler waiting. */
 const CULPRIT_PING_MS = 300;
 

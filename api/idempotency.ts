@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import { errorBody } from './errors.js';
-import { within } from './faults.js';
+import { AFTER_CHANGE_MS, databaseUnavailable, DependencyUnavailable, within } from './faults.js';
 import type { Later } from './later.js';
 import { textProblem } from './schemas.js';
 
@@ -108,7 +108,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       const message = 'must not be empty: send 1-200 characters, or leave the header out';
       return reply.code(400).send(errorBody(400, `Idempotency-Key ${message}`, { fields: [{ field: 'headers.idempotency-key', message }] }));
     }
-    if (!key) return;
+    if (!key) {
+      // every change carries a key: a retry without one (after a 503, a lost answer) could apply it twice
+      request.idempotencyAnswered = true;
+      const message = 'required on every change: send 1-200 characters naming this request, the same again when you retry it';
+      return reply.code(400).send(errorBody(400, `Idempotency-Key header ${message}`, { fields: [{ field: 'headers.idempotency-key', message }] }));
+    }
     if (key.length > 200 || textProblem(key, false)) {
       request.idempotencyAnswered = true;
       return reply.code(400).send(errorBody(400, 'Idempotency-Key must be 1-200 characters without control characters', { fields: [{ field: 'headers.idempotency-key', message: 'invalid' }] }));
@@ -195,7 +200,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
         opts.later.add(`release key of ${request.method} ${request.routeOptions.url}`, () => bounded(db.delete(idempotencyKeys).where(where(claim.userId, claim.key))));
         return payload;
       }
-      if (status === 400 || status === 401 || status === 403 || status === 422) {
+      // 202: accepted and pending (an intake still opening): the repeat runs again and learns the outcome
+      if (status === 202 || status === 400 || status === 401 || status === 403 || status === 422) {
         await bounded(db.delete(idempotencyKeys).where(where(claim.userId, claim.key)));
         return payload;
       }
@@ -207,12 +213,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
           response = payload;
         }
       }
-      await bounded(
-        db
-          .update(idempotencyKeys)
-          .set({ state: 'done', statusCode: status, response })
-          .where(where(claim.userId, claim.key)),
-      );
+      const done = () => db.update(idempotencyKeys).set({ state: 'done', statusCode: status, response }).where(where(claim.userId, claim.key));
+      // the change took effect: its answer goes now; if the database stopped answering meanwhile,
+      // the first answer is kept as soon as it answers again
+      await within(done(), AFTER_CHANGE_MS, 'database').catch((err) => {
+        if (!(err instanceof DependencyUnavailable) && !databaseUnavailable(err)) throw err;
+        opts.later.add(`keep the answer of ${request.method} ${request.routeOptions.url}`, () => bounded(done()));
+      });
     } catch (err) {
       // the answer stands; a repeat after ABANDONED_CLAIM_MS runs again (decisions are Updates with the key as id)
       request.log.warn({ err: (err as Error).name }, 'could not record the idempotent answer');

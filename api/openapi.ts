@@ -171,8 +171,8 @@ export function registerOpenApiTruth(app: FastifyInstance): {
           params.push({
             in: 'header',
             name: 'Idempotency-Key',
-            required: false,
-            description: 'Makes the change safe to repeat: same key + same request → the first answer; same key + another request → 422 (1-200 characters)',
+            required: true,
+            description: 'Required on every change (missing or empty → 400). Makes the change safe to repeat: same key + same request → the first answer; same key + another request → 422 (1-200 characters)',
             schema: { type: 'string', minLength: 1, maxLength: 200 },
             example: 'notice-4711',
           });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
 import { auditLog, cases, idempotencyKeys } from '../db/schema/index.js';
 import { uuidFromKey } from '../api/idempotency.js';
-import { as, deadTemporalClient, testApp, tokens } from './api-helpers.js';
+import { as, deadTemporalClient, sendingKeys, testApp, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, pgliteDatabase, startWorker, useTestStack } from './helpers.js';
 import { buildApp } from '../api/app.js';
@@ -41,7 +41,7 @@ async function appWith(o: { database: Database; temporal: Client; taskQueue?: st
     faults: { dependencyTimeoutMs: o.timeoutMs ?? 1_000, workerTimeoutMs: o.timeoutMs ?? 1_000 },
   });
   await app.ready();
-  return app;
+  return sendingKeys(app);
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -152,26 +152,35 @@ describe('Temporal or a worker that does not answer', () => {
     }
   });
 
-  it('no worker polls the task queue: an intake and a decision get 503 naming the worker in time; the retry with the same key completes each', async () => {
+  it('no worker polls the task queue: an intake is accepted as opening (202), a decision gets 503 naming the worker, in time; the repeat with the same key completes each', async () => {
     const taskQueue = `tq-nobody-${randomUUID()}`;
     const app = await appWith({ database: stack.database, temporal: stack.env.client, taskQueue, timeoutMs: 1_500 });
     const key = randomUUID();
     const body = openBody();
     try {
       const first = await timed(() => app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body }));
-      expect(first.value.statusCode, first.value.body).toBe(503);
-      expect(first.value.json().dependency).toBe('worker');
+      // Temporal took the start: the case is opening, not refused
+      expect(first.value.statusCode, first.value.body).toBe(202);
+      expect(first.value.json()).toMatchObject({ pending: true, waitingFor: 'worker', type: 'psychiatric_discharge' });
+      expect(first.value.headers.location).toBe(`/cases/${first.value.json().id}`);
       expect(first.value.headers['retry-after']).toBeDefined();
       expect(first.ms).toBeLessThan(6_000);
       const worker = await startWorker(stack.env, stack.database, taskQueue);
       try {
-        const retry = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
+        // the repeat answers 202 until the case can take decisions, then 201 — a client repeats like this
+        let retry = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
+        for (let i = 0; i < 30 && retry.statusCode === 202; i++) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          retry = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
+        }
         expect(retry.statusCode, retry.body).toBe(201);
         const read = await app.inject({ method: 'GET', url: `/cases/${retry.json().id}`, headers: as('dev-psychiatry') });
         expect(read.statusCode).toBe(200);
         expect(read.json().caseNumber).toBe(retry.json().caseNumber);
         const audit = await stack.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, retry.json().id), eq(auditLog.action, 'case.open')));
-        expect(audit.map((a) => a.statusCode).sort()).toEqual([201, 503]); // one row per request, the failed one too
+        // one row per request, the pending ones too
+        expect(audit.map((a) => a.statusCode).filter((c) => c !== 202)).toEqual([201]);
+        expect(audit.filter((a) => a.statusCode === 202).length).toBeGreaterThanOrEqual(1);
 
         // a decision while no worker runs: 503 naming the worker; the retry with the same key completes it
         await worker.stop();
@@ -212,7 +221,7 @@ describe('Temporal or a worker that does not answer', () => {
 });
 
 describe('an audit row that cannot be written fails the request', () => {
-  it('no worker: a hospital discharge intake gets 503; the case opens once a worker runs, with its care plan, and the retry answers it', async () => {
+  it('no worker: a hospital discharge intake is opening (202); the case opens once a worker runs, with its care plan, and the repeat answers 201', async () => {
     const taskQueue = `tq-nobody-${randomUUID()}`;
     const app = await appWith({ database: stack.database, temporal: stack.env.client, taskQueue, timeoutMs: 1_500 });
     const key = randomUUID();
@@ -226,8 +235,8 @@ describe('an audit row that cannot be written fails the request', () => {
     };
     try {
       const first = await app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload: body });
-      expect(first.statusCode, first.body).toBe(503);
-      expect(first.json().dependency).toBe('worker');
+      expect(first.statusCode, first.body).toBe(202);
+      expect(first.json().waitingFor).toBe('worker');
       const worker = await startWorker(stack.env, stack.database, taskQueue);
       try {
         // the started workflow opens the case as soon as a worker runs: the retry comes after that

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { loadTokens } from '../api/auth.js';
 import { projectRoot } from '../config/index.js';
@@ -16,6 +17,8 @@ export async function testApp(opts: {
   temporal: Client;
   taskQueue: string;
   rules?: RuleSet;
+  /** Off against the time-skipping server (its clock runs ahead of the wall clock). */
+  refuseLateDecisions?: boolean;
 }): Promise<FastifyInstance> {
   const app = await buildApp({
     database: opts.database,
@@ -24,8 +27,27 @@ export async function testApp(opts: {
     rules: opts.rules ?? defaultRules,
     tokens,
     logLevel: 'silent',
+    ...(opts.refuseLateDecisions === false ? { refuseLateDecisions: false } : {}),
   });
   await app.ready();
+  return sendingKeys(app);
+}
+
+/**
+ * The tests' client does what every client of overgang does: each change carries an
+ * Idempotency-Key — a fresh one unless the test names its own; `'idempotency-key': undefined`
+ * sends none (to test the refusal).
+ */
+export function sendingKeys(app: FastifyInstance): FastifyInstance {
+  const inject = app.inject.bind(app) as (o: InjectOptions) => ReturnType<FastifyInstance['inject']>;
+  const keyed = (o: InjectOptions) => {
+    if (!o.method || o.method === 'GET' || o.method === 'HEAD') return inject(o);
+    const given = (o.headers ?? {}) as Record<string, string | undefined>;
+    const headers: Record<string, string> = 'idempotency-key' in given ? {} : { 'idempotency-key': randomUUID() };
+    for (const [k, v] of Object.entries(given)) if (v !== undefined) headers[k] = v;
+    return inject({ ...o, headers });
+  };
+  app.inject = keyed as unknown as FastifyInstance['inject'];
   return app;
 }
 

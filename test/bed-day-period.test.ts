@@ -11,7 +11,7 @@ import { buildApp } from '../api/app.js';
 import { loadConfig } from '../config/index.js';
 import type { Database } from '../db/client.js';
 import { defaultRules } from '../domain/rules.js';
-import { as, deadTemporalClient, tokens } from './api-helpers.js';
+import { as, deadTemporalClient, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { testDatabase } from './helpers.js';
 
@@ -34,6 +34,7 @@ beforeAll(async () => {
     maxBedDayPeriodDays: MAX_DAYS,
   });
   await app.ready();
+  sendingKeys(app);
 });
 afterAll(async () => {
   await app?.close();

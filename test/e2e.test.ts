@@ -3,6 +3,7 @@
  * port, PostgreSQL. Also the privacy rule: a case opened with a CPR number leaves no trace
  * of it in the workflow's history, search attributes or memo.
  */
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CaseStepKey, CaseTypeKey, NextDueDayKey } from '../workflows/shared/search-attributes.js';
 import { as } from './api-helpers.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
 async function http(method: string, path: string, token: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...as(token), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...as(token), ...(body ? { 'content-type': 'application/json' } : {}), ...(method === 'GET' ? {} : { 'idempotency-key': randomUUID() }) },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };

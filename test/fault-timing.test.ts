@@ -6,7 +6,6 @@
  * server itself is never stopped. Temporal down: a client pointed where nothing listens.
  * The measured times are printed (docs/api.md "Faults: measured").
  */
-import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -15,51 +14,15 @@ import { buildApp } from '../api/app.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { auditLog } from '../db/schema/index.js';
 import { defaultRules } from '../domain/rules.js';
-import { as, deadTemporalClient, tokens } from './api-helpers.js';
+import { as, deadTemporalClient, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
+import { Relay } from './relay.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 const TIMEOUT_MS = 1_000;
 /** The promise: every fault answer within the dependency timeout + 1 s. */
 const PROMISED_MS = TIMEOUT_MS + 1_000;
-
-/** A TCP relay to PostgreSQL that can be stopped (cut and hang) and started again. */
-class Relay {
-  private server = net.createServer((client) => this.accept(client));
-  private open = new Set<net.Socket>();
-  private up = true;
-  port = 0;
-  constructor(private readonly target: { host: string; port: number }) {}
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-  private accept(client: net.Socket): void {
-    this.open.add(client);
-    client.on('close', () => this.open.delete(client));
-    client.on('error', () => {});
-    if (!this.up) return; // accepted and never answered: a database that hangs
-    const upstream = net.connect(this.target.port, this.target.host);
-    this.open.add(upstream);
-    upstream.on('close', () => this.open.delete(upstream));
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    client.pipe(upstream).pipe(client);
-  }
-  stop(): void {
-    this.up = false;
-    for (const s of this.open) s.destroy();
-  }
-  start(): void {
-    this.up = true;
-    for (const s of this.open) s.destroy(); // the hung ones: their clients reconnect
-  }
-  async close(): Promise<void> {
-    for (const s of this.open) s.destroy();
-    await new Promise((r) => this.server.close(r));
-  }
-}
 
 const openBody = () => ({
   type: 'psychiatric_discharge',
@@ -81,7 +44,7 @@ async function apiOn(database: Database, temporal = stack.env.client): Promise<F
     faults: { dependencyTimeoutMs: TIMEOUT_MS, workerTimeoutMs: TIMEOUT_MS },
   });
   await app.ready();
-  return app;
+  return sendingKeys(app);
 }
 
 interface Measured {

@@ -147,7 +147,7 @@ export function useTestStack(o: { temporal: 'time-skipping' | 'dev'; app?: boole
     stack.env = o.temporal === 'dev' ? await devServerEnv() : await timeSkippingEnv();
     stack.database = await testDatabase();
     stack.worker = await startWorker(stack.env, stack.database);
-    if (o.app) stack.app = await testApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue });
+    if (o.app) stack.app = await testApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue, refuseLateDecisions: o.temporal !== 'time-skipping' });
   });
   afterAll(async () => {
     await stack.app?.close();

@@ -26,7 +26,7 @@ import { buildApp } from '../api/app.js';
 import { defaultRules } from '../domain/rules.js';
 import { temporaryStayCaseType } from '../workflows/temporary-stay/case-type.js';
 import { temporaryStayCaseWorkflow } from '../workflows/temporary-stay/index.js';
-import { as, tokens } from './api-helpers.js';
+import { as, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, startWorker, useTestStack } from './helpers.js';
 
@@ -171,7 +171,7 @@ describe('a key means one request for as long as its case exists', () => {
 });
 
 describe('201 means usable', () => {
-  it('temporary stay: case row written, application row not yet → the keyed repeat is not 201 and a decision gets 503, not 404; once the worker runs, both go through', async () => {
+  it('temporary stay: case row written, application row not yet → the keyed repeat is 202 (opening), not 201, and a decision gets 503, not 404; once the worker runs, both go through', async () => {
     // the state after a worker restart: the workflow runs on a queue no worker polls, its case row is written, its application is not
     const taskQueue = `tq-usable-${randomUUID()}`;
     const app = await buildApp({
@@ -184,6 +184,7 @@ describe('201 means usable', () => {
       faults: { dependencyTimeoutMs: 1_000, workerTimeoutMs: 1_000 },
     });
     await app.ready();
+    sendingKeys(app);
     const key = `apply-${randomUUID()}`;
     const caseId = uuidFromKey('visitator-anna', 'POST /temporary-stays', key);
     const cpr = fakeCpr('1936-11-11');
@@ -215,7 +216,8 @@ describe('201 means usable', () => {
       });
     try {
       const repeat = await apply();
-      expect(repeat.statusCode, repeat.body).toBe(503);
+      expect(repeat.statusCode, repeat.body).toBe(202); // opening: not refused, not usable yet
+      expect(repeat.json()).toMatchObject({ id: caseId, pending: true });
       expect(repeat.headers['retry-after']).toBeDefined();
       const decision = await priority();
       expect(decision.statusCode, decision.body).toBe(503);

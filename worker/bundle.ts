@@ -7,6 +7,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../config/index.js';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
+/** Workflow interceptors, in every bundle (worker, tests, replay): a decision that arrives after its caller gave up is refused. */
+const workflowInterceptorModules = [path.join(projectRoot, 'workflows', 'shared', 'decision-deadline.ts')];
 
 /**
  * Bundles the workflow code once (webpack); the result can be written to disk and reused
@@ -26,6 +28,7 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
   return bundleWorkflowCode({
     workflowsPath,
     preloadModules: [workflowsPath],
+    workflowInterceptorModules,
     webpackConfigHook: (config) => {
       config.resolve = {
         ...config.resolve,

@@ -20,6 +20,7 @@ import { liveStatus, unfit } from '../live.js';
 import { routeOptionsFor } from '../route-options.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { CaseBase, CaseOpened, CaseView } from './cases.contracts.js';
+import { CaseOpeningAnswer } from '../contract.js';
 
 /** The case types that open through `POST /cases`, and their intake. */
 const INTAKES: Record<string, CaseIntake> = Object.fromEntries(CASE_TYPES.flatMap((t) => ('intake' in t ? [[t.name, t.intake as CaseIntake]] : [])));
@@ -34,7 +35,7 @@ export const openCaseSchema = z.discriminatedUnion('type', intakeBodies);
 export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   app.post(
     '/cases',
-    route({ access: ['hospital', 'psychiatry_coordinator'], audit: 'case.open', summary: 'Open a case (the region/hospital notice or care plan; a repeated notice → 200 with the open case)', body: openCaseSchema, response: { 201: CaseOpened, 200: CaseOpened } }),
+    route({ access: ['hospital', 'psychiatry_coordinator'], audit: 'case.open', summary: 'Open a case (the region/hospital notice or care plan; a repeated notice → 200 with the open case)', body: openCaseSchema, response: { 201: CaseOpened, 200: CaseOpened, 202: CaseOpeningAnswer } }),
     async (request, reply) => {
       const body = request.body as { type: string; cpr: string; receivedAt: string };
       const intakeOf = INTAKES[body.type]!;

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { Connection } from '@temporalio/client';
 import { projectRoot } from '../../config/index.js';
@@ -217,7 +217,9 @@ export const TOKENS = { hospital: 'dev-hospital', psychiatry: 'dev-psychiatry', 
 export async function call(base: string, method: string, url: string, token: string, body?: unknown, idempotencyKey?: string): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  // every change carries a key (the API refuses one without)
+  const key = idempotencyKey ?? (method === 'GET' ? undefined : randomUUID());
+  if (key) headers['idempotency-key'] = key;
   const r = await fetch(base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   let parsed: unknown = text;

@@ -14,9 +14,9 @@ import { routeByAge } from '../../../workflows/hospital-discharge/state.js';
 import { hospitalDischargeCaseWorkflow } from '../../../workflows/hospital-discharge/workflow.js';
 import type { User } from '../../auth.js';
 import type { ApiDeps } from '../../context.js';
-import { startCase } from '../../decisions.js';
+import { CaseOpening, startCase } from '../../decisions.js';
 import { conflict, HttpError } from '../../errors.js';
-import { temporalUnavailable } from '../../faults.js';
+import { DependencyUnavailable, temporalUnavailable } from '../../faults.js';
 import type { hospitalDischargeOpenSchema } from './contracts.js';
 
 /** Only the hospital sends care plans. */
@@ -89,7 +89,8 @@ export async function openHospitalDischargeCase(
     // Nothing half-written: a refused intake leaves no care plan. But when Temporal or the worker
     // did not answer in time the case may be opening all the same: with an Idempotency-Key the
     // retry finds it (same case id), so its care plan stays.
-    if (!existed && !(keyed && temporalUnavailable(err))) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
+    const mayBeOpening = err instanceof CaseOpening || temporalUnavailable(err) || (err instanceof DependencyUnavailable && err.dependency === 'temporal');
+    if (!existed && !(keyed && mayBeOpening)) await db.delete(carePlans).where(eq(carePlans.caseId, caseId));
     throw err;
   }
 }

@@ -32,6 +32,7 @@ import { DependencyUnavailable } from '../../faults.js';
 import { liveStatus } from '../../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../../schemas.js';
 import * as c from './contracts.js';
+import { CaseOpeningAnswer } from '../../contract.js';
 import { assertPlaceTypeRegistered } from './place-types.js';
 import { placeRoutes, route, STAY_READERS, TEMPORARY_STAY_SLUG } from './places.js';
 
@@ -174,7 +175,7 @@ function intakeRoute(app: App, deps: ApiDeps) {
       audit: 'temporary_stay.open',
       summary: 'Record an application (revisitation): eligibility, place type, purpose, priority → waiting list',
       body: c.OpenTemporaryStay,
-      response: { 201: c.TemporaryStayOpened },
+      response: { 201: c.TemporaryStayOpened, 202: CaseOpeningAnswer },
     }),
     async (request, reply) => {
       const body = request.body;
