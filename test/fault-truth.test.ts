@@ -202,6 +202,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // the measured answers during each fault (docs/api.md "What an answer means")
+  const rows = ['worker', 'temporal', 'database'].map((d) => {
+    const during = all.filter((s) => s.dependency === d);
+    const ms = during.map((s) => s.answeredAt - s.sentAt);
+    return `| ${d} stopped | ${during.length} × 503 \`${d}\` | ${Math.min(...ms)}–${Math.max(...ms)} ms |`;
+  });
+  console.log(['| fault | answers | time |', '| --- | --- | --- |', ...rows].join('\n'));
   await app?.close();
   await worker?.stop();
   await relayed?.close();
