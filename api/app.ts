@@ -4,7 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -57,7 +57,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       // Bodies are never logged; headers are redacted so tokens don't land in logs either.
       redact: ['req.headers.authorization'],
     },
-    disableRequestLogging: opts.logLevel === 'silent',
+    logController: new LogController({ disableRequestLogging: opts.logLevel === 'silent' }),
     // a body with `__proto__` / `constructor.prototype` keys: the keys are dropped, and the
     // strict body schemas then name what is left (never "Body is not valid JSON")
     onProtoPoisoning: 'remove',
