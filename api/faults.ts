@@ -113,7 +113,7 @@ export function within<T>(promise: Promise<T>, ms: number, dependency: Dependenc
 export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: FaultOptions, pingDatabase: () => Promise<void>): void {
   const temporalMs = Math.max(opts.dependencyTimeoutMs, opts.workerTimeoutMs);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs') || route.url === '/health') return;
+    if (route.url.startsWith('/docs') || route.url.startsWith('/health')) return;
     const handler = route.handler;
     route.handler = function deadlined(request, reply) {
       const run = temporal.withDeadline(Date.now() + temporalMs, async () => handler.call(this, request, reply));

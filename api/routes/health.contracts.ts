@@ -22,3 +22,22 @@ export const Unavailable = documented(
     example: { status: 'unavailable', temporal: { ok: false, error: 'no answer within 3000 ms' }, database: { ok: true, engine: 'postgres' } },
   },
 );
+
+/** `GET /health/live` → 200: the process runs and answers (no dependency asked). */
+export const Live = documented(z.object({ status: z.literal('ok') }), { description: 'The API process answers', example: { status: 'ok' } });
+
+const check = z.object({ ok: z.boolean(), error: z.string().optional() });
+
+/** `GET /health/ready` → 200 / 503: the database, Temporal and a worker polling the task queue. */
+export const Readiness = documented(
+  z.object({
+    status: z.enum(['ok', 'unavailable']),
+    temporal: check,
+    database: check.extend({ engine }),
+    worker: check.extend({ taskQueue: z.string() }),
+  }),
+  {
+    description: 'Ready to take decisions: the database and Temporal answer and a worker has polled the task queue within the last 75 s (a worker long-polls: each poll lasts up to a minute)',
+    example: { status: 'ok', temporal: { ok: true }, database: { ok: true, engine: 'postgres' }, worker: { ok: true, taskQueue: 'overgang' } },
+  },
+);
