@@ -78,6 +78,24 @@ export const CaseOpeningAnswer = documented(
 );
 
 /**
+ * 202 to a decision whose wait ran out after the workflow accepted it (`accepted`: it has
+ * happened, its answer is not known yet), or while a worker was deciding it (`deciding`: it may
+ * still be accepted or refused). Not a 503: the repeat with the same Idempotency-Key answers with
+ * the outcome (200, 409) once it is known; its free texts are kept as soon as it is.
+ */
+export const DecisionPendingAnswer = documented(
+  z.object({
+    pending: z.literal(true),
+    state: z.enum(['accepted', 'deciding']).describe('accepted: the decision has happened, its answer follows; deciding: a worker is deciding it now'),
+    message: z.string(),
+  }),
+  {
+    description: 'The decision is pending (accepted, or being decided): repeat with the same Idempotency-Key for its answer',
+    example: { pending: true, state: 'accepted', message: 'the case accepted the decision; its answer is not known yet: repeat with the same Idempotency-Key' },
+  },
+);
+
+/**
  * The JSON schema of an answer's contract as the client receives it (the encoded side: an
  * `Instant` is a string), for the OpenAPI document. Its `description` and `example` come from
  * the contract's meta.

@@ -24,6 +24,7 @@ import { decide, type DecisionContext } from './decisions.js';
 import { unfit } from './live.js';
 import { AFTER_CHANGE_MS, databaseUnavailable, DependencyUnavailable, within } from './faults.js';
 import { caseIdParams } from './schemas.js';
+import { DecisionPendingAnswer } from './contract.js';
 
 /** A free text of a decision (health details: kept in the database only, never in the workflow). */
 export interface DecisionText {
@@ -123,7 +124,7 @@ export function registerDecision<Body extends z.ZodType, R, A extends Args, Out 
     `/cases/:id/${caseType.slug}/${spec.path}`,
     {
       config: { access: [...spec.roles], audit: spec.audit },
-      schema: { tags: [caseType.slug], summary: spec.summary, params: caseIdParams, body: spec.body, response: { 200: spec.answer } },
+      schema: { tags: [caseType.slug], summary: spec.summary, params: caseIdParams, body: spec.body, response: { 200: spec.answer, 202: DecisionPendingAnswer } },
     },
     async (request: FastifyRequest) => {
       const body = request.body as z.output<Body>;

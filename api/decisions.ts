@@ -23,7 +23,7 @@
  * repeat attaches to the same run and the same Update.
  */
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, type UpdateDefinition, type Workflow, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage, type UpdateDefinition, type Workflow, type WorkflowHandle } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getCase } from '../db/queries/cases.js';
 import type { CaseTypeDefinition } from '../workflows/shared/case-type.js';
@@ -35,7 +35,7 @@ import type { Role } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { conflict, conflictForNow, HttpError, notFound, updateRefusal } from './errors.js';
 import { DependencyUnavailable, RETRY_AFTER_SECONDS, temporalUnavailable, unreachable, whoDidNotAnswer } from './faults.js';
-import { arrivedTooLate, lastLook } from './late-decisions.js';
+import { arrivedTooLate, DecisionPending, lastLook, whenDecided } from './late-decisions.js';
 import { newIdFor, updateIdFor } from './idempotency.js';
 import { caseViewOrForbid, type CitizenView } from './need-to-know.js';
 
@@ -107,29 +107,45 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   await d.precheck?.(ctx);
   const workflowId = d.workflowId ? await d.workflowId(ctx) : row.workflowId;
   const handle = deps.temporal.workflow.getHandle(workflowId);
-  const result = await sendUpdate(deps, handle, d, ctx, row);
+  const result = await sendUpdate(deps, handle, d, ctx, row).catch((err) => {
+    // accepted (or being decided) but the outcome is not known yet: 202 — its texts are kept once it is
+    if (err instanceof DecisionPending && d.texts) whenDecided<R>(deps.temporal, err, (r) => d.texts!(r, ctx), (msg) => request.log.warn(msg));
+    throw err;
+  });
   await d.texts?.(result, ctx);
   return result;
 }
 
 /**
- * The Update, with what its answer means: a result (applied), a refusal (409), or 503 — after
- * which it cannot take effect any more (`late-decisions.ts`): the wait ran out and a last look
- * found no outcome, or it reached the workflow after its instant. A repeat of the key that met an
- * earlier attempt refused that way is sent once more, as itself.
+ * The Update, with what its answer means: a result (applied: 200), a refusal (409), accepted
+ * but its outcome not known yet (`DecisionPending`: 202), or 503 — after which it cannot take
+ * effect any more (`late-decisions.ts`): the wait ran out before any workflow task took it and a
+ * last look found it neither accepted nor being decided, or it reached the workflow after its
+ * instant. A repeat of the key that met an earlier attempt refused that way is sent once more.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function sendUpdate<R, A extends [any, ...any[]]>(deps: ApiDeps, handle: WorkflowHandle, d: Decision<R, A>, ctx: DecisionContext, row: CaseRow): Promise<R> {
-  const send = () => handle.executeUpdate(d.update, { args: d.args(ctx), updateId: ctx.updateKey });
+  const start = () => handle.startUpdate(d.update, { args: d.args(ctx), updateId: ctx.updateKey, waitForStage: WorkflowUpdateStage.ACCEPTED });
+  const run = async () => {
+    // accepted (or refused) first: once the workflow has accepted it, the decision has happened
+    const accepted = await start().catch((err) => (arrivedTooLate(err) ? start() : Promise.reject(err)));
+    return accepted.result().catch((err) => {
+      if (arrivedTooLate(err)) return start().then((again) => again.result());
+      if (timedOut(err)) throw new DecisionPending(handle.workflowId, ctx.updateKey, 'accepted');
+      throw err;
+    });
+  };
   try {
-    return await send().catch((err) => (arrivedTooLate(err) ? send() : Promise.reject(err)));
+    return await run();
   } catch (err) {
+    if (err instanceof DecisionPending) throw err;
     if (arrivedTooLate(err)) throw new DependencyUnavailable('worker');
-    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (temporalUnavailable(err) && !unreachable(err))) {
-      const outcome = await lastLook<R>(deps.temporal, handle, ctx.updateKey);
-      if (!outcome) throw err;
-      if ('result' in outcome) return outcome.result;
-      throw arrivedTooLate(outcome.error) ? new DependencyUnavailable('worker') : outcome.error;
+    if (timedOut(err)) {
+      const verdict = await lastLook<R>(deps.temporal, handle, ctx.updateKey);
+      if (verdict.kind === 'result') return verdict.result;
+      if (verdict.kind === 'refused') throw arrivedTooLate(verdict.error) ? new DependencyUnavailable('worker') : verdict.error;
+      if (verdict.kind !== 'not-applied') throw new DecisionPending(handle.workflowId, ctx.updateKey, verdict.kind);
+      throw err;
     }
     if (updateRefusal(err) !== undefined || err instanceof HttpError || temporalUnavailable(err)) throw err;
     // the workflow ended between the database read and the Update
@@ -139,6 +155,11 @@ async function sendUpdate<R, A extends [any, ...any[]]>(deps: ApiDeps, handle: W
     }
     throw err;
   }
+}
+
+/** The wait for Temporal ran out, but the server took the call (not: the server could not be reached). */
+function timedOut(err: unknown): boolean {
+  return err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (temporalUnavailable(err) && !unreachable(err));
 }
 
 /** The outcome of an Update already accepted by a (now closed) case's workflow, if there is one. */
@@ -299,10 +320,20 @@ export async function startCase<T extends Workflow>(
       // opening, not refused — 202, and the same key's repeat answers 201 once it is usable
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (temporalUnavailable(err) && !unreachable(err))) {
         // the server itself not answering: 503 — the repeat with the same key finds the case if it had started
-        if ((await whoDidNotAnswer(deps.temporal, err)) === 'worker') throw new CaseOpening(workflowId, c.caseType.name, 'worker');
+        if ((await whoDidNotAnswer(deps.temporal, err)) === 'worker' && (await started(deps, workflowId))) throw new CaseOpening(workflowId, c.caseType.name, 'worker');
         throw new DependencyUnavailable('temporal');
       }
       throw err;
     });
   return { workflowId, caseNumber: opened.caseNumber, ...(opened.duplicateOf ? { duplicateOf: opened.duplicateOf } : {}) };
+}
+
+/** Whether the case's workflow exists (its start went through), asked with a short deadline. */
+async function started(deps: ApiDeps, workflowId: string): Promise<boolean> {
+  try {
+    await deps.temporal.withDeadline(Date.now() + 500, () => deps.temporal.workflow.getHandle(workflowId).describe());
+    return true;
+  } catch {
+    return false;
+  }
 }

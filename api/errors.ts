@@ -16,6 +16,7 @@ import {
   whoDidNotAnswer,
   type Dependency,
 } from './faults.js';
+import { arrivedTooLate, DecisionPending } from './late-decisions.js';
 
 export class HttpError extends Error {
   constructor(
@@ -79,6 +80,16 @@ export function registerErrorHandler(app: FastifyInstance, temporal: Client): vo
       if (err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter));
       return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.extra));
     }
+    if (err instanceof DecisionPending) {
+      request.auditNote = { pending: true, state: err.state };
+      const message =
+        err.state === 'accepted'
+          ? 'the case accepted the decision; its answer is not known yet: repeat with the same Idempotency-Key'
+          : 'a worker is deciding it right now; repeat with the same Idempotency-Key for its outcome';
+      return reply.code(202).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ pending: true, state: err.state, message });
+    }
+    // a copy of this decision held by Temporal reached the case after its instant: not applied
+    if (arrivedTooLate(err)) return unavailable(reply, 'worker');
     const refusal = updateRefusal(err);
     if (refusal !== undefined) return reply.code(409).send(errorBody(409, refusal));
     if (err instanceof WorkflowNotFoundError) return reply.code(404).send(errorBody(404, 'case not found'));

@@ -107,7 +107,7 @@ export function within<T>(promise: Promise<T>, ms: number, dependency: Dependenc
 /**
  * Every route's handler runs under a Temporal deadline and a time bound. Temporal calls end at
  * the deadline with their own error (classified in the error handler); what is still waiting
- * 0.5 s later (a decision's last look for its outcome takes up to 0.25 s) is answered 503 at once, naming the database when it does not answer a
+ * 0.6 s later (a decision's last look for its outcome takes up to 0.4 s) is answered 503 at once, naming the database when it does not answer a
  * ping either, else Temporal — within the dependency timeout + 1 s.
  */
 export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: FaultOptions, pingDatabase: () => Promise<void>): void {
@@ -123,7 +123,7 @@ export function registerDeadlines(app: FastifyInstance, temporal: Client, opts: 
 }
 
 /** How long past the Temporal deadline a handler may still be waiting before it is answered 503. */
-const STILL_WAITING_MS = 500;
+const STILL_WAITING_MS = 600;
 /** How long the database has to answer the look that tells who kept the handler waiting. */
 const CULPRIT_PING_MS = 300;
 

@@ -202,7 +202,11 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       }
       // 202: accepted and pending (an intake still opening): the repeat runs again and learns the outcome
       if (status === 202 || status === 400 || status === 401 || status === 403 || status === 422) {
-        await bounded(db.delete(idempotencyKeys).where(where(claim.userId, claim.key)));
+        const release = () => db.delete(idempotencyKeys).where(where(claim.userId, claim.key));
+        await within(release(), AFTER_CHANGE_MS, 'database').catch((err) => {
+          if (!(err instanceof DependencyUnavailable) && !databaseUnavailable(err)) throw err;
+          opts.later.add(`release key of ${request.method} ${request.routeOptions.url}`, () => bounded(release()));
+        });
         return payload;
       }
       let response: unknown = null;

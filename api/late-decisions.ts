@@ -47,14 +47,73 @@ export function arrivedTooLate(err: unknown): boolean {
   return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === ARRIVED_TOO_LATE;
 }
 
+/** How long each step of the last look may take (ms): the poll for acceptance, the look at the workflow's task. */
+const LOOK_MS = 200;
+/** `UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED` (temporal.api.enums.v1). */
+const STAGE_ACCEPTED = 2;
+
 /**
- * After the wait for an Update ran out: its outcome if the workflow decided in the meantime
- * (`{ result }`, or `{ error }` for a refusal), else undefined (not applied, and it will not be).
+ * A decision accepted by the workflow whose outcome is not known yet (`accepted`), or one a
+ * workflow task that started before the decision's instant may still accept (`deciding`): answered
+ * 202. The outcome is learnt by the repeat with the same key; the API also waits for it in the
+ * background and keeps the decision's texts once it is known.
  */
-export async function lastLook<R>(temporal: Client, handle: WorkflowHandle, updateId: string): Promise<{ result: R } | { error: unknown } | undefined> {
-  try {
-    return { result: await temporal.withDeadline(Date.now() + LAST_LOOK_MS, () => handle.getUpdateHandle<R>(updateId).result()) };
-  } catch (err) {
-    return err instanceof WorkflowUpdateFailedError ? { error: err } : undefined;
+export class DecisionPending extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly updateId: string,
+    readonly state: 'accepted' | 'deciding',
+  ) {
+    super('the decision is pending');
   }
 }
+
+export type Verdict<R> = { kind: 'result'; result: R } | { kind: 'refused'; error: unknown } | { kind: 'accepted' | 'deciding' | 'not-applied' };
+
+/**
+ * After the wait for an Update ran out (within ~0.4 s): its outcome if the workflow decided in the
+ * meantime; `accepted` if it accepted it and the outcome is not known yet; `deciding` if a
+ * workflow task is running that started before the decision's instant (it may still accept it);
+ * else `not-applied` — it was not accepted, and any task that starts from now on refuses it.
+ */
+export async function lastLook<R>(temporal: Client, handle: WorkflowHandle, updateId: string): Promise<Verdict<R>> {
+  const look = <T>(fn: () => Promise<T>) => temporal.withDeadline(Date.now() + LOOK_MS, fn);
+  try {
+    const polled = await look(() =>
+      temporal.workflowService.pollWorkflowExecutionUpdate({
+        namespace: temporal.options.namespace,
+        updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId },
+        identity: temporal.options.identity,
+        waitPolicy: { lifecycleStage: STAGE_ACCEPTED },
+      }),
+    );
+    if ((polled.stage ?? 0) >= STAGE_ACCEPTED) {
+      try {
+        return { kind: 'result', result: await look(() => handle.getUpdateHandle<R>(updateId).result()) };
+      } catch (err) {
+        return err instanceof WorkflowUpdateFailedError ? { kind: 'refused', error: err } : { kind: 'accepted' };
+      }
+    }
+  } catch {
+    // not accepted (still admitted, or unknown to the server)
+  }
+  try {
+    const { raw } = await look(() => handle.describe());
+    // a workflow task running now started before the instant (the wait for it ran out after the instant)
+    return raw.pendingWorkflowTask?.startedTime ? { kind: 'deciding' } : { kind: 'not-applied' };
+  } catch {
+    return { kind: 'not-applied' };
+  }
+}
+
+/** Waits (bounded) for a pending decision's outcome, then `then` with the result; a refusal or no outcome: nothing. */
+export function whenDecided<R>(temporal: Client, pending: DecisionPending, then: (result: R) => Promise<unknown>, log: (msg: string) => void): void {
+  const handle = temporal.workflow.getHandle(pending.workflowId);
+  temporal
+    .withDeadline(Date.now() + PENDING_WAIT_MS, () => handle.getUpdateHandle<R>(pending.updateId).result())
+    .then(then, () => undefined)
+    .catch(() => log('the texts of a decision that was pending could not be kept; the repeat with its key keeps them'));
+}
+
+/** How long the API waits in the background for a pending decision's outcome (ms). */
+const PENDING_WAIT_MS = 15 * 60_000;

@@ -182,19 +182,22 @@ beforeAll(async () => {
   );
   await app.ready();
   for (let i = 0; i < CASES; i++) {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/cases',
-      headers: as('dev-hospital'),
-      payload: {
-        type: 'psychiatric_discharge',
-        cpr: fakeCpr('1966-03-03'),
-        notice: 'faerdigmelding',
-        receivedAt: new Date(Date.now() - 3_600_000).toISOString(),
-        readyAt: new Date(Date.now() - 3_600_000).toISOString(),
-        ward: 'Psykiatrisk Center Glostrup',
-      },
-    });
+    const key = randomUUID();
+    const payload = {
+      type: 'psychiatric_discharge',
+      cpr: fakeCpr('1966-03-03'),
+      notice: 'faerdigmelding',
+      receivedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      readyAt: new Date(Date.now() - 3_600_000).toISOString(),
+      ward: 'Psykiatrisk Center Glostrup',
+    };
+    const intake = () => app.inject({ method: 'POST', url: '/cases', headers: { ...as('dev-hospital'), 'idempotency-key': key }, payload });
+    // a fresh server's first tasks can take longer than the 1 s wait: 202 (opening) until the case is usable
+    let res = await intake();
+    for (let n = 0; n < 30 && res.statusCode === 202; n++) {
+      await new Promise((r) => setTimeout(r, 500));
+      res = await intake();
+    }
     expect(res.statusCode, res.body).toBe(201);
     caseIds.push(res.json().id);
     handles.push(env.client.workflow.getHandle(res.json().workflowId));
