@@ -13,7 +13,7 @@ import type { NotificationEffect } from '../../db/schema/medcom.js';
 import { caseTypeNamed } from '../case-types/index.js';
 import type { ApiDeps } from '../context.js';
 import { decide } from '../decisions.js';
-import { HttpError } from '../errors.js';
+import { HttpError, updateRefusal } from '../errors.js';
 
 export async function effectsOf(deps: ApiDeps, request: FastifyRequest, o: { message: EpisodeMessage; view: EpisodeView; citizenId: string }): Promise<NotificationEffect[]> {
   const db = deps.database.db;
@@ -35,8 +35,9 @@ export async function effectsOf(deps: ApiDeps, request: FastifyRequest, o: { mes
       effects.push({ ...base, outcome: 'applied' });
     } catch (err) {
       // the case is past that step, or ended meanwhile: recorded, not an error of the message
-      if (!(err instanceof HttpError) || (err.statusCode !== 409 && err.statusCode !== 404)) throw err;
-      effects.push({ ...base, outcome: 'refused', reason: err.message });
+      const refusal = updateRefusal(err) ?? (err instanceof HttpError && (err.statusCode === 409 || err.statusCode === 404) ? err.message : undefined);
+      if (refusal === undefined) throw err;
+      effects.push({ ...base, outcome: 'refused', reason: refusal });
     }
   }
   // the request's own audit row concerns the message, not the last case (each case has its own row)
