@@ -336,3 +336,15 @@ describe('effects on the cases, through the decision path', () => {
     expect(episode!.state).toBe('cancelled');
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('documents the FHIR content types of the message and of its acknowledgement, and a 413 for an oversized body', async () => {
+    const doc = (await stack.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const op = doc.paths['/medcom/hospital-notifications'].post;
+    expect(Object.keys(op.requestBody.content)).toEqual(expect.arrayContaining(['application/fhir+json', 'application/fhir+xml', 'application/json']));
+    expect(Object.keys(op.responses['200'].content)).toEqual(expect.arrayContaining(['application/fhir+json', 'application/fhir+xml', 'application/json']));
+    expect(op.responses['200'].content['application/fhir+json'].schema.properties.resourceType).toBeDefined();
+    expect(op['x-roles']).toEqual(['hospital']);
+    expect(op.responses['413']).toBeDefined();
+  });
+});

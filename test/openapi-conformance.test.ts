@@ -18,6 +18,7 @@ import { addDays, localDate } from '../domain/calendar.js';
 import { as, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
+import { medcomScenario } from './medcom-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 
@@ -403,6 +404,25 @@ describe('success answers match the documented schemas', () => {
     await get('/payments/bed-days', 'dev-chief');
     await get('/payments/bed-days?caseType=psychiatric_discharge&state=closed', 'dev-psychiatry');
     await get('/health', 'dev-supervisor');
+    // MedCom: the IG's STIN for a citizen with a case → its acknowledgement, its hospital episode, the advis inbox, a review
+    const medcomCpr = fakeCpr('1947-09-25');
+    await post('/cases', 'dev-hospital', {
+      type: 'hospital_discharge',
+      cpr: medcomCpr,
+      receivedAt: iso(Date.now() - HOUR),
+      ward: 'Herlev Hospital',
+      admittedAt: iso(Date.now() - 2 * 24 * HOUR),
+      expectedDischargeDate: addDays(today, 1),
+      functionalLevel: 'FSIII',
+      freeText: 'x',
+    });
+    const stin = medcomScenario({ cpr: medcomCpr });
+    await post('/medcom/hospital-notifications', 'dev-hospital', stin.json('STIN'));
+    const advis = await get('/medcom/hospital-notifications?reviewed=false&limit=500', 'dev-assessor');
+    const notification = advis.items.find((i: { id: string }) => i.id === stin.messageId('STIN'));
+    await get(`/hospital-episodes/${notification.episodeId}`, 'dev-assessor');
+    await post(`/medcom/hospital-notifications/${notification.id}/review`, 'dev-assessor');
+
     const open = await get('/escalations?status=open&limit=50', 'dev-chief');
     if (open.items[0]) await call('POST', `/escalations/${open.items[0].id}/acknowledge`, 'dev-chief', {}, [200, 409]);
 
