@@ -5,14 +5,15 @@
  * by MessageHeader id, out-of-order corrections, the hospital episodes the use cases describe,
  * the effects on the citizen's cases and the advis inbox.
  */
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, cases, citizens, hospitalEpisodes, hospitalNotifications } from '../db/schema/index.js';
+import { auditLog, cases, citizens, hospitalEpisodes, hospitalNotifications, obligations } from '../db/schema/index.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { parseFhirXml } from '../api/medcom/xml.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
+import { registerPlaceType, uniqueType } from './temporary-stay-support.js';
 import { IG_STIN_AT, medcomScenario, resourcesOf, type Fixture, type Scenario } from './medcom-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
@@ -346,5 +347,44 @@ describe('the OpenAPI document', () => {
     expect(op.responses['200'].content['application/fhir+json'].schema.properties.resourceType).toBeDefined();
     expect(op['x-roles']).toEqual(['hospital']);
     expect(op.responses['413']).toBeDefined();
+  });
+});
+
+describe('end to end: a citizen waiting in hospital for a temporary stay dies (MORS)', () => {
+  it('leaves the waiting list, both cases end and no obligation stays open', async () => {
+    const placeType = await registerPlaceType(stack.database.db, uniqueType('medcom'));
+    const cpr = fakeCpr('1947-09-25');
+    const hd = await carePlanCase(cpr);
+    const dec = (token: string, action: string, payload: object) =>
+      stack.app.inject({ method: 'POST', url: `/cases/${hd.id}/hospital-discharge/${action}`, headers: as(token), payload });
+    expect((await dec('dev-assessor', 'vulnerability-assessment', { vulnerable: true })).statusCode).toBe(200);
+    expect((await dec('dev-coordinator', 'conference', { heldAt: iso(Date.now() - HOUR / 2) })).statusCode).toBe(200);
+    const decided = await dec('dev-coordinator', 'decision', { holisticAssessment: 'Cannot go home yet', decision: { kind: 'temporary_stay', placeType, purpose: 'rehabilitation' } });
+    expect(decided.statusCode, decided.body).toBe(200);
+    // the temporary stay opened (priority indlagt færdigbehandlet): the citizen waits in hospital
+    const [citizen] = await stack.database.db.select().from(citizens).where(eq(citizens.cpr, cpr));
+    const stay = await eventually(async () => {
+      const rows = await stack.database.db.select().from(cases).where(and(eq(cases.citizenId, citizen!.id), eq(cases.step, 'waiting')));
+      return rows[0];
+    });
+    const waiting = async () => (await stack.app.inject({ method: 'GET', url: `/waiting-list?placeType=${placeType}`, headers: as('dev-housing') })).json();
+    expect(JSON.stringify(await waiting())).toContain(stay.id);
+
+    const s = medcomScenario({ cpr, stinAt: Date.now() - 2 * 24 * HOUR });
+    await deliver(s, 'MORS-inpatient');
+    expect((await caseRow(hd.id)).outcome).toBe('died');
+    const stayEnded = await caseRow(stay.id);
+    expect(stayEnded.closedAt).not.toBeNull();
+    expect(JSON.stringify(await waiting())).not.toContain(stay.id);
+    // every timer stops: no obligation of either case is still running
+    const open = await stack.database.db.select().from(obligations).where(and(inArray(obligations.caseId, [hd.id, stay.id]), inArray(obligations.state, ['on_track', 'at_risk', 'breached'])));
+    expect(open).toEqual([]);
+    const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('MORS-inpatient')));
+    expect(row!.effects!.map((e) => [e.caseId, e.event, e.outcome]).sort()).toEqual(
+      [
+        [hd.id, 'died', 'applied'],
+        [stay.id, 'died', expect.stringMatching(/applied|refused/)],
+      ].sort(),
+    );
   });
 });
