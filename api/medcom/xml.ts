@@ -120,6 +120,8 @@ function toJson(el: Element): unknown {
     const name = localName(c.name);
     // a contained resource (`<resource><Patient>…`): its element name is its type
     const v = name === 'resource' && c.children[0] ? resourceJson(c.children[0]) : toJson(c);
+    // an element with nothing in it (e.g. a narrative of only its <div>) is no element in FHIR JSON
+    if (typeof v === 'object' && Object.keys(v as Json).length === 0) continue;
     if (name in out) out[name] = Array.isArray(out[name]) ? [...(out[name] as unknown[]), v] : [out[name], v];
     else out[name] = v;
   }
