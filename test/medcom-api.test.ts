@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, cases, citizens, hospitalEpisodes, hospitalNotifications, obligations } from '../db/schema/index.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { parseFhirXml } from '../api/medcom/xml.js';
+import { purgeUnknownNotifications } from '../db/queries/medcom.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
@@ -69,6 +70,12 @@ describe('the acknowledgement and exactly once', () => {
     // the CPR stays in the citizens table: not in the episode, not in the message's facts
     expect(JSON.stringify(e)).not.toContain(s.cpr);
     expect(JSON.stringify(rows[0]!.facts)).not.toContain(s.cpr);
+    const audit = await stack.database.db.select().from(auditLog).where(eq(auditLog.action, 'medcom.hospital_notification.receive'));
+    // every request is audited (the repeat too), each naming the message, none the CPR
+    const mine = audit.filter((a) => a.detail?.messageId === s.messageId('STIN'));
+    expect(mine).toHaveLength(2);
+    for (const a of mine) expect(a.detail).toMatchObject({ code: 'STIN', acknowledgement: 'ok' });
+    expect(JSON.stringify(mine)).not.toContain(s.cpr);
   });
 
   it('STIN (XML): answered in XML; the same message in JSON afterwards is a repeat', async () => {
@@ -368,14 +375,14 @@ describe('end to end: a citizen waiting in hospital for a temporary stay dies (M
       return rows[0];
     });
     const waiting = async () => (await stack.app.inject({ method: 'GET', url: `/waiting-list?placeType=${placeType}`, headers: as('dev-housing') })).json();
-    expect(JSON.stringify(await waiting())).toContain(stay.id);
+    await eventually(async () => JSON.stringify(await waiting()).includes(stay.id));
 
     const s = medcomScenario({ cpr, stinAt: Date.now() - 2 * 24 * HOUR });
     await deliver(s, 'MORS-inpatient');
     expect((await caseRow(hd.id)).outcome).toBe('died');
     const stayEnded = await caseRow(stay.id);
     expect(stayEnded.closedAt).not.toBeNull();
-    expect(JSON.stringify(await waiting())).not.toContain(stay.id);
+    await eventually(async () => !JSON.stringify(await waiting()).includes(stay.id));
     // every timer stops: no obligation of either case is still running
     const open = await stack.database.db.select().from(obligations).where(and(inArray(obligations.caseId, [hd.id, stay.id]), inArray(obligations.state, ['on_track', 'at_risk', 'breached'])));
     expect(open).toEqual([]);
@@ -386,5 +393,23 @@ describe('end to end: a citizen waiting in hospital for a temporary stay dies (M
         [stay.id, 'died', expect.stringMatching(/applied|refused/)],
       ].sort(),
     );
+  });
+});
+
+describe('retention: notifications of citizens without a case', () => {
+  it('are purged after the retention period with the episode they alone built; those of known citizens stay', async () => {
+    const unknown = scenario();
+    const episodeId = await deliver(unknown, 'STIN');
+    const cpr = fakeCpr('1947-09-25');
+    await carePlanCase(cpr);
+    const known = medcomScenario({ cpr });
+    await deliver(known, 'STIN');
+    const ids = [unknown.messageId('STIN'), known.messageId('STIN')];
+    const old = new Date(Date.now() - 40 * 24 * HOUR);
+    await stack.database.db.update(hospitalNotifications).set({ receivedAt: old }).where(inArray(hospitalNotifications.messageId, ids));
+    expect(await purgeUnknownNotifications(stack.database.db, new Date(Date.now() - 30 * 24 * HOUR))).toBeGreaterThanOrEqual(1);
+    const left = await stack.database.db.select({ id: hospitalNotifications.messageId }).from(hospitalNotifications).where(inArray(hospitalNotifications.messageId, ids));
+    expect(left.map((r) => r.id)).toEqual([known.messageId('STIN')]);
+    expect(await stack.database.db.select().from(hospitalEpisodes).where(eq(hospitalEpisodes.id, episodeId))).toEqual([]);
   });
 });

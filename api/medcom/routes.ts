@@ -71,7 +71,10 @@ async function receive(deps: ApiDeps, request: FastifyRequest, reply: FastifyRep
   const contentType = isXml(request) ? c.FHIR_XML : c.FHIR_JSON;
   const stored = await storedNotification(db, messageId);
   // a repeat: the same answer, nothing applied twice (effects not yet recorded: they are run again, each once)
-  if (stored && (stored.status === 'rejected' || stored.effects !== null)) return answer(request, reply, stored);
+  if (stored && (stored.status === 'rejected' || stored.effects !== null)) {
+    request.auditNote = { messageId, ...(stored.code ? { code: stored.code } : {}), acknowledgement: stored.status === 'rejected' ? 'fatal-error' : 'ok', repeat: true };
+    return answer(request, reply, stored);
+  }
   const read = readNotification(bundle);
   const problems = 'problems' in read ? read.problems : keptFactProblems(read.notification);
   const ack = (p: Problem[]) =>

@@ -204,3 +204,35 @@ export async function markReviewed(db: Db, messageId: string, user: string): Pro
     .where(and(eq(hospitalNotifications.messageId, messageId), isNull(hospitalNotifications.reviewedAt)));
   return storedNotification(db, messageId);
 }
+
+/**
+ * Purges the notifications of citizens the municipality does not know (no case, then or now)
+ * received before `before`, and the hospital episodes left without a message. Rejected messages
+ * stay for inspection. Returns how many notifications went.
+ */
+export async function purgeUnknownNotifications(db: Db, before: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const gone = await tx
+      .delete(hospitalNotifications)
+      .where(
+        and(
+          eq(hospitalNotifications.known, false),
+          eq(hospitalNotifications.status, 'applied'),
+          sql`${hospitalNotifications.receivedAt} < ${before.toISOString()}`,
+          sql`not exists (select 1 from ${cases} where ${cases.citizenId} = ${hospitalNotifications.citizenId})`,
+        ),
+      )
+      .returning({ episodeId: hospitalNotifications.episodeId });
+    const episodes = [...new Set(gone.map((g) => g.episodeId).filter((e): e is string => e !== null))];
+    if (episodes.length) {
+      const left = sql`not exists (select 1 from ${hospitalNotifications} where ${hospitalNotifications.episodeId} = ${hospitalEpisodes.id})`;
+      const empty = await tx.select({ id: hospitalEpisodes.id }).from(hospitalEpisodes).where(and(inArray(hospitalEpisodes.id, episodes), left));
+      const ids = empty.map((e) => e.id);
+      if (ids.length) {
+        await tx.delete(hospitalEpisodeIdentifiers).where(inArray(hospitalEpisodeIdentifiers.episodeId, ids));
+        await tx.delete(hospitalEpisodes).where(inArray(hospitalEpisodes.id, ids));
+      }
+    }
+    return gone.length;
+  });
+}
