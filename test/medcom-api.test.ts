@@ -164,6 +164,36 @@ describe("the receiver's rules: a negative acknowledgement, nothing applied, the
   });
 });
 
+describe('garbage in: never a 500', () => {
+  it('wrong types, nulls and nesting where the IG has objects → a negative acknowledgement or 400, nothing applied', async () => {
+    const s = scenario();
+    const mutations: ((b: Record<string, any>) => void)[] = [
+      (b) => (b.entry.find((e: any) => e.resource.resourceType === 'Encounter').resource = null),
+      (b) => (b.entry.find((e: any) => e.resource.resourceType === 'Encounter').resource.class = 'IMP'),
+      (b) => (b.entry.find((e: any) => e.resource.resourceType === 'Encounter').resource.episodeOfCare = [null, 7, [[]]]),
+      (b) => (b.entry.find((e: any) => e.resource.resourceType === 'Encounter').resource.period = { start: 'yesterday' }),
+      // a correction naming no message it revises
+      (b) => {
+        for (const e of b.entry) if (e.resource.resourceType === 'Provenance') e.resource.activity.coding[0].code = 'revise-admit-inpatient';
+        for (const e of b.entry) if (e.resource.resourceType === 'Provenance') e.resource.entity = [null];
+      },
+      (b) => (b.entry.find((e: any) => e.resource.resourceType === 'Provenance').resource.activity = { coding: 'admit-inpatient' }),
+      (b) => (b.entry.find((e: any) => e.resource.resourceType === 'Patient').resource.identifier = [{ system: 'urn:oid:1.2.208.176.1.2', value: '3213213213' }]),
+      (b) => (b.entry.find((e: any) => e.resource.resourceType === 'MessageHeader').resource.destination = 'primary'),
+      (b) => b.entry.push(null, 'x', { resource: 'Patient' }),
+      (b) => (b.type = { code: 'message' }),
+    ];
+    for (const [i, mutate] of mutations.entries()) {
+      const b = medcomScenario({ cpr: s.cpr }).json('STIN') as Record<string, any>;
+      mutate(b);
+      const res = await send(b);
+      expect([200, 400], `mutation ${i}: ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+      if (res.statusCode === 200) expect(headerOf(res.json()).response.code, `mutation ${i}`).toBe('fatal-error');
+    }
+    expect(await stack.database.db.select().from(citizens).where(eq(citizens.cpr, s.cpr))).toEqual([]);
+  });
+});
+
 describe('hospital episodes: the flows of the use cases', () => {
   it('admit → correct: the corrected start stands, also when the correction arrives first', async () => {
     const s = scenario();

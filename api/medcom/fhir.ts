@@ -19,7 +19,8 @@ const USE_URL = /destinationUseExtension$/;
 type Json = Record<string, unknown>;
 
 /** A list from a FHIR element that may repeat (the XML reader makes a single value of one occurrence). */
-export const many = (v: unknown): Json[] => (v === undefined || v === null ? [] : Array.isArray(v) ? (v as Json[]) : [v as Json]);
+export const many = (v: unknown): Json[] =>
+  (Array.isArray(v) ? v : [v]).filter((x): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x));
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
 const instant = (v: unknown): number | undefined => {
   const s = str(v);
