@@ -387,6 +387,29 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the psychiatric case and a death (MORS)', () => {
+  it('ends with the outcome died: the 12-week deadline cancelled (not met), no obligation left running', async () => {
+    const cpr = fakeCpr('1985-05-05');
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/cases',
+      headers: as('dev-hospital'),
+      payload: { type: 'psychiatric_discharge', cpr, notice: 'faerdigmelding', receivedAt: iso(Date.now() - HOUR), readyAt: iso(Date.now() - 2 * HOUR), ward: 'Psykiatrisk Center København' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const psy = res.json() as { id: string };
+    const s = medcomScenario({ cpr, stinAt: Date.now() - 2 * 24 * HOUR });
+    await deliver(s, 'MORS-inpatient');
+    expect((await caseRow(psy.id)).outcome).toBe('died');
+    const rows = await stack.database.db.select().from(obligations).where(eq(obligations.caseId, psy.id));
+    expect(rows.filter((o) => ['on_track', 'at_risk', 'breached'].includes(o.state))).toEqual([]);
+    expect(rows.find((o) => o.key === 'deadline-12w')?.state).toBe('cancelled');
+    const read = await stack.app.inject({ method: 'GET', url: `/cases/${psy.id}`, headers: as('dev-psychiatry') });
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json().live?.outcome ?? read.json().outcome).toBe('died');
+  });
+});
+
 describe('end to end: a citizen waiting in hospital for a temporary stay dies (MORS)', () => {
   it('leaves the waiting list, both cases end and no obligation stays open', async () => {
     const placeType = await registerPlaceType(stack.database.db, uniqueType('medcom'));
