@@ -138,6 +138,20 @@ describe("the receiver's rules: a negative acknowledgement, nothing applied, the
     expect(citizen).toBeUndefined();
   });
 
+  it('an XML message that breaks a rule gets its negative acknowledgement in XML', async () => {
+    const s = scenario();
+    const xml = s.text('STIN', 'xml').replace('<system value="urn:oid:1.2.208.176.1.2"/>', '<system value="urn:oid:1.2.208.176.1.99"/>');
+    const res = await send(xml, 'application/fhir+xml');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('application/fhir+xml');
+    const ack = parseFhirXml(res.body) as unknown as Ack;
+    expect(headerOf(ack).response).toMatchObject({ identifier: s.messageId('STIN'), code: 'fatal-error' });
+    expect(JSON.stringify(outcomeOf(ack))).toContain('Patient.identifier');
+    const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('STIN')));
+    expect(row).toMatchObject({ status: 'rejected', contentType: 'application/fhir+xml' });
+    expect(row!.rejectedBody).toContain('urn:oid:1.2.208.176.1.99');
+  });
+
   it('malformed XML, an entity expansion, a body that is no message → 400 naming the body; an oversized body → 413', async () => {
     const s = scenario();
     const xml = s.text('STIN', 'xml');
@@ -384,6 +398,21 @@ describe('the OpenAPI document', () => {
     expect(op.responses['200'].content['application/fhir+json'].schema.properties.resourceType).toBeDefined();
     expect(op['x-roles']).toEqual(['hospital']);
     expect(op.responses['413']).toBeDefined();
+  });
+});
+
+describe('an admission of a citizen with an open temporary-stay application', () => {
+  it('STIN → the citizen is unavailable: off the waiting list, the case ends', async () => {
+    const placeType = await registerPlaceType(stack.database.db, uniqueType('medcom'));
+    const cpr = fakeCpr('1940-05-05');
+    const res = await stack.app.inject({ method: 'POST', url: '/temporary-stays', headers: as('dev-assessor'), payload: { cpr, eligible: true, placeType, purpose: 'rehabilitation', priority: 'middel' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const stay = res.json() as { id: string };
+    const s = medcomScenario({ cpr, stinAt: Date.now() - 10 * 60_000 });
+    await deliver(s, 'STIN');
+    expect((await caseRow(stay.id)).closedAt).not.toBeNull();
+    const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('STIN')));
+    expect(row!.effects).toEqual([expect.objectContaining({ caseId: stay.id, event: 'admitted', outcome: 'applied' })]);
   });
 });
 
