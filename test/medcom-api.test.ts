@@ -235,6 +235,29 @@ describe('hospital episodes: the flows of the use cases', () => {
     expect((await episode(id)).state).toBe('cancelled');
   });
 
+  it('a stay cancelled for the wrong CPR and sent again for the right citizen under the same identifiers is the episode of that citizen', async () => {
+    const wrong = scenario();
+    const first = await deliver(wrong, 'STIN');
+    await deliver(wrong, 'AN_STIN');
+    expect((await episode(first)).state).toBe('cancelled');
+    // the right citizen: the same messages' ids and episode identifiers, another CPR (fresh message ids for the new messages)
+    const rightCpr = fakeCpr('1947-09-25');
+    const again = (name: Fixture) => {
+      const b = JSON.parse(JSON.stringify(wrong.json(name)).replaceAll(wrong.cpr, rightCpr));
+      for (const e of b.entry) if (e.resource.resourceType === 'MessageHeader') e.resource.id = `${e.resource.id}-2`;
+      for (const e of b.entry) if (e.resource.resourceType === 'Provenance') for (const t of e.resource.target) t.reference = `${t.reference}-2`;
+      return b;
+    };
+    const r1 = await send(again('STIN'));
+    expect(r1.statusCode, r1.body).toBe(200);
+    const r2 = await send(again('STOR'));
+    expect(r2.headers.location).toBe(r1.headers.location);
+    expect(r1.headers.location).not.toBe(`/hospital-episodes/${first}`);
+    const right = await episode(String(r1.headers.location).split('/').pop()!);
+    expect(right).toMatchObject({ state: 'on_leave', identifiers: [{ value: expect.any(String) }] });
+    expect(right.citizenId).not.toBe((await episode(first)).citizenId);
+  });
+
   it('admit → leave → back → discharge home', async () => {
     const s = scenario();
     const id = await deliver(s, 'STIN');

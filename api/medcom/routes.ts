@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { messageCode } from '../../domain/hospital-episodes.js';
+import { formatLocal } from '../../domain/calendar.js';
 import { birthDateFromCpr } from '../../domain/cpr.js';
 import { applyNotification, episodeView, getEpisode, inbox, markReviewed, recordEffects, storedNotification, storeRejected, type StoredNotification } from '../../db/queries/medcom.js';
 import type { ApiDeps } from '../context.js';
@@ -82,7 +83,7 @@ async function receive(deps: ApiDeps, request: FastifyRequest, reply: FastifyRep
       receivedId: messageId,
       ...('notification' in read && read.notification.sourceEndpoint ? { sourceEndpoint: read.notification.sourceEndpoint } : {}),
       problems: p,
-      at: new Date().toISOString(),
+      at: formatLocal(Date.now()),
       ourEndpoint: `${request.protocol}://${request.host}${RECEIVE_PATH}`,
     });
   if (problems.length > 0 || !('notification' in read)) {

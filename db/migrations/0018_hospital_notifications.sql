@@ -2,7 +2,7 @@ CREATE TABLE "hospital_episode_identifiers" (
 	"system" text NOT NULL,
 	"value" text NOT NULL,
 	"episode_id" uuid NOT NULL,
-	CONSTRAINT "hospital_episode_identifiers_system_value_pk" PRIMARY KEY("system","value")
+	CONSTRAINT "hospital_episode_identifiers_episode_id_system_value_pk" PRIMARY KEY("episode_id","system","value")
 );
 --> statement-breakpoint
 CREATE TABLE "hospital_episodes" (
@@ -43,7 +43,7 @@ ALTER TABLE "hospital_episode_identifiers" ADD CONSTRAINT "hospital_episode_iden
 ALTER TABLE "hospital_episodes" ADD CONSTRAINT "hospital_episodes_citizen_id_citizens_id_fk" FOREIGN KEY ("citizen_id") REFERENCES "public"."citizens"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hospital_notifications" ADD CONSTRAINT "hospital_notifications_citizen_id_citizens_id_fk" FOREIGN KEY ("citizen_id") REFERENCES "public"."citizens"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "hospital_notifications" ADD CONSTRAINT "hospital_notifications_episode_id_hospital_episodes_id_fk" FOREIGN KEY ("episode_id") REFERENCES "public"."hospital_episodes"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "hospital_episode_identifiers_episode_idx" ON "hospital_episode_identifiers" USING btree ("episode_id");--> statement-breakpoint
+CREATE INDEX "hospital_episode_identifiers_value_idx" ON "hospital_episode_identifiers" USING btree ("value");--> statement-breakpoint
 CREATE INDEX "hospital_episodes_citizen_idx" ON "hospital_episodes" USING btree ("citizen_id");--> statement-breakpoint
 CREATE INDEX "hospital_notifications_episode_idx" ON "hospital_notifications" USING btree ("episode_id","occurred_at");--> statement-breakpoint
 CREATE INDEX "hospital_notifications_inbox_idx" ON "hospital_notifications" USING btree ("received_at") WHERE "hospital_notifications"."known" and "hospital_notifications"."status" = 'applied';

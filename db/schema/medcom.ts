@@ -34,7 +34,11 @@ export const hospitalEpisodes = pgTable(
   (t) => [index('hospital_episodes_citizen_idx').on(t.citizenId)],
 );
 
-/** The episode-of-care identifiers (local and LPR3) that name an episode. */
+/**
+ * The episode-of-care identifiers (local and LPR3) that name an episode, per citizen: a stay
+ * cancelled for the wrong CPR (AN_) is sent again for the right citizen under the same
+ * identifiers, and becomes that citizen's episode.
+ */
 export const hospitalEpisodeIdentifiers = pgTable(
   'hospital_episode_identifiers',
   {
@@ -44,7 +48,7 @@ export const hospitalEpisodeIdentifiers = pgTable(
       .notNull()
       .references(() => hospitalEpisodes.id),
   },
-  (t) => [primaryKey({ columns: [t.system, t.value] }), index('hospital_episode_identifiers_episode_idx').on(t.episodeId)],
+  (t) => [primaryKey({ columns: [t.episodeId, t.system, t.value] }), index('hospital_episode_identifiers_value_idx').on(t.value)],
 );
 
 /** What the API answered for a case a message concerned (one row in `effects`). */
