@@ -363,6 +363,22 @@ describe('effects on the cases, through the decision path', () => {
     expect((await stack.app.inject({ method: 'POST', url: `${URL}/${s.messageId('STIN')}/review`, headers: as('dev-hospital') })).statusCode).toBe(403);
   });
 
+  it('the same message five times at once: applied once, one audit row for the case, five equal acknowledgements', async () => {
+    const cpr = fakeCpr('1947-09-25');
+    const opened = await carePlanCase(cpr);
+    await stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/vulnerability-assessment`, headers: as('dev-assessor'), payload: { vulnerable: false } });
+    await stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/discharged`, headers: as('dev-hospital'), payload: { dischargedAt: iso(Date.now() - HOUR) } });
+    const s = medcomScenario({ cpr, stinAt: Date.now() - 10 * 60_000 });
+    const body = s.json('STIN');
+    const answers = await Promise.all(Array.from({ length: 5 }, () => send(body)));
+    for (const a of answers) expect(a.statusCode, a.body).toBe(200);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.headers.location)).size).toBe(1);
+    expect((await caseRow(opened.id)).outcome).toBe('readmitted');
+    expect(await stack.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, opened.id), like(auditLog.action, 'medcom.%')))).toHaveLength(1);
+    expect(await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('STIN')))).toHaveLength(1);
+  });
+
   it('SLHJ → the discharge of the open case; MORS of a citizen with an open case → died; an unknown citizen is in no list', async () => {
     const cpr = fakeCpr('1947-09-25');
     const opened = await carePlanCase(cpr);
