@@ -55,6 +55,11 @@ declare module 'fastify' {
     access?: Access;
     /** Name written to the audit log for this route (changes and reads of citizen data). */
     audit?: string;
+    /**
+     * A change whose request names itself (e.g. a MedCom message's MessageHeader id): no
+     * Idempotency-Key is asked for, the route keeps its own exactly-once record.
+     */
+    selfKeyed?: string;
   }
   interface FastifyRequest {
     user?: User;

@@ -108,6 +108,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       const message = 'must not be empty: send 1-200 characters, or leave the header out';
       return reply.code(400).send(errorBody(400, `Idempotency-Key ${message}`, { fields: [{ field: 'headers.idempotency-key', message }] }));
     }
+    if (!key && request.routeOptions.config?.selfKeyed) return; // the request names itself (e.g. a MedCom MessageHeader id)
     if (!key) {
       // every change carries a key: a retry without one (after a 503, a lost answer) could apply it twice
       request.idempotencyAnswered = true;

@@ -20,6 +20,8 @@ export interface RouteInfo {
   /** Fastify form, e.g. /cases/:id */
   url: string;
   access: Access | undefined;
+  /** The request names itself (e.g. a MedCom MessageHeader id): no Idempotency-Key header. */
+  selfKeyed?: string;
   hasBody: boolean;
   hasQuery: boolean;
   hasParams: boolean;
@@ -27,6 +29,10 @@ export interface RouteInfo {
   aliasOf?: string;
   /** The route's success contracts (`schema.response`: status → zod schema). */
   response?: Record<string, z.ZodType>;
+  /** Content types the success answer comes in besides JSON (`schema.produces`, e.g. FHIR JSON and XML). */
+  produces?: string[];
+  /** The route's own body limit (bytes): a larger body → 413. */
+  bodyLimit?: number;
 }
 
 /** Reads that can answer 409 (a case of another type asked for through a type's route). */
@@ -67,11 +73,16 @@ export const operationId = (method: string, url: string) =>
 
 /** The statuses an operation can answer, with their responses. */
 /** A response of the document from an answer's contract (its description and example from the contract's meta). */
-function responseFromContract(schema: z.ZodType, fallbackDescription: string) {
+function responseFromContract(schema: z.ZodType, fallbackDescription: string, produces: string[] = []) {
   const { description, example, ...rest } = answerJsonSchema(schema);
+  const json = { schema: rest, ...(example !== undefined ? { example } : {}) };
+  // another JSON type (application/fhir+json) has the same schema; an XML type is the same resource in FHIR XML
+  const more = produces
+    .filter((t) => t !== 'application/json')
+    .map((t) => [t, t.includes('json') ? json : { schema: { type: 'string', description: 'The same resource in FHIR XML (http://hl7.org/fhir)' } }]);
   return {
     description: typeof description === 'string' ? description : fallbackDescription,
-    content: { 'application/json': { schema: rest, ...(example !== undefined ? { example } : {}) } },
+    content: { 'application/json': json, ...Object.fromEntries(more) },
   };
 }
 
@@ -80,7 +91,7 @@ function responsesFor(r: RouteInfo): Record<string, unknown> {
   const key = `${r.method} ${r.url}`;
   const out: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(r.response ?? {}).filter(([status]) => status.startsWith('2'))) {
-    out[status] = responseFromContract(schema, status === '201' ? 'Created' : 'OK');
+    out[status] = responseFromContract(schema, status === '201' ? 'Created' : 'OK', r.produces);
   }
   if (r.access === 'public') {
     // a public route documents its own 503 (the health check: which dependency does not answer)
@@ -93,6 +104,9 @@ function responsesFor(r: RouteInfo): Record<string, unknown> {
   out['403'] = errorResponse('The role may not call this route (`allowedRoles`)', ERROR_EXAMPLES['403']!);
   if (r.hasParams || r.method !== 'GET') out['404'] = errorResponse('Unknown case or object', ERROR_EXAMPLES['404']!);
   if (r.method !== 'GET' || READS_WITH_CONFLICT.test(key)) out['409'] = errorResponse('Refused: does not fit the current state (the reason), or the same Idempotency-Key is still in progress (with Retry-After)', ERROR_EXAMPLES['409']!, retryAfter);
+  if (r.bodyLimit !== undefined) {
+    out['413'] = errorResponse(`The body is larger than ${r.bodyLimit} bytes (nothing read, nothing kept)`, errorBody(413, `Request body is too large`));
+  }
   if (r.method !== 'GET') out['422'] = errorResponse('The Idempotency-Key was used for another request', ERROR_EXAMPLES['422']!);
   out['503'] = errorResponse('A dependency (`dependency`: database, temporal, worker, audit) did not answer; retry with the same Idempotency-Key', ERROR_EXAMPLES['503']!, retryAfter);
   return out;
@@ -117,11 +131,14 @@ export function registerOpenApiTruth(app: FastifyInstance): {
         method,
         url: route.url,
         access: (route.config as { access?: Access } | undefined)?.access,
+        selfKeyed: (route.config as { selfKeyed?: string } | undefined)?.selfKeyed,
         hasBody: schema.body !== undefined,
         hasQuery: schema.querystring !== undefined,
         hasParams: route.url.includes(':'),
         aliasOf: (route.config as { aliasOf?: string } | undefined)?.aliasOf,
         response: schema.response as Record<string, z.ZodType> | undefined,
+        ...(Array.isArray(schema.produces) ? { produces: schema.produces as string[] } : {}),
+        ...(typeof route.bodyLimit === 'number' ? { bodyLimit: route.bodyLimit } : {}),
       });
     }
   });
@@ -165,7 +182,8 @@ export function registerOpenApiTruth(app: FastifyInstance): {
         const line = `Roles: ${rolesList.join(', ')}.`;
         op.description = op.description ? `${op.description}\n\n${line}` : line;
       }
-      if (r.method !== 'GET' && r.access !== 'public') {
+      if (r.selfKeyed) op['x-idempotency-key'] = r.selfKeyed; // the request's own key, instead of the header
+      if (r.method !== 'GET' && r.access !== 'public' && !r.selfKeyed) {
         const params = (op.parameters as Record<string, unknown>[] | undefined) ?? [];
         if (!params.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key')) {
           params.push({

@@ -9,12 +9,12 @@ import type { FastifyContextConfig, FastifySchema } from 'fastify';
 import type { Access } from './auth.js';
 
 /** What a route declares: access, audit action, summary and its contracts. */
-export type RouteDeclaration = FastifySchema & { access: Access; audit?: string; summary: string };
+export type RouteDeclaration = FastifySchema & { access: Access; audit?: string; summary: string; selfKeyed?: string };
 
 /** The options of the routes under one OpenAPI tag. */
 export const routeOptionsFor =
   (tag: string) =>
-  <D extends RouteDeclaration>({ access, audit, summary, ...contracts }: D) => {
-    const config: FastifyContextConfig = audit ? { access, audit } : { access };
+  <D extends RouteDeclaration>({ access, audit, summary, selfKeyed, ...contracts }: D) => {
+    const config: FastifyContextConfig = { access, ...(audit ? { audit } : {}), ...(selfKeyed ? { selfKeyed } : {}) };
     return { config, schema: { tags: [tag], summary, ...contracts } };
   };

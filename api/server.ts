@@ -7,6 +7,7 @@ import { rulesFromConfig } from '../domain/rules.js';
 import { ensureSearchAttributes, searchAttributeNames } from './search-attributes.js';
 import { buildApp } from './app.js';
 import { loadTokens } from './auth.js';
+import { startMedcomRetention } from './medcom/retention.js';
 
 /** Builds the API from configuration (used by `npm run api` and `npm start`). */
 export async function createApiFromConfig(
@@ -44,5 +45,7 @@ export async function createApiFromConfig(
     failed: (err) => app.log.warn({ err: { message: err.message } }, 'planner statistics: check failed, retried at the next interval'),
   });
   app.addHook('onClose', () => keeper.stop());
+  const retention = startMedcomRetention(database.db, config.MEDCOM_UNKNOWN_CITIZEN_RETENTION_DAYS, app.log);
+  app.addHook('onClose', () => retention.stop());
   return { app, connection };
 }

@@ -41,6 +41,11 @@ export const envSchema = z.object({
    * further ahead than this many days are refused as implausible (400).
    */
   PLAUSIBLE_FUTURE_DAYS: positiveInt.default(365),
+  /**
+   * API: days a MedCom HospitalNotification for a citizen the municipality does not know (no case)
+   * is kept before it is purged, with the hospital episode it alone built.
+   */
+  MEDCOM_UNKNOWN_CITIZEN_RETENTION_DAYS: positiveInt.default(30),
   /** API: a færdigmelding (readyAt) may open a bed-day period at most this many days long (400 beyond). */
   MAX_BED_DAY_PERIOD_DAYS: positiveInt.default(365),
   /**

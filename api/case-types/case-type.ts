@@ -5,10 +5,12 @@
  * is registered in the one list, `api/case-types/index.ts`. No other file names a case type
  * (`test/case-type-names.test.ts` checks it); docs/adding-a-case-type.md is the recipe.
  */
+import type { UpdateDefinition } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { BedKind } from '../../db/queries/payments.js';
+import type { CitizenEvent } from '../../domain/hospital-episodes.js';
 import type { ObligationKind } from '../../domain/rules.js';
 import type { CaseTypeDefinition } from '../../workflows/shared/case-type.js';
 import type { ApiDeps } from '../context.js';
@@ -36,6 +38,16 @@ export interface CaseIntake<Body extends z.ZodType = z.ZodType> {
   ) => Promise<{ workflowId: string; caseNumber: string; repeatOf?: string }>;
 }
 
+/**
+ * How an open case reacts to a hospital event of its citizen (a MedCom HospitalNotification:
+ * admitted, discharged, died): an Update on the one decision path, or a note that someone must
+ * review it by hand (the case type has no such step).
+ */
+export type HospitalEventReaction =
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | { kind: 'update'; update: UpdateDefinition<any, [any]>; args: [unknown] }
+  | { kind: 'review'; reason: string };
+
 export interface CaseTypeModule<Name extends string = string> extends CaseTypeDefinition<Name> {
   /** The URL segment of its decisions and reads: `/cases/:id/<slug>/…` (also its folders' name). */
   slug: string;
@@ -57,6 +69,8 @@ export interface CaseTypeModule<Name extends string = string> extends CaseTypeDe
   readRoutes: Record<string, Omit<ReadRoute, 'caseTypes'>>;
   /** Opening through `POST /cases`. */
   intake?: CaseIntake;
+  /** Its reaction to a hospital event of the citizen (`api/medcom/effects.ts`); none: the event does not concern it. */
+  hospitalEvents?: (event: CitizenEvent, open: { step: string }) => HospitalEventReaction | undefined;
   /** Its routes: decisions (api/decision-route.ts) and reads. */
   routes: FastifyPluginAsyncZod<ApiDeps>;
 }

@@ -4,3 +4,4 @@ export * from './payments.js';
 export * from './temporary-stay.js';
 export * from './psychiatric.js';
 export * from './decision-texts.js';
+export * from './medcom.js';

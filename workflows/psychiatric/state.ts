@@ -19,7 +19,8 @@ import {
 import { isOpen, type ClockEffect, type Obligation, type OpenOptions } from '../shared/obligations.js';
 
 export type NoticeKind = 'forvarsling' | 'faerdigmelding';
-export type PsychiatricOutcome = 'discharged_to_offer' | 'discharged_home' | 'discharged_external' | 'withdrawn';
+/** `died`: the citizen's death (a MedCom MORS): the case ends, the 12-week deadline is cancelled, bed-day payment ends. */
+export type PsychiatricOutcome = 'discharged_to_offer' | 'discharged_home' | 'discharged_external' | 'withdrawn' | 'died';
 export type LongCourseFlagger = 'psychiatry_coordinator' | 'system';
 export type ChiefDecision = 'municipality_support_upheld' | 'region_view_accepted' | 'other_support_designated';
 
@@ -232,7 +233,7 @@ export function validateEnd(s: PsychiatricState, req: EndRequest, placing: boole
     throw new Error('discharge to an external place needs a decision to buy an external place first');
   }
   if (placing) throw new Error('a placement decision is being recorded; try again');
-  if (req.at !== undefined && s.readyAt !== undefined && req.at < s.readyAt && req.outcome !== 'withdrawn') {
+  if (req.at !== undefined && s.readyAt !== undefined && req.at < s.readyAt && req.outcome !== 'withdrawn' && req.outcome !== 'died') {
     throw new Error('the discharge cannot be before the færdigmelding');
   }
 }
@@ -403,8 +404,8 @@ export function caseProcessingDone(s: PsychiatricState, at: number): boolean {
   return true;
 }
 
-/** A real end (the hospital discharged the citizen) meets the 12-week deadline; a withdrawal cancels it. */
-export const endMeetsDeadline = (outcome: PsychiatricOutcome): boolean => outcome !== 'withdrawn';
+/** A real end (the hospital discharged the citizen) meets the 12-week deadline; a withdrawal or a death cancels it. */
+export const endMeetsDeadline = (outcome: PsychiatricOutcome): boolean => outcome !== 'withdrawn' && outcome !== 'died';
 
 /**
  * The clock's effect on the state: a missed meeting is recorded (the next becomes due), an

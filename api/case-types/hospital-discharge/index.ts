@@ -1,6 +1,7 @@
 /** The hospital discharge (udskrivning, sources 000, 001, 003, 004) as one module. */
 import { hospitalDischargeCaseType } from '../../../workflows/hospital-discharge/case-type.js';
 import type { CaseTypeModule } from '../case-type.js';
+import { hospitalDischargeReaction } from './medcom.js';
 import { HospitalDischargeDetails, hospitalDischargeOpenSchema, HospitalDischargeStatus } from './contracts.js';
 import { assertMayOpenHospitalDischarge, openHospitalDischargeCase } from './intake.js';
 import { CARE_PLAN_READERS, HOSPITAL_DISCHARGE_READERS, HOSPITAL_DISCHARGE_SLUG, hospitalDischargeRoutes, TASK_READERS } from './routes.js';
@@ -23,5 +24,6 @@ export const hospitalDischarge = {
     authorise: (request) => assertMayOpenHospitalDischarge(request.user!),
     open: (deps, o) => openHospitalDischargeCase(deps, o.caseId, o.citizenId, o.body, o.keyed, o.requestHash),
   },
+  hospitalEvents: hospitalDischargeReaction,
   routes: hospitalDischargeRoutes,
 } as const satisfies CaseTypeModule;

@@ -186,7 +186,7 @@ export const PsychiatricStatus = z
     }),
     bedDays: z.object({ counting: z.boolean(), readyAt: Instant.optional(), firstPaidDay: Day.optional(), days: z.number().int(), asOf: Instant }),
     ended: z.boolean(),
-    outcome: z.enum(['discharged_to_offer', 'discharged_home', 'discharged_external', 'withdrawn']).optional(),
+    outcome: z.enum(['discharged_to_offer', 'discharged_home', 'discharged_external', 'withdrawn', 'died']).optional(),
     endedAt: Instant.optional(),
     run: z.number().int(),
   })

@@ -9,6 +9,7 @@ import { startCase } from '../../decisions.js';
 import { conflict } from '../../errors.js';
 import type { CitizenView } from '../../need-to-know.js';
 import type { CaseTypeModule } from '../case-type.js';
+import { psychiatricReaction } from './medcom.js';
 import { OpenPsychiatricCase, PsychiatricDetails, PsychiatricStatus } from './contracts.js';
 import { PSYCHIATRIC_READERS, PSYCHIATRIC_SLUG, psychiatricRoutes, RECORD_READERS } from './routes.js';
 
@@ -97,5 +98,6 @@ export const psychiatric = {
     instants: (b) => ({ receivedAt: b.receivedAt, readyAt: b.readyAt }),
     open,
   },
+  hospitalEvents: psychiatricReaction,
   routes: psychiatricRoutes,
 } as const satisfies CaseTypeModule;

@@ -1,6 +1,7 @@
 /** The temporary 24-hour stay (midlertidigt døgnophold, source 003) with its waiting list as one module. */
 import { temporaryStayCaseType } from '../../../workflows/temporary-stay/case-type.js';
 import type { CaseTypeModule } from '../case-type.js';
+import { temporaryStayReaction } from './medcom.js';
 import { TemporaryStayDetails, TemporaryStayStatus } from './contracts.js';
 import { STAY_READERS, TEMPORARY_STAY_SLUG, temporaryStayRoutes } from './routes.js';
 
@@ -21,5 +22,6 @@ export const temporaryStay = {
     'GET /waiting-list': { scope: 'list', roles: STAY_READERS, citizen: 'none' },
     'GET /places': { scope: 'list', roles: STAY_READERS, citizen: 'none' },
   },
+  hospitalEvents: temporaryStayReaction,
   routes: temporaryStayRoutes,
 } as const satisfies CaseTypeModule;

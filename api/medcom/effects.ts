@@ -1,0 +1,54 @@
+/**
+ * The effects of a hospital notification on the citizen's open cases: each case type says how it
+ * reacts (`hospitalEvents` in its module); the reaction goes through the one decision path
+ * (`decide`) as the case's own Update, its id fixed by the message (`medcom-<message id>`), so a
+ * repeated message reaches the workflow once. A refusal (the case is past that step) is recorded,
+ * never an error of the message. A cancellation (AN_) of an event whose effect changed a case is
+ * never undone silently: the case is marked for review in the advis inbox.
+ */
+import type { FastifyRequest } from 'fastify';
+import { citizenEventOf, type EpisodeMessage, type EpisodeView } from '../../domain/hospital-episodes.js';
+import { openCasesOf, storedNotification } from '../../db/queries/medcom.js';
+import type { NotificationEffect } from '../../db/schema/medcom.js';
+import { caseTypeNamed } from '../case-types/index.js';
+import type { ApiDeps } from '../context.js';
+import { decide } from '../decisions.js';
+import { HttpError, updateRefusal } from '../errors.js';
+
+export async function effectsOf(deps: ApiDeps, request: FastifyRequest, o: { message: EpisodeMessage; view: EpisodeView; citizenId: string }): Promise<NotificationEffect[]> {
+  const db = deps.database.db;
+  if (o.message.kind === 'cancellation') return reviewsOfCancelled(deps, o.message);
+  const event = citizenEventOf(o.message, o.view);
+  if (!event) return [];
+  const effects: NotificationEffect[] = [];
+  for (const c of await openCasesOf(db, o.citizenId)) {
+    const module = caseTypeNamed(c.type);
+    const reaction = module?.hospitalEvents?.(event, c);
+    if (!module || !reaction) continue;
+    const base = { caseId: c.id, caseNumber: c.workflowId, event: event.kind };
+    if (reaction.kind === 'review') {
+      effects.push({ ...base, outcome: 'review', reason: reaction.reason });
+      continue;
+    }
+    try {
+      await decide(deps, request, { caseId: c.id, caseType: module, update: reaction.update, args: () => reaction.args, updateId: `medcom-${o.message.messageId}` });
+      effects.push({ ...base, outcome: 'applied' });
+    } catch (err) {
+      // the case is past that step, or ended meanwhile: recorded, not an error of the message
+      const refusal = updateRefusal(err) ?? (err instanceof HttpError && (err.statusCode === 409 || err.statusCode === 404) ? err.message : undefined);
+      if (refusal === undefined) throw err;
+      effects.push({ ...base, outcome: 'refused', reason: refusal });
+    }
+  }
+  // the request's own audit row concerns the message, not the last case (each case has its own row)
+  request.auditCaseId = undefined;
+  return effects;
+}
+
+/** A cancelled event that changed cases: each of them is marked for review (never a silent undo). */
+async function reviewsOfCancelled(deps: ApiDeps, message: EpisodeMessage): Promise<NotificationEffect[]> {
+  const target = message.targetMessageId ? await storedNotification(deps.database.db, message.targetMessageId) : undefined;
+  return (target?.effects ?? [])
+    .filter((e) => e.outcome === 'applied')
+    .map((e) => ({ caseId: e.caseId, caseNumber: e.caseNumber, event: 'cancelled', outcome: 'review', reason: `the hospital cancelled the ${e.event} event this case acted on: review the case` }));
+}
