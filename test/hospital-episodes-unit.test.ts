@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_CODES, citizenEventOf, foldEpisode, messageCode, type EpisodeMessage } from '../domain/hospital-episodes.js';
 import { parseFhirXml, toFhirXml } from '../api/medcom/xml.js';
+import { acknowledgement, readNotification } from '../api/medcom/fhir.js';
+import { medcomScenario, resourcesOf } from './medcom-support.js';
 
 const H = 3_600_000;
 let arrival = 0;
@@ -110,5 +112,69 @@ describe('the FHIR XML reader', () => {
     const xml = toFhirXml(r);
     expect(xml.indexOf('<id value')).toBeLessThan(xml.indexOf('<type value'));
     expect(parseFhirXml(xml)).toEqual({ ...r, entry: { fullUrl: 'urn:uuid:1', resource: r.entry[0]!.resource } });
+  });
+});
+
+describe('reading the IG messages as published, and the acknowledgement', () => {
+  const scenario = medcomScenario({ cpr: '2509479989' });
+
+  it('a death given as deceasedDateTime is a death (MORS), not an admission', () => {
+    const b = scenario.json('MORS-inpatient');
+    const patient = resourcesOf(b, 'Patient')[0]!;
+    delete patient.deceasedBoolean;
+    patient.deceasedDateTime = '2022-12-18T09:00:00+01:00';
+    const read = readNotification(b);
+    expect('notification' in read && read.notification.event).toBe('MORS');
+  });
+
+  it('MessageHeader.focus is a list; a focus naming no Encounter of the message is a problem; the MessageHeader comes first', () => {
+    const b = scenario.json('STIN');
+    expect(Array.isArray(resourcesOf(b, 'MessageHeader')[0]!.focus)).toBe(true);
+    expect('notification' in readNotification(b)).toBe(true);
+    (resourcesOf(b, 'MessageHeader')[0]!.focus as { reference: string }[])[0]!.reference = 'Encounter/nowhere';
+    const read = readNotification(b);
+    expect('problems' in read && read.problems.map((p) => p.expression)).toContain('MessageHeader.focus');
+    const reordered = scenario.json('STIN');
+    (reordered.entry as unknown[]).reverse();
+    const r2 = readNotification(reordered);
+    expect('problems' in r2 && r2.problems.map((p) => p.expression)).toContain('Bundle.entry[0]');
+  });
+
+  it('one stay named with and without urn:uuid: is one episode key', () => {
+    const b = scenario.json('STIN');
+    const enc = resourcesOf(b, 'Encounter')[0]!;
+    const given = (enc.episodeOfCare as { identifier: { value: string } | { value: string }[] }[])[0]!.identifier;
+    const id = Array.isArray(given) ? given[0]! : given;
+    const plain = id.value;
+    id.value = `urn:uuid:${plain}`;
+    const read = readNotification(b);
+    expect('notification' in read && read.notification.episodeIds.map((e) => e.value)).toContain(plain.replace(/^urn:uuid:/, ''));
+  });
+
+  it('XML: a primitive with an id or an extension keeps its value (the rest under _name, as in FHIR JSON)', () => {
+    const j = parseFhirXml(
+      '<Encounter xmlns="http://hl7.org/fhir"><period><start id="s1" value="2022-12-07T12:00:00+02:00"/></period><status value="in-progress"><extension url="http://x"><valueString value="y"/></extension></status></Encounter>',
+    );
+    expect(j.period).toEqual({ start: '2022-12-07T12:00:00+02:00', _start: { id: 's1' } });
+    expect(j.status).toBe('in-progress');
+    expect(j._status).toEqual({ extension: { url: 'http://x', valueString: 'y' } });
+  });
+
+  it('the acknowledgement: sender and receiver swapped (both Organizations in it), the hospital endpoint as destination, two Provenances, narratives; its XML reads back', () => {
+    const b = scenario.json('STIN');
+    const theirs = resourcesOf(b, 'MessageHeader')[0]!;
+    const ack = acknowledgement({ received: b, receivedId: String(theirs.id), problems: [], at: '2026-12-06T10:00:00+01:00', ourEndpoint: 'https://overgang.example/medcom' });
+    const header = resourcesOf(ack, 'MessageHeader')[0]! as Record<string, any>;
+    expect(header.response).toEqual({ identifier: theirs.id, code: 'ok' });
+    expect(header.destination[0].endpoint).toBe((theirs.source as { endpoint: string }).endpoint);
+    expect(header.source.endpoint).toBe((theirs.destination as { endpoint: string }[])[0]!.endpoint);
+    const fullUrls = (ack.entry as { fullUrl: string }[]).map((e) => e.fullUrl);
+    expect(fullUrls).toContain(header.sender.reference);
+    expect(fullUrls).toContain(header.destination[0].receiver.reference);
+    expect(header.destination[0].extension[0].valueCoding.code).toBe('primary');
+    expect(resourcesOf(ack, 'Provenance')).toHaveLength(2);
+    expect(String(header.text.div)).toMatch(/^<div xmlns="http:\/\/www.w3.org\/1999\/xhtml">/);
+    const back = parseFhirXml(toFhirXml(ack));
+    expect(resourcesOf(back, 'MessageHeader')[0]!.response).toEqual({ identifier: theirs.id, code: 'ok' });
   });
 });

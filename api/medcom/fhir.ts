@@ -63,6 +63,7 @@ export function readNotification(bundle: Json): { notification: Notification } |
   const of = (type: string) => resources.filter((r) => r.resourceType === type);
   if (bundle.resourceType !== 'Bundle' || bundle.type !== 'message') fail('Bundle.type', 'must be a message Bundle (type = message)');
   const header = messageHeaderOf(bundle) ?? {};
+  if (resources[0]?.resourceType !== 'MessageHeader') fail('Bundle.entry[0]', 'the MessageHeader must be the first entry of a message');
   const headerId = str(header.id) ?? '';
   if (str((header.eventCoding as Json | undefined)?.code) !== EVENT_CODE) fail('MessageHeader.eventCoding', `must be ${EVENT_CODE}`);
   const primary = many(header.destination).some((d) => many(d.extension).some((x) => USE_URL.test(String(x.url)) && (x.valueCoding as Json | undefined)?.code === 'primary'));
@@ -75,8 +76,10 @@ export function readNotification(bundle: Json): { notification: Notification } |
   if (!cpr) fail('Patient.identifier', `must carry a CPR number (system ${CPR_SYSTEM})`);
   else if (!/^\d{10}$/.test(cpr)) fail('Patient.identifier.value', 'a CPR number is 10 digits');
 
-  const focusId = refId(header.focus);
-  const encounter = of('Encounter').find((e) => e.id === focusId) ?? of('Encounter')[0];
+  // MessageHeader.focus repeats (FHIR R4): the first names the Encounter
+  const focusId = refId(many(header.focus)[0]);
+  const encounter = focusId ? of('Encounter').find((e) => e.id === focusId) : of('Encounter')[0];
+  if (focusId && !encounter) fail('MessageHeader.focus', `names ${focusId}, which is no Encounter of the message`);
   const e = readEncounter(encounter, fail);
 
   // the message's own Provenance: the one whose target is this MessageHeader
@@ -85,6 +88,11 @@ export function readNotification(bundle: Json): { notification: Notification } |
   const known = activity ? ACTIVITY_CODES[activity] : undefined;
   if (!own) fail('Provenance', "must hold the message's own Provenance (target = the MessageHeader)");
   else if (!known) fail('Provenance.activity', `${activity ?? 'no code'} is not one of the HospitalNotification activity codes`);
+  // every Provenance of the message (its own and those of the messages before it) has an activity from the value set
+  for (const p of of('Provenance')) {
+    const code = str(many((p.activity as Json | undefined)?.coding).find((c) => !c.system || c.system === ACTIVITY_SYSTEM)?.code);
+    if (p !== own && (!code || !ACTIVITY_CODES[code])) fail('Provenance.activity', `${code ?? 'no code'} (a Provenance of the message) is not one of the HospitalNotification activity codes`);
+  }
   const occurredAt = instant(own?.occurredDateTime) ?? instant(own?.recorded);
   if (own && occurredAt === undefined) fail('Provenance.occurredDateTime', 'must be an instant with an offset');
   const entity = many(own?.entity).find((x) => x.role === (known?.kind === 'cancellation' ? 'removal' : 'revision'));
@@ -92,7 +100,8 @@ export function readNotification(bundle: Json): { notification: Notification } |
   if (known && known.kind !== 'event' && !targetMessageId) {
     fail('Provenance.entity', `a ${known.kind} must name the message it ${known.kind === 'correction' ? 'revises (role revision)' : 'removes (role removal)'}`);
   }
-  const deceased = isTrue(patients[0]?.deceasedBoolean);
+  // the core patient profile allows either form of a death
+  const deceased = isTrue(patients[0]?.deceasedBoolean) || str(patients[0]?.deceasedDateTime) !== undefined;
   if (problems.length || !e || !known || !cpr || occurredAt === undefined) return { problems };
   const event: HospitalEvent = deceased && known.kind === 'event' ? 'MORS' : known.event;
   const kind: MessageKind = known.kind;
@@ -131,7 +140,8 @@ function readEncounter(encounter: Json | undefined, fail: (expression: string, m
   const episodeIds = many(encounter.episodeOfCare)
     .flatMap((x) => many(x.identifier))
     .filter((i) => str(i.value))
-    .map((i) => ({ system: str(i.system) ?? '', value: String(i.value) }));
+    // one stay is named with and without `urn:uuid:` in the IG's own examples: one key
+    .map((i) => ({ system: str(i.system) ?? '', value: String(i.value).replace(/^urn:uuid:/i, '') }));
   if (episodeIds.length === 0) fail('Encounter.episodeOfCare.identifier', 'must carry at least one episode-of-care identifier');
   const leave = many(encounter.extension).find((x) => LEAVE_URL.test(String(x.url)))?.valuePeriod as Json | undefined;
   const leaveStart = instant(leave?.start);
@@ -156,37 +166,75 @@ function wardOf(resources: Json[], orgId: string | undefined): { wardSor?: strin
   return sor ? { wardSor: sor } : {};
 }
 
-/** The MedCom Acknowledgement message answering `received` (positive: `ok`; negative: `fatal-error` with an OperationOutcome). */
-export function acknowledgement(o: { receivedId: string; sourceEndpoint?: string; problems: Problem[]; at: string; ourEndpoint: string }): Json {
-  const headerId = randomUUID();
-  const outcomeId = randomUUID();
+/** An XHTML narrative (MedCom messaging: MessageHeader and Provenance carry one). */
+const narrative = (text: string): Json => ({
+  status: 'generated',
+  div: `<div xmlns="http://www.w3.org/1999/xhtml">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</div>`,
+});
+
+/** The entry of a received message that a reference names, with its fullUrl (copied into the answer as it came). */
+function entryOf(received: Json | undefined, ref: unknown): { fullUrl: string; resource: Json } | undefined {
+  const id = refId(ref);
+  const e = many(received?.entry).find((x) => (x.resource as Json | undefined)?.id === id);
+  if (!e || !id) return undefined;
+  return { fullUrl: str(e.fullUrl) ?? `urn:uuid:${id}`, resource: e.resource as Json };
+}
+
+/**
+ * The MedCom Acknowledgement message answering `received` (positive: `ok`; negative:
+ * `fatal-error` with an OperationOutcome): the received message's receiver is its sender and its
+ * sender its (primary) destination — both Organizations copied in —, its source endpoint is the
+ * endpoint the hospital addressed, and it carries its own Provenance and the received message's.
+ */
+export function acknowledgement(o: { received?: Json; receivedId: string; problems: Problem[]; at: string; ourEndpoint: string }): Json {
+  const theirs = o.received ? (messageHeaderOf(o.received) ?? {}) : {};
+  const primary =
+    many(theirs.destination).find((d) => many(d.extension).some((x) => USE_URL.test(String(x.url)) && (x.valueCoding as Json | undefined)?.code === 'primary')) ??
+    many(theirs.destination)[0];
+  const us = entryOf(o.received, primary?.receiver);
+  const them = entryOf(o.received, theirs.sender);
+  const theirProvenance = many(o.received?.entry).find((e) => {
+    const r = e.resource as Json | undefined;
+    return r?.resourceType === 'Provenance' && many(r.target).some((t) => refId(t) === o.receivedId);
+  });
+  const [headerId, outcomeId, provenanceId] = [randomUUID(), randomUUID(), randomUUID()];
   const negative = o.problems.length > 0;
+  const useExtension = many(primary?.extension).filter((x) => USE_URL.test(String(x.url)));
   const header: Json = {
     resourceType: 'MessageHeader',
     id: headerId,
+    text: narrative(`Acknowledgement (${negative ? 'fatal-error' : 'ok'}) of message ${o.receivedId}`),
     eventCoding: { system: EVENT_CODES, code: ACK_EVENT_CODE },
-    destination: [{ endpoint: o.sourceEndpoint ?? 'unknown' }],
-    source: { endpoint: o.ourEndpoint },
+    destination: [
+      {
+        ...(useExtension.length ? { extension: useExtension } : {}),
+        endpoint: str((theirs.source as Json | undefined)?.endpoint) ?? 'unknown',
+        ...(them ? { receiver: { reference: them.fullUrl } } : {}),
+      },
+    ],
+    ...(us ? { sender: { reference: us.fullUrl } } : {}),
+    source: { endpoint: str(primary?.endpoint) ?? o.ourEndpoint },
     response: {
       identifier: o.receivedId,
       code: negative ? 'fatal-error' : 'ok',
-      ...(negative ? { details: { reference: `OperationOutcome/${outcomeId}` } } : {}),
+      ...(negative ? { details: { reference: `urn:uuid:${outcomeId}` } } : {}),
     },
   };
   const provenance: Json = {
     resourceType: 'Provenance',
-    id: randomUUID(),
-    target: [{ reference: `MessageHeader/${headerId}` }],
+    id: provenanceId,
+    text: narrative(`Acknowledgement of message ${o.receivedId} sent ${o.at}`),
+    target: [{ reference: `urn:uuid:${headerId}` }],
     occurredDateTime: o.at,
     recorded: o.at,
     activity: { coding: [{ system: ACTIVITY_SYSTEM, code: 'acknowledgement' }] },
-    agent: [{ who: { identifier: { value: o.ourEndpoint } } }],
+    agent: [{ who: us ? { reference: us.fullUrl } : { identifier: { value: o.ourEndpoint } } }],
     entity: [{ role: 'revision', what: { reference: `MessageHeader/${o.receivedId}` } }],
   };
   const outcome: Json = {
     resourceType: 'OperationOutcome',
     id: outcomeId,
-    issue: o.problems.map((p) => ({ severity: 'error', code: 'invalid', diagnostics: p.message, expression: [p.expression] })),
+    issue: o.problems.map((p) => ({ severity: 'error', code: 'invalid', details: { text: p.message }, diagnostics: p.message, expression: [p.expression] })),
   };
   const entry = (r: Json) => ({ fullUrl: `urn:uuid:${String(r.id)}`, resource: r });
   return {
@@ -194,6 +242,13 @@ export function acknowledgement(o: { receivedId: string; sourceEndpoint?: string
     id: randomUUID(),
     type: 'message',
     timestamp: o.at,
-    entry: [entry(header), entry(provenance), ...(negative ? [entry(outcome)] : [])],
+    entry: [
+      entry(header),
+      ...(us ? [us] : []),
+      ...(them && them.fullUrl !== us?.fullUrl ? [them] : []),
+      entry(provenance),
+      ...(theirProvenance ? [{ fullUrl: str(theirProvenance.fullUrl) ?? `urn:uuid:${String((theirProvenance.resource as Json).id)}`, resource: theirProvenance.resource }] : []),
+      ...(negative ? [entry(outcome)] : []),
+    ],
   };
 }

@@ -80,8 +80,8 @@ async function receive(deps: ApiDeps, request: FastifyRequest, reply: FastifyRep
   const problems = 'problems' in read ? read.problems : keptFactProblems(read.notification);
   const ack = (p: Problem[]) =>
     acknowledgement({
+      received: bundle,
       receivedId: messageId,
-      ...('notification' in read && read.notification.sourceEndpoint ? { sourceEndpoint: read.notification.sourceEndpoint } : {}),
       problems: p,
       at: formatLocal(Date.now()),
       ourEndpoint: `${request.protocol}://${request.host}${RECEIVE_PATH}`,
@@ -136,7 +136,8 @@ export const medcomRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
     request.medcomRaw = String(body);
     json(request, String(body), done);
   });
-  app.addContentTypeParser(c.FHIR_XML, { parseAs: 'string' }, (request: FastifyRequest, body: string | Buffer) => readXml(deps, request, String(body)));
+  // FHIR XML, also under the plain XML media types a broker may use
+  app.addContentTypeParser([c.FHIR_XML, 'application/xml', 'text/xml'], { parseAs: 'string' }, (request: FastifyRequest, body: string | Buffer) => readXml(deps, request, String(body)));
 
   app.post(
     RECEIVE_PATH,
@@ -148,7 +149,7 @@ export const medcomRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
         // brokers send no Idempotency-Key: the message's MessageHeader id is its key (exactly once)
         selfKeyed: 'MessageHeader.id',
         summary: 'Receive a MedCom HospitalNotification message (Advis om sygehusophold, FHIR R4) and answer with a MedCom Acknowledgement',
-        consumes: [c.FHIR_JSON, c.FHIR_XML, 'application/json'],
+        consumes: [c.FHIR_JSON, c.FHIR_XML, 'application/json', 'application/xml', 'text/xml'],
         produces: [c.FHIR_JSON, c.FHIR_XML, 'application/json'],
         body: c.HospitalNotificationBody,
         response: { 200: c.Acknowledgement },

@@ -116,14 +116,24 @@ function toJson(el: Element): unknown {
   const children = el.children.filter((c) => localName(c.name) !== 'div');
   if (children.length === 0 && el.attrs.value !== undefined && Object.keys(out).length === 0) return el.attrs.value;
   if (el.attrs.value !== undefined) out.value = el.attrs.value;
+  const add = (name: string, v: unknown) => {
+    if (name in out) out[name] = Array.isArray(out[name]) ? [...(out[name] as unknown[]), v] : [out[name], v];
+    else out[name] = v;
+  };
   for (const c of children) {
     const name = localName(c.name);
+    // a primitive with an id or extensions: its value under the name, the rest under `_name` (as FHIR JSON has it)
+    if (c.attrs.value !== undefined && (c.attrs.id !== undefined || c.children.some((x) => localName(x.name) === 'extension'))) {
+      const { value, ...rest } = toJson(c) as Json;
+      add(name, value);
+      add(`_${name}`, rest);
+      continue;
+    }
     // a contained resource (`<resource><Patient>…`): its element name is its type
     const v = name === 'resource' && c.children[0] ? resourceJson(c.children[0]) : toJson(c);
     // an element with nothing in it (e.g. a narrative of only its <div>) is no element in FHIR JSON
     if (typeof v === 'object' && Object.keys(v as Json).length === 0) continue;
-    if (name in out) out[name] = Array.isArray(out[name]) ? [...(out[name] as unknown[]), v] : [out[name], v];
-    else out[name] = v;
+    add(name, v);
   }
   return out;
 }
@@ -157,6 +167,8 @@ const ordered = (o: Json) => Object.entries(o).sort(([a], [b]) => rank(a) - rank
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function element(name: string, value: unknown, indent: string): string {
+  // the narrative's XHTML (written by this project: well-formed, with its own namespace)
+  if (name === 'div' && typeof value === 'string') return `${indent}${value}\n`;
   if (Array.isArray(value)) return value.map((v) => element(name, v, indent)).join('');
   if (value === null || value === undefined) return '';
   if (typeof value !== 'object') return `${indent}<${name} value="${escape(String(value))}"/>\n`;
@@ -171,8 +183,10 @@ function element(name: string, value: unknown, indent: string): string {
 }
 
 function resource(o: Json, indent: string, ns = false): string {
-  const { resourceType, ...rest } = o;
-  const inner = ordered(rest)
+  const { resourceType, text, ...rest } = o;
+  // a resource's narrative comes right after its id and meta (elsewhere `text` is a CodeableConcept's, last)
+  const [head, tail] = [ordered(rest).filter(([k]) => k === 'id' || k === 'meta'), ordered(rest).filter(([k]) => k !== 'id' && k !== 'meta')];
+  const inner = [...head, ...(text !== undefined ? [['text', text] as [string, unknown]] : []), ...tail]
     .map(([k, v]) => element(k, v, `${indent}  `))
     .join('');
   return `${indent}<${String(resourceType)}${ns ? ' xmlns="http://hl7.org/fhir"' : ''}>\n${inner}${indent}</${String(resourceType)}>\n`;
