@@ -4,24 +4,27 @@
  * own dated, tiered rates), per month, and the days counted while the region refused to discharge
  * (002: the municipality keeps paying during a disagreement). The database gives the periods, the
  * rate table and the refusal records (db/queries/payments.ts); the counting and pricing rule is the
- * workflows' own (domain/bed-days.ts).
+ * workflows' own (domain/bed-days.ts), priced by arithmetic: a report over many periods reads and
+ * prices them batch by batch, so it never holds the event loop for more than one batch.
  */
 import type { Db } from '../db/client.js';
 import {
   BED_KINDS,
   bedDayPeriod,
-  bedDayPeriodsWithType,
+  bedDayPeriodsBatch,
   bedDayRateTable,
   regionRefusalRecords,
+  type BedDayPeriodCursor,
   type BedDayPeriodRow,
   type BedDayRateRow,
   type BedKind,
 } from '../db/queries/payments.js';
 import { getCase } from '../db/queries/cases.js';
-import { priceBedDays, type BedDayPrice } from '../domain/bed-days.js';
-import { addDays, daysBetween, localDate, type LocalDate } from '../domain/calendar.js';
+import { addTo, periodFigures, priceBedDays, refusalRanges, type BedDayPrice, type DaySum } from '../domain/bed-days.js';
 import type { BedDayRules } from '../domain/rules.js';
 import { bedKindOf } from './case-types/index.js';
+
+export { refusalRanges } from '../domain/bed-days.js';
 
 export function priceBedDayPeriod(period: BedDayPeriodRow, rates: BedDayRateRow[], now: Date, kind: BedKind = 'somatic'): BedDayPrice {
   const rules: BedDayRules = {
@@ -38,43 +41,6 @@ export function priceBedDayPeriod(period: BedDayPeriodRow, rates: BedDayRateRow[
   );
 }
 
-/** Paid day by paid day: its date and its price. */
-function paidDays(price: BedDayPrice): { date: LocalDate; dkk: number }[] {
-  const out: { date: LocalDate; dkk: number }[] = [];
-  for (const line of price.lines) {
-    for (let d = line.fromDate; daysBetween(d, line.toDate) >= 0; d = addDays(d, 1)) out.push({ date: d, dkk: line.dkkPerDay });
-  }
-  return out;
-}
-
-/**
- * The days the region refused to discharge, as day ranges [from, to) (to: the day the refusal was
- * lifted, not counted; open while it lasts): from the day a disagreement was raised with
- * `regionRefusesDischarge`, until a chief-level decision (or a new disagreement) says it no longer does.
- */
-export function refusalRanges(records: { at: Date; kind: string; regionRefusesDischarge?: boolean }[]): { from: LocalDate; to?: LocalDate }[] {
-  const ranges: { from: LocalDate; to?: LocalDate }[] = [];
-  let open: { from: LocalDate; to?: LocalDate } | undefined;
-  for (const r of records) {
-    const refuses = r.kind === 'disagreement' ? (r.regionRefusesDischarge ?? false) : r.regionRefusesDischarge;
-    if (refuses === undefined) continue;
-    const day = localDate(r.at.getTime());
-    if (refuses && !open) {
-      open = { from: day };
-      ranges.push(open);
-    } else if (!refuses && open) {
-      open.to = day;
-      open = undefined;
-    }
-  }
-  return ranges;
-}
-
-const inRanges = (date: LocalDate, ranges: { from: LocalDate; to?: LocalDate }[]) =>
-  ranges.some((r) => daysBetween(r.from, date) >= 0 && (r.to === undefined || daysBetween(date, r.to) > 0));
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
 /** The case's bed-days and cost so far (or in total when its period has ended), at its kind's rates. */
 export async function caseBedDays(db: Db, caseId: string, now = new Date()) {
   const period = await bedDayPeriod(db, caseId);
@@ -82,8 +48,7 @@ export async function caseBedDays(db: Db, caseId: string, now = new Date()) {
   const [rates, row, records] = await Promise.all([bedDayRateTable(db), getCase(db, caseId), regionRefusalRecords(db, [caseId])]);
   const kind = bedKindOf(row?.type ?? '');
   const price = priceBedDayPeriod(period, rates, now, kind);
-  const ranges = refusalRanges(records);
-  const refused = paidDays(price).filter((d) => inRanges(d.date, ranges));
+  const { whileRegionRefused } = periodFigures(price, refusalRanges(records));
   return {
     caseId,
     kind,
@@ -94,7 +59,7 @@ export async function caseBedDays(db: Db, caseId: string, now = new Date()) {
     rules: { firstPaidDayOffset: period.firstPaidDayOffset, countDischargeDay: period.countDischargeDay },
     asOf: now,
     ...price,
-    whileRegionRefused: { days: refused.length, amountDkk: round2(refused.reduce((s, d) => s + d.dkk, 0)) },
+    whileRegionRefused,
   };
 }
 
@@ -104,78 +69,110 @@ export interface BedDayTotalsFilter {
   kind?: BedKind;
 }
 
-interface Sum {
-  cases: number;
-  days: number;
-  amountDkk: number;
+/** Which per-case lines a report returns: a page of `limit` lines after a cursor, of the case types the reader reads. */
+export interface BedDayLinesPage {
+  limit: number;
+  after?: BedDayPeriodCursor;
+  caseTypes?: readonly string[];
 }
 
-interface DaySum {
-  days: number;
-  amountDkk: number;
+/** Periods read and priced per batch (one database round trip, a few milliseconds of pricing). */
+export const BED_DAY_BATCH = 2_000;
+
+interface Sum extends DaySum {
+  cases: number;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The cursor of a period (its færdigmelding and id: the report's order). */
+export const periodCursor = (p: { readyAt: Date; id: number }): string => `${p.readyAt.getTime()}-${p.id}`;
+
+/** A cursor from `periodCursor`, or undefined when the text is not one. */
+export function parsePeriodCursor(text: string): BedDayPeriodCursor | undefined {
+  const m = /^(\d{1,15})-(\d{1,12})$/.exec(text);
+  return m ? { readyAt: new Date(Number(m[1])), id: Number(m[2]) } : undefined;
 }
 
 /**
  * Totals over open and closed cases (every case type), each period priced by its own rules at its
  * kind's rates: in total, open/closed, per case type, per kind, per month (and kind), and the days
- * counted while the region refused to discharge, separately.
+ * counted while the region refused to discharge, separately; with one page of the per-case lines
+ * (`nextCursor`: the page after it, null on the last).
  */
-export async function bedDayTotals(db: Db, filter: BedDayTotalsFilter = {}, now = new Date()) {
-  const rows = (await bedDayPeriodsWithType(db, filter)).filter((r) => !filter.kind || bedKindOf(r.caseType) === filter.kind);
-  const [rates, records] = await Promise.all([bedDayRateTable(db), regionRefusalRecords(db, rows.map((r) => r.period.caseId))]);
+export async function bedDayTotals(db: Db, filter: BedDayTotalsFilter = {}, now = new Date(), page: BedDayLinesPage = { limit: 500 }) {
+  const rates = await bedDayRateTable(db);
   const zero = (): Sum => ({ cases: 0, days: 0, amountDkk: 0 });
   const zeroDays = (): DaySum => ({ days: 0, amountDkk: 0 });
-  const add = (s: DaySum, days: number, dkk: number) => {
-    s.days += days;
-    s.amountDkk = round2(s.amountDkk + dkk);
-  };
   const open = zero();
   const closed = zero();
   const byCaseType: Record<string, Sum> = {};
   const byKind = Object.fromEntries(BED_KINDS.map((k) => [k, zero()])) as Record<BedKind, Sum>;
   const whileRegionRefused = { ...zeroDays(), byKind: Object.fromEntries(BED_KINDS.map((k) => [k, zeroDays()])) as Record<BedKind, DaySum> };
   const months = new Map<string, { month: string; kind: BedKind; days: number; amountDkk: number; whileRegionRefused: DaySum }>();
-  const items = rows.map(({ period, caseType }) => {
-    const kind = bedKindOf(caseType);
-    const price = priceBedDayPeriod(period, rates, now, kind);
-    const ranges = refusalRanges(records.filter((r) => r.caseId === period.caseId));
-    const bucket = period.endedAt ? closed : open;
-    const typed = (byCaseType[caseType] ??= zero());
-    for (const s of [bucket, typed, byKind[kind]]) {
-      s.cases++;
-      add(s, price.days, price.amountDkk);
+  const items = [];
+  let nextCursor: string | null = null;
+  let after: BedDayPeriodCursor | undefined;
+  for (;;) {
+    const batch = await bedDayPeriodsBatch(db, { caseTypes: filter.caseType ? [filter.caseType] : undefined, state: filter.state }, after, BED_DAY_BATCH);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1]!.period;
+    const rows = batch.filter((r) => !filter.kind || bedKindOf(r.caseType) === filter.kind);
+    const records = await regionRefusalRecords(db, rows.map((r) => r.period.caseId));
+    const recordsOf = new Map<string, typeof records>();
+    for (const r of records) {
+      const of = recordsOf.get(r.caseId);
+      if (of) of.push(r);
+      else recordsOf.set(r.caseId, [r]);
     }
-    let refusedDays = 0;
-    for (const d of paidDays(price)) {
-      const key = `${d.date.slice(0, 7)}|${kind}`;
-      const m = months.get(key) ?? { month: d.date.slice(0, 7), kind, days: 0, amountDkk: 0, whileRegionRefused: zeroDays() };
-      months.set(key, m);
-      add(m, 1, d.dkk);
-      if (inRanges(d.date, ranges)) {
-        refusedDays++;
-        add(m.whileRegionRefused, 1, d.dkk);
-        add(whileRegionRefused, 1, d.dkk);
-        add(whileRegionRefused.byKind[kind], 1, d.dkk);
+    for (const { period, caseType } of rows) {
+      const kind = bedKindOf(caseType);
+      const price = priceBedDayPeriod(period, rates, now, kind);
+      const figures = periodFigures(price, refusalRanges(recordsOf.get(period.caseId) ?? []));
+      for (const s of [period.endedAt ? closed : open, (byCaseType[caseType] ??= zero()), byKind[kind]]) {
+        s.cases++;
+        addTo(s, price.days, price.amountDkk);
       }
+      for (const f of figures.byMonth) {
+        const key = `${f.month}|${kind}`;
+        const m = months.get(key) ?? { month: f.month, kind, days: 0, amountDkk: 0, whileRegionRefused: zeroDays() };
+        months.set(key, m);
+        addTo(m, f.days, f.amountDkk);
+        addTo(m.whileRegionRefused, f.whileRegionRefused.days, f.whileRegionRefused.amountDkk);
+      }
+      const refused = figures.whileRegionRefused;
+      addTo(whileRegionRefused, refused.days, refused.amountDkk);
+      addTo(whileRegionRefused.byKind[kind], refused.days, refused.amountDkk);
+      const onPage =
+        (!page.after || period.readyAt > page.after.readyAt || (period.readyAt.getTime() === page.after.readyAt.getTime() && period.id > page.after.id)) &&
+        (!page.caseTypes || page.caseTypes.includes(caseType));
+      if (!onPage || nextCursor !== null) continue;
+      if (items.length === page.limit) {
+        nextCursor = periodCursor(items[items.length - 1]!.period);
+        continue;
+      }
+      items.push({
+        period,
+        caseId: period.caseId,
+        caseType,
+        kind,
+        readyAt: period.readyAt,
+        endedAt: period.endedAt,
+        open: period.endedAt === null,
+        days: price.days,
+        amountDkk: price.amountDkk,
+        unpricedDays: price.unpricedDays,
+        daysWhileRegionRefused: refused.days,
+      });
     }
-    return {
-      caseId: period.caseId,
-      caseType,
-      kind,
-      readyAt: period.readyAt,
-      endedAt: period.endedAt,
-      open: period.endedAt === null,
-      days: price.days,
-      amountDkk: price.amountDkk,
-      unpricedDays: price.unpricedDays,
-      daysWhileRegionRefused: refusedDays,
-    };
-  });
+    if (batch.length < BED_DAY_BATCH) break;
+  }
   const total: Sum = {
     cases: open.cases + closed.cases,
     days: open.days + closed.days,
     amountDkk: round2(open.amountDkk + closed.amountDkk),
   };
   const byMonth = [...months.values()].sort((a, b) => a.month.localeCompare(b.month) || a.kind.localeCompare(b.kind));
-  return { asOf: now, total, open, closed, byCaseType, byKind, byMonth, whileRegionRefused, cases: items };
+  const cases = items.map(({ period: _period, ...item }) => item);
+  return { asOf: now, total, open, closed, byCaseType, byKind, byMonth, whileRegionRefused, cases, nextCursor };
 }

@@ -19,8 +19,13 @@
  * Pricing: a dated rate table with tiers by day number (days 1–2, day 3 on). A day is priced
  * by the tiers valid on its own date (the rows with the latest `validFrom` not after that date),
  * so a rate change in the middle of a long stay prices the days before and after it differently.
+ *
+ * Priced by arithmetic, never day by day: a period is cut where a rate set's validity starts and
+ * where a tier starts or ends, and each piece (days × rate) is one multiplication; totals per
+ * month and the days while the region refused to discharge are cut the same way. The cost of a
+ * period is the number of its pieces, not of its days.
  */
-import { addDays, daysBetween, localDate, type LocalDate } from './calendar.js';
+import { addDays, dateOfDayNumber, dayNumber, daysBetween, localDate, type LocalDate } from './calendar.js';
 import type { BedDayRules } from './rules.js';
 
 export type { BedDayRules } from './rules.js';
@@ -92,6 +97,29 @@ export function rateFor(date: LocalDate, n: number, rates: readonly BedDayRate[]
   return rates.find((r) => r.validFrom === validFrom && r.fromDay <= n && (r.toDay === null || n <= r.toDay));
 }
 
+/** A rate set valid from a date: its tiers in table order. */
+interface RateSet {
+  validFrom: string;
+  fromDayNumber: number;
+  tiers: BedDayRate[];
+}
+
+/** The table's rate sets, oldest first. */
+function rateSets(rates: readonly BedDayRate[]): RateSet[] {
+  const byDate = new Map<string, BedDayRate[]>();
+  for (const r of rates) {
+    const set = byDate.get(r.validFrom);
+    if (set) set.push(r);
+    else byDate.set(r.validFrom, [r]);
+  }
+  return [...byDate.entries()]
+    .map(([validFrom, tiers]) => ({ validFrom, fromDayNumber: dayNumber(validFrom), tiers }))
+    .sort((a, b) => a.fromDayNumber - b.fromDayNumber);
+}
+
+/** The tier of a set for day number `n` (the first in table order that covers it, as `rateFor`). */
+const tierFor = (set: RateSet, n: number) => set.tiers.find((r) => r.fromDay <= n && (r.toDay === null || n <= r.toDay));
+
 /** Counts and prices the paid bed-days, one line per run of days with the same rate. */
 export function priceBedDays(
   readyAt: number,
@@ -102,25 +130,160 @@ export function priceBedDays(
 ): BedDayPrice {
   const range = paidDayRange(readyAt, until, endedByDischarge, rules);
   if (!range) return { days: 0, amountDkk: 0, lines: [], unpricedDays: 0 };
-  const days = daysBetween(range.firstDay, range.lastDay) + 1;
+  const first = dayNumber(range.firstDay);
+  const last = dayNumber(range.lastDay);
+  const days = last - first + 1;
   const lines: BedDayLine[] = [];
   let unpricedDays = 0;
-  let date = range.firstDay;
-  for (let n = 1; n <= days; n++, date = addDays(date, 1)) {
-    const rate = rateFor(date, n, rates);
+  /** Appends day numbers `from`..`to` at one rate, joining the previous line when the rate is the same. */
+  const run = (from: number, to: number, rate: BedDayRate | undefined) => {
     const dkkPerDay = rate?.dkkPerDay ?? 0;
     const rateValidFrom = rate?.validFrom ?? null;
-    if (!rate) unpricedDays++;
-    const last = lines[lines.length - 1];
-    if (last && last.rateValidFrom === rateValidFrom && last.dkkPerDay === dkkPerDay) {
-      last.toDay = n;
-      last.toDate = date;
-      last.days++;
-      last.amountDkk = round2(last.amountDkk + dkkPerDay);
+    const count = to - from + 1;
+    if (!rate) unpricedDays += count;
+    const prev = lines[lines.length - 1];
+    if (prev && prev.rateValidFrom === rateValidFrom && prev.dkkPerDay === dkkPerDay) {
+      prev.toDay = to;
+      prev.toDate = dateOfDayNumber(first + to - 1);
+      prev.days += count;
+      prev.amountDkk = round2(prev.days * dkkPerDay);
     } else {
-      lines.push({ fromDay: n, toDay: n, fromDate: date, toDate: date, days: 1, rateValidFrom, dkkPerDay, amountDkk: dkkPerDay });
+      lines.push({
+        fromDay: from,
+        toDay: to,
+        fromDate: dateOfDayNumber(first + from - 1),
+        toDate: dateOfDayNumber(first + to - 1),
+        days: count,
+        rateValidFrom,
+        dkkPerDay,
+        amountDkk: round2(count * dkkPerDay),
+      });
     }
+  };
+  const sets = rateSets(rates);
+  // the calendar cut by the sets' validity: before the first set no rate is valid
+  for (let i = -1; i < sets.length; i++) {
+    const set = sets[i];
+    const validFrom = set ? set.fromDayNumber : Number.NEGATIVE_INFINITY;
+    const validTo = i + 1 < sets.length ? sets[i + 1]!.fromDayNumber - 1 : Number.POSITIVE_INFINITY;
+    const a = Math.max(first, validFrom);
+    const b = Math.min(last, validTo);
+    if (a > b) continue;
+    const na = a - first + 1;
+    const nb = b - first + 1;
+    if (!set) {
+      run(na, nb, undefined);
+      continue;
+    }
+    // cut by where a tier starts or ends: between two cuts the tier is the same
+    const cuts = new Set<number>([na]);
+    for (const t of set.tiers) {
+      if (t.fromDay > na && t.fromDay <= nb) cuts.add(t.fromDay);
+      if (t.toDay !== null && t.toDay + 1 > na && t.toDay + 1 <= nb) cuts.add(t.toDay + 1);
+    }
+    const starts = [...cuts].sort((x, y) => x - y);
+    starts.forEach((from, k) => run(from, k + 1 < starts.length ? starts[k + 1]! - 1 : nb, tierFor(set, from)));
   }
   const amountDkk = round2(lines.reduce((s, l) => s + l.amountDkk, 0));
   return { days, amountDkk, firstDay: range.firstDay, lastDay: range.lastDay, lines, unpricedDays };
+}
+
+// ---- the days the region refused to discharge, and a period's figures per month -----------------
+
+/** A run of days the region refused to discharge: [from, to) (`to` the day it was lifted, not counted; absent while it lasts). */
+export interface RefusalRange {
+  from: LocalDate;
+  to?: LocalDate;
+}
+
+/**
+ * The days the region refused to discharge (002: the municipality keeps paying during a
+ * disagreement), from the records oldest first: from the day a disagreement was raised with
+ * `regionRefusesDischarge`, until a chief-level decision (or a new disagreement) says it no
+ * longer does. The ranges follow each other in time and never overlap.
+ */
+export function refusalRanges(records: readonly { at: Date; kind: string; regionRefusesDischarge?: boolean }[]): RefusalRange[] {
+  const ranges: RefusalRange[] = [];
+  let open: RefusalRange | undefined;
+  for (const r of records) {
+    const refuses = r.kind === 'disagreement' ? (r.regionRefusesDischarge ?? false) : r.regionRefusesDischarge;
+    if (refuses === undefined) continue;
+    const day = localDate(r.at.getTime());
+    if (refuses && !open) {
+      open = { from: day };
+      ranges.push(open);
+    } else if (!refuses && open) {
+      open.to = day;
+      open = undefined;
+    }
+  }
+  return ranges;
+}
+
+export interface DaySum {
+  days: number;
+  amountDkk: number;
+}
+
+/** A period's paid days in one calendar month. */
+export interface MonthFigures extends DaySum {
+  /** YYYY-MM */
+  month: string;
+  whileRegionRefused: DaySum;
+}
+
+/** A period's days and price per calendar month, and the part while the region refused to discharge. */
+export interface PeriodFigures {
+  byMonth: MonthFigures[];
+  whileRegionRefused: DaySum;
+}
+
+/** The day number of the first day of the month after the one `n` falls in. */
+function nextMonthStart(n: number): number {
+  const date = dateOfDayNumber(n);
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  return dayNumber(m === 12 ? `${String(y + 1).padStart(4, '0')}-01-01` : `${date.slice(0, 5)}${m < 9 ? '0' : ''}${m + 1}-01`);
+}
+
+/** Days of [a, b] (day numbers) inside the refusal ranges (which never overlap). */
+function refusedDaysIn(a: number, b: number, ranges: readonly { from: number; to: number }[]): number {
+  let n = 0;
+  for (const r of ranges) n += Math.max(0, Math.min(b, r.to - 1) - Math.max(a, r.from) + 1);
+  return n;
+}
+
+/** A priced period cut by calendar month and by the refusal ranges: one multiplication per piece. */
+export function periodFigures(price: BedDayPrice, refusals: readonly RefusalRange[] = []): PeriodFigures {
+  const ranges = refusals.map((r) => ({ from: dayNumber(r.from), to: r.to === undefined ? Number.POSITIVE_INFINITY : dayNumber(r.to) }));
+  const months: MonthFigures[] = [];
+  const refused: DaySum = { days: 0, amountDkk: 0 };
+  for (const line of price.lines) {
+    const end = dayNumber(line.toDate);
+    for (let a = dayNumber(line.fromDate); a <= end; ) {
+      const next = nextMonthStart(a);
+      const b = Math.min(end, next - 1);
+      const month = dateOfDayNumber(a).slice(0, 7);
+      const days = b - a + 1;
+      const refusedDays = ranges.length ? refusedDaysIn(a, b, ranges) : 0;
+      let m = months[months.length - 1];
+      if (!m || m.month !== month) {
+        m = { month, days: 0, amountDkk: 0, whileRegionRefused: { days: 0, amountDkk: 0 } };
+        months.push(m);
+      }
+      addTo(m, days, days * line.dkkPerDay);
+      if (refusedDays > 0) {
+        addTo(m.whileRegionRefused, refusedDays, refusedDays * line.dkkPerDay);
+        addTo(refused, refusedDays, refusedDays * line.dkkPerDay);
+      }
+      a = next;
+    }
+  }
+  return { byMonth: months, whileRegionRefused: refused };
+}
+
+/** Adds days and their price to a sum (amounts kept in whole øre). */
+export function addTo(s: DaySum, days: number, amountDkk: number): void {
+  s.days += days;
+  s.amountDkk = round2(s.amountDkk + round2(amountDkk));
 }

@@ -2,7 +2,7 @@
  * Bed-day payment (betalingsforpligtelse) queries: periods per case, the dated rate table,
  * and priced totals over open and closed cases of every case type.
  */
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { bedDayPeriods, bedDayRates, cases, decisionTexts } from '../schema/index.js';
 
@@ -123,4 +123,39 @@ export async function bedDayPeriodsWithType(db: Db, filter: { caseType?: string;
       ),
     )
     .orderBy(asc(bedDayPeriods.readyAt));
+}
+
+/** Where a page of payment periods starts: after this period in (readyAt, id) order. */
+export interface BedDayPeriodCursor {
+  readyAt: Date;
+  id: number;
+}
+
+/**
+ * One batch of payment periods with their case type in (readyAt, id) order, after `after`
+ * (filters: case types, open/closed). A report reads every period batch by batch, so no query
+ * or loop holds the event loop for more than a batch.
+ */
+export async function bedDayPeriodsBatch(
+  db: Db,
+  filter: { caseTypes?: readonly string[]; state?: 'open' | 'closed' },
+  after: BedDayPeriodCursor | undefined,
+  limit: number,
+) {
+  return db
+    .select({ period: bedDayPeriods, caseType: cases.type })
+    .from(bedDayPeriods)
+    .innerJoin(cases, eq(cases.id, bedDayPeriods.caseId))
+    .where(
+      and(
+        filter.caseTypes ? inArray(cases.type, [...filter.caseTypes]) : undefined,
+        filter.state === 'open' ? isNull(bedDayPeriods.endedAt) : undefined,
+        filter.state === 'closed' ? sql`${bedDayPeriods.endedAt} is not null` : undefined,
+        after
+          ? or(gt(bedDayPeriods.readyAt, after.readyAt), and(eq(bedDayPeriods.readyAt, after.readyAt), gt(bedDayPeriods.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(asc(bedDayPeriods.readyAt), asc(bedDayPeriods.id))
+    .limit(limit);
 }
