@@ -100,12 +100,16 @@ describe('opening and reading a case', () => {
     const [row] = await stack.database.db.select().from(cases).where(eq(cases.id, id));
     expect(row).toMatchObject({ type: 'psychiatric_discharge', step: 'open' });
 
-    const read = await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+    const read = await stack.app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-psychiatry') });
     expect(read.statusCode).toBe(200);
     const c = read.json();
     expect(c.live).toMatchObject({ caseId: id, ended: false });
     expect(c.citizen.cpr).toBe(body.cpr);
     expect(c.history.map((h: { action: string }) => h.action)).toContain('case.open');
+    // without ?live=true the page is the database's alone: no query to the workflow
+    const mirrorOnly = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') })).json();
+    expect(mirrorOnly).toMatchObject({ id, step: 'open', live: null });
+    expect(mirrorOnly).not.toHaveProperty('liveError');
 
     const supervisorView = await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') });
     expect(supervisorView.json().citizen.cpr).toBeUndefined();
@@ -183,7 +187,7 @@ describe('GET /health', () => {
     const id = opened.json().id;
     const down = await testApp({ database: stack.database, temporal: deadTemporalClient(), taskQueue: 'none' });
     try {
-      const read = await down.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+      const read = await down.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-psychiatry') });
       expect(read.statusCode).toBe(200);
       expect(read.json()).toMatchObject({ id, live: null, liveError: expect.stringMatching(/^workflow status unavailable/) });
       const decision = await down.inject({
