@@ -181,7 +181,7 @@ describe('GET /health', () => {
     await down.close();
   });
 
-  it('with Temporal down: reads still answer from the database (liveError), changes get 503 with a reason, never 500', async () => {
+  it('with Temporal down: reads still answer from the database (liveError when the live status is asked for), changes get 503 with a reason, never 500', async () => {
     const opened = await stack.app.inject({ method: 'POST', url: '/cases', headers: as('dev-hospital'), payload: openBody() });
     expect(opened.statusCode).toBe(201);
     const id = opened.json().id;
@@ -199,8 +199,13 @@ describe('GET /health', () => {
       expect(decision.statusCode).toBe(503);
       expect(decision.headers['retry-after']).toBe('5');
       expect(decision.json().message).toMatch(/Temporal\) did not answer; try again/);
+      // the waiting list and a case page without ?live=true are the database's: they answer without Temporal
       const list = await down.inject({ method: 'GET', url: '/waiting-list?placeType=rehabilitering', headers: as('dev-assessor') });
-      expect(list.statusCode).toBe(503);
+      expect(list.statusCode).toBe(200);
+      expect(list.json()).toMatchObject({ placeType: 'rehabilitering', entries: expect.any(Array) });
+      const page = await down.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+      expect(page.statusCode).toBe(200);
+      expect(page.json()).not.toHaveProperty('liveError');
     } finally {
       await down.close();
     }
