@@ -7,6 +7,7 @@
  * workflows' own (domain/bed-days.ts), priced by arithmetic: a report over many periods reads and
  * prices them batch by batch, so it never holds the event loop for more than one batch.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Db } from '../db/client.js';
 import {
   BED_KINDS,
@@ -14,31 +15,33 @@ import {
   bedDayPeriodsBatch,
   bedDayRateTable,
   regionRefusalRecords,
+  regionRefusalRecordsOfBatch,
   type BedDayPeriodCursor,
+  type BedDayPeriodFigures,
   type BedDayPeriodRow,
   type BedDayRateRow,
   type BedKind,
 } from '../db/queries/payments.js';
 import { getCase } from '../db/queries/cases.js';
-import { addTo, periodFigures, priceBedDays, refusalRanges, type BedDayPrice, type DaySum } from '../domain/bed-days.js';
+import { BedDayTotals, periodFigures, priceBedDays, refusalRanges, type BedDayPrice } from '../domain/bed-days.js';
 import type { BedDayRules } from '../domain/rules.js';
 import { bedKindOf } from './case-types/index.js';
 
 export { refusalRanges } from '../domain/bed-days.js';
 
 export function priceBedDayPeriod(period: BedDayPeriodRow, rates: BedDayRateRow[], now: Date, kind: BedKind = 'somatic'): BedDayPrice {
-  const rules: BedDayRules = {
-    firstPaidDayOffset: period.firstPaidDayOffset === 0 ? 0 : 1,
-    countDischargeDay: period.countDischargeDay,
-  };
-  const until = period.endedAt ?? now;
-  return priceBedDays(
-    period.readyAt.getTime(),
-    until.getTime(),
-    period.endedAt ? period.endedByDischarge : false,
-    rules,
-    rates.filter((r) => r.kind === kind),
-  );
+  const figures = { ...period, readyAt: period.readyAt.getTime(), endedAt: period.endedAt?.getTime() ?? null };
+  return pricePeriod(figures, rates.filter((r) => r.kind === kind), now.getTime());
+}
+
+/** A period priced at the rates of its kind (`kindRates`: the same array for every period of a report). */
+function pricePeriod(
+  period: Pick<BedDayPeriodFigures, 'readyAt' | 'endedAt' | 'endedByDischarge' | 'firstPaidDayOffset' | 'countDischargeDay'>,
+  kindRates: readonly BedDayRateRow[],
+  nowMs: number,
+): BedDayPrice {
+  const rules: BedDayRules = { firstPaidDayOffset: period.firstPaidDayOffset === 0 ? 0 : 1, countDischargeDay: period.countDischargeDay };
+  return priceBedDays(period.readyAt, period.endedAt ?? nowMs, period.endedAt !== null ? period.endedByDischarge : false, rules, kindRates);
 }
 
 /** The case's bed-days and cost so far (or in total when its period has ended), at its kind's rates. */
@@ -76,22 +79,17 @@ export interface BedDayLinesPage {
   caseTypes?: readonly string[];
 }
 
-/** Periods read and priced per batch (one database round trip, a few milliseconds of pricing). */
+/** Periods read per batch (two database round trips), priced in slices of `BED_DAY_SLICE` between which other requests run. */
 export const BED_DAY_BATCH = 2_000;
-
-interface Sum extends DaySum {
-  cases: number;
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
+export const BED_DAY_SLICE = 250;
 
 /** The cursor of a period (its færdigmelding and id: the report's order). */
-export const periodCursor = (p: { readyAt: Date; id: number }): string => `${p.readyAt.getTime()}-${p.id}`;
+export const periodCursor = (p: BedDayPeriodCursor): string => `${p.readyUs}-${p.id}`;
 
 /** A cursor from `periodCursor`, or undefined when the text is not one. */
 export function parsePeriodCursor(text: string): BedDayPeriodCursor | undefined {
-  const m = /^(\d{1,15})-(\d{1,12})$/.exec(text);
-  return m ? { readyAt: new Date(Number(m[1])), id: Number(m[2]) } : undefined;
+  const m = /^(\d{1,16})-(\d{1,12})$/.exec(text);
+  return m ? { readyUs: Number(m[1]), id: Number(m[2]) } : undefined;
 }
 
 /**
@@ -100,51 +98,39 @@ export function parsePeriodCursor(text: string): BedDayPeriodCursor | undefined 
  * counted while the region refused to discharge, separately; with one page of the per-case lines
  * (`nextCursor`: the page after it, null on the last).
  */
-export async function bedDayTotals(db: Db, filter: BedDayTotalsFilter = {}, now = new Date(), page: BedDayLinesPage = { limit: 500 }) {
+export async function bedDayTotals(db: Db, filter: BedDayTotalsFilter = {}, now = new Date(), page: BedDayLinesPage = { limit: 500 }, batchSize = BED_DAY_BATCH) {
   const rates = await bedDayRateTable(db);
-  const zero = (): Sum => ({ cases: 0, days: 0, amountDkk: 0 });
-  const zeroDays = (): DaySum => ({ days: 0, amountDkk: 0 });
-  const open = zero();
-  const closed = zero();
-  const byCaseType: Record<string, Sum> = {};
-  const byKind = Object.fromEntries(BED_KINDS.map((k) => [k, zero()])) as Record<BedKind, Sum>;
-  const whileRegionRefused = { ...zeroDays(), byKind: Object.fromEntries(BED_KINDS.map((k) => [k, zeroDays()])) as Record<BedKind, DaySum> };
-  const months = new Map<string, { month: string; kind: BedKind; days: number; amountDkk: number; whileRegionRefused: DaySum }>();
+  const kindRates = Object.fromEntries(BED_KINDS.map((k) => [k, rates.filter((r) => r.kind === k)])) as Record<BedKind, BedDayRateRow[]>;
+  const nowMs = now.getTime();
+  const totals = new BedDayTotals(BED_KINDS);
   const items = [];
   let nextCursor: string | null = null;
   let after: BedDayPeriodCursor | undefined;
   for (;;) {
-    const batch = await bedDayPeriodsBatch(db, { caseTypes: filter.caseType ? [filter.caseType] : undefined, state: filter.state }, after, BED_DAY_BATCH);
+    const batch = await bedDayPeriodsBatch(db, { caseTypes: filter.caseType ? [filter.caseType] : undefined, state: filter.state }, after, batchSize);
     if (batch.length === 0) break;
-    after = batch[batch.length - 1]!.period;
+    const lastOfBatch = batch[batch.length - 1]!;
+    const records = await regionRefusalRecordsOfBatch(db, after, lastOfBatch);
+    after = { readyUs: lastOfBatch.readyUs, id: lastOfBatch.id };
     const rows = batch.filter((r) => !filter.kind || bedKindOf(r.caseType) === filter.kind);
-    const records = await regionRefusalRecords(db, rows.map((r) => r.period.caseId));
     const recordsOf = new Map<string, typeof records>();
     for (const r of records) {
       const of = recordsOf.get(r.caseId);
       if (of) of.push(r);
       else recordsOf.set(r.caseId, [r]);
     }
-    for (const { period, caseType } of rows) {
+    let priced = 0;
+    for (const period of rows) {
+      const caseType = period.caseType;
       const kind = bedKindOf(caseType);
-      const price = priceBedDayPeriod(period, rates, now, kind);
+      const price = pricePeriod(period, kindRates[kind], nowMs);
       const figures = periodFigures(price, refusalRanges(recordsOf.get(period.caseId) ?? []));
-      for (const s of [period.endedAt ? closed : open, (byCaseType[caseType] ??= zero()), byKind[kind]]) {
-        s.cases++;
-        addTo(s, price.days, price.amountDkk);
-      }
-      for (const f of figures.byMonth) {
-        const key = `${f.month}|${kind}`;
-        const m = months.get(key) ?? { month: f.month, kind, days: 0, amountDkk: 0, whileRegionRefused: zeroDays() };
-        months.set(key, m);
-        addTo(m, f.days, f.amountDkk);
-        addTo(m.whileRegionRefused, f.whileRegionRefused.days, f.whileRegionRefused.amountDkk);
-      }
+      totals.add({ caseType, kind, open: period.endedAt === null }, price, figures);
+      // the event loop answers other requests between slices of a batch
+      if (++priced % BED_DAY_SLICE === 0) await yieldToLoop();
       const refused = figures.whileRegionRefused;
-      addTo(whileRegionRefused, refused.days, refused.amountDkk);
-      addTo(whileRegionRefused.byKind[kind], refused.days, refused.amountDkk);
       const onPage =
-        (!page.after || period.readyAt > page.after.readyAt || (period.readyAt.getTime() === page.after.readyAt.getTime() && period.id > page.after.id)) &&
+        (!page.after || period.readyUs > page.after.readyUs || (period.readyUs === page.after.readyUs && period.id > page.after.id)) &&
         (!page.caseTypes || page.caseTypes.includes(caseType));
       if (!onPage || nextCursor !== null) continue;
       if (items.length === page.limit) {
@@ -156,8 +142,8 @@ export async function bedDayTotals(db: Db, filter: BedDayTotalsFilter = {}, now 
         caseId: period.caseId,
         caseType,
         kind,
-        readyAt: period.readyAt,
-        endedAt: period.endedAt,
+        readyAt: new Date(period.readyAt),
+        endedAt: period.endedAt === null ? null : new Date(period.endedAt),
         open: period.endedAt === null,
         days: price.days,
         amountDkk: price.amountDkk,
@@ -165,14 +151,8 @@ export async function bedDayTotals(db: Db, filter: BedDayTotalsFilter = {}, now 
         daysWhileRegionRefused: refused.days,
       });
     }
-    if (batch.length < BED_DAY_BATCH) break;
+    if (batch.length < batchSize) break;
   }
-  const total: Sum = {
-    cases: open.cases + closed.cases,
-    days: open.days + closed.days,
-    amountDkk: round2(open.amountDkk + closed.amountDkk),
-  };
-  const byMonth = [...months.values()].sort((a, b) => a.month.localeCompare(b.month) || a.kind.localeCompare(b.kind));
   const cases = items.map(({ period: _period, ...item }) => item);
-  return { asOf: now, total, open, closed, byCaseType, byKind, byMonth, whileRegionRefused, cases, nextCursor };
+  return { asOf: now, ...totals.result(), cases, nextCursor };
 }

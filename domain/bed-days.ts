@@ -25,7 +25,7 @@
  * month and the days while the region refused to discharge are cut the same way. The cost of a
  * period is the number of its pieces, not of its days.
  */
-import { addDays, dateOfDayNumber, dayNumber, daysBetween, localDate, type LocalDate } from './calendar.js';
+import { addDays, dateOfDayNumber, dayNumber, daysBetween, localDate, localDayNumber, monthOfDayNumber, nextMonthStart, type LocalDate } from './calendar.js';
 import type { BedDayRules } from './rules.js';
 
 export type { BedDayRules } from './rules.js';
@@ -79,10 +79,18 @@ export function paidDayRange(
   return { firstDay, lastDay };
 }
 
+/** First and last paid day as day numbers (see `paidDayRange`), or undefined when no day is paid. */
+function paidDayNumbers(readyAt: number, until: number, endedByDischarge: boolean, rules: BedDayRules): { first: number; last: number } | undefined {
+  const first = localDayNumber(readyAt) + rules.firstPaidDayOffset;
+  const untilDay = localDayNumber(until);
+  const last = endedByDischarge && !rules.countDischargeDay ? untilDay - 1 : untilDay;
+  return last < first ? undefined : { first, last };
+}
+
 /** Paid bed-days from the færdigmelding (`readyAt`) until `until` (see the rules above). */
 export function countBedDays(readyAt: number, until: number, endedByDischarge: boolean, rules: BedDayRules): number {
-  const range = paidDayRange(readyAt, until, endedByDischarge, rules);
-  return range ? daysBetween(range.firstDay, range.lastDay) + 1 : 0;
+  const range = paidDayNumbers(readyAt, until, endedByDischarge, rules);
+  return range ? range.last - range.first + 1 : 0;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -104,8 +112,19 @@ interface RateSet {
   tiers: BedDayRate[];
 }
 
+/** The rate sets of a table already cut (a table is read once per report and priced for many periods). */
+const cutTables = new WeakMap<readonly BedDayRate[], RateSet[]>();
+
 /** The table's rate sets, oldest first. */
 function rateSets(rates: readonly BedDayRate[]): RateSet[] {
+  const cut = cutTables.get(rates);
+  if (cut) return cut;
+  const sets = cutRateSets(rates);
+  cutTables.set(rates, sets);
+  return sets;
+}
+
+function cutRateSets(rates: readonly BedDayRate[]): RateSet[] {
   const byDate = new Map<string, BedDayRate[]>();
   for (const r of rates) {
     const set = byDate.get(r.validFrom);
@@ -128,10 +147,9 @@ export function priceBedDays(
   rules: BedDayRules,
   rates: readonly BedDayRate[],
 ): BedDayPrice {
-  const range = paidDayRange(readyAt, until, endedByDischarge, rules);
+  const range = paidDayNumbers(readyAt, until, endedByDischarge, rules);
   if (!range) return { days: 0, amountDkk: 0, lines: [], unpricedDays: 0 };
-  const first = dayNumber(range.firstDay);
-  const last = dayNumber(range.lastDay);
+  const { first, last } = range;
   const days = last - first + 1;
   const lines: BedDayLine[] = [];
   let unpricedDays = 0;
@@ -185,7 +203,7 @@ export function priceBedDays(
     starts.forEach((from, k) => run(from, k + 1 < starts.length ? starts[k + 1]! - 1 : nb, tierFor(set, from)));
   }
   const amountDkk = round2(lines.reduce((s, l) => s + l.amountDkk, 0));
-  return { days, amountDkk, firstDay: range.firstDay, lastDay: range.lastDay, lines, unpricedDays };
+  return { days, amountDkk, firstDay: dateOfDayNumber(first), lastDay: dateOfDayNumber(last), lines, unpricedDays };
 }
 
 // ---- the days the region refused to discharge, and a period's figures per month -----------------
@@ -238,14 +256,6 @@ export interface PeriodFigures {
   whileRegionRefused: DaySum;
 }
 
-/** The day number of the first day of the month after the one `n` falls in. */
-function nextMonthStart(n: number): number {
-  const date = dateOfDayNumber(n);
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  return dayNumber(m === 12 ? `${String(y + 1).padStart(4, '0')}-01-01` : `${date.slice(0, 5)}${m < 9 ? '0' : ''}${m + 1}-01`);
-}
-
 /** Days of [a, b] (day numbers) inside the refusal ranges (which never overlap). */
 function refusedDaysIn(a: number, b: number, ranges: readonly { from: number; to: number }[]): number {
   let n = 0;
@@ -258,12 +268,13 @@ export function periodFigures(price: BedDayPrice, refusals: readonly RefusalRang
   const ranges = refusals.map((r) => ({ from: dayNumber(r.from), to: r.to === undefined ? Number.POSITIVE_INFINITY : dayNumber(r.to) }));
   const months: MonthFigures[] = [];
   const refused: DaySum = { days: 0, amountDkk: 0 };
+  const dayOne = price.firstDay === undefined ? 0 : dayNumber(price.firstDay) - 1;
   for (const line of price.lines) {
-    const end = dayNumber(line.toDate);
-    for (let a = dayNumber(line.fromDate); a <= end; ) {
+    const end = dayOne + line.toDay;
+    for (let a = dayOne + line.fromDay; a <= end; ) {
       const next = nextMonthStart(a);
       const b = Math.min(end, next - 1);
-      const month = dateOfDayNumber(a).slice(0, 7);
+      const month = monthOfDayNumber(a);
       const days = b - a + 1;
       const refusedDays = ranges.length ? refusedDaysIn(a, b, ranges) : 0;
       let m = months[months.length - 1];
@@ -286,4 +297,90 @@ export function periodFigures(price: BedDayPrice, refusals: readonly RefusalRang
 export function addTo(s: DaySum, days: number, amountDkk: number): void {
   s.days += days;
   s.amountDkk = round2(s.amountDkk + round2(amountDkk));
+}
+
+// ---- totals over many periods ---------------------------------------------------------------------
+
+/** A sum of periods: how many, their days and their price. */
+export interface PeriodSum extends DaySum {
+  cases: number;
+}
+
+interface OreSum {
+  cases: number;
+  days: number;
+  ore: number;
+}
+
+const ore = (dkk: number) => Math.round(dkk * 100);
+const oreSum = (): OreSum => ({ cases: 0, days: 0, ore: 0 });
+const asSum = (s: OreSum): PeriodSum => ({ cases: s.cases, days: s.days, amountDkk: s.ore / 100 });
+const asDaySum = (s: OreSum): DaySum => ({ days: s.days, amountDkk: s.ore / 100 });
+
+/**
+ * Totals of many priced periods, added one at a time (amounts kept in whole øre, so the order
+ * of adding never changes a total): in total, open/closed, per case type, per kind of bed, per
+ * month and kind, and the part while the region refused to discharge.
+ */
+export class BedDayTotals<Kind extends string> {
+  private readonly open = oreSum();
+  private readonly closed = oreSum();
+  private readonly byCaseType = new Map<string, OreSum>();
+  private readonly byKind: Map<Kind, OreSum>;
+  private readonly refused = oreSum();
+  private readonly refusedByKind: Map<Kind, OreSum>;
+  private readonly months = new Map<string, { month: string; kind: Kind; sum: OreSum; refused: OreSum }>();
+
+  constructor(private readonly kinds: readonly Kind[]) {
+    this.byKind = new Map(kinds.map((k) => [k, oreSum()]));
+    this.refusedByKind = new Map(kinds.map((k) => [k, oreSum()]));
+  }
+
+  /** Adds one period's price and figures (`periodFigures`). */
+  add(p: { caseType: string; kind: Kind; open: boolean }, price: BedDayPrice, figures: PeriodFigures): void {
+    const amount = ore(price.amountDkk);
+    let typed = this.byCaseType.get(p.caseType);
+    if (!typed) this.byCaseType.set(p.caseType, (typed = oreSum()));
+    for (const s of [p.open ? this.open : this.closed, typed, this.byKind.get(p.kind)!]) {
+      s.cases++;
+      s.days += price.days;
+      s.ore += amount;
+    }
+    for (const f of figures.byMonth) {
+      const key = `${f.month}|${p.kind}`;
+      let m = this.months.get(key);
+      if (!m) this.months.set(key, (m = { month: f.month, kind: p.kind, sum: oreSum(), refused: oreSum() }));
+      m.sum.days += f.days;
+      m.sum.ore += ore(f.amountDkk);
+      m.refused.days += f.whileRegionRefused.days;
+      m.refused.ore += ore(f.whileRegionRefused.amountDkk);
+    }
+    const r = figures.whileRegionRefused;
+    for (const s of [this.refused, this.refusedByKind.get(p.kind)!]) {
+      s.days += r.days;
+      s.ore += ore(r.amountDkk);
+    }
+  }
+
+  result() {
+    const total: PeriodSum = {
+      cases: this.open.cases + this.closed.cases,
+      days: this.open.days + this.closed.days,
+      amountDkk: (this.open.ore + this.closed.ore) / 100,
+    };
+    return {
+      total,
+      open: asSum(this.open),
+      closed: asSum(this.closed),
+      byCaseType: Object.fromEntries([...this.byCaseType].map(([t, s]) => [t, asSum(s)])),
+      byKind: Object.fromEntries(this.kinds.map((k) => [k, asSum(this.byKind.get(k)!)])) as Record<Kind, PeriodSum>,
+      byMonth: [...this.months.values()]
+        .sort((a, b) => a.month.localeCompare(b.month) || a.kind.localeCompare(b.kind))
+        .map((m) => ({ month: m.month, kind: m.kind, ...asDaySum(m.sum), whileRegionRefused: asDaySum(m.refused) })),
+      whileRegionRefused: {
+        ...asDaySum(this.refused),
+        byKind: Object.fromEntries(this.kinds.map((k) => [k, asDaySum(this.refusedByKind.get(k)!)])) as Record<Kind, DaySum>,
+      },
+    };
+  }
 }

@@ -26,7 +26,6 @@ function day(date: LocalDate): DateTime {
  * ISO date of the years 1–9999 takes the general (luxon) path, so results are the same for
  * every input.
  */
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -57,13 +56,23 @@ function civilFromDays(n: number): [number, number, number] {
 
 /** The day number of a plain ISO date, or undefined when `date` is not one (the general path decides). */
 function plainDayNumber(date: LocalDate): number | undefined {
-  const m = ISO_DATE.exec(date);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return undefined;
+  const y = digits(date, 0, 4);
+  const mo = digits(date, 5, 7);
+  const d = digits(date, 8, 10);
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
   return daysFromCivil(y, mo, d);
+}
+
+/** The number written by the ASCII digits `from`..`to` of a text, or -1 when one is no digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 const MIN_DAY = daysFromCivil(1, 1, 1);
@@ -89,9 +98,18 @@ export function dateOfDayNumber(n: number): LocalDate {
   return DateTime.fromMillis(n * MS_PER_DAY, { zone: 'UTC' }).toISODate()!;
 }
 
+/** A year's summer time under the EU rule: [start, end) in epoch ms (a pure function of the year, kept once computed). */
+const summerTimes = new Map<number, readonly [number, number]>();
+function summerTime(year: number): readonly [number, number] {
+  let found = summerTimes.get(year);
+  if (!found) summerTimes.set(year, (found = [lastSundayOneUtc(year, 2), lastSundayOneUtc(year, 9)]));
+  return found;
+}
+
 /** The Copenhagen UTC offset in hours at an instant of a year under the EU rule (1 or 2). */
 function euOffsetHours(instantMs: number, year: number): number {
-  return instantMs >= lastSundayOneUtc(year, 2) && instantMs < lastSundayOneUtc(year, 9) ? 2 : 1;
+  const [start, end] = summerTime(year);
+  return instantMs >= start && instantMs < end ? 2 : 1;
 }
 
 /** Whether instants of this UTC year are computed directly (the EU rule, see `formatLocal`). */
@@ -104,6 +122,27 @@ export function localDate(instantMs: number): LocalDate {
     if (underEuRule(year)) return isoOfDayNumber(Math.floor((instantMs + euOffsetHours(instantMs, year) * 3_600_000) / MS_PER_DAY));
   }
   return DateTime.fromMillis(instantMs, { zone: ZONE }).toISODate()!;
+}
+
+/** The day number of the Copenhagen calendar date an instant falls on (`dayNumber(localDate(instantMs))`). */
+export function localDayNumber(instantMs: number): number {
+  if (Number.isFinite(instantMs)) {
+    const year = new Date(instantMs).getUTCFullYear();
+    if (underEuRule(year)) return Math.floor((instantMs + euOffsetHours(instantMs, year) * 3_600_000) / MS_PER_DAY);
+  }
+  return dayNumber(localDate(instantMs));
+}
+
+/** The day number of the first day of the month after the one day number `n` falls in. */
+export function nextMonthStart(n: number): number {
+  const [y, m] = civilFromDays(n);
+  return m === 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1);
+}
+
+/** The month (`YYYY-MM`) day number `n` falls in. */
+export function monthOfDayNumber(n: number): string {
+  const [y, m] = civilFromDays(n);
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}`;
 }
 
 /** `date` plus `days` calendar days. */
