@@ -333,9 +333,10 @@ export async function casesWithPriorityToReview(db: Db, caseIds: string[]): Prom
  * A place type's waiting list (venteliste) from the database, in allocation order: priority (in
  * `priorityOrder`, the highest first), then the waiting-list date, then arrival (the case's
  * opening); the applications waiting or offered a place, with the open offer and whether a
- * priority review is due (003). One query, whatever the list's length.
+ * priority review is due (003). One query, whatever the list's length; a page of it with
+ * `limit` and `offset`.
  */
-export async function waitingListRows(db: Db, placeType: string, priorityOrder: readonly string[]) {
+export async function waitingListRows(db: Db, placeType: string, priorityOrder: readonly string[], page: { limit?: number; offset?: number } = {}) {
   const order = sql`array_position(array[${sql.join(
     priorityOrder.map((p) => sql`${p}`),
     sql`, `,
@@ -354,5 +355,7 @@ export async function waitingListRows(db: Db, placeType: string, priorityOrder: 
     .innerJoin(cases, eq(cases.id, stayApplications.caseId))
     .leftJoin(placeOffers, and(eq(placeOffers.caseId, stayApplications.caseId), eq(placeOffers.status, 'offered')))
     .where(and(eq(stayApplications.placeType, placeType), inArray(stayApplications.status, ['waiting', 'offered'])))
-    .orderBy(order, asc(stayApplications.waitingSince), asc(cases.openedAt), asc(stayApplications.caseId));
+    .orderBy(order, asc(stayApplications.waitingSince), asc(cases.openedAt), asc(stayApplications.caseId))
+    .limit(page.limit ?? 1_000_000)
+    .offset(page.offset ?? 0);
 }

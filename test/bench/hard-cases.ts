@@ -17,7 +17,7 @@ export interface HardCases {
   waiting: number;
   placeType: string;
   escalations: number;
-  /** Case ids of the synthetic cases with a payment period (a sample for GET /cases/:id). */
+  /** Case ids of synthetic psychiatric cases with a payment period (a sample for GET /cases/:id as the psychiatry coordinator). */
   sampleCaseIds: string[];
 }
 
@@ -68,7 +68,7 @@ export async function fillHardCases(url: string, n: { periods: number; waiting: 
         (select count(*)::int from escalations) as escalations`;
     // paid days, roughly (calendar days from the færdigmelding to the end or now)
     const [days] = await sql<{ d: number }[]>`select coalesce(sum(greatest(0, (coalesce(ended_at, now())::date - ready_at::date))), 0)::int as d from bed_day_periods`;
-    const sample = await sql<{ id: string }[]>`select case_id as id from bed_day_periods order by case_id limit 500`;
+    const sample = await sql<{ id: string }[]>`select p.case_id as id from bed_day_periods p join cases c on c.id = p.case_id where c.type = ${psychiatricCaseType.name} order by p.case_id limit 500`;
     return {
       periods: counts!.periods,
       openPeriods: counts!.open,

@@ -357,7 +357,8 @@ async function readPhase(base: string, dbUrl: string, caseIds: string[]): Promis
   const reads: { name: string; token: string; path: () => string; target: string }[] = [
     { name: 'GET /work-queue', token: TOKENS.psychiatry, path: () => '/work-queue?limit=50', target: '' },
     { name: 'GET /escalations', token: TOKENS.supervisor, path: () => '/escalations?limit=50', target: '' },
-    { name: `GET /waiting-list (${hard.waiting} waiting)`, token: TOKENS.housing, path: () => `/waiting-list?placeType=${hard.placeType}`, target: '≤ 2' },
+    { name: `GET /waiting-list (${hard.waiting} waiting, whole)`, token: TOKENS.housing, path: () => `/waiting-list?placeType=${hard.placeType}`, target: '≤ 2' },
+    { name: `GET /waiting-list (first 50 of ${hard.waiting})`, token: TOKENS.housing, path: () => `/waiting-list?placeType=${hard.placeType}&limit=50`, target: '≤ 2' },
     { name: 'GET /cases/:id', token: TOKENS.psychiatry, path: () => `/cases/${sample[Math.floor(Math.random() * sample.length)]}`, target: '≤ 2' },
   ];
   const res: Record<string, { read: OpenLoopResult[]; health: OpenLoopResult[] }> = {};

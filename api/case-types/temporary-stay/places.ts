@@ -141,14 +141,15 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
       const placeType = request.query.placeType;
       await assertPlaceTypeRegistered(db, placeType, 'querystring.placeType');
       // the database's mirror of the allocator's decisions, in its allocation order: no query to the allocator
-      const rows = await waitingListRows(db, placeType, PRIORITY_ORDER);
+      const { limit, offset } = request.query;
+      const rows = await waitingListRows(db, placeType, PRIORITY_ORDER, { ...(limit ? { limit } : {}), offset });
       const now = Date.now();
       const today = localDate(now);
       return {
         placeType,
         asOf: now,
         entries: rows.map((r, i) => ({
-          rank: i + 1,
+          rank: offset + i + 1,
           caseId: r.caseId,
           citizenId: r.citizenId,
           priority: r.priority as Priority,
