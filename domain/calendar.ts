@@ -18,18 +18,146 @@ function day(date: LocalDate): DateTime {
   return dt.startOf('day');
 }
 
+/*
+ * Plain-date arithmetic. A local day is a date, not an instant: adding days or counting the days
+ * between two dates needs no time zone (a daylight-saving change never adds or loses a calendar
+ * day), so an ISO date `YYYY-MM-DD` is turned into a day number (days since 1970-01-01, the
+ * proleptic Gregorian calendar) and back with integer arithmetic. Anything that is not a plain
+ * ISO date of the years 1–9999 takes the general (luxon) path, so results are the same for
+ * every input.
+ */
+const MS_PER_DAY = 86_400_000;
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const daysInMonth = (y: number, m: number) => (m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+
+/** Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** The civil date of a day number (Howard Hinnant's civil_from_days). */
+function civilFromDays(n: number): [number, number, number] {
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d];
+}
+
+/** The day number of a plain ISO date, or undefined when `date` is not one (the general path decides). */
+function plainDayNumber(date: LocalDate): number | undefined {
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return undefined;
+  const y = digits(date, 0, 4);
+  const mo = digits(date, 5, 7);
+  const d = digits(date, 8, 10);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  return daysFromCivil(y, mo, d);
+}
+
+/** The number written by the ASCII digits `from`..`to` of a text, or -1 when one is no digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const MIN_DAY = daysFromCivil(1, 1, 1);
+const MAX_DAY = daysFromCivil(9999, 12, 31);
+
+/** The ISO date of a day number (years 1–9999). */
+function isoOfDayNumber(n: number): LocalDate {
+  const [y, m, d] = civilFromDays(n);
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
+/**
+ * The day number of a calendar date (days since 1970-01-01): the unit in which bed-days and
+ * deadlines are counted. Throws a RangeError for a string that is no calendar date.
+ */
+export function dayNumber(date: LocalDate): number {
+  return plainDayNumber(date) ?? Math.round(day(date).setZone('UTC', { keepLocalTime: true }).toMillis() / MS_PER_DAY);
+}
+
+/** The calendar date of a day number (the inverse of `dayNumber`). */
+export function dateOfDayNumber(n: number): LocalDate {
+  if (Number.isInteger(n) && n >= MIN_DAY && n <= MAX_DAY) return isoOfDayNumber(n);
+  return DateTime.fromMillis(n * MS_PER_DAY, { zone: 'UTC' }).toISODate()!;
+}
+
+/** A year's summer time under the EU rule: [start, end) in epoch ms (a pure function of the year, kept once computed). */
+const summerTimes = new Map<number, readonly [number, number]>();
+function summerTime(year: number): readonly [number, number] {
+  let found = summerTimes.get(year);
+  if (!found) summerTimes.set(year, (found = [lastSundayOneUtc(year, 2), lastSundayOneUtc(year, 9)]));
+  return found;
+}
+
+/** The Copenhagen UTC offset in hours at an instant of a year under the EU rule (1 or 2). */
+function euOffsetHours(instantMs: number, year: number): number {
+  const [start, end] = summerTime(year);
+  return instantMs >= start && instantMs < end ? 2 : 1;
+}
+
+/** Whether instants of this UTC year are computed directly (the EU rule, see `formatLocal`). */
+const underEuRule = (year: number) => year >= EU_RULE_YEARS.from && year <= EU_RULE_YEARS.to;
+
 /** The Copenhagen calendar date an instant falls on. */
 export function localDate(instantMs: number): LocalDate {
+  if (Number.isFinite(instantMs)) {
+    const year = new Date(instantMs).getUTCFullYear();
+    if (underEuRule(year)) return isoOfDayNumber(Math.floor((instantMs + euOffsetHours(instantMs, year) * 3_600_000) / MS_PER_DAY));
+  }
   return DateTime.fromMillis(instantMs, { zone: ZONE }).toISODate()!;
+}
+
+/** The day number of the Copenhagen calendar date an instant falls on (`dayNumber(localDate(instantMs))`). */
+export function localDayNumber(instantMs: number): number {
+  if (Number.isFinite(instantMs)) {
+    const year = new Date(instantMs).getUTCFullYear();
+    if (underEuRule(year)) return Math.floor((instantMs + euOffsetHours(instantMs, year) * 3_600_000) / MS_PER_DAY);
+  }
+  return dayNumber(localDate(instantMs));
+}
+
+/** The day number of the first day of the month after the one day number `n` falls in. */
+export function nextMonthStart(n: number): number {
+  const [y, m] = civilFromDays(n);
+  return m === 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1);
+}
+
+/** The month (`YYYY-MM`) day number `n` falls in. */
+export function monthOfDayNumber(n: number): string {
+  const [y, m] = civilFromDays(n);
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}`;
 }
 
 /** `date` plus `days` calendar days. */
 export function addDays(date: LocalDate, days: number): LocalDate {
+  const n = plainDayNumber(date);
+  if (n !== undefined && Number.isInteger(days)) {
+    const sum = n + days;
+    if (sum >= MIN_DAY && sum <= MAX_DAY) return isoOfDayNumber(sum);
+  }
   return day(date).plus({ days }).toISODate()!;
 }
 
 /** `date` plus `weeks` calendar weeks (the same weekday). */
 export function addWeeks(date: LocalDate, weeks: number): LocalDate {
+  if (Number.isInteger(weeks)) return addDays(date, weeks * 7);
   return day(date).plus({ weeks }).toISODate()!;
 }
 
@@ -45,11 +173,27 @@ export function minutesAfter(instantMs: number, minutes: number): number {
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: LocalDate, to: LocalDate): number {
+  const a = plainDayNumber(from);
+  const b = plainDayNumber(to);
+  if (a !== undefined && b !== undefined) return b - a;
   return Math.round(day(to).diff(day(from), 'days').days);
 }
 
 /** The instant a local wall-clock time occurs on a date (hour 0 = the start of the day). */
 export function localInstant(date: LocalDate, hour = 0, minute = 0): number {
+  const n = plainDayNumber(date);
+  if (n !== undefined && Number.isInteger(hour) && Number.isInteger(minute) && hour >= 0 && hour < 24 && minute >= 0 && minute < 60) {
+    const wall = n * MS_PER_DAY + hour * 3_600_000 + minute * 60_000;
+    const year = new Date(wall).getUTCFullYear();
+    if (underEuRule(year)) {
+      // the one offset under which that wall-clock time exists; the hour a change skips or repeats takes the general path
+      const summer = wall - 2 * 3_600_000;
+      const winter = wall - 3_600_000;
+      const summerFits = euOffsetHours(summer, year) === 2;
+      const winterFits = euOffsetHours(winter, year) === 1;
+      if (summerFits !== winterFits) return summerFits ? summer : winter;
+    }
+  }
   return day(date).set({ hour, minute }).toMillis();
 }
 
@@ -152,7 +296,7 @@ function danishHolidays(year: number): Map<LocalDate, string> {
 
 /** Danish public holiday on that date (name), or undefined. */
 export function publicHoliday(date: LocalDate): string | undefined {
-  day(date); // rejects a date that is not one
+  if (plainDayNumber(date) === undefined) day(date); // rejects a date that is not one
   return danishHolidays(Number(date.slice(0, 4))).get(date);
 }
 
@@ -197,7 +341,8 @@ export function isClosingDay(date: LocalDate, rules: readonly ClosingDayRule[] =
 
 /** Monday–Friday, not a Danish public holiday and not a municipal closing day (`closingDays`). */
 export function isWorkingDay(date: LocalDate, closingDays: readonly ClosingDayRule[] = []): boolean {
-  const weekday = day(date).weekday; // 1 = Monday … 7 = Sunday
+  const n = plainDayNumber(date);
+  const weekday = n === undefined ? day(date).weekday : ((((n + 3) % 7) + 7) % 7) + 1; // 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday)
   return weekday <= 5 && publicHoliday(date) === undefined && !isClosingDay(date, closingDays);
 }
 

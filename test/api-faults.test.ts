@@ -136,7 +136,7 @@ describe('Temporal or a worker that does not answer', () => {
       });
       expect(rows.map((r) => r.statusCode)).toEqual([503]);
       expect(rows[0]!.at.getTime()).toBeLessThanOrEqual(t0 + 50);
-      const read = await app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+      const read = await app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-psychiatry') });
       expect(read.statusCode).toBe(200);
       expect(read.json().live).toBeNull();
       // the key was released: the retry on a working API completes the decision

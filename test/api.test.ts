@@ -100,12 +100,16 @@ describe('opening and reading a case', () => {
     const [row] = await stack.database.db.select().from(cases).where(eq(cases.id, id));
     expect(row).toMatchObject({ type: 'psychiatric_discharge', step: 'open' });
 
-    const read = await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+    const read = await stack.app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-psychiatry') });
     expect(read.statusCode).toBe(200);
     const c = read.json();
     expect(c.live).toMatchObject({ caseId: id, ended: false });
     expect(c.citizen.cpr).toBe(body.cpr);
     expect(c.history.map((h: { action: string }) => h.action)).toContain('case.open');
+    // without ?live=true the page is the database's alone: no query to the workflow
+    const mirrorOnly = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') })).json();
+    expect(mirrorOnly).toMatchObject({ id, step: 'open', live: null });
+    expect(mirrorOnly).not.toHaveProperty('liveError');
 
     const supervisorView = await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') });
     expect(supervisorView.json().citizen.cpr).toBeUndefined();
@@ -177,13 +181,13 @@ describe('GET /health', () => {
     await down.close();
   });
 
-  it('with Temporal down: reads still answer from the database (liveError), changes get 503 with a reason, never 500', async () => {
+  it('with Temporal down: reads still answer from the database (liveError when the live status is asked for), changes get 503 with a reason, never 500', async () => {
     const opened = await stack.app.inject({ method: 'POST', url: '/cases', headers: as('dev-hospital'), payload: openBody() });
     expect(opened.statusCode).toBe(201);
     const id = opened.json().id;
     const down = await testApp({ database: stack.database, temporal: deadTemporalClient(), taskQueue: 'none' });
     try {
-      const read = await down.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+      const read = await down.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-psychiatry') });
       expect(read.statusCode).toBe(200);
       expect(read.json()).toMatchObject({ id, live: null, liveError: expect.stringMatching(/^workflow status unavailable/) });
       const decision = await down.inject({
@@ -195,8 +199,13 @@ describe('GET /health', () => {
       expect(decision.statusCode).toBe(503);
       expect(decision.headers['retry-after']).toBe('5');
       expect(decision.json().message).toMatch(/Temporal\) did not answer; try again/);
+      // the waiting list and a case page without ?live=true are the database's: they answer without Temporal
       const list = await down.inject({ method: 'GET', url: '/waiting-list?placeType=rehabilitering', headers: as('dev-assessor') });
-      expect(list.statusCode).toBe(503);
+      expect(list.statusCode).toBe(200);
+      expect(list.json()).toMatchObject({ placeType: 'rehabilitering', entries: expect.any(Array) });
+      const page = await down.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') });
+      expect(page.statusCode).toBe(200);
+      expect(page.json()).not.toHaveProperty('liveError');
     } finally {
       await down.close();
     }

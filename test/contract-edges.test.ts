@@ -49,7 +49,7 @@ describe('answers through their contracts, also on what an earlier version left'
   it('details written in a shape this version does not know are left out; the page answers', async () => {
     const id = await psychiatricCase();
     await stack.database.db.update(cases).set({ details: { notices: 'faerdigmelding', meetingsHeld: 'none' } }).where(eq(cases.id, id));
-    const res = await inject('GET', `/cases/${id}`, 'dev-psychiatry');
+    const res = await inject('GET', `/cases/${id}?live=true`, 'dev-psychiatry');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().details).toBeNull();
     expect(res.json().live).toMatchObject({ caseId: id });

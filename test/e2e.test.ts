@@ -42,7 +42,7 @@ describe('end to end over HTTP', () => {
     expect(opened.status).toBe(201);
     const id = opened.body.id as string;
 
-    const read = await http('GET', `/cases/${id}`, 'dev-psychiatry');
+    const read = await http('GET', `/cases/${id}?live=true`, 'dev-psychiatry');
     expect(read.status).toBe(200);
     expect(read.body.citizen.cpr).toBe(cpr);
     expect(read.body.live.caseId).toBe(id);

@@ -60,7 +60,7 @@ describe('free choice of housing offer (002)', () => {
     const placed = await post(`/cases/${id}/psychiatric/placement`, 'dev-psychiatry', { offerId: other.id, overrideReason: 'chosen_offer_cannot_meet_need' });
     expect(placed.statusCode, placed.body).toBe(200);
 
-    const view = await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') });
+    const view = await stack.app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-supervisor') });
     expect(view.statusCode).toBe(200);
     const body = view.json();
     expect(body.live.placement).toMatchObject({
@@ -109,7 +109,7 @@ describe('free choice of housing offer (002)', () => {
       reasonCode: 'no_vacant_own_place_fits',
     });
     expect(bought.statusCode, bought.body).toBe(200);
-    const view = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') })).json();
+    const view = (await stack.app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-supervisor') })).json();
     expect(view.live.placement).toMatchObject({ kind: 'external', reasonCode: 'no_vacant_own_place_fits' });
   });
 });

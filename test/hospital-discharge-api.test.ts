@@ -54,7 +54,7 @@ async function ok(token: string, id: string, action: string, payload: Record<str
   return res.json();
 }
 
-const readCase = async (id: string) => (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-assessor') })).json();
+const readCase = async (id: string) => (await stack.app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-assessor') })).json();
 const closedRow = (id: string) =>
   eventually(async () => {
     const [row] = await stack.database.db.select().from(cases).where(eq(cases.id, id));

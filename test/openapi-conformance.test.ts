@@ -315,7 +315,7 @@ describe('success answers match the documented schemas', () => {
     await post(`${p}/chief-decision`, 'dev-chief', { decision: 'municipality_support_upheld', reasoning: 'The offer fits', regionRefusesDischarge: false });
     await get(`${p}/records`, 'dev-psychiatry');
     await get(`/cases/${psy.id}/bed-days`, 'dev-chief');
-    const placed = await get(`/cases/${psy.id}`, 'dev-psychiatry');
+    const placed = await get(`/cases/${psy.id}?live=true`, 'dev-psychiatry');
     // the workflow's status carries `placement.decidedAtLocal` (workflows/psychiatric/state.ts); its contract does not, so it is not sent
     const workflowStatus = await stack.env.client.workflow.getHandle(psy.workflowId).query<{ placement?: Record<string, unknown> }>('status');
     expect(workflowStatus.placement).toHaveProperty('decidedAtLocal');

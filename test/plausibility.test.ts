@@ -57,7 +57,7 @@ describe('a færdigmelding is not before the admission', () => {
     expect(before.statusCode, before.body).toBe(400);
     expect(fields(before)).toEqual(['body.readyAt']);
     expect(before.json().message).toMatch(/before the citizen's admission/);
-    const live = (await get(`/cases/${hd.id}`, 'dev-assessor')).json().live as { faerdigbehandletAt?: string };
+    const live = (await get(`/cases/${hd.id}?live=true`, 'dev-assessor')).json().live as { faerdigbehandletAt?: string };
     expect(live.faerdigbehandletAt).toBeUndefined();
     expect(await stack.database.db.select().from(bedDayPeriods).where(eq(bedDayPeriods.caseId, hd.id))).toEqual([]);
 

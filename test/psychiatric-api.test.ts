@@ -83,7 +83,7 @@ describe('psychiatric case through the API', () => {
       regionRefusesDischarge: false,
     })).statusCode).toBe(200);
 
-    const read = await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-chief') });
+    const read = await stack.app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-chief') });
     expect(read.statusCode).toBe(200);
     const c = read.json();
     expect(c.step).toBe('placed_in_offer');
@@ -163,7 +163,7 @@ describe('psychiatric case through the API', () => {
     expect(second.statusCode).toBe(200);
     expect(second.headers['idempotent-replay']).toBe('true');
     expect(second.json()).toEqual(first.json());
-    const live = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-chief') })).json().live;
+    const live = (await stack.app.inject({ method: 'GET', url: `/cases/${id}?live=true`, headers: as('dev-chief') })).json().live;
     expect(live.meetings.held).toBe(1);
     const rows = await stack.database.db.select().from(decisionTexts).where(eq(decisionTexts.caseId, id));
     expect(rows.filter((r) => r.kind === 'status_meeting')).toHaveLength(1);

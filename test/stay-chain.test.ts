@@ -67,7 +67,7 @@ describe('the full chain: hospital discharge → temporary stay → the next cit
 
     // the stay starts: the hospital case closes, its bed-days end at the start
     const closed = await eventually(async () => {
-      const c = await call('GET', `/cases/${a.id}`, 'dev-supervisor');
+      const c = await call('GET', `/cases/${a.id}?live=true`, 'dev-supervisor');
       return c.step === 'closed' ? c : undefined;
     });
     expect(closed.outcome).toBe('discharged_to_temporary_stay');

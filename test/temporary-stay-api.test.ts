@@ -76,6 +76,9 @@ describe('temporary-stay API', () => {
       [2, caseB],
     ]);
     expect(wl.entries[0].daysWaited).toBe(10);
+    // a page of the list keeps the ranks of the whole list
+    const second = (await get(`/waiting-list?placeType=${placeType}&limit=1&offset=1`, 'dev-housing')).json();
+    expect(second.entries.map((e: { rank: number; caseId: string }) => [e.rank, e.caseId])).toEqual([[2, caseB]]);
     // instants in the one format: the waiting-list date is the application's, with the Copenhagen offset
     expect(wl.entries[0].waitingSince).toMatch(COPENHAGEN_INSTANT);
     expect(Date.parse(wl.entries[0].waitingSince)).toBe(Date.parse(older));

@@ -3,8 +3,11 @@ import { DateTime } from 'luxon';
 import { loadConfig } from '../config/index.js';
 import {
   addDays,
+  dateOfDayNumber,
+  dayNumber,
   daysBetween,
   formatLocal,
+  localInstant,
   isWorkingDay,
   localDate,
   nextWorkingDay,
@@ -126,5 +129,35 @@ describe('formatLocal: every instant as Copenhagen local time with its offset', 
     expect(mismatches).toEqual([]);
     expect(formatLocal(Date.parse('2026-03-29T00:59:59.5Z'))).toBe('2026-03-29T01:59:59.500+01:00');
     expect(formatLocal(Date.parse('2026-03-29T01:00:00Z'))).toBe('2026-03-29T03:00:00+02:00');
+  });
+
+  it('plain-date arithmetic (day numbers, no zone) gives what the zone-aware arithmetic gives', () => {
+    const zoned = (date: string) => DateTime.fromISO(date, { zone: 'Europe/Copenhagen' }).startOf('day');
+    const mismatches: string[] = [];
+    for (let t = Date.UTC(1990, 0, 1); t < Date.UTC(2110, 0, 1); t += 86_400_000 * 5 + 3_777_123) {
+      const date = DateTime.fromMillis(t, { zone: 'Europe/Copenhagen' }).toISODate()!;
+      if (localDate(t) !== date) mismatches.push(`localDate ${t}: ${localDate(t)} ≠ ${date}`);
+      const k = (t / 86_400_000) % 997 - 498 | 0;
+      const plus = zoned(date).plus({ days: k }).toISODate()!;
+      if (addDays(date, k) !== plus) mismatches.push(`addDays ${date} ${k}: ${addDays(date, k)} ≠ ${plus}`);
+      if (daysBetween(date, plus) !== k) mismatches.push(`daysBetween ${date} ${plus}: ${daysBetween(date, plus)} ≠ ${k}`);
+      if (dateOfDayNumber(dayNumber(date)) !== date) mismatches.push(`day number ${date}`);
+      const hour = (t / 3_600_000) % 24 | 0;
+      const at = zoned(date).set({ hour, minute: 30 }).toMillis();
+      if (localInstant(date, hour, 30) !== at) mismatches.push(`localInstant ${date} ${hour}:30: ${localInstant(date, hour, 30)} ≠ ${at}`);
+    }
+    // the hours a change skips or repeats, and midnight of the days around it
+    for (const date of ['2026-03-28', '2026-03-29', '2026-03-30', '2026-10-24', '2026-10-25', '2026-10-26']) {
+      for (let hour = 0; hour < 24; hour++) {
+        const at = zoned(date).set({ hour, minute: 0 }).toMillis();
+        if (localInstant(date, hour) !== at) mismatches.push(`localInstant ${date} ${hour}:00`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(dayNumber('1970-01-01')).toBe(0);
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2100-02-28', 1)).toBe('2100-03-01');
+    expect(() => addDays('2027-02-30', 1)).toThrow(RangeError);
+    expect(() => daysBetween('2027-13-01', '2027-01-01')).toThrow(RangeError);
   });
 });

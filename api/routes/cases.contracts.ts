@@ -91,13 +91,13 @@ export const CaseBase = z.object({
   escalations: z.array(EscalationRow),
   bedDays: CaseBedDays.nullable().describe('Bed-days (betalingsforpligtelse) and their cost so far, priced live; null without a færdigmelding'),
   history: z.array(HistoryEntry).describe('Newest first'),
-  liveError: z.string().optional().describe('Why `live` is null (the workflow did not answer)'),
+  liveError: z.string().optional().describe('Why `live` is null although `?live=true` asked for it (the workflow did not answer in time)'),
 });
 
 type Module = (typeof CASE_TYPES)[number];
-/** A case of one type: its live status (null when the workflow does not answer) and its details, by its own contracts. */
+/** A case of one type: its live status (null unless `?live=true` asked for it, or when the workflow does not answer) and its details, by its own contracts. */
 const caseOfType = (t: Module) =>
-  CaseBase.extend({ type: z.literal(t.name as Module['name']), live: t.status.nullable(), details: t.details.nullable() });
+  CaseBase.extend({ type: z.literal(t.name as Module['name']), live: t.status.nullable().describe('The workflow\'s live status with `?live=true` (null otherwise, or when it did not answer in time)'), details: t.details.nullable() });
 
 const caseExample: z.input<ReturnType<typeof caseOfType>> = {
   id: 'e1b8bf9a-ebd2-4538-b39f-ac397929a65d',
@@ -152,7 +152,7 @@ const caseExample: z.input<ReturnType<typeof caseOfType>> = {
 export const CaseView = documented(
   z.discriminatedUnion('type', CASE_TYPES.map(caseOfType) as unknown as [ReturnType<typeof caseOfType>, ...ReturnType<typeof caseOfType>[]]),
   {
-    description: 'The case: database state, SLA and obligations, live workflow status, escalations, bed-days, history (CPR or age band by need to know)',
+    description: 'The case: database state, SLA and obligations, escalations, bed-days, history (CPR or age band by need to know); the live workflow status with `?live=true`',
     example: caseExample,
   },
 );

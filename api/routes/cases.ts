@@ -16,7 +16,7 @@ import { badRequest, HttpError } from '../errors.js';
 import type { CaseIntake } from '../case-types/case-type.js';
 import { intake, readableCase } from '../decisions.js';
 import { idempotencyKey } from '../idempotency.js';
-import { liveStatus, unfit } from '../live.js';
+import { LIVE_STATUS_DEADLINE_MS, liveStatus, unfit } from '../live.js';
 import { routeOptionsFor } from '../route-options.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../schemas.js';
 import { CaseBase, CaseOpened, CaseView } from './cases.contracts.js';
@@ -27,6 +27,11 @@ const INTAKES: Record<string, CaseIntake> = Object.fromEntries(CASE_TYPES.flatMa
 const intakeBodies = Object.values(INTAKES).map((i) => i.body) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>, ...z.ZodObject<{ type: z.ZodLiteral<string> }>[]];
 
 const route = routeOptionsFor('cases');
+
+/** `GET /cases/:id?live=true`: also the workflow's live status (a query to the case workflow). */
+const caseViewQuery = z.object({
+  live: z.enum(['true', 'false']).optional().describe("true: also the case workflow's live status (`live`), asked under a short deadline; otherwise `live` is null"),
+});
 
 /** `POST /cases`: the body's `type` picks the case type (one body contract per case type that opens here). */
 export const openCaseSchema = z.discriminatedUnion('type', intakeBodies);
@@ -57,14 +62,24 @@ export const caseRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
 
   app.get(
     '/cases/:id',
-    route({ access: CASE_READER_ROLES, audit: 'case.read', summary: 'A case: database state, live workflow status, escalations, history', params: caseIdParams, response: { 200: CaseView } }),
+    route({
+      access: CASE_READER_ROLES,
+      audit: 'case.read',
+      summary: 'A case: database state, SLA and obligations, escalations, bed-days, history; the live workflow status with ?live=true',
+      description:
+        'Answered from the database (the mirror the workflow keeps). `live=true` also asks the case workflow for its live status (`live`), ' +
+        `within ${LIVE_STATUS_DEADLINE_MS / 1000} s; without it, or when the workflow does not answer in time, \`live\` is null (with \`liveError\` saying why when it was asked for).`,
+      params: caseIdParams,
+      querystring: caseViewQuery,
+      response: { 200: CaseView },
+    }),
     async (request) => {
       const { row, view } = await readableCase(deps.database.db, request.user!.role, request.params.id);
       const caseType = caseTypeNamed(row.type);
       // the workflow's live answer and the database reads at once: the page waits for the slowest, not the sum
       const [citizen, { live, liveError }, escalations, history, obligations, details, bedDays] = await Promise.all([
         getCitizen(deps.database.db, row.citizenId),
-        liveStatus<unknown>(deps.temporal, row.workflowId, 'status', caseType?.status),
+        request.query.live === 'true' ? liveStatus<unknown>(deps.temporal, row.workflowId, 'status', caseType?.status) : { live: null, liveError: undefined },
         caseEscalations(deps.database.db, row.id),
         caseHistory(deps.database.db, row.id),
         caseObligations(deps.database.db, row.id),

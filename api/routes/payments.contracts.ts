@@ -140,7 +140,8 @@ export const BedDayTotals = documented(
         unpricedDays: z.number().int(),
         daysWhileRegionRefused: z.number().int(),
       }),
-    ),
+    ).describe('One page of per-case lines, in færdigmelding order (`limit`, `cursor`)'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page of per-case lines; null: the last page (the totals are over every period on each page)'),
   }),
   {
     description: 'Bed-days and their price in total over open and closed cases, per case type, kind of bed and month, and while the region refused to discharge; the per-case lines only of the case types the role reads',
@@ -167,6 +168,7 @@ export const BedDayTotals = documented(
           daysWhileRegionRefused: 0,
         },
       ],
+      nextCursor: null,
     },
   },
 );

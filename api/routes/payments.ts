@@ -5,13 +5,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bedDayRateRows, replaceBedDayRates } from '../../db/queries/payments.js';
-import { bedDayTotals, caseBedDays } from '../bed-days.js';
+import { bedDayTotals, caseBedDays, parsePeriodCursor } from '../bed-days.js';
 import type { Role } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { CASE_TYPE_NAMES, readableCaseTypes } from '../case-types/index.js';
 import { readableCase } from '../decisions.js';
 import { routeOptionsFor } from '../route-options.js';
-import { calendarDate, caseIdParams } from '../schemas.js';
+import { calendarDate, caseIdParams, token } from '../schemas.js';
+import { badRequest } from '../errors.js';
 import { BedDayRates, BedDayRatesSet, BedDayTotals, CaseBedDaysAnswer } from './payments.contracts.js';
 
 const READERS: Role[] = ['area_chief', 'supervisor', 'psychiatry_coordinator', 'discharge_coordinator', 'needs_assessor'];
@@ -65,14 +66,17 @@ export const paymentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         caseType: z.enum(CASE_TYPE_NAMES).optional(),
         state: z.enum(['open', 'closed']).optional(),
         kind: z.enum(['somatic', 'psychiatric']).optional().describe('Only bed-days of this kind of bed'),
+        cursor: token(40).optional().describe('nextCursor of the previous page (of the per-case lines)'),
+        limit: z.coerce.number().int().min(1).max(2000).default(500).describe('Per-case lines per page'),
       }),
       response: { 200: BedDayTotals },
     }),
     async (request) => {
       // totals over every case; the per-case lines only of the case types the role reads (need to know)
-      const totals = await bedDayTotals(db, request.query);
-      const readable: string[] = readableCaseTypes(request.user!.role);
-      return { ...totals, cases: totals.cases.filter((c) => readable.includes(c.caseType)) };
+      const { cursor, limit, ...filter } = request.query;
+      const after = cursor ? parsePeriodCursor(cursor) : undefined;
+      if (cursor && !after) throw badRequest('cursor: not a cursor from this report', 'querystring.cursor');
+      return bedDayTotals(db, filter, new Date(), { limit, after, caseTypes: readableCaseTypes(request.user!.role) });
     },
   );
 

@@ -3,7 +3,7 @@
  * and priced totals over open and closed cases of every case type.
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { rowsOf, type Db } from '../client.js';
 import { bedDayPeriods, bedDayRates, cases, decisionTexts } from '../schema/index.js';
 
 /** How a period counts its days (the case's rule set when it started; see domain/rules.ts). */
@@ -123,4 +123,88 @@ export async function bedDayPeriodsWithType(db: Db, filter: { caseType?: string;
       ),
     )
     .orderBy(asc(bedDayPeriods.readyAt));
+}
+
+/** Where a page of payment periods starts: after this period in (readyAt, id) order (readyAt in whole microseconds, as stored). */
+export interface BedDayPeriodCursor {
+  readyUs: number;
+  id: number;
+}
+
+/** A payment period as a report reads it (instants in epoch ms). */
+export interface BedDayPeriodFigures {
+  id: number;
+  caseId: string;
+  caseType: string;
+  /** The færdigmelding in epoch ms (whole, as a Date holds it) and in microseconds (as stored: the cursor). */
+  readyAt: number;
+  readyUs: number;
+  endedAt: number | null;
+  endedByDischarge: boolean;
+  firstPaidDayOffset: number;
+  countDischargeDay: boolean;
+}
+
+/**
+ * One batch of payment periods with their case type in (readyAt, id) order, after `after`
+ * (filters: case types, open/closed). A report reads every period batch by batch, so no query
+ * or loop holds the event loop for more than a batch; plain rows, no mapping per column.
+ */
+export async function bedDayPeriodsBatch(
+  db: Db,
+  filter: { caseTypes?: readonly string[]; state?: 'open' | 'closed' },
+  after: BedDayPeriodCursor | undefined,
+  limit: number,
+): Promise<BedDayPeriodFigures[]> {
+  const where = [
+    filter.caseTypes ? sql`c.type in (${sql.join(filter.caseTypes.map((t) => sql`${t}`), sql`, `)})` : undefined,
+    filter.state === 'open' ? sql`p.ended_at is null` : undefined,
+    filter.state === 'closed' ? sql`p.ended_at is not null` : undefined,
+    after ? sql`(p.ready_at, p.id) > (timestamptz 'epoch' + ${after.readyUs}::bigint * interval '1 microsecond', ${after.id})` : undefined,
+  ].filter((w) => w !== undefined);
+  const result = await db.execute(sql`
+    select p.id, p.case_id, c.type, (extract(epoch from p.ready_at) * 1000000)::bigint::text as ready_us,
+      floor(extract(epoch from p.ready_at) * 1000)::float8 as ready_ms, floor(extract(epoch from p.ended_at) * 1000)::float8 as ended_ms,
+      p.ended_by_discharge, p.first_paid_day_offset, p.count_discharge_day
+    from ${bedDayPeriods} p join ${cases} c on c.id = p.case_id
+    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
+    order by p.ready_at, p.id
+    limit ${limit}`);
+  return rowsOf<Record<string, unknown>>(result).map((r) => ({
+    id: Number(r.id),
+    caseId: String(r.case_id),
+    caseType: String(r.type),
+    readyAt: Number(r.ready_ms),
+    readyUs: Number(r.ready_us),
+    endedAt: r.ended_ms === null ? null : Number(r.ended_ms),
+    endedByDischarge: Boolean(r.ended_by_discharge),
+    firstPaidDayOffset: Number(r.first_paid_day_offset),
+    countDischargeDay: Boolean(r.count_discharge_day),
+  }));
+}
+
+/**
+ * The refusal records (see `regionRefusalRecords`) of the periods in one batch: after `after` up
+ * to and including `last` in (readyAt, id) order — one query by range, not a list of case ids.
+ */
+export async function regionRefusalRecordsOfBatch(db: Db, after: BedDayPeriodCursor | undefined, last: BedDayPeriodCursor) {
+  const at = (c: BedDayPeriodCursor) => sql`(timestamptz 'epoch' + ${c.readyUs}::bigint * interval '1 microsecond', ${c.id})`;
+  const rows = await db
+    .select({ caseId: decisionTexts.caseId, kind: decisionTexts.kind, at: decisionTexts.at, body: decisionTexts.body })
+    .from(decisionTexts)
+    .innerJoin(bedDayPeriods, eq(bedDayPeriods.caseId, decisionTexts.caseId))
+    .where(
+      and(
+        inArray(decisionTexts.kind, ['disagreement', 'chief_decision']),
+        after ? sql`(${bedDayPeriods.readyAt}, ${bedDayPeriods.id}) > ${at(after)}` : undefined,
+        sql`(${bedDayPeriods.readyAt}, ${bedDayPeriods.id}) <= ${at(last)}`,
+      ),
+    )
+    .orderBy(asc(decisionTexts.at), asc(decisionTexts.id));
+  return rows.map((r) => ({
+    caseId: r.caseId,
+    kind: r.kind as 'disagreement' | 'chief_decision',
+    at: r.at,
+    regionRefusesDischarge: typeof r.body.regionRefusesDischarge === 'boolean' ? r.body.regionRefusesDischarge : undefined,
+  }));
 }

@@ -328,3 +328,34 @@ export async function casesWithPriorityToReview(db: Db, caseIds: string[]): Prom
     .where(and(inArray(obligations.caseId, caseIds), eq(obligations.kind, 'priority_review'), inArray(obligations.state, ['on_track', 'at_risk', 'breached'])));
   return new Set(rows.map((r) => r.caseId));
 }
+
+/**
+ * A place type's waiting list (venteliste) from the database, in allocation order: priority (in
+ * `priorityOrder`, the highest first), then the waiting-list date, then arrival (the case's
+ * opening); the applications waiting or offered a place, with the open offer and whether a
+ * priority review is due (003). One query, whatever the list's length; a page of it with
+ * `limit` and `offset`.
+ */
+export async function waitingListRows(db: Db, placeType: string, priorityOrder: readonly string[], page: { limit?: number; offset?: number } = {}) {
+  const order = sql`array_position(array[${sql.join(
+    priorityOrder.map((p) => sql`${p}`),
+    sql`, `,
+  )}]::text[], ${stayApplications.priority})`;
+  return db
+    .select({
+      caseId: stayApplications.caseId,
+      citizenId: stayApplications.citizenId,
+      priority: stayApplications.priority,
+      waitingSince: stayApplications.waitingSince,
+      state: stayApplications.status,
+      offerId: placeOffers.id,
+      priorityToBeReviewed: sql<boolean>`exists (select 1 from ${obligations} where ${obligations.caseId} = ${stayApplications.caseId} and ${obligations.kind} = 'priority_review' and ${obligations.state} in ('on_track', 'at_risk', 'breached'))`,
+    })
+    .from(stayApplications)
+    .innerJoin(cases, eq(cases.id, stayApplications.caseId))
+    .leftJoin(placeOffers, and(eq(placeOffers.caseId, stayApplications.caseId), eq(placeOffers.status, 'offered')))
+    .where(and(eq(stayApplications.placeType, placeType), inArray(stayApplications.status, ['waiting', 'offered'])))
+    .orderBy(order, asc(stayApplications.waitingSince), asc(cases.openedAt), asc(stayApplications.caseId))
+    .limit(page.limit ?? 1_000_000)
+    .offset(page.offset ?? 0);
+}

@@ -56,5 +56,5 @@ export const bedDayPeriods = pgTable(
     countDischargeDay: boolean('count_discharge_day').notNull().default(false),
     createdAt: createdNow(),
   },
-  (t) => [index('bed_day_periods_open_idx').on(t.endedAt)],
+  (t) => [index('bed_day_periods_open_idx').on(t.endedAt), index('bed_day_periods_ready_idx').on(t.readyAt, t.id)],
 );

@@ -7,17 +7,22 @@
  *     interleaved, three repetitions; with each intake's history events and workflow tasks;
  *  P2 escalation storm on the time-skipping server: N psychiatric cases (default 1,000,
  *     `--storm 10000`) whose 12-week escalation falls on the same instant; wall time until every
- *     escalation row is written, none twice, p99 lag;
- *  P3 N open cases held (default 5,000, `--open 100000`): worker and server RSS, then p50/p99 of
- *     GET /work-queue, /escalations, /waiting-list, /cases/:id at a fixed rate (three
- *     repetitions, interleaved), with the EXPLAIN plans of the list queries;
- *  P4 decision latency (POST …/psychiatric/long-course, one per case) at 20/50/100 req/s
- *     (autocannon), p50/p99 and errors, against GET /health at the same rate.
+ *     escalation row is written from the start of the skip, none twice, p99 lag. The storm from
+ *     the due instant in real time, beside a bare storm of the same size, is `npm run bench:storm`;
+ *  P3 N open cases held (default 5,000, `--open 100000`): worker and server RSS; then the hard
+ *     cases filled (`--periods 20000` bed-day periods, `--waiting 1000`, `--escalations 10000`,
+ *     their sizes printed): GET /payments/bed-days over every period and GET /health p99 alone
+ *     and during it; GET /work-queue, /escalations, /waiting-list, /cases/:id p99 ÷ GET /health
+ *     p99, each at 20 req/s open loop (interleaved), with the EXPLAIN plans of the list queries;
+ *  P4 decisions (POST …/psychiatric/long-course, one per case) open loop at 20/50/100 req/s
+ *     offered: offered and achieved rate, share of 503s, p50/p99, beside a bare Update at the same
+ *     offered rate (interleaved).
  *  and the allocation bench (`npm run bench:allocation`) stays on its own.
  *
- * Targets (issue 10) are printed next to the figures, never asserted.
+ * Targets are printed next to the figures, never asserted.
  * Options: --full (storm 10000, open 100000), --storm N, --open N, --p1 N (opens per sample),
- * --concurrency N, --seconds N (per latency sample), --skip P2,P4 …
+ * --concurrency N, --seconds N (per latency sample), --reps N, --periods N, --waiting N,
+ * --escalations N, --skip P2,P4 …
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -39,6 +44,9 @@ import { readableCaseTypes } from '../../api/case-types/index.js';
 import { freePort } from '../../scripts/ports.js';
 import { temporalTestServerPath } from '../../scripts/temporal-bin.js';
 import { addDays, localDate, localInstant, overnightAfter } from '../../domain/calendar.js';
+import { BARE_QUEUE } from './bare.js';
+import { fillHardCases } from './hard-cases.js';
+import { httpOp, openLoop, openLoopLine, type OpenLoopResult } from './open-loop.js';
 import {
   appEnv,
   benchCpr,
@@ -71,6 +79,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     skip: { type: 'string', default: '' },
     'server-db': { type: 'string' },
+    periods: { type: 'string', default: '20000' },
+    waiting: { type: 'string', default: '1000' },
+    escalations: { type: 'string', default: '10000' },
+    reps: { type: 'string', default: '3' },
   },
 });
 const STORM = Number(values.storm ?? values.n ?? (values.full ? 10_000 : 1_000));
@@ -84,7 +96,10 @@ const SKIP = new Set(values.skip.split(',').filter(Boolean));
 // there is one: on disk it opens 21 cases/s instead of 36 (`--server-db <file|memory>` to choose).
 const SERVER_DB =
   values['server-db'] ?? (OPEN > 50_000 ? path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), `overgang-bench-temporal-${process.pid}.db`) : 'memory');
-const REPS = 3;
+const REPS = Number(values.reps);
+const PERIODS = Number(values.periods);
+const WAITING = Number(values.waiting);
+const ESCALATIONS = Number(values.escalations);
 const RATES = [20, 50, 100];
 const MB = 1024 * 1024;
 
@@ -109,12 +124,21 @@ const log = (s: string) => console.error(`[bench ${((performance.now() - t00) / 
 const med = (xs: number[]) => quantile(xs, 0.5);
 const mmm = (xs: number[], digits = 2) => `${Math.min(...xs).toFixed(digits)} / ${med(xs).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
 
+/** A workflow's history events and workflow tasks once its intake has finished (no activity pending, the history still for a second). */
 async function historyCounts(client: Client, workflowId: string): Promise<{ events: number; tasks: number }> {
-  const h = await client.workflow.getHandle(workflowId).fetchHistory();
-  const events = h.events ?? [];
+  const handle = client.workflow.getHandle(workflowId);
   const WORKFLOW_TASK_COMPLETED = 7; // temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-  const tasks = events.filter((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED).length;
-  return { events: events.length, tasks };
+  let last = -1;
+  for (let i = 0; i < 30; i++) {
+    const d = await handle.describe();
+    const events = (await handle.fetchHistory()).events ?? [];
+    if ((d.raw.pendingActivities ?? []).length === 0 && events.length === last) {
+      return { events: events.length, tasks: events.filter((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED).length };
+    }
+    last = events.length;
+    await sleep(1000);
+  }
+  throw new Error(`${workflowId}: the intake did not finish within 30 s`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -138,9 +162,9 @@ async function devServerPhases(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const bareWorker = await Worker.create({
     connection: nativeConnection,
-    taskQueue: 'bench-bare',
+    taskQueue: BARE_QUEUE,
     workflowBundle: bareBundle,
-    activities: { noop: async () => {} },
+    activities: { noop: async () => {}, row: async () => {} },
     shutdownGraceTime: '1 second',
   });
   const bareRunning = bareWorker.run();
@@ -204,7 +228,7 @@ async function devServerPhases(): Promise<void> {
       }
       log(`P1 repetition ${rep + 1}: bare ${rate.bare!.at(-1)!.toFixed(1)}/s, psychiatric ${rate.psychiatric!.at(-1)!.toFixed(1)}/s, hospital ${rate.hospital!.at(-1)!.toFixed(1)}/s, temporary stay ${rate.temporary_stay!.at(-1)!.toFixed(1)}/s`);
     }
-    // history of one intake of each type, right after the open returned
+    // history of one intake of each type, once the intake has finished
     const bareId = `bare-${randomUUID()}`;
     await client.workflow.execute('bareWorkflow', { taskQueue: 'bench-bare', workflowId: bareId });
     const hist: Record<string, { events: number; tasks: number }> = { bare: await historyCounts(client, bareId) };
@@ -250,90 +274,12 @@ async function devServerPhases(): Promise<void> {
     });
   }
 
-  if (!SKIP.has('P3')) {
-    const reads: { name: string; token: string; path: () => string }[] = [
-      { name: 'GET /work-queue', token: TOKENS.psychiatry, path: () => '/work-queue?limit=50' },
-      { name: 'GET /escalations', token: TOKENS.supervisor, path: () => '/escalations?limit=50' },
-      { name: 'GET /waiting-list', token: TOKENS.housing, path: () => '/waiting-list?placeType=rehabilitering' },
-      { name: 'GET /cases/:id', token: TOKENS.psychiatry, path: () => `/cases/${caseIds[Math.floor(Math.random() * caseIds.length)]}` },
-    ];
-    const READ_RATE = 20;
-    const lat: Record<string, { p50: number[]; p99: number[]; errors: number; n: number }> = {};
-    for (let rep = 0; rep < REPS; rep++) {
-      for (const r of reads) {
-        const res = await autocannon({
-          url: api.base,
-          connections: 4,
-          overallRate: READ_RATE,
-          duration: SECONDS,
-          requests: [{ method: 'GET', headers: { authorization: `Bearer ${r.token}` }, setupRequest: (req) => ({ ...req, path: r.path() }) }],
-        });
-        const l = (lat[r.name] ??= { p50: [], p99: [], errors: 0, n: 0 });
-        l.p50.push(res.latency.p50);
-        l.p99.push(res.latency.p99);
-        l.errors += res.errors + res.non2xx + res.timeouts;
-        l.n += res.requests.total;
-      }
-    }
-    for (const r of reads) {
-      const l = lat[r.name]!;
-      addRow({ id: 'P3', what: `${r.name} at ${READ_RATE} req/s`, figure: `p50 ${mmm(l.p50, 0)} ms, p99 ${mmm(l.p99, 0)} ms; ${l.n} requests, ${l.errors} errors`, target: 'list p99 ≤ 20 ms' });
-    }
-    await explainListQueries(db.url);
-  }
-
-  // ---- P4: decision latency against GET /health
+  if (!SKIP.has('P3')) await readPhase(api.base, db.url, caseIds);
   if (!SKIP.has('P4')) {
-    let next = 0;
-    const decisionPath = () => `/cases/${caseIds[next++ % caseIds.length]}/psychiatric/long-course`;
-    const res: Record<string, { p50: number[]; p99: number[]; errors: number; n: number }> = {};
-    const needed = REPS * RATES.reduce((a, b) => a + b, 0) * SECONDS;
-    if (caseIds.length < needed) addNote(`P4: ${caseIds.length} open cases for ${needed} decisions: some cases get a second flag (409, counted as errors)`);
     const cpu0 = cpuSnapshot();
     const t0 = performance.now();
-    for (let rep = 0; rep < REPS; rep++) {
-      for (const rate of RATES) {
-        for (const what of ['health', 'decision'] as const) {
-          const r = await autocannon({
-            url: api.base,
-            connections: Math.max(4, Math.ceil(rate / 5)),
-            overallRate: rate,
-            duration: SECONDS,
-            timeout: 30,
-            requests: [
-              what === 'health'
-                ? { method: 'GET', path: '/health' }
-                : {
-                    method: 'POST',
-                    headers: { authorization: `Bearer ${TOKENS.psychiatry}`, 'content-type': 'application/json' },
-                    body: JSON.stringify({ reason: 'Forventet langt forløb (bench)' }),
-                    setupRequest: (req) => ({ ...req, path: decisionPath(), headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
-                  },
-            ],
-          });
-          const k = `${what}@${rate}`;
-          const x = (res[k] ??= { p50: [], p99: [], errors: 0, n: 0 });
-          x.p50.push(r.latency.p50);
-          x.p99.push(r.latency.p99);
-          x.errors += r.errors + r.non2xx + r.timeouts;
-          x.n += r.requests.total;
-        }
-      }
-      log(`P4 repetition ${rep + 1} done`);
-    }
-    const decisions = RATES.reduce((a, rate) => a + res[`decision@${rate}`]!.n, 0);
-    addNote(`P4: ${cpuProfile(cpu0, decisions, (performance.now() - t0) / 1000, 'decision')} (the GET /health requests in between included: API only)`);
-    for (const rate of RATES) {
-      const h = res[`health@${rate}`]!;
-      const d = res[`decision@${rate}`]!;
-      addRow({
-        id: 'P4',
-        what: `decision p99 ÷ GET /health p99 at ${rate} req/s`,
-        ratio: d.p99.map((v, i) => v / Math.max(1, h.p99[i]!)),
-        figure: `decision p50 ${mmm(d.p50, 0)} ms, p99 ${mmm(d.p99, 0)} ms, ${d.errors}/${d.n} errors; health p50 ${med(h.p50).toFixed(0)} ms, p99 ${med(h.p99).toFixed(0)} ms, ${h.errors} errors`,
-        target: rate === 100 ? 'p99 ≤ 50 ms, 0 errors' : '',
-      });
-    }
+    const decisions = await decisionPhase(api.base, client, caseIds);
+    addNote(`P4: ${cpuProfile(cpu0, decisions, (performance.now() - t0) / 1000, 'decision')} (the bare Updates in between included: their worker and client are the bench's own process)`);
   }
 
   addRow({ id: 'mem', what: 'worker after P1–P4', figure: `RSS ${memOf(worker.pid).rssMb.toFixed(0)} MiB (peak ${memOf(worker.pid).peakMb.toFixed(0)}), ${worker.child.exitCode === null ? 'alive' : 'DEAD'}; CPU ${cpuSecondsOf(worker.pid).toFixed(0)} s; server CPU ${cpuSecondsOf(server.pid).toFixed(0)} s`, target: 'never dies' });
@@ -347,6 +293,148 @@ async function devServerPhases(): Promise<void> {
   await server.stop();
   if (SERVER_DB !== 'memory' && !values['server-db']) for (const f of [SERVER_DB, `${SERVER_DB}-wal`, `${SERVER_DB}-shm`]) rmSync(f, { force: true });
   await db.drop();
+}
+
+const READ_RATE = 20;
+const health = (base: string) => httpOp(base, () => ({ method: 'GET', path: '/health' }));
+const ratioTo = (xs: OpenLoopResult[], base: OpenLoopResult[]) => xs.map((x, i) => x.p99 / Math.max(1, base[i]!.p99));
+const p99s = (xs: OpenLoopResult[]) => mmm(xs.map((x) => x.p99), 0);
+const okOf = (xs: OpenLoopResult[]) => `${xs.reduce((a, x) => a + x.ok, 0)}/${xs.reduce((a, x) => a + x.sent, 0)} ok`;
+
+/**
+ * P3 reads over the hard cases: the bed-day report over every period (its own time, and GET /health
+ * alone and while reports run back to back), then each list and the case page at 20 req/s open
+ * loop beside GET /health at the same rate, interleaved.
+ */
+async function readPhase(base: string, dbUrl: string, caseIds: string[]): Promise<void> {
+  const hard = await fillHardCases(dbUrl, { periods: PERIODS, waiting: WAITING, escalations: ESCALATIONS, placeType: 'rehabilitering' });
+  addRow({
+    id: 'P3',
+    what: 'hard cases filled',
+    figure: `${hard.periods} bed-day periods (${hard.openPeriods} open, ≈${hard.pricedDays} paid days), ${hard.waiting} waiting for ${hard.placeType}, ${hard.escalations} escalations`,
+    target: '20,000 periods, 1,000 waiting, 10,000 escalations',
+  });
+  const report = async () => {
+    const t = performance.now();
+    const r = await fetch(`${base}/payments/bed-days`, { headers: { authorization: `Bearer ${TOKENS.chief}` } });
+    const body = await r.arrayBuffer();
+    return { ms: performance.now() - t, status: r.status, bytes: body.byteLength };
+  };
+  const reportMs: number[] = [];
+  const statuses = new Set<number>();
+  let bytes = 0;
+  const alone: OpenLoopResult[] = [];
+  const during: OpenLoopResult[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    alone.push(await openLoop(READ_RATE, SECONDS, health(base)));
+    let stop = false;
+    const reports = (async () => {
+      while (!stop) {
+        const r = await report();
+        reportMs.push(r.ms);
+        statuses.add(r.status);
+        bytes = r.bytes;
+      }
+    })();
+    during.push(await openLoop(READ_RATE, SECONDS, health(base)));
+    stop = true;
+    await reports;
+  }
+  addRow({
+    id: 'P3',
+    what: `GET /payments/bed-days over ${hard.periods} periods`,
+    figure: `${reportMs.length} reports back to back: p50 ${med(reportMs).toFixed(0)} ms, max ${Math.max(...reportMs).toFixed(0)} ms; status ${[...statuses].join(',')}, ${(bytes / 1024).toFixed(0)} KiB (a page of 500 per-case lines)`,
+    target: '≤ 1 s',
+  });
+  addRow({
+    id: 'P3',
+    what: `GET /health p99 during the report ÷ alone (${READ_RATE}/s)`,
+    ratio: during.map((d, i) => d.p99 / Math.max(1, alone[i]!.p99)),
+    figure: `alone p99 ${p99s(alone)} ms; during p99 ${p99s(during)} ms, ${okOf(during)}`,
+    target: '≤ 2',
+  });
+  const sample = [...caseIds.slice(0, 500), ...hard.sampleCaseIds];
+  const reads: { name: string; token: string; path: () => string; target: string }[] = [
+    { name: 'GET /work-queue', token: TOKENS.psychiatry, path: () => '/work-queue?limit=50', target: '' },
+    { name: 'GET /escalations', token: TOKENS.supervisor, path: () => '/escalations?limit=50', target: '' },
+    { name: `GET /waiting-list (${hard.waiting} waiting, whole)`, token: TOKENS.housing, path: () => `/waiting-list?placeType=${hard.placeType}`, target: '≤ 2' },
+    { name: `GET /waiting-list (first 50 of ${hard.waiting})`, token: TOKENS.housing, path: () => `/waiting-list?placeType=${hard.placeType}&limit=50`, target: '≤ 2' },
+    { name: 'GET /cases/:id', token: TOKENS.psychiatry, path: () => `/cases/${sample[Math.floor(Math.random() * sample.length)]}`, target: '≤ 2' },
+  ];
+  const res: Record<string, { read: OpenLoopResult[]; health: OpenLoopResult[] }> = {};
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const r of reads) {
+      const x = (res[r.name] ??= { read: [], health: [] });
+      x.health.push(await openLoop(READ_RATE, SECONDS, health(base)));
+      x.read.push(await openLoop(READ_RATE, SECONDS, httpOp(base, () => ({ method: 'GET', path: r.path(), token: r.token }))));
+    }
+  }
+  for (const r of reads) {
+    const x = res[r.name]!;
+    addRow({
+      id: 'P3',
+      what: `${r.name} p99 ÷ GET /health p99 at ${READ_RATE}/s`,
+      ratio: ratioTo(x.read, x.health),
+      figure: `p50 ${mmm(x.read.map((y) => y.p50), 0)} ms, p99 ${p99s(x.read)} ms, ${okOf(x.read)}; health p99 ${p99s(x.health)} ms`,
+      target: r.target,
+    });
+  }
+  await explainListQueries(dbUrl);
+}
+
+/**
+ * P4: decisions (POST …/psychiatric/long-course, one per case) open loop at each offered rate,
+ * beside a bare Update (an Update on a running bare workflow that answers at once, sent by the
+ * bench's Temporal client) at the same offered rate, interleaved. Returns the decisions sent.
+ */
+async function decisionPhase(base: string, client: Client, caseIds: string[]): Promise<number> {
+  const ENTITIES = 200;
+  const run = randomUUID().slice(0, 8);
+  const entity = (i: number) => `bare-entity-${run}-${i % ENTITIES}`;
+  await pool(ENTITIES, 8, async (i) => void (await client.workflow.start('bareEntityWorkflow', { taskQueue: BARE_QUEUE, workflowId: entity(i) })));
+  const bareOp = async (i: number) => {
+    await client.workflow.getHandle(entity(i)).executeUpdate('bare', { args: ['x'] });
+    return 200;
+  };
+  let next = 0;
+  const decisionOp = httpOp(base, () => ({
+    method: 'POST',
+    path: `/cases/${caseIds[next++ % caseIds.length]}/psychiatric/long-course`,
+    token: TOKENS.psychiatry,
+    body: { reason: 'Forventet langt forløb (bench)' },
+    headers: { 'idempotency-key': randomUUID() },
+  }));
+  const needed = REPS * RATES.reduce((a, b) => a + b, 0) * SECONDS;
+  if (caseIds.length < needed) addNote(`P4: ${caseIds.length} open cases for ${needed} decisions: some cases get a second flag (409, counted as errors)`);
+  const res: Record<number, { bare: OpenLoopResult[]; decision: OpenLoopResult[] }> = {};
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const rate of RATES) {
+      const x = (res[rate] ??= { bare: [], decision: [] });
+      x.bare.push(await openLoop(rate, SECONDS, bareOp));
+      x.decision.push(await openLoop(rate, SECONDS, decisionOp));
+      log(`P4 ${rate}/s: decision ${openLoopLine(x.decision.at(-1)!)}; bare Update ${openLoopLine(x.bare.at(-1)!)}`);
+    }
+  }
+  for (const rate of RATES) {
+    const x = res[rate]!;
+    const line = (xs: OpenLoopResult[]) =>
+      `achieved ${mmm(xs.map((y) => y.achievedRate), 1)}/s, 503 ${((100 * xs.reduce((a, y) => a + y.unavailable, 0)) / xs.reduce((a, y) => a + y.sent, 0)).toFixed(0)} %, errors ${xs.reduce((a, y) => a + y.errors, 0)}, p50 ${med(xs.map((y) => y.p50)).toFixed(0)} ms, p99 ${p99s(xs)} ms`;
+    addRow({
+      id: 'P4',
+      what: `decision p99 ÷ bare Update p99, ${rate}/s offered (open loop)`,
+      ratio: ratioTo(x.decision, x.bare),
+      figure: `decision ${line(x.decision)}; bare Update ${line(x.bare)}`,
+      target: rate === 20 ? '≤ 2' : '',
+    });
+    addRow({
+      id: 'P4',
+      what: `decision achieved ÷ bare Update achieved, ${rate}/s offered`,
+      ratio: x.decision.map((d, i) => d.achievedRate / Math.max(0.1, x.bare[i]!.achievedRate)),
+      figure: '',
+      target: rate === RATES.at(-1) ? 'capacity ≥ 0.7' : '',
+    });
+  }
+  return RATES.reduce((a, rate) => a + res[rate]!.decision.reduce((b, d) => b + d.sent, 0), 0);
 }
 
 /** EXPLAIN ANALYZE of the list queries as the API runs them (SQL captured from drizzle). */
@@ -428,7 +516,7 @@ async function stormPhase(): Promise<void> {
     const { lags, ...stats } = await stormRows(sqlClient, skipStart);
     addRow({
       id: 'P2',
-      what: `escalation storm, ${STORM} cases, same instant (time-skipping)`,
+      what: `escalation storm, ${STORM} cases, same instant (time-skipping, from the skip)`,
       figure: `${stats.n}/${STORM} rows in ${wall.toFixed(1)} s (${stats.distinct_n} distinct, ${stats.n - stats.distinct_n} twice; outbox ${stats.outbox}); lag first ${(quantile(lags, 0) / 1000).toFixed(1)} s, p50 ${(quantile(lags, 0.5) / 1000).toFixed(1)} s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(1)} s; skip took ${((skipped - skipStart) / 1000).toFixed(1)} s; worker CPU ${(cpuSecondsOf(worker.pid) - cpu0).toFixed(0)} s, RSS peak ${peak.toFixed(0)} MiB`,
       target: '10,000 within 120 s, none twice',
     });

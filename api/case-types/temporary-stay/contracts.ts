@@ -65,7 +65,11 @@ export const FacilityBody = z.object({ name: line(200), address: line(300).optio
 export const PlaceBody = z.object({ facilityId: z.uuid(), placeType: placeTypeSchema, label: line(60).describe('Room or bed label') });
 export const PlaceParams = z.object({ id: z.uuid({ message: 'must be a place id (UUID)' }) });
 export const PlacesQuery = z.object({ placeType: placeTypeSchema.optional() });
-export const WaitingListQuery = z.object({ placeType: placeTypeSchema });
+export const WaitingListQuery = z.object({
+  placeType: placeTypeSchema,
+  limit: z.coerce.number().int().min(1).max(1000).optional().describe('At most this many entries (a page of the list; without it: the whole list)'),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip the first entries of the list (rank = offset + position)'),
+});
 
 export const PriorityBody = z.object({ priority: prioritySchema, reason: priorityReasonSchema });
 export const OfferReplyBody = z

@@ -2,8 +2,8 @@
  * Facilities, places and the waiting list (venteliste) of the temporary stay (midlertidigt
  * døgnophold, source 003): the housing team lead registers place types (place-types.ts) and
  * facilities and adds, closes and reopens places; everyone who reads temporary stays sees the places' occupancy and a place
- * type's waiting list. No business logic: validate, authorise, then update or query the place
- * type's allocator workflow (workflows/temporary-stay/allocation.ts), or read the database.
+ * type's waiting list. No business logic: validate, authorise, then update the place type's
+ * allocator workflow (workflows/temporary-stay/allocation.ts), or read the database (its mirror).
  *
  * The one named exception to the decision route factory (api/decision-route.ts): adding, closing
  * and reopening a place are Updates of the place type's allocator, but not decisions on a case —
@@ -12,21 +12,22 @@
  * Update id from the Idempotency-Key (a repeat reaches the allocator once) and the same refusal
  * handling (a validator's refusal is a 409, no Temporal a 503), and answer through a contract.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { daysBetween, localDate } from '../../../domain/calendar.js';
 import {
-  casesWithPriorityToReview,
   getFacility,
   getPlace,
   insertFacility,
   listFacilities,
   listPlaces,
   placeByLabel,
+  waitingListRows,
 } from '../../../db/queries/temporary-stay.js';
+import { PRIORITY_ORDER, type Priority } from '../../../domain/rules.js';
 import { allocatorWorkflowId } from '../../../workflows/temporary-stay/allocation-state.js';
 import { placeTypeAllocatorWorkflow } from '../../../workflows/temporary-stay/index.js';
-import { addPlaceUpdate, allocationQuery, setPlaceOpenUpdate, wakeAllocatorSignal } from '../../../workflows/temporary-stay/messages.js';
+import { addPlaceUpdate, setPlaceOpenUpdate, wakeAllocatorSignal } from '../../../workflows/temporary-stay/messages.js';
 import type { Role } from '../../auth.js';
 import type { ApiDeps } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
@@ -139,25 +140,25 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
     async (request) => {
       const placeType = request.query.placeType;
       await assertPlaceTypeRegistered(db, placeType, 'querystring.placeType');
-      let view;
-      try {
-        view = await deps.temporal.workflow.getHandle(allocatorWorkflowId(placeType)).query(allocationQuery);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { placeType, asOf: Date.now(), entries: [] };
-        throw err;
-      }
+      // the database's mirror of the allocator's decisions, in its allocation order: no query to the allocator
+      const { limit, offset } = request.query;
+      const rows = await waitingListRows(db, placeType, PRIORITY_ORDER, { ...(limit ? { limit } : {}), offset });
       const now = Date.now();
       const today = localDate(now);
-      const toReview = await casesWithPriorityToReview(db, view.waitingList.map((r) => r.caseId));
       return {
         placeType,
         asOf: now,
-        entries: view.waitingList.map((r) => ({
-          ...r,
-          daysWaited: daysBetween(localDate(r.waitingSince), today),
+        entries: rows.map((r, i) => ({
+          rank: offset + i + 1,
+          caseId: r.caseId,
+          citizenId: r.citizenId,
+          priority: r.priority as Priority,
+          waitingSince: r.waitingSince,
+          state: r.state as 'waiting' | 'offered',
+          daysWaited: daysBetween(localDate(r.waitingSince.getTime()), today),
           offerId: r.offerId ?? null,
           /** 003: the citizen's situation changed (discharged home while waiting): the priority is to be reviewed. */
-          priorityToBeReviewed: toReview.has(r.caseId),
+          priorityToBeReviewed: r.priorityToBeReviewed,
         })),
       };
     },

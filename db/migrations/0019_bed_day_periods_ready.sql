@@ -1,0 +1,1 @@
+CREATE INDEX "bed_day_periods_ready_idx" ON "bed_day_periods" USING btree ("ready_at","id");
