@@ -243,6 +243,12 @@ export interface ObligationKindRule {
   warningKind?: string;
   /** Who receives a warning. */
   warnTo?: ActorRole;
+  /**
+   * Whether its clock stands still while the citizen is on leave from the hospital (orlov, MedCom
+   * STOR … SLOR): the obligation is `paused` and resumes with the time it had left. Only where the
+   * work cannot go on while the citizen is away from the ward (docs/medcom.md says why, per kind).
+   */
+  pausesOnLeave: boolean;
   /** The source of the rule. */
   source: string;
 }
@@ -265,6 +271,7 @@ export const OBLIGATION_KINDS = {
     escalationKind: 'psychiatric_deadline_passed',
     warningKind: 'psychiatric_deadline_warning',
     warnTo: 'psychiatry_coordinator',
+    pausesOnLeave: false,
     source: '002',
   },
   psychiatric_status_meeting: {
@@ -274,6 +281,7 @@ export const OBLIGATION_KINDS = {
     due: 'every 14 calendar days from the day the case was flagged as a potential long course',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'psychiatric_status_meeting_missed',
+    pausesOnLeave: false,
     source: '002',
   },
   psychiatric_chief_level: {
@@ -283,6 +291,7 @@ export const OBLIGATION_KINDS = {
     due: 'the day the disagreement was raised + 7 calendar days',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'psychiatric_chief_level_overdue',
+    pausesOnLeave: false,
     source: '002',
   },
   vulnerability_assessment: {
@@ -292,6 +301,7 @@ export const OBLIGATION_KINDS = {
     due: 'end of the next working day after the care plan was received (configurable)',
     atRisk: { daysBeforeDue: 0 },
     escalationKind: 'vulnerability_assessment_overdue',
+    pausesOnLeave: true,
     source: '000 (deadline not in the sources)',
   },
   provider_phone_call: {
@@ -301,6 +311,7 @@ export const OBLIGATION_KINDS = {
     due: 'the day the provider must start (the same day)',
     atRisk: { immediately: true },
     escalationKind: 'provider_phone_call_missed',
+    pausesOnLeave: false,
     source: '003',
   },
   follow_up_visit: {
@@ -310,6 +321,7 @@ export const OBLIGATION_KINDS = {
     due: 'discharge day + 7 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'follow_up_visit_overdue',
+    pausesOnLeave: false,
     source: '001 (deadline not in the sources)',
   },
   help_follow_up: {
@@ -319,6 +331,7 @@ export const OBLIGATION_KINDS = {
     due: 'discharge day + 14 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'help_follow_up_overdue',
+    pausesOnLeave: false,
     source: '000 (deadline not in the sources)',
   },
   offer_reply: {
@@ -328,6 +341,7 @@ export const OBLIGATION_KINDS = {
     due: 'the offer time + 24 hours (configurable; not in the sources); unanswered, the offer lapses and the place goes to the next citizen',
     atRisk: { hoursBeforeDue: OFFER_AT_RISK_HOURS },
     escalationKind: null,
+    pausesOnLeave: false,
     source: '003 (reply time not in the sources)',
   },
   stay_reassessment: {
@@ -337,6 +351,7 @@ export const OBLIGATION_KINDS = {
     due: 'planned end date − 7 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'temporary_stay_reassessment_missing',
+    pausesOnLeave: false,
     source: '003 (review day not in the sources)',
   },
   priority_review: {
@@ -346,6 +361,7 @@ export const OBLIGATION_KINDS = {
     due: 'end of the next working day after the citizen waiting for a temporary stay was discharged home',
     atRisk: { daysBeforeDue: 0 },
     escalationKind: 'priority_review_overdue',
+    pausesOnLeave: false,
     source: '003 (deadline not in the sources)',
   },
 } as const satisfies Record<string, ObligationKindRule>;

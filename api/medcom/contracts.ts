@@ -105,7 +105,7 @@ export const HospitalEpisodeAnswer = documented(
 export const Effect = z.object({
   caseId: Id,
   caseNumber: z.string(),
-  event: z.string().describe('admitted | discharged | died | cancelled'),
+  event: z.string().describe('admitted | discharged | died | leave_started | leave_ended | cancelled'),
   outcome: z.enum(['applied', 'refused', 'review']).describe('applied: the case took it; refused: the case refused it (reason); review: someone must look at it'),
   reason: z.string().optional(),
 });

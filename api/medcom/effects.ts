@@ -10,6 +10,8 @@ import type { FastifyRequest } from 'fastify';
 import { citizenEventOf, type EpisodeMessage, type EpisodeView } from '../../domain/hospital-episodes.js';
 import { openCasesOf, storedNotification } from '../../db/queries/medcom.js';
 import type { NotificationEffect } from '../../db/schema/medcom.js';
+import { citizenLeaveUpdate } from '../../workflows/shared/messages.js';
+import type { HospitalEventReaction } from '../case-types/case-type.js';
 import { caseTypeNamed } from '../case-types/index.js';
 import type { ApiDeps } from '../context.js';
 import { decide } from '../decisions.js';
@@ -23,9 +25,11 @@ export async function effectsOf(deps: ApiDeps, request: FastifyRequest, o: { mes
   const effects: NotificationEffect[] = [];
   for (const c of await openCasesOf(db, o.citizenId)) {
     const module = caseTypeNamed(c.type);
-    const reaction = module?.hospitalEvents?.(event, c);
+    // leave (orlov) concerns every open case alike: the case core shows it and pauses what pauses on leave
+    const reaction: HospitalEventReaction | undefined =
+      event.kind === 'leave' ? { kind: 'update', update: citizenLeaveUpdate, args: [{ onLeave: event.onLeave }] } : module?.hospitalEvents?.(event, c);
     if (!module || !reaction) continue;
-    const base = { caseId: c.id, caseNumber: c.workflowId, event: event.kind };
+    const base = { caseId: c.id, caseNumber: c.workflowId, event: event.kind === 'leave' ? (event.onLeave ? 'leave_started' : 'leave_ended') : event.kind };
     if (reaction.kind === 'review') {
       effects.push({ ...base, outcome: 'review', reason: reaction.reason });
       continue;

@@ -32,7 +32,7 @@ const queueQuery = z
     role: z.enum(QUEUE_ROLES).optional().describe('Supervisors only: whose queue (default: every role)'),
     team: line(200).optional().describe('Supervisors only: a team'),
     caseType: z.enum(CASE_TYPE_NAMES).optional(),
-    state: z.enum(['on_track', 'at_risk', 'breached']).optional(),
+    state: z.enum(['on_track', 'at_risk', 'breached', 'paused']).optional(),
     dueBefore,
     cursor: token(500).optional().describe('nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -92,7 +92,8 @@ export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
             dueDay: r.dueDay,
             atRiskAt: r.atRiskAt,
             escalationAt: r.escalateAt,
-            slaState: r.state as 'on_track' | 'at_risk' | 'breached',
+            slaState: r.state as 'on_track' | 'at_risk' | 'breached' | 'paused',
+            citizenOnLeaveSince: r.onLeaveSince,
           };
         }),
       };

@@ -1,6 +1,6 @@
 /**
  * Work queues (arbejdslister): the open obligations of a role (and team), most urgent first —
- * breached, then at risk, then by escalation instant — with keyset (cursor) pagination.
+ * breached, then at risk, then by escalation instant, paused last (the citizen on leave) — with keyset (cursor) pagination.
  * No CPR, no name, no free text: case number, case type, step, action code, dates.
  */
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
@@ -14,7 +14,7 @@ export interface WorkQueueFilter {
   caseType?: string;
   /** Only cases of these types (the case types the reader may read). */
   caseTypes?: string[];
-  state?: 'on_track' | 'at_risk' | 'breached';
+  state?: 'on_track' | 'at_risk' | 'breached' | 'paused';
   /** Due day strictly before this Copenhagen date. */
   dueBeforeDay?: string;
   /** Escalation strictly before this instant. */
@@ -36,7 +36,7 @@ export function decodeCursor(raw: string): WorkQueueCursor | undefined {
     if (
       Array.isArray(v) &&
       v.length === 4 &&
-      [0, 1, 2].includes(v[0] as number) &&
+      [0, 1, 2, 3].includes(v[0] as number) &&
       Number.isSafeInteger(v[1]) &&
       Math.abs(v[1] as number) <= 8.64e15 &&
       typeof v[2] === 'string' &&
@@ -52,7 +52,7 @@ export function decodeCursor(raw: string): WorkQueueCursor | undefined {
   return undefined;
 }
 
-const STATE_URGENCY = { breached: 0, at_risk: 1, on_track: 2 } as const;
+const STATE_URGENCY = { breached: 0, at_risk: 1, on_track: 2, paused: 3 } as const;
 
 export async function workQueue(db: Db, f: WorkQueueFilter) {
   const where: SQL[] = [sql`${obligations.urgency} < 9`];
@@ -75,6 +75,7 @@ export async function workQueue(db: Db, f: WorkQueueFilter) {
       caseNumber: cases.workflowId,
       caseType: cases.type,
       step: cases.step,
+      onLeaveSince: cases.onLeaveSince,
       key: obligations.key,
       kind: obligations.kind,
       actionCode: obligations.actionCode,

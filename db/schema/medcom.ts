@@ -55,7 +55,7 @@ export const hospitalEpisodeIdentifiers = pgTable(
 export interface NotificationEffect {
   caseId: string;
   caseNumber: string;
-  /** admitted | discharged | died — the event as the case got it */
+  /** admitted | discharged | died | leave_started | leave_ended — the event as the case got it */
   event: string;
   /** applied | refused | none | review */
   outcome: string;
