@@ -232,6 +232,11 @@ export interface ObligationKindRule {
   action: { code: string; en: string; da: string };
   /** Who must act. */
   actor: ActorRole;
+  /**
+   * Roles who hold it together with the actor: it shows in their work queues too and either may
+   * meet it (the escalation still goes to the actor's recipient).
+   */
+  heldWith?: readonly ActorRole[];
   /** Who receives the escalation when the obligation is missed. */
   escalateTo: ActorRole;
   /** The due rule in words (the obligations table of docs/case-core.md). */
@@ -277,6 +282,8 @@ export const OBLIGATION_KINDS = {
   psychiatric_status_meeting: {
     action: { code: 'hold_status_meeting', en: 'Hold the status meeting and record its decision', da: 'Hold statusmøde og registrér ledelsesbeslutningen' },
     actor: 'area_chief',
+    // 002: the status meeting is held between the psychiatry coordinator and the area chief
+    heldWith: ['psychiatry_coordinator'],
     escalateTo: ESCALATION_RECIPIENTS.area_chief,
     due: 'every 14 calendar days from the day the case was flagged as a potential long course',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
@@ -368,6 +375,13 @@ export const OBLIGATION_KINDS = {
 
 export type ObligationKind = keyof typeof OBLIGATION_KINDS;
 export const OBLIGATION_KIND_CODES = Object.keys(OBLIGATION_KINDS) as [ObligationKind, ...ObligationKind[]];
+
+/** The obligation kinds a role holds together with their actor (`heldWith`): in its work queue too. */
+export function kindsHeldWith(role: string): ObligationKind[] {
+  return (Object.entries(OBLIGATION_KINDS) as [ObligationKind, ObligationKindRule][])
+    .filter(([, rule]) => rule.heldWith?.includes(role as ActorRole))
+    .map(([kind]) => kind);
+}
 
 /** Who gets the escalation of an obligation of `kind` held by `actor` (see `ESCALATION_RECIPIENTS`). */
 export function escalationRecipient(kind: ObligationKind, actor?: ActorRole): ActorRole {

@@ -9,6 +9,8 @@ import { cases, escalations, obligations } from '../schema/index.js';
 
 export interface WorkQueueFilter {
   role?: string;
+  /** Obligation kinds the role holds together with their actor (shown to the role too, whatever its team). */
+  heldWithKinds?: string[];
   /** Items for this team and items with no team (the whole role's). */
   team?: string;
   caseType?: string;
@@ -56,8 +58,10 @@ const STATE_URGENCY = { breached: 0, at_risk: 1, on_track: 2, paused: 3 } as con
 
 export async function workQueue(db: Db, f: WorkQueueFilter) {
   const where: SQL[] = [sql`${obligations.urgency} < 9`];
-  if (f.role) where.push(eq(obligations.actorRole, f.role));
-  if (f.team) where.push(or(isNull(obligations.actorTeam), eq(obligations.actorTeam, f.team))!);
+  const own = f.team ? and(eq(obligations.actorRole, f.role ?? ''), or(isNull(obligations.actorTeam), eq(obligations.actorTeam, f.team))!)! : eq(obligations.actorRole, f.role ?? '');
+  if (f.role && f.heldWithKinds?.length) where.push(or(own, inArray(obligations.kind, f.heldWithKinds))!);
+  else if (f.role) where.push(own);
+  else if (f.team) where.push(or(isNull(obligations.actorTeam), eq(obligations.actorTeam, f.team))!);
   if (f.caseType) where.push(eq(cases.type, f.caseType));
   if (f.caseTypes) where.push(inArray(cases.type, f.caseTypes.length ? f.caseTypes : ['']));
   if (f.state) where.push(eq(obligations.urgency, STATE_URGENCY[f.state]));
