@@ -263,6 +263,13 @@ export const AT_RISK_DAYS_BEFORE_DUE = 2;
 /** Hours before an offer's reply time from which it is "at risk". Not in the sources: 6. */
 export const OFFER_AT_RISK_HOURS = 6;
 
+/**
+ * A hospital notification cancelled (MedCom AN_) after its event changed or closed a case is
+ * reviewed by the needs assessor by the end of this many working days after the cancellation
+ * came. Not in the sources: 1 (the next working day).
+ */
+export const CANCELLATION_REVIEW_WORKING_DAYS = 1;
+
 /** A waiting citizen's priority is reviewed by the end of this many working days after a discharge home. Not in the sources: 1. */
 export const PRIORITY_REVIEW_WORKING_DAYS = 1;
 
@@ -370,6 +377,16 @@ export const OBLIGATION_KINDS = {
     escalationKind: 'priority_review_overdue',
     pausesOnLeave: false,
     source: '003 (deadline not in the sources)',
+  },
+  cancellation_review: {
+    action: { code: 'review_cancelled_notification', en: 'Review the cases a cancelled hospital notification had changed', da: 'Gennemgå sagerne et annulleret advis havde ændret' },
+    actor: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
+    due: 'end of the next working day after the hospital cancelled (MedCom AN_) an event that had changed or closed a case',
+    atRisk: { daysBeforeDue: 0 },
+    escalationKind: 'cancellation_review_overdue',
+    pausesOnLeave: false,
+    source: 'MedCom HospitalNotification (deadline not in the sources)',
   },
 } as const satisfies Record<string, ObligationKindRule>;
 

@@ -13,13 +13,14 @@ import type { NotificationEffect } from '../../db/schema/medcom.js';
 import { citizenLeaveUpdate } from '../../workflows/shared/messages.js';
 import type { HospitalEventReaction } from '../case-types/case-type.js';
 import { caseTypeNamed } from '../case-types/index.js';
+import { openCancellationReview } from '../case-types/notification-review/index.js';
 import type { ApiDeps } from '../context.js';
 import { decide } from '../decisions.js';
 import { HttpError, updateRefusal } from '../errors.js';
 
 export async function effectsOf(deps: ApiDeps, request: FastifyRequest, o: { message: EpisodeMessage; view: EpisodeView; citizenId: string }): Promise<NotificationEffect[]> {
   const db = deps.database.db;
-  if (o.message.kind === 'cancellation') return reviewsOfCancelled(deps, o.message);
+  if (o.message.kind === 'cancellation') return reviewsOfCancelled(deps, o.message, o.citizenId);
   const event = citizenEventOf(o.message, o.view);
   if (!event) return [];
   const effects: NotificationEffect[] = [];
@@ -49,10 +50,23 @@ export async function effectsOf(deps: ApiDeps, request: FastifyRequest, o: { mes
   return effects;
 }
 
-/** A cancelled event that changed cases: each of them is marked for review (never a silent undo). */
-async function reviewsOfCancelled(deps: ApiDeps, message: EpisodeMessage): Promise<NotificationEffect[]> {
+/**
+ * A cancelled event that changed or closed cases: a review case of its own (it outlives them)
+ * with an obligation for the needs assessor, due the next working day — never a silent undo. Each
+ * case it concerns is marked `review` naming that review case.
+ */
+async function reviewsOfCancelled(deps: ApiDeps, message: EpisodeMessage, citizenId: string): Promise<NotificationEffect[]> {
   const target = message.targetMessageId ? await storedNotification(deps.database.db, message.targetMessageId) : undefined;
-  return (target?.effects ?? [])
-    .filter((e) => e.outcome === 'applied')
-    .map((e) => ({ caseId: e.caseId, caseNumber: e.caseNumber, event: 'cancelled', outcome: 'review', reason: `the hospital cancelled the ${e.event} event this case acted on: review the case` }));
+  const applied = (target?.effects ?? []).filter((e) => e.outcome === 'applied');
+  if (!applied.length || !message.targetMessageId) return [];
+  const concerns = [...new Map(applied.map((e) => [e.caseId, { caseId: e.caseId, caseNumber: e.caseNumber }])).values()];
+  const review = await openCancellationReview(deps, { citizenId, messageId: message.messageId, cancelledMessageId: message.targetMessageId, concerns });
+  return applied.map((e) => ({
+    caseId: e.caseId,
+    caseNumber: e.caseNumber,
+    event: 'cancelled',
+    outcome: 'review',
+    reviewCaseId: review.caseId,
+    reason: `the hospital cancelled the ${e.event} event this case acted on: review it (review case ${review.caseNumber}, due the next working day)`,
+  }));
 }

@@ -61,6 +61,8 @@ export interface NotificationEffect {
   outcome: string;
   /** Why it was refused, or what a reviewer must look at (never personal data). */
   reason?: string;
+  /** A cancellation's review case (its obligation is the needs assessor's, due the next working day). */
+  reviewCaseId?: string;
 }
 
 /** Every message received, keyed by its MessageHeader id. */
