@@ -39,7 +39,7 @@ async function deliver(s: Scenario, name: Fixture): Promise<void> {
   expect(JSON.stringify(res.json())).toContain('"code":"ok"');
 }
 
-async function carePlanCase(cpr: string, now: number) {
+export async function carePlanCase(cpr: string, now: number, expectedDischargeDate?: string) {
   const res = await stack.app.inject({
     method: 'POST',
     url: '/cases',
@@ -50,6 +50,7 @@ async function carePlanCase(cpr: string, now: number) {
       receivedAt: new Date(now - MINUTE).toISOString(),
       ward: 'Herlev Hospital, afsnit 1',
       admittedAt: new Date(now - 3 * 24 * HOUR).toISOString(),
+      ...(expectedDischargeDate ? { expectedDischargeDate } : {}),
       functionalLevel: 'FSIII',
       freeText: 'x',
     },

@@ -15,8 +15,6 @@ export interface NotificationReviewInput {
   cancelledMessageId: string;
   /** The cases the cancelled event had changed or closed (ids and case numbers). */
   concerns: { caseId: string; caseNumber: string }[];
-  /** When the cancellation came (epoch ms). */
-  receivedAt: number;
   rules: RuleSet;
 }
 

@@ -17,7 +17,9 @@ import { notificationReviewedUpdate, notificationReviewStatusQuery, type Notific
 const REVIEW = 'review';
 
 export async function notificationReviewWorkflow(input: NotificationReviewInput): Promise<NotificationReviewStatus> {
-  const dueDay = workingDaysAfter(localDate(input.receivedAt), CANCELLATION_REVIEW_WORKING_DAYS, input.rules.closingDays ?? []);
+  // the cancellation came when the review case started (the workflow's clock)
+  const receivedAt = Date.now();
+  const dueDay = workingDaysAfter(localDate(receivedAt), CANCELLATION_REVIEW_WORKING_DAYS, input.rules.closingDays ?? []);
   let reviewedAt: number | undefined;
   let opened = false;
   const core: CaseCore = new CaseCore({
@@ -25,7 +27,7 @@ export async function notificationReviewWorkflow(input: NotificationReviewInput)
     caseType: notificationReviewCaseType.name,
     rules: input.rules,
     view: () => ({ step: reviewedAt === undefined ? 'awaiting_review' : 'closed', details: { messageId: input.messageId, reviewDueDay: dueDay, concerns: input.concerns.length }, actingRole: 'needs_assessor' }),
-    opening: { type: notificationReviewCaseType.name, citizenId: input.citizenId, workflowId: workflowInfo().workflowId, openedAt: input.receivedAt },
+    opening: { type: notificationReviewCaseType.name, citizenId: input.citizenId, workflowId: workflowInfo().workflowId, openedAt: receivedAt },
   });
   const status = (): NotificationReviewStatus => ({
     caseId: input.caseId,
@@ -58,7 +60,7 @@ export async function notificationReviewWorkflow(input: NotificationReviewInput)
       },
     },
   );
-  core.open({ key: REVIEW, kind: 'cancellation_review', dueDay, now: input.receivedAt });
+  core.open({ key: REVIEW, kind: 'cancellation_review', dueDay, now: receivedAt });
   await core.sync();
   opened = true;
   await core.runUntil(() => reviewedAt !== undefined, 'review');

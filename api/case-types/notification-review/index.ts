@@ -41,7 +41,7 @@ export async function openCancellationReview(
     citizenId: o.citizenId,
     caseType: notificationReviewCaseType,
     workflow: notificationReviewWorkflow,
-    args: [{ caseId, citizenId: o.citizenId, messageId: o.messageId, cancelledMessageId: o.cancelledMessageId, concerns: o.concerns, receivedAt: Date.now(), rules: deps.rules }],
+    args: [{ caseId, citizenId: o.citizenId, messageId: o.messageId, cancelledMessageId: o.cancelledMessageId, concerns: o.concerns, rules: deps.rules }],
     summary: `review of a cancelled hospital notification (${o.concerns.length} case${o.concerns.length === 1 ? '' : 's'})`,
   });
   return { caseId, caseNumber };
