@@ -423,9 +423,43 @@ describe('effects on the cases, through the decision path', () => {
     expect((await caseRow(opened.id)).outcome).toBe('readmitted');
     await deliver(s, 'AN_STIN');
     const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('AN_STIN')));
-    expect(row!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'cancelled', outcome: 'review' })]);
+    expect(row!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'cancelled', outcome: 'review', reviewCaseId: expect.any(String) })]);
+    // the closed case stays closed; a review case of its own holds the needs assessor's obligation
+    expect((await caseRow(opened.id)).outcome).toBe('readmitted');
+    const reviewId = row!.effects![0]!.reviewCaseId!;
+    expect(await caseRow(reviewId)).toMatchObject({ step: 'awaiting_review', closedAt: null, actingRole: 'needs_assessor' });
+    const queue = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-assessor') });
+    expect(queue.json().items.find((i: { caseId: string }) => i.caseId === reviewId)).toMatchObject({ obligation: 'review', kind: 'cancellation_review' });
     const [episode] = await stack.database.db.select().from(hospitalEpisodes).where(eq(hospitalEpisodes.id, row!.episodeId!));
     expect(episode!.state).toBe('cancelled');
+  });
+});
+
+describe('leave on the cases, and a cancelled leave', () => {
+  it('STOR pauses the vulnerability assessment and shows the leave; its cancellation (AN_STOR) resumes it and opens a review case', async () => {
+    const cpr = fakeCpr('1947-09-25');
+    const opened = await carePlanCase(cpr);
+    const s = scenario();
+    await deliver(s, 'STIN');
+    await deliver(s, 'STOR');
+    const ob = () => stack.database.db.select().from(obligations).where(and(eq(obligations.caseId, opened.id), eq(obligations.key, 'vulnerability-assessment')));
+    expect((await ob())[0]!.state).toBe('paused');
+    expect((await caseRow(opened.id)).onLeaveSince).toBeInstanceOf(Date);
+    const [stor] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('STOR')));
+    expect(stor!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'leave_started', outcome: 'applied' })]);
+    // AN_STOR: the AN_STIN example pointed at the STOR, with the activity cancel-start-leave-inpatient
+    const an = JSON.parse(
+      JSON.stringify(s.json('AN_STIN')).replaceAll(s.messageId('STIN'), s.messageId('STOR')).replace('"cancel-admit-inpatient"', '"cancel-start-leave-inpatient"').replace('"entered-in-error"', '"in-progress"'),
+    ) as Record<string, unknown>;
+    const headerId = (an.entry as { resource: { resourceType: string; id: string } }[]).find((e) => e.resource.resourceType === 'MessageHeader')!.resource.id;
+    const res = await send(an);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(headerOf(res.json() as Ack).response).toEqual({ identifier: headerId, code: 'ok' });
+    await eventually(async () => ((await ob())[0]!.state === 'on_track' ? true : undefined));
+    expect((await caseRow(opened.id)).onLeaveSince).toBeNull();
+    const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, headerId));
+    expect(row!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'cancelled', outcome: 'review', reviewCaseId: expect.any(String) })]);
+    expect(await caseRow(row!.effects![0]!.reviewCaseId!)).toMatchObject({ step: 'awaiting_review', closedAt: null });
   });
 });
 
