@@ -142,6 +142,8 @@ export interface CaseCoreOptions {
   opening?: CaseMirror['open'];
   /** Obligations carried over from a previous run (continue-as-new). */
   carried?: Obligation[];
+  /** The citizen's leave carried over (`carriedLeave()` of the previous run). */
+  carriedLeave?: number | null;
 }
 
 export function defaultMessage(effect: ClockEffect): string {
@@ -176,6 +178,10 @@ export class CaseCore {
     this.opening = o.opening;
     // A continued run starts from what the previous run mirrored.
     if (o.carried) this.mirrored.step = '\u0000carried';
+    if (o.carriedLeave !== undefined) {
+      this.leaveKnown = true;
+      this.onLeaveSince = o.carriedLeave ?? undefined;
+    }
     setHandler(citizenLeaveUpdate, (a) => this.leave(a.onLeave), {
       validator: (_a: { onLeave: boolean }) => {
         if (this.ended) throw new Error(`the case is closed (${this.ended.outcome})`);
@@ -203,6 +209,11 @@ export class CaseCore {
     }
     await this.sync();
     return { onLeave: this.onLeaveSince !== undefined, obligations: keys };
+  }
+
+  /** The leave to carry into the next run: since when (null: back), undefined when none was reported. */
+  carriedLeave(): number | null | undefined {
+    return this.leaveKnown ? (this.onLeaveSince ?? null) : undefined;
   }
 
   /** Since when the citizen is on leave (undefined: not on leave). */
