@@ -15,7 +15,7 @@ import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
 import { registerPlaceType, uniqueType } from './temporary-stay-support.js';
-import { IG_STIN_AT, medcomScenario, resourcesOf, type Fixture, type Scenario } from './medcom-support.js';
+import { cancellationOf, IG_STIN_AT, medcomScenario, resourcesOf, type Fixture, type Scenario } from './medcom-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 
@@ -448,10 +448,7 @@ describe('leave on the cases, and a cancelled leave', () => {
     const [stor] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('STOR')));
     expect(stor!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'leave_started', outcome: 'applied' })]);
     // AN_STOR: the AN_STIN example pointed at the STOR, with the activity cancel-start-leave-inpatient
-    const an = JSON.parse(
-      JSON.stringify(s.json('AN_STIN')).replaceAll(s.messageId('STIN'), s.messageId('STOR')).replace('"cancel-admit-inpatient"', '"cancel-start-leave-inpatient"').replace('"entered-in-error"', '"in-progress"'),
-    ) as Record<string, unknown>;
-    const headerId = (an.entry as { resource: { resourceType: string; id: string } }[]).find((e) => e.resource.resourceType === 'MessageHeader')!.resource.id;
+    const { bundle: an, messageId: headerId } = cancellationOf(s, 'STOR', 'cancel-start-leave-inpatient');
     const res = await send(an);
     expect(res.statusCode, res.body).toBe(200);
     expect(headerOf(res.json() as Ack).response).toEqual({ identifier: headerId, code: 'ok' });
