@@ -333,6 +333,9 @@ const caseRow = (id: string) =>
     return row?.closedAt ? row : undefined;
   });
 
+/** A case's row as it stands (open or closed). */
+const openRow = async (id: string) => (await stack.database.db.select().from(cases).where(eq(cases.id, id)))[0]!;
+
 describe('effects on the cases, through the decision path', () => {
   it('a citizen in follow-up readmitted (STIN) → the case ends as a readmission; one audit row with the message id; the advis inbox shows it', async () => {
     const cpr = fakeCpr('1947-09-25');
@@ -427,7 +430,7 @@ describe('effects on the cases, through the decision path', () => {
     // the closed case stays closed; a review case of its own holds the needs assessor's obligation
     expect((await caseRow(opened.id)).outcome).toBe('readmitted');
     const reviewId = row!.effects![0]!.reviewCaseId!;
-    expect(await caseRow(reviewId)).toMatchObject({ step: 'awaiting_review', closedAt: null, actingRole: 'needs_assessor' });
+    expect(await openRow(reviewId)).toMatchObject({ step: 'awaiting_review', closedAt: null, actingRole: 'needs_assessor' });
     const queue = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-assessor') });
     expect(queue.json().items.find((i: { caseId: string }) => i.caseId === reviewId)).toMatchObject({ obligation: 'review', kind: 'cancellation_review' });
     const [episode] = await stack.database.db.select().from(hospitalEpisodes).where(eq(hospitalEpisodes.id, row!.episodeId!));
@@ -439,12 +442,12 @@ describe('leave on the cases, and a cancelled leave', () => {
   it('STOR pauses the vulnerability assessment and shows the leave; its cancellation (AN_STOR) resumes it and opens a review case', async () => {
     const cpr = fakeCpr('1947-09-25');
     const opened = await carePlanCase(cpr);
-    const s = scenario();
+    const s = medcomScenario({ cpr });
     await deliver(s, 'STIN');
     await deliver(s, 'STOR');
     const ob = () => stack.database.db.select().from(obligations).where(and(eq(obligations.caseId, opened.id), eq(obligations.key, 'vulnerability-assessment')));
     expect((await ob())[0]!.state).toBe('paused');
-    expect((await caseRow(opened.id)).onLeaveSince).toBeInstanceOf(Date);
+    expect((await openRow(opened.id)).onLeaveSince).toBeInstanceOf(Date);
     const [stor] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('STOR')));
     expect(stor!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'leave_started', outcome: 'applied' })]);
     // AN_STOR: the AN_STIN example pointed at the STOR, with the activity cancel-start-leave-inpatient
@@ -453,10 +456,10 @@ describe('leave on the cases, and a cancelled leave', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(headerOf(res.json() as Ack).response).toEqual({ identifier: headerId, code: 'ok' });
     await eventually(async () => ((await ob())[0]!.state === 'on_track' ? true : undefined));
-    expect((await caseRow(opened.id)).onLeaveSince).toBeNull();
+    expect((await openRow(opened.id)).onLeaveSince).toBeNull();
     const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, headerId));
     expect(row!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'cancelled', outcome: 'review', reviewCaseId: expect.any(String) })]);
-    expect(await caseRow(row!.effects![0]!.reviewCaseId!)).toMatchObject({ step: 'awaiting_review', closedAt: null });
+    expect(await openRow(row!.effects![0]!.reviewCaseId!)).toMatchObject({ step: 'awaiting_review', closedAt: null });
   });
 });
 
