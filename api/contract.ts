@@ -125,7 +125,7 @@ function withoutDatePatterns(node: unknown): unknown {
 // ---- shapes every case type shows ---------------------------------------------------------------
 
 /** How a case stands: its worst open obligation (null: nothing open). */
-export const SlaState = z.enum(['on_track', 'at_risk', 'breached']);
+export const SlaState = z.enum(['on_track', 'at_risk', 'breached', 'paused']).describe('paused: every open obligation stands still while the citizen is on leave (orlov)');
 
 /** An action someone must take, as a code with an English and a Danish label. */
 export const Action = z.object({ code: z.string(), en: z.string(), da: z.string() });
@@ -140,12 +140,14 @@ export const ObligationAnswer = z.object({
   dueDay: Day,
   atRiskAt: Instant,
   escalationAt: Instant,
-  state: z.enum(['on_track', 'at_risk', 'breached', 'met', 'met_late', 'cancelled']),
+  state: z.enum(['on_track', 'at_risk', 'breached', 'paused', 'met', 'met_late', 'cancelled']),
   warnings: z.array(z.object({ key: z.string(), at: Instant, firedAt: Instant.optional() })).optional(),
   openedAt: Instant,
   atRiskSince: Instant.optional(),
   breachedAt: Instant.optional(),
   closedAt: Instant.optional(),
+  pausedSince: Instant.optional().describe('Paused (the citizen is on leave, orlov) since'),
+  pausedMs: z.number().int().optional().describe('How long it has stood paused in all (ms): its instants moved by as much'),
 });
 
 /** The SLA part of every case workflow's status (the case core's view). */
@@ -154,5 +156,6 @@ export const CaseCoreAnswer = z.object({
   nextDueAt: Instant.optional(),
   nextDueDay: Day.optional(),
   escalated: z.boolean(),
+  citizenOnLeaveSince: Instant.optional().describe('The citizen is on leave from the hospital (orlov, MedCom STOR) since'),
   obligations: z.array(ObligationAnswer),
 });

@@ -158,7 +158,9 @@ function applyEvent(v: EpisodeView, m: EpisodeMessage): void {
 export type CitizenEvent =
   | { kind: 'admitted'; at: number }
   | { kind: 'discharged'; at: number }
-  | { kind: 'died'; at: number };
+  | { kind: 'died'; at: number }
+  /** Leave (orlov) starts (STOR) or ends (SLOR): shown on every open case; obligations that pause on leave pause. */
+  | { kind: 'leave'; onLeave: boolean; at: number };
 
 /**
  * The case effect of a message, if any: only an event (not a correction or cancellation) that is
@@ -169,5 +171,7 @@ export function citizenEventOf(m: EpisodeMessage, view: EpisodeView): CitizenEve
   if (m.event === 'MORS' || m.deceased) return { kind: 'died', at: m.periodEnd ?? m.occurredAt };
   if (m.event === 'STIN' || m.event === 'STAA') return { kind: 'admitted', at: m.periodStart };
   if (m.event === 'SLHJ') return { kind: 'discharged', at: m.periodEnd ?? m.occurredAt };
+  if (m.event === 'STOR') return { kind: 'leave', onLeave: true, at: m.leaveStart ?? m.occurredAt };
+  if (m.event === 'SLOR') return { kind: 'leave', onLeave: false, at: m.leaveEnd ?? m.occurredAt };
   return undefined;
 }

@@ -232,6 +232,11 @@ export interface ObligationKindRule {
   action: { code: string; en: string; da: string };
   /** Who must act. */
   actor: ActorRole;
+  /**
+   * Roles who hold it together with the actor: it shows in their work queues too and either may
+   * meet it (the escalation still goes to the actor's recipient).
+   */
+  heldWith?: readonly ActorRole[];
   /** Who receives the escalation when the obligation is missed. */
   escalateTo: ActorRole;
   /** The due rule in words (the obligations table of docs/case-core.md). */
@@ -243,6 +248,12 @@ export interface ObligationKindRule {
   warningKind?: string;
   /** Who receives a warning. */
   warnTo?: ActorRole;
+  /**
+   * Whether its clock stands still while the citizen is on leave from the hospital (orlov, MedCom
+   * STOR … SLOR): the obligation is `paused` and resumes with the time it had left. Only where the
+   * work cannot go on while the citizen is away from the ward (docs/medcom.md says why, per kind).
+   */
+  pausesOnLeave: boolean;
   /** The source of the rule. */
   source: string;
 }
@@ -251,6 +262,13 @@ export interface ObligationKindRule {
 export const AT_RISK_DAYS_BEFORE_DUE = 2;
 /** Hours before an offer's reply time from which it is "at risk". Not in the sources: 6. */
 export const OFFER_AT_RISK_HOURS = 6;
+
+/**
+ * A hospital notification cancelled (MedCom AN_) after its event changed or closed a case is
+ * reviewed by the needs assessor by the end of this many working days after the cancellation
+ * came. Not in the sources: 1 (the next working day).
+ */
+export const CANCELLATION_REVIEW_WORKING_DAYS = 1;
 
 /** A waiting citizen's priority is reviewed by the end of this many working days after a discharge home. Not in the sources: 1. */
 export const PRIORITY_REVIEW_WORKING_DAYS = 1;
@@ -265,15 +283,19 @@ export const OBLIGATION_KINDS = {
     escalationKind: 'psychiatric_deadline_passed',
     warningKind: 'psychiatric_deadline_warning',
     warnTo: 'psychiatry_coordinator',
+    pausesOnLeave: false,
     source: '002',
   },
   psychiatric_status_meeting: {
     action: { code: 'hold_status_meeting', en: 'Hold the status meeting and record its decision', da: 'Hold statusmøde og registrér ledelsesbeslutningen' },
     actor: 'area_chief',
+    // 002: the status meeting is held between the psychiatry coordinator and the area chief
+    heldWith: ['psychiatry_coordinator'],
     escalateTo: ESCALATION_RECIPIENTS.area_chief,
     due: 'every 14 calendar days from the day the case was flagged as a potential long course',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'psychiatric_status_meeting_missed',
+    pausesOnLeave: false,
     source: '002',
   },
   psychiatric_chief_level: {
@@ -283,6 +305,7 @@ export const OBLIGATION_KINDS = {
     due: 'the day the disagreement was raised + 7 calendar days',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'psychiatric_chief_level_overdue',
+    pausesOnLeave: false,
     source: '002',
   },
   vulnerability_assessment: {
@@ -292,6 +315,7 @@ export const OBLIGATION_KINDS = {
     due: 'end of the next working day after the care plan was received (configurable)',
     atRisk: { daysBeforeDue: 0 },
     escalationKind: 'vulnerability_assessment_overdue',
+    pausesOnLeave: true,
     source: '000 (deadline not in the sources)',
   },
   provider_phone_call: {
@@ -301,6 +325,7 @@ export const OBLIGATION_KINDS = {
     due: 'the day the provider must start (the same day)',
     atRisk: { immediately: true },
     escalationKind: 'provider_phone_call_missed',
+    pausesOnLeave: false,
     source: '003',
   },
   follow_up_visit: {
@@ -310,6 +335,7 @@ export const OBLIGATION_KINDS = {
     due: 'discharge day + 7 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'follow_up_visit_overdue',
+    pausesOnLeave: false,
     source: '001 (deadline not in the sources)',
   },
   help_follow_up: {
@@ -319,6 +345,7 @@ export const OBLIGATION_KINDS = {
     due: 'discharge day + 14 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'help_follow_up_overdue',
+    pausesOnLeave: false,
     source: '000 (deadline not in the sources)',
   },
   offer_reply: {
@@ -328,6 +355,7 @@ export const OBLIGATION_KINDS = {
     due: 'the offer time + 24 hours (configurable; not in the sources); unanswered, the offer lapses and the place goes to the next citizen',
     atRisk: { hoursBeforeDue: OFFER_AT_RISK_HOURS },
     escalationKind: null,
+    pausesOnLeave: false,
     source: '003 (reply time not in the sources)',
   },
   stay_reassessment: {
@@ -337,6 +365,7 @@ export const OBLIGATION_KINDS = {
     due: 'planned end date − 7 calendar days (configurable; not in the sources)',
     atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
     escalationKind: 'temporary_stay_reassessment_missing',
+    pausesOnLeave: false,
     source: '003 (review day not in the sources)',
   },
   priority_review: {
@@ -346,12 +375,30 @@ export const OBLIGATION_KINDS = {
     due: 'end of the next working day after the citizen waiting for a temporary stay was discharged home',
     atRisk: { daysBeforeDue: 0 },
     escalationKind: 'priority_review_overdue',
+    pausesOnLeave: false,
     source: '003 (deadline not in the sources)',
+  },
+  cancellation_review: {
+    action: { code: 'review_cancelled_notification', en: 'Review the cases a cancelled hospital notification had changed', da: 'Gennemgå sagerne et annulleret advis havde ændret' },
+    actor: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
+    due: 'end of the next working day after the hospital cancelled (MedCom AN_) an event that had changed or closed a case',
+    atRisk: { daysBeforeDue: 0 },
+    escalationKind: 'cancellation_review_overdue',
+    pausesOnLeave: false,
+    source: 'MedCom HospitalNotification (deadline not in the sources)',
   },
 } as const satisfies Record<string, ObligationKindRule>;
 
 export type ObligationKind = keyof typeof OBLIGATION_KINDS;
 export const OBLIGATION_KIND_CODES = Object.keys(OBLIGATION_KINDS) as [ObligationKind, ...ObligationKind[]];
+
+/** The obligation kinds a role holds together with their actor (`heldWith`): in its work queue too. */
+export function kindsHeldWith(role: string): ObligationKind[] {
+  return (Object.entries(OBLIGATION_KINDS) as [ObligationKind, ObligationKindRule][])
+    .filter(([, rule]) => rule.heldWith?.includes(role as ActorRole))
+    .map(([kind]) => kind);
+}
 
 /** Who gets the escalation of an obligation of `kind` held by `actor` (see `ESCALATION_RECIPIENTS`). */
 export function escalationRecipient(kind: ObligationKind, actor?: ActorRole): ActorRole {

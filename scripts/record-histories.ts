@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       const ids = [await run(ctx)].flat();
       await sleep(1000);
       for (const [i, id] of ids.entries()) {
-        const label = id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('UDS-') ? `hospital-discharge-${i + 1}` : name;
+        const label = id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('ADV-') ? 'notification-review' : id.startsWith('UDS-') ? (name === 'hospital' ? `hospital-discharge-${i + 1}` : `hospital-discharge-${name}`) : name;
         const files = await writeHistories(ctx, label, id);
         console.log(`${name}: ${id} → ${files.join(', ')}`);
       }

@@ -31,3 +31,20 @@ describe('docs/case-core.md obligations table', () => {
     expect(source).toBe(rule.source);
   });
 });
+
+const medcom = readFileSync(path.join(projectRoot, 'docs', 'medcom.md'), 'utf8');
+const leaveRows = new Map(
+  medcom
+    .split('\n')
+    .filter((l) => /^\| `[a-z_]+` \| (\*\*pauses\*\*|never) \|/.test(l))
+    .map((l) => [l.match(/^\| `([a-z_]+)`/)![1]!, l.includes('**pauses**')] as const),
+);
+
+describe('docs/medcom.md: which obligations pause while the citizen is on leave', () => {
+  it.each(Object.entries(OBLIGATION_KINDS))('%s: as `pausesOnLeave` says, with a reason', (kind, rule) => {
+    expect(leaveRows.get(kind), `no leave row in docs/medcom.md for ${kind}`).toBe(rule.pausesOnLeave);
+  });
+  it('the 12-week deadline never pauses', () => {
+    expect(OBLIGATION_KINDS.psychiatric_case_deadline.pausesOnLeave).toBe(false);
+  });
+});

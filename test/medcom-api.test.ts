@@ -15,7 +15,7 @@ import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
 import { registerPlaceType, uniqueType } from './temporary-stay-support.js';
-import { IG_STIN_AT, medcomScenario, resourcesOf, type Fixture, type Scenario } from './medcom-support.js';
+import { cancellationOf, IG_STIN_AT, medcomScenario, resourcesOf, type Fixture, type Scenario } from './medcom-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 
@@ -333,6 +333,9 @@ const caseRow = (id: string) =>
     return row?.closedAt ? row : undefined;
   });
 
+/** A case's row as it stands (open or closed). */
+const openRow = async (id: string) => (await stack.database.db.select().from(cases).where(eq(cases.id, id)))[0]!;
+
 describe('effects on the cases, through the decision path', () => {
   it('a citizen in follow-up readmitted (STIN) → the case ends as a readmission; one audit row with the message id; the advis inbox shows it', async () => {
     const cpr = fakeCpr('1947-09-25');
@@ -423,9 +426,40 @@ describe('effects on the cases, through the decision path', () => {
     expect((await caseRow(opened.id)).outcome).toBe('readmitted');
     await deliver(s, 'AN_STIN');
     const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('AN_STIN')));
-    expect(row!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'cancelled', outcome: 'review' })]);
+    expect(row!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'cancelled', outcome: 'review', reviewCaseId: expect.any(String) })]);
+    // the closed case stays closed; a review case of its own holds the needs assessor's obligation
+    expect((await caseRow(opened.id)).outcome).toBe('readmitted');
+    const reviewId = row!.effects![0]!.reviewCaseId!;
+    expect(await openRow(reviewId)).toMatchObject({ step: 'awaiting_review', closedAt: null, actingRole: 'needs_assessor' });
+    const queue = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-assessor') });
+    expect(queue.json().items.find((i: { caseId: string }) => i.caseId === reviewId)).toMatchObject({ obligation: 'review', kind: 'cancellation_review' });
     const [episode] = await stack.database.db.select().from(hospitalEpisodes).where(eq(hospitalEpisodes.id, row!.episodeId!));
     expect(episode!.state).toBe('cancelled');
+  });
+});
+
+describe('leave on the cases, and a cancelled leave', () => {
+  it('STOR pauses the vulnerability assessment and shows the leave; its cancellation (AN_STOR) resumes it and opens a review case', async () => {
+    const cpr = fakeCpr('1947-09-25');
+    const opened = await carePlanCase(cpr);
+    const s = medcomScenario({ cpr });
+    await deliver(s, 'STIN');
+    await deliver(s, 'STOR');
+    const ob = () => stack.database.db.select().from(obligations).where(and(eq(obligations.caseId, opened.id), eq(obligations.key, 'vulnerability-assessment')));
+    expect((await ob())[0]!.state).toBe('paused');
+    expect((await openRow(opened.id)).onLeaveSince).toBeInstanceOf(Date);
+    const [stor] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('STOR')));
+    expect(stor!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'leave_started', outcome: 'applied' })]);
+    // AN_STOR: the AN_STIN example pointed at the STOR, with the activity cancel-start-leave-inpatient
+    const { bundle: an, messageId: headerId } = cancellationOf(s, 'STOR', 'cancel-start-leave-inpatient');
+    const res = await send(an);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(headerOf(res.json() as Ack).response).toEqual({ identifier: headerId, code: 'ok' });
+    await eventually(async () => ((await ob())[0]!.state === 'on_track' ? true : undefined));
+    expect((await openRow(opened.id)).onLeaveSince).toBeNull();
+    const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, headerId));
+    expect(row!.effects).toEqual([expect.objectContaining({ caseId: opened.id, event: 'cancelled', outcome: 'review', reviewCaseId: expect.any(String) })]);
+    expect(await openRow(row!.effects![0]!.reviewCaseId!)).toMatchObject({ step: 'awaiting_review', closedAt: null });
   });
 });
 

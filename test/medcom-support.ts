@@ -69,3 +69,19 @@ export function medcomScenario(o: { cpr: string; stinAt?: number }): Scenario {
 export function resourcesOf(bundle: Record<string, unknown>, type: string): Record<string, unknown>[] {
   return (bundle.entry as { resource: Record<string, unknown> }[]).map((e) => e.resource).filter((r) => r.resourceType === type);
 }
+
+/**
+ * A cancellation the IG has no example of (e.g. AN_STOR): the AN_STIN example pointed at another
+ * message of the scenario, with that event's cancel activity and the status the cancellation
+ * restores. Answers the Bundle and its MessageHeader id.
+ */
+export function cancellationOf(s: Scenario, target: Fixture, activity: string, restoredStatus = 'in-progress'): { bundle: Record<string, unknown>; messageId: string } {
+  const bundle = JSON.parse(
+    JSON.stringify(s.json('AN_STIN'))
+      .replaceAll(s.messageId('STIN'), s.messageId(target))
+      .replace('"cancel-admit-inpatient"', JSON.stringify(activity))
+      .replace('"entered-in-error"', JSON.stringify(restoredStatus)),
+  ) as Record<string, unknown>;
+  const messageId = (bundle.entry as { resource: { resourceType: string; id: string } }[]).find((e) => e.resource.resourceType === 'MessageHeader')!.resource.id;
+  return { bundle, messageId };
+}

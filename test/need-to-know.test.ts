@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CASE_READ_MATRIX, READ_ROUTES, readersOf, type CaseTypeName } from '../api/case-types/index.js';
 type ReadRouteName = string;
-import { escalations } from '../db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { escalations, hospitalNotifications } from '../db/schema/index.js';
+import { medcomScenario } from './medcom-support.js';
 import { localDate } from '../domain/calendar.js';
 import { as, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -26,6 +28,31 @@ type Opened = Record<CaseTypeName, { id: string; cpr: string; birth: string }>;
 let openedOnce: Promise<Opened> | undefined;
 /** The three cases, opened once for both tests (a citizen has one open temporary-stay application). */
 const opened = () => (openedOnce ??= openAll());
+
+/** A review case: a citizen with a temporary-stay application admitted (STIN: it withdraws), then the admission cancelled (AN_STIN). */
+async function openReview(): Promise<Opened[CaseTypeName]> {
+  const cpr = fakeCpr('1941-02-03');
+  const app = await stack.app.inject({
+    method: 'POST',
+    url: '/temporary-stays',
+    headers: as('dev-assessor'),
+    payload: { cpr, eligible: true, placeType: PLACE_TYPE, purpose: 'rehabilitation', priority: 'middel' },
+  });
+  expect(app.statusCode, app.body).toBe(201);
+  const s = medcomScenario({ cpr });
+  for (const name of ['STIN', 'AN_STIN'] as const) {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/medcom/hospital-notifications',
+      headers: { ...as('dev-hospital'), 'content-type': 'application/fhir+json', 'idempotency-key': undefined },
+      payload: JSON.stringify(s.json(name)),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('AN_STIN')));
+  const id = row!.effects!.find((e) => e.reviewCaseId)!.reviewCaseId!;
+  return { id, cpr, birth: '1941-02-03' };
+}
 
 async function openAll(): Promise<Opened> {
   const psyCpr = fakeCpr('1961-03-04');
@@ -55,7 +82,9 @@ async function openAll(): Promise<Opened> {
     payload: { cpr: tsCpr, eligible: true, placeType: PLACE_TYPE, purpose: 'rehabilitation', priority: 'middel' },
   });
   expect(ts.statusCode, ts.body).toBe(201);
+  const review = await openReview();
   return {
+    notification_review: review,
     psychiatric_discharge: { id: psy.json().id, cpr: psyCpr, birth: '1961-03-04' },
     hospital_discharge: { id: hd.json().id, cpr: hdCpr, birth: '1944-07-08' },
     temporary_stay: { id: ts.json().id, cpr: tsCpr, birth: '1939-11-12' },
@@ -97,7 +126,7 @@ describe('need to know: GET /cases/:id', () => {
         }
       }
     }
-    expect(pairs).toBe(tokens.size * 3);
+    expect(pairs).toBe(tokens.size * Object.keys(cases).length);
   });
 });
 
@@ -243,7 +272,7 @@ describe('need to know: every read route', () => {
         }
       }
     }
-    expect(triples).toBe(tokens.size * Object.keys(READ_ROUTES).length * 3);
+    expect(triples).toBe(tokens.size * Object.keys(READ_ROUTES).length * Object.keys(CASE_READ_MATRIX).length);
     // the walk met every kind of answer
     for (const [k, n] of Object.entries(seen)) expect(n, k).toBeGreaterThan(0);
   });

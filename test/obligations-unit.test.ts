@@ -12,6 +12,8 @@ import {
   closeObligation,
   newObligation,
   nextInstant,
+  pauseObligation,
+  resumeObligation,
 } from '../workflows/shared/obligations.js';
 
 const t = (iso: string) => Date.parse(iso);
@@ -121,5 +123,39 @@ describe('obligations', () => {
     closeObligation(b, a.escalateAt + 1, 'cancelled');
     expect(caseSla([a, b])).toMatchObject({ slaState: null, escalated: false });
     expect(caseSla([a, b]).earliest).toBeUndefined();
+  });
+});
+
+describe('paused while the citizen is on leave (orlov)', () => {
+  it('nothing falls due while paused; resumed, every instant moves by the pause to the millisecond, the due day with them', () => {
+    const o = newObligation({ key: 'vulnerability-assessment', kind: 'vulnerability_assessment', now: t('2026-12-04T10:00:00+01:00'), dueDay: '2026-12-07', escalationLocalHour: 0 });
+    expect(o.escalateAt).toBe(t('2026-12-08T00:00:00+01:00'));
+    expect(pauseObligation(o, t('2026-12-04T10:00:00.250+01:00'))).toBe(true);
+    expect(caseSla([o]).slaState).toBe('paused');
+    expect(caseSla([o]).nextDueAt).toBeUndefined();
+    expect(nextInstant([o])).toBeUndefined();
+    expect(advance([o], t('2026-12-09T00:00:00+01:00'))).toEqual([]);
+    expect(o.state).toBe('paused');
+    const shift = resumeObligation(o, t('2026-12-09T04:30:00.750+01:00'));
+    expect(shift).toBe(t('2026-12-09T04:30:00.750+01:00') - t('2026-12-04T10:00:00.250+01:00'));
+    expect(o.escalateAt).toBe(t('2026-12-08T00:00:00+01:00') + shift);
+    expect(o.atRiskAt).toBe(t('2026-12-07T00:00:00+01:00') + shift);
+    expect(o.escalateAt).toBe(t('2026-12-12T18:30:00.500+01:00'));
+    expect(o.dueDay).toBe('2026-12-12');
+    expect(o.state).toBe('on_track');
+    expect(o.pausedMs).toBe(shift);
+    expect(advance([o], o.escalateAt - 1).map((e) => e.type)).toEqual(['at_risk']);
+    expect(advance([o], o.escalateAt).map((e) => e.type)).toEqual(['breach']);
+  });
+
+  it('a breached obligation does not pause; one met while paused is met', () => {
+    const o = newObligation({ key: 'x', kind: 'vulnerability_assessment', now: t('2026-12-04T10:00:00+01:00'), dueDay: '2026-12-07', escalationLocalHour: 0 });
+    pauseObligation(o, t('2026-12-05T10:00:00+01:00'));
+    expect(closeObligation(o, t('2026-12-10T10:00:00+01:00'), 'met')).toBe(true);
+    expect(o.state).toBe('met');
+    const b = newObligation({ key: 'y', kind: 'vulnerability_assessment', now: t('2026-12-04T10:00:00+01:00'), dueDay: '2026-12-07', escalationLocalHour: 0 });
+    advance([b], t('2026-12-08T00:00:00+01:00'));
+    expect(pauseObligation(b, t('2026-12-08T10:00:00+01:00'))).toBe(false);
+    expect(b.state).toBe('breached');
   });
 });

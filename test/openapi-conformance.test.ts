@@ -18,7 +18,7 @@ import { addDays, localDate } from '../domain/calendar.js';
 import { as, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
-import { medcomScenario } from './medcom-support.js';
+import { cancellationOf, medcomScenario } from './medcom-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
 
@@ -427,6 +427,14 @@ describe('success answers match the documented schemas', () => {
     const notification = advis.items.find((i: { id: string }) => i.id === stin.messageId('STIN'));
     await get(`/hospital-episodes/${notification.episodeId}`, 'dev-assessor');
     await post(`/medcom/hospital-notifications/${notification.id}/review`, 'dev-assessor');
+    // a leave (STOR) and its cancellation (AN_STOR) → a review case, read and reviewed
+    await post('/medcom/hospital-notifications', 'dev-hospital', stin.json('STOR'));
+    const anStor = cancellationOf(stin, 'STOR', 'cancel-start-leave-inpatient');
+    await post('/medcom/hospital-notifications', 'dev-hospital', anStor.bundle);
+    const cancelled = (await get('/medcom/hospital-notifications?reviewed=false&limit=500', 'dev-assessor')).items.find((i: { id: string }) => i.id === anStor.messageId);
+    const reviewCaseId = cancelled.effects[0].reviewCaseId as string;
+    await get(`/cases/${reviewCaseId}`, 'dev-assessor');
+    await post(`/cases/${reviewCaseId}/notification-review/reviewed`, 'dev-assessor');
 
     const open = await get('/escalations?status=open&limit=50', 'dev-chief');
     if (open.items[0]) await call('POST', `/escalations/${open.items[0].id}/acknowledge`, 'dev-chief', {}, [200, 409]);

@@ -152,6 +152,27 @@ describe('psychiatric case through the API', () => {
     expect(t.closed.cases).toBeGreaterThanOrEqual(1);
   });
 
+  it('the status meeting is held between the psychiatry coordinator and the area chief: both see it in their work queue, either records it', async () => {
+    const id = await openCase('faerdigmelding');
+    const base = `/cases/${id}/psychiatric`;
+    expect((await post(`${base}/long-course`, 'dev-psychiatry', { reason: 'r' })).statusCode).toBe(200);
+    const queued = async (token: string) => {
+      const res = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as(token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as { caseId: string; obligation: string; actor: { role: string } }[]).filter((i) => i.caseId === id).map((i) => i.obligation);
+    };
+    await eventually(async () => ((await queued('dev-chief')).includes('meeting-1') ? true : undefined));
+    expect(await queued('dev-psychiatry')).toEqual(expect.arrayContaining(['deadline-12w', 'meeting-1']));
+    // a supervisor asking for the coordinator's queue sees it too; the needs assessor does not
+    const sup = await stack.app.inject({ method: 'GET', url: '/work-queue?role=psychiatry_coordinator&limit=200', headers: as('dev-supervisor') });
+    expect((sup.json().items as { caseId: string; obligation: string }[]).some((i) => i.caseId === id && i.obligation === 'meeting-1')).toBe(true);
+    expect((await post(`${base}/status-meetings`, 'dev-psychiatry', { heldOn: localDate(Date.now()), decision: 'd' })).statusCode).toBe(200);
+    await eventually(async () => (!(await queued('dev-chief')).includes('meeting-1') ? true : undefined));
+    expect(await queued('dev-psychiatry')).not.toContain('meeting-1');
+    expect(await queued('dev-psychiatry')).toContain('meeting-2');
+    expect(await queued('dev-chief')).toContain('meeting-2');
+  });
+
   it('a repeated decision with the same Idempotency-Key has no second effect', async () => {
     const id = await openCase('faerdigmelding');
     const base = `/cases/${id}/psychiatric`;

@@ -198,7 +198,9 @@ describe("the supervisor's view", () => {
     const url = (q: string) => `/work-queue?role=psychiatry_coordinator&${q}`;
     const whole = (await stack.app.inject({ method: 'GET', url: url('limit=200'), headers: as('dev-supervisor') })).json();
     const wholeMine = whole.items.filter((i: { caseNumber: string }) => mine.has(i.caseNumber)).map(key);
-    expect(wholeMine).toHaveLength(3);
+    // the 12-week deadlines, and the status meetings the coordinator holds with the area chief (flagged at 8 weeks)
+    expect(wholeMine.filter((k: string) => k.endsWith('/deadline-12w'))).toHaveLength(3);
+    expect(wholeMine.some((k: string) => /\/meeting-\d+$/.test(k))).toBe(true);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -212,7 +214,7 @@ describe("the supervisor's view", () => {
     expect(new Set(seen).size).toBe(seen.length); // never an item twice
     expect(seen.filter((k) => mine.has(k.split('/')[0]!))).toEqual(wholeMine);
     // most urgent first: breached before at risk before on track
-    const rank = { breached: 0, at_risk: 1, on_track: 2 } as Record<string, number>;
+    const rank = { breached: 0, at_risk: 1, on_track: 2, paused: 3 } as Record<string, number>;
     const ranks = whole.items.map((i: { slaState: string }) => rank[i.slaState]!);
     expect([...ranks].sort((x, y) => x - y)).toEqual(ranks);
     const forged = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');

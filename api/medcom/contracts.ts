@@ -105,9 +105,10 @@ export const HospitalEpisodeAnswer = documented(
 export const Effect = z.object({
   caseId: Id,
   caseNumber: z.string(),
-  event: z.string().describe('admitted | discharged | died | cancelled'),
+  event: z.string().describe('admitted | discharged | died | leave_started | leave_ended | cancelled'),
   outcome: z.enum(['applied', 'refused', 'review']).describe('applied: the case took it; refused: the case refused it (reason); review: someone must look at it'),
   reason: z.string().optional(),
+  reviewCaseId: Id.optional().describe('A cancellation: the review case whose obligation (the needs assessor, due the next working day) covers it'),
 });
 
 /** One notification in the advis inbox. */

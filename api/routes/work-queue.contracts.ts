@@ -21,7 +21,8 @@ export const queueItem = z.object({
   dueDay: Day,
   atRiskAt: Instant,
   escalationAt: Instant,
-  slaState: z.enum(['on_track', 'at_risk', 'breached']),
+  slaState: z.enum(['on_track', 'at_risk', 'breached', 'paused']).describe('paused: its clock stands still while the citizen is on leave (orlov)'),
+  citizenOnLeaveSince: Instant.nullable().describe('The citizen is on leave from the hospital (orlov, MedCom STOR) since; null: not on leave'),
 });
 
 /** `GET /work-queue`: a page, most urgent first; `nextCursor` fetches the next. */
@@ -43,6 +44,7 @@ export const WorkQueuePage = documented(z.object({ items: z.array(queueItem), ne
         atRiskAt: '2027-02-08T00:00:00+01:00',
         escalationAt: '2027-02-23T00:00:00+01:00',
         slaState: 'on_track',
+        citizenOnLeaveSince: null,
       },
     ],
     nextCursor: null,

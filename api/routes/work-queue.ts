@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeCursor, workQueue } from '../../db/queries/work-queue.js';
-import { OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
+import { kindsHeldWith, OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
 import { roles } from '../auth.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
@@ -32,7 +32,7 @@ const queueQuery = z
     role: z.enum(QUEUE_ROLES).optional().describe('Supervisors only: whose queue (default: every role)'),
     team: line(200).optional().describe('Supervisors only: a team'),
     caseType: z.enum(CASE_TYPE_NAMES).optional(),
-    state: z.enum(['on_track', 'at_risk', 'breached']).optional(),
+    state: z.enum(['on_track', 'at_risk', 'breached', 'paused']).optional(),
     dueBefore,
     cursor: token(500).optional().describe('nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -47,7 +47,8 @@ export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
       access: QUEUE_ROLES,
       summary: 'Work queue (arbejdsliste): open obligations of your role (and team), most urgent first',
       description:
-        'Breached first, then at risk, then by escalation instant. A caseworker sees their own role, items of their team and items with no team; ' +
+        'Breached first, then at risk, then by escalation instant, paused last. A caseworker sees their own role, items of their team and items with no team, ' +
+        'and the obligations their role holds together with another (the psychiatric status meeting: psychiatry coordinator and area chief); ' +
         'a supervisor may pass role, team, caseType, state and dueBefore. Cursor pagination: pass `nextCursor` as `cursor`.',
       querystring: queueQuery,
       response: { 200: WorkQueuePage },
@@ -66,6 +67,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
       if (q.cursor && !after) throw badRequest('cursor: not a cursor from this list', 'querystring.cursor');
       const page = await workQueue(deps.database.db, {
         role: supervisor ? q.role : user.role,
+        ...(supervisor ? (q.role ? { heldWithKinds: kindsHeldWith(q.role) } : {}) : { heldWithKinds: kindsHeldWith(user.role) }),
         team: supervisor ? q.team : user.team,
         caseType: q.caseType,
         // need to know: only obligations on case types the role reads
@@ -92,7 +94,8 @@ export const workQueueRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps)
             dueDay: r.dueDay,
             atRiskAt: r.atRiskAt,
             escalationAt: r.escalateAt,
-            slaState: r.state as 'on_track' | 'at_risk' | 'breached',
+            slaState: r.state as 'on_track' | 'at_risk' | 'breached' | 'paused',
+            citizenOnLeaveSince: r.onLeaveSince,
           };
         }),
       };

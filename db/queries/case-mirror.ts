@@ -20,7 +20,7 @@ export interface ObligationRow {
   dueDay: string;
   atRiskAt: number;
   escalateAt: number;
-  /** on_track | at_risk | breached | met | met_late | cancelled */
+  /** on_track | at_risk | breached | paused | met | met_late | cancelled */
   state: string;
   openedAt: number;
   atRiskSince: number | null;
@@ -35,6 +35,8 @@ export interface CaseSlaMirror {
   actingRole: string | null;
   actingTeam: string | null;
   escalated: boolean;
+  /** The citizen is on leave from the hospital since (orlov); null: back; absent: no leave reported. */
+  onLeaveSince?: number | null;
 }
 
 export interface CaseMirror {
@@ -54,7 +56,7 @@ export interface CaseMirror {
 // ---- the mirror's writes (one transaction per mirror) ------------------------------------
 
 
-const URGENCY: Record<string, number> = { breached: 0, at_risk: 1, on_track: 2 };
+const URGENCY: Record<string, number> = { breached: 0, at_risk: 1, on_track: 2, paused: 3 };
 const urgencyOf = (state: string) => URGENCY[state] ?? 9;
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -90,6 +92,7 @@ export async function writeCaseMirror(db: Db, m: CaseMirror): Promise<string[]> 
         actingRole: m.sla.actingRole,
         actingTeam: m.sla.actingTeam,
         escalated: m.sla.escalated,
+        ...(m.sla.onLeaveSince !== undefined ? { onLeaveSince: date(m.sla.onLeaveSince) } : {}),
         updatedAt: new Date(),
         ...(m.end ? { closedAt: new Date(m.end.closedAt), outcome: m.end.outcome } : {}),
       })

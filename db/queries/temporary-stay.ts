@@ -325,7 +325,7 @@ export async function casesWithPriorityToReview(db: Db, caseIds: string[]): Prom
   const rows = await db
     .select({ caseId: obligations.caseId })
     .from(obligations)
-    .where(and(inArray(obligations.caseId, caseIds), eq(obligations.kind, 'priority_review'), inArray(obligations.state, ['on_track', 'at_risk', 'breached'])));
+    .where(and(inArray(obligations.caseId, caseIds), eq(obligations.kind, 'priority_review'), inArray(obligations.state, ['on_track', 'at_risk', 'breached', 'paused'])));
   return new Set(rows.map((r) => r.caseId));
 }
 

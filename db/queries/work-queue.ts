@@ -1,6 +1,6 @@
 /**
  * Work queues (arbejdslister): the open obligations of a role (and team), most urgent first —
- * breached, then at risk, then by escalation instant — with keyset (cursor) pagination.
+ * breached, then at risk, then by escalation instant, paused last (the citizen on leave) — with keyset (cursor) pagination.
  * No CPR, no name, no free text: case number, case type, step, action code, dates.
  */
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
@@ -9,12 +9,14 @@ import { cases, escalations, obligations } from '../schema/index.js';
 
 export interface WorkQueueFilter {
   role?: string;
+  /** Obligation kinds the role holds together with their actor (shown to the role too, whatever its team). */
+  heldWithKinds?: string[];
   /** Items for this team and items with no team (the whole role's). */
   team?: string;
   caseType?: string;
   /** Only cases of these types (the case types the reader may read). */
   caseTypes?: string[];
-  state?: 'on_track' | 'at_risk' | 'breached';
+  state?: 'on_track' | 'at_risk' | 'breached' | 'paused';
   /** Due day strictly before this Copenhagen date. */
   dueBeforeDay?: string;
   /** Escalation strictly before this instant. */
@@ -36,7 +38,7 @@ export function decodeCursor(raw: string): WorkQueueCursor | undefined {
     if (
       Array.isArray(v) &&
       v.length === 4 &&
-      [0, 1, 2].includes(v[0] as number) &&
+      [0, 1, 2, 3].includes(v[0] as number) &&
       Number.isSafeInteger(v[1]) &&
       Math.abs(v[1] as number) <= 8.64e15 &&
       typeof v[2] === 'string' &&
@@ -52,12 +54,14 @@ export function decodeCursor(raw: string): WorkQueueCursor | undefined {
   return undefined;
 }
 
-const STATE_URGENCY = { breached: 0, at_risk: 1, on_track: 2 } as const;
+const STATE_URGENCY = { breached: 0, at_risk: 1, on_track: 2, paused: 3 } as const;
 
 export async function workQueue(db: Db, f: WorkQueueFilter) {
   const where: SQL[] = [sql`${obligations.urgency} < 9`];
-  if (f.role) where.push(eq(obligations.actorRole, f.role));
-  if (f.team) where.push(or(isNull(obligations.actorTeam), eq(obligations.actorTeam, f.team))!);
+  const own = f.team ? and(eq(obligations.actorRole, f.role ?? ''), or(isNull(obligations.actorTeam), eq(obligations.actorTeam, f.team))!)! : eq(obligations.actorRole, f.role ?? '');
+  if (f.role && f.heldWithKinds?.length) where.push(or(own, inArray(obligations.kind, f.heldWithKinds))!);
+  else if (f.role) where.push(own);
+  else if (f.team) where.push(or(isNull(obligations.actorTeam), eq(obligations.actorTeam, f.team))!);
   if (f.caseType) where.push(eq(cases.type, f.caseType));
   if (f.caseTypes) where.push(inArray(cases.type, f.caseTypes.length ? f.caseTypes : ['']));
   if (f.state) where.push(eq(obligations.urgency, STATE_URGENCY[f.state]));
@@ -75,6 +79,7 @@ export async function workQueue(db: Db, f: WorkQueueFilter) {
       caseNumber: cases.workflowId,
       caseType: cases.type,
       step: cases.step,
+      onLeaveSince: cases.onLeaveSince,
       key: obligations.key,
       kind: obligations.kind,
       actionCode: obligations.actionCode,

@@ -65,6 +65,8 @@ export const cases = pgTable(
     actingTeam: text('acting_team'),
     /** An escalation is open (an obligation breached, not yet met). */
     escalated: boolean('escalated').notNull().default(false),
+    /** The citizen is on leave from the hospital since (orlov, MedCom STOR until SLOR); null otherwise. */
+    onLeaveSince: ts('on_leave_since'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -116,9 +118,9 @@ export const obligations = pgTable(
     dueDay: date('due_day', { mode: 'string' }).notNull(),
     atRiskAt: ts('at_risk_at').notNull(),
     escalateAt: ts('escalate_at').notNull(),
-    /** on_track | at_risk | breached | met | met_late | cancelled */
+    /** on_track | at_risk | breached | paused | met | met_late | cancelled */
     state: text('state').notNull(),
-    /** 0 breached, 1 at risk, 2 on track, 9 closed: the work queue's order. */
+    /** 0 breached, 1 at risk, 2 on track, 3 paused, 9 closed: the work queue's order. */
     urgency: integer('urgency').notNull(),
     openedAt: ts('opened_at').notNull(),
     atRiskSince: ts('at_risk_since'),

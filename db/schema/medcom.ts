@@ -55,12 +55,14 @@ export const hospitalEpisodeIdentifiers = pgTable(
 export interface NotificationEffect {
   caseId: string;
   caseNumber: string;
-  /** admitted | discharged | died — the event as the case got it */
+  /** admitted | discharged | died | leave_started | leave_ended — the event as the case got it */
   event: string;
   /** applied | refused | none | review */
   outcome: string;
   /** Why it was refused, or what a reviewer must look at (never personal data). */
   reason?: string;
+  /** A cancellation's review case (its obligation is the needs assessor's, due the next working day). */
+  reviewCaseId?: string;
 }
 
 /** Every message received, keyed by its MessageHeader id. */

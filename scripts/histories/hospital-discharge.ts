@@ -1,6 +1,9 @@
 /** Recording paths of the hospital discharge (udskrivning), with the temporary stays it starts. */
 import { localDate } from '../../domain/calendar.js';
 import { hospitalDischargeCaseType } from '../../workflows/hospital-discharge/case-type.js';
+import { eq } from 'drizzle-orm';
+import { hospitalNotifications } from '../../db/schema/index.js';
+import { medcomScenario, type Fixture } from '../../test/medcom-support.js';
 import { call, fakeCpr, hoursAgo, sleep, today, type Ctx, type RecordingPath } from './context.js';
 
 const isoAgo = hoursAgo;
@@ -137,4 +140,77 @@ async function offerOf(ctx: Ctx, stayCaseId: string): Promise<string> {
   throw new Error(`no offer for the temporary stay ${stayCaseId}`);
 }
 
-export const hospitalDischargePaths: Record<string, RecordingPath> = { hospital };
+/**
+ * Hospital discharge with a leave (orlov) from MedCom HospitalNotification: a care plan, the
+ * hospital's STIN, STOR (the vulnerability assessment pauses) and SLOR (it resumes), then the
+ * assessment and the SLHJ (the discharge home).
+ */
+async function leave(ctx: Ctx): Promise<string[]> {
+  const cpr = fakeCpr('1946-03-14');
+  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', {
+    type: hospitalDischargeCaseType.name,
+    cpr,
+    receivedAt: isoAgo(1),
+    ward: 'Afsnit 42',
+    admittedAt: isoAgo(120),
+    expectedDischargeDate: inDays(1),
+    functionalLevel: 'FSIII',
+  });
+  const s = medcomScenario({ cpr });
+  const deliver = async (name: Fixture) => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/medcom/hospital-notifications',
+      headers: { authorization: 'Bearer dev-hospital', 'content-type': 'application/fhir+json' },
+      payload: JSON.stringify(s.json(name)),
+    });
+    if (res.statusCode !== 200 || !res.body.includes('"code":"ok"')) throw new Error(`MedCom ${name} → ${res.statusCode}: ${res.body}`);
+  };
+  await deliver('STIN');
+  await deliver('STOR');
+  await sleep(1000);
+  await deliver('SLOR');
+  await call(ctx, 'POST', `/cases/${a.id}/hospital-discharge/vulnerability-assessment`, 'dev-assessor', { vulnerable: false });
+  await deliver('SLHJ-inpatient');
+  return [a.workflowId];
+}
+
+/**
+ * A cancellation's review (notification review): a citizen in follow-up after discharge home is
+ * readmitted (STIN: the case ends), the hospital cancels the admission (AN_STIN: a review case
+ * opens), the needs assessor reviews it (the review case closes).
+ */
+async function review(ctx: Ctx): Promise<string[]> {
+  const cpr = fakeCpr('1945-08-09');
+  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', {
+    type: hospitalDischargeCaseType.name,
+    cpr,
+    receivedAt: isoAgo(3),
+    ward: 'Afsnit 42',
+    admittedAt: isoAgo(120),
+    expectedDischargeDate: inDays(0),
+    functionalLevel: 'FSIII',
+  });
+  await call(ctx, 'POST', `/cases/${a.id}/hospital-discharge/vulnerability-assessment`, 'dev-assessor', { vulnerable: false });
+  await call(ctx, 'POST', `/cases/${a.id}/hospital-discharge/discharged`, 'dev-hospital', { dischargedAt: isoAgo(2) });
+  const s = medcomScenario({ cpr, stinAt: Date.now() - 3_600_000 });
+  await deliverMedcom(ctx, s, 'STIN');
+  await deliverMedcom(ctx, s, 'AN_STIN');
+  const reviews = await ctx.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('AN_STIN')));
+  const reviewCaseId = reviews[0]!.effects!.find((e) => e.reviewCaseId)!.reviewCaseId!;
+  const opened = await call(ctx, 'GET', `/cases/${reviewCaseId}`, 'dev-assessor');
+  await call(ctx, 'POST', `/cases/${reviewCaseId}/notification-review/reviewed`, 'dev-assessor', {});
+  return [opened.workflowId as string];
+}
+
+async function deliverMedcom(ctx: Ctx, s: ReturnType<typeof medcomScenario>, name: Fixture): Promise<void> {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/medcom/hospital-notifications',
+    headers: { authorization: 'Bearer dev-hospital', 'content-type': 'application/fhir+json' },
+    payload: JSON.stringify(s.json(name)),
+  });
+  if (res.statusCode !== 200 || !res.body.includes('"code":"ok"')) throw new Error(`MedCom ${name} → ${res.statusCode}: ${res.body}`);
+}
+
+export const hospitalDischargePaths: Record<string, RecordingPath> = { hospital, leave, review };

@@ -414,7 +414,8 @@ export function detailsOf(s: HospitalDischargeState): Record<string, unknown> {
 
 function deadline(dueDay: LocalDate, escalationLocalHour: number, ob: Obligation | undefined, doneAt: number | undefined): DeadlineStatus {
   return {
-    dueDay,
+    // a pause (the citizen on leave) moves the obligation's due day: the obligation's own stands
+    dueDay: ob?.dueDay ?? dueDay,
     escalationAt: formatLocal(ob?.escalateAt ?? overnightAfter(dueDay, escalationLocalHour)),
     escalatedAt: fmt(ob?.breachedAt),
     doneAt: fmt(doneAt),

@@ -103,6 +103,8 @@ export interface PsychiatricState {
 export interface CarriedCase {
   state: PsychiatricState;
   obligations: Obligation[];
+  /** The citizen's leave as the case showed it (absent: no leave reported; null: back). */
+  leave?: number | null;
 }
 
 export interface PsychiatricCaseInput {

@@ -124,7 +124,8 @@ export async function psychiatricCaseWorkflow(input: PsychiatricCaseInput): Prom
     await c.core.runUntil(() => ended(c.s) || historyIsLong(input), 'psychiatric case');
     if (ended(c.s)) break;
     if (await readyToContinueAsNew(c)) {
-      return continueAsNew<typeof psychiatricCaseWorkflow>({ ...input, carried: { state: c.s, obligations: c.core.carry() } });
+      const leave = c.core.carriedLeave();
+      return continueAsNew<typeof psychiatricCaseWorkflow>({ ...input, carried: { state: c.s, obligations: c.core.carry(), ...(leave !== undefined ? { leave } : {}) } });
     }
   }
 
@@ -144,7 +145,7 @@ function newCase(input: PsychiatricCaseInput): Case {
     message: escalationMessage,
     onEffect: (e) => onClock(c, e),
     ...(carried
-      ? { carried: carried.obligations }
+      ? { carried: carried.obligations, ...(carried.leave !== undefined ? { carriedLeave: carried.leave } : {}) }
       : {
           opening: {
             type: psychiatricCaseType.name,

@@ -24,6 +24,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
+  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -40,13 +41,17 @@ import {
   isOpen,
   newObligation,
   nextInstant,
+  pauseObligation,
+  resumeObligation,
   type ClockEffect,
   type Obligation,
   type OpenOptions,
 } from './obligations.js';
+import { citizenLeaveUpdate } from './messages.js';
 import {
   ActingRoleKey,
   CaseStepKey,
+  CitizenOnLeaveKey,
   EscalatedKey,
   NextDueAtKey,
   NextDueDayKey,
@@ -70,6 +75,13 @@ export const EARLIEST_DUE_ATTRIBUTES_PATCH = 'search-attributes-earliest-due-day
  * later one).
  */
 export const MIRROR_FAILURE_PATCH = 'mirror-failure-does-not-block';
+
+/**
+ * Patch id: the citizen's leave from the hospital (orlov, `citizenLeave` Update) shows on the case
+ * (`CitizenOnLeave`, the case row's `on_leave_since`) and pauses the obligations whose kind
+ * pauses on leave. Histories recorded before it never received the Update.
+ */
+export const CITIZEN_LEAVE_PATCH = 'citizen-leave-pauses-obligations';
 
 /** The retry policy every case activity uses (retry until the database answers; bounded by the activity's own classification). */
 export const ACTIVITY_OPTIONS: ActivityOptions = {
@@ -130,6 +142,8 @@ export interface CaseCoreOptions {
   opening?: CaseMirror['open'];
   /** Obligations carried over from a previous run (continue-as-new). */
   carried?: Obligation[];
+  /** The citizen's leave carried over (`carriedLeave()` of the previous run). */
+  carriedLeave?: number | null;
 }
 
 export function defaultMessage(effect: ClockEffect): string {
@@ -154,12 +168,57 @@ export class CaseCore {
   private mirrored = { step: '', details: '', sla: '' };
   private shown = '';
   private details = '';
+  /** The citizen is on leave since this instant (undefined: not on leave). */
+  private onLeaveSince?: number;
+  /** A leave Update has come (the case shows `CitizenOnLeave` from then on). */
+  private leaveKnown = false;
 
   constructor(private readonly o: CaseCoreOptions) {
     this.obligations = o.carried ? o.carried.map((x) => ({ ...x, warnings: x.warnings.map((w) => ({ ...w })) })) : [];
     this.opening = o.opening;
     // A continued run starts from what the previous run mirrored.
     if (o.carried) this.mirrored.step = '\u0000carried';
+    if (o.carriedLeave !== undefined) {
+      this.leaveKnown = true;
+      this.onLeaveSince = o.carriedLeave ?? undefined;
+    }
+    setHandler(citizenLeaveUpdate, (a) => this.leave(a.onLeave), {
+      validator: (_a: { onLeave: boolean }) => {
+        if (this.ended) throw new Error(`the case is closed (${this.ended.outcome})`);
+      },
+    });
+  }
+
+  /** The citizen's leave starts or ends: shown on the case; the obligations that pause on leave pause or resume. */
+  private async leave(onLeave: boolean): Promise<{ onLeave: boolean; obligations: string[] }> {
+    const keys: string[] = [];
+    if (patched(CITIZEN_LEAVE_PATCH) && onLeave !== (this.onLeaveSince !== undefined)) {
+      this.applyDue();
+      const now = Date.now();
+      this.leaveKnown = true;
+      this.onLeaveSince = onLeave ? now : undefined;
+      for (const ob of this.obligations) {
+        if (!OBLIGATION_KINDS[ob.kind].pausesOnLeave) continue;
+        const changed = onLeave ? pauseObligation(ob, now) : ob.state === 'paused' && (resumeObligation(ob, now), true);
+        if (changed) {
+          keys.push(ob.key);
+          this.dirty.add(ob.key);
+        }
+      }
+      this.changed();
+    }
+    await this.sync();
+    return { onLeave: this.onLeaveSince !== undefined, obligations: keys };
+  }
+
+  /** The leave to carry into the next run: since when (null: back), undefined when none was reported. */
+  carriedLeave(): number | null | undefined {
+    return this.leaveKnown ? (this.onLeaveSince ?? null) : undefined;
+  }
+
+  /** Since when the citizen is on leave (undefined: not on leave). */
+  get citizenOnLeaveSince(): number | undefined {
+    return this.onLeaveSince;
   }
 
   changed(): void {
@@ -174,6 +233,8 @@ export class CaseCore {
     const existing = this.get(options.key);
     if (existing && isOpen(existing)) return existing;
     const ob = newObligation({ ...options, now: options.now ?? Date.now(), escalationLocalHour: this.o.rules.escalationLocalHour });
+    // opened while the citizen is on leave: its clock starts when the citizen is back
+    if (this.onLeaveSince !== undefined && OBLIGATION_KINDS[ob.kind].pausesOnLeave) pauseObligation(ob, ob.openedAt);
     if (existing) this.obligations.splice(this.obligations.indexOf(existing), 1, ob);
     else this.obligations.push(ob);
     this.dirty.add(ob.key);
@@ -217,6 +278,7 @@ export class CaseCore {
       slaState: sla.slaState,
       ...(sla.nextDueAt !== undefined ? { nextDueAt: formatLocal(sla.nextDueAt), nextDueDay: sla.nextDueDay } : {}),
       escalated: sla.escalated,
+      ...(this.onLeaveSince !== undefined ? { citizenOnLeaveSince: formatLocal(this.onLeaveSince) } : {}),
       obligations: this.obligations.map(describeObligation),
     };
   }
@@ -293,7 +355,8 @@ export class CaseCore {
     this.showSearchAttributes(step, sla, actingRole);
     this.showDetails(step, sla, actingRole);
 
-    const slaJson = JSON.stringify([sla.slaState, sla.nextDueAt, actingRole, actingTeam, sla.escalated]);
+    const onLeaveSince = this.ended ? undefined : this.onLeaveSince;
+    const slaJson = JSON.stringify([sla.slaState, sla.nextDueAt, actingRole, actingTeam, sla.escalated, ...(this.leaveKnown ? [onLeaveSince ?? null] : [])]);
     const detailsJson = view.details ? JSON.stringify(view.details) : this.mirrored.details;
     const obligations: ObligationRow[] = [...this.dirty].map((k) => toRow(this.o.caseId, this.get(k)!));
     const escalations = this.escalations;
@@ -317,6 +380,7 @@ export class CaseCore {
         actingRole,
         actingTeam,
         escalated: this.ended ? false : sla.escalated,
+        ...(this.leaveKnown ? { onLeaveSince: onLeaveSince ?? null } : {}),
       },
       obligations,
       escalations,
@@ -384,6 +448,8 @@ export class CaseCore {
             { key: EscalatedKey, value: ended ? false : sla.escalated },
           ]
     ) as SearchAttributeUpdatePair[];
+    // shown once a leave has been reported (histories from before it never had one)
+    if (this.leaveKnown) pairs.push({ key: CitizenOnLeaveKey, value: !ended && this.onLeaveSince !== undefined } as SearchAttributeUpdatePair);
     const json = JSON.stringify(pairs.map((p) => (p.value instanceof Date ? p.value.getTime() : p.value)));
     if (json === this.shown) return;
     this.shown = json;
@@ -405,13 +471,18 @@ export class CaseCore {
           ? `**Due** ${next.dueDay} · overdue since ${formatLocal(next.escalateAt)} · escalated to \`${next.escalateTo}\``
           : `**Due** ${next.dueDay} · escalates ${formatLocal(next.escalateAt)} to \`${next.escalateTo}\``,
       );
-      lines.push(`**SLA** \`${sla.slaState}\`${sla.escalated ? ' · escalated' : ''}`);
+      lines.push(
+        next.state === 'paused'
+          ? `**Paused** since ${formatLocal(next.pausedAt!)} (the citizen is on leave) · due ${next.dueDay} before the pause`
+          : `**SLA** \`${sla.slaState}\`${sla.escalated ? ' · escalated' : ''}`,
+      );
       if (sla.escalated && sla.nextDueAt !== undefined) lines.push(`**Next escalation** ${formatLocal(sla.nextDueAt)} (due ${sla.nextDueDay})`);
       const others = this.openObligations().length - 1;
       if (others > 0) lines.push(`${others} more open obligation${others > 1 ? 's' : ''}`);
     } else {
       lines.push(`**Who acts** ${actingRole ? `\`${actingRole}\`` : '—'} · no deadline running`);
     }
+    if (!this.ended && this.onLeaveSince !== undefined) lines.push(`**Citizen on leave** (orlov) since ${formatLocal(this.onLeaveSince)}`);
     const text = lines.join('\n\n');
     if (text === this.details) return;
     this.details = text;

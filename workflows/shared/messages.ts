@@ -13,3 +13,11 @@ export type Accepted = { at?: number };
 
 /** Resolves once the case row is in the database (the API's intake waits for it). */
 export const caseOpenedUpdate = defineUpdate<{ caseId: string; caseNumber: string; duplicateOf?: string }>('awaitOpened');
+
+/**
+ * The citizen's leave from the hospital (orlov: MedCom STOR starts it, SLOR ends it), on every
+ * open case of the citizen: the case shows it, and the obligations whose kind pauses on leave
+ * (`pausesOnLeave` in domain/rules.ts) stand still until the citizen is back. Answers whether the
+ * citizen is on leave now and the keys of the obligations paused (or resumed).
+ */
+export const citizenLeaveUpdate = defineUpdate<{ onLeave: boolean; obligations: string[] }, [{ onLeave: boolean }]>('citizenLeave');

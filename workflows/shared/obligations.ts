@@ -10,13 +10,16 @@
  *       │                              │                                  │
  *       └──────────── met ─────────────┘                      met_late ◀──┘   (cancelled: the case moved on / ended)
  *
+ *   on_track / at_risk ──(citizen on leave, a kind that pauses)──▶ paused ──(back)──▶ on_track / at_risk
+ *   (paused: its clock stands still; on resuming, every instant still to come moves by the pause's length)
+ *
  * Pure data and pure functions: no clock but the `now` handed in, no I/O. The clock
  * (case-core.ts) applies them inside the workflow; the unit tests apply them without a server.
  */
 import { addDays, formatLocal, localDate, localInstant, overnightAfter, type LocalDate } from '../../domain/calendar.js';
 import { escalationRecipient, OBLIGATION_KINDS, type ActorRole, type ObligationKind } from '../../domain/rules.js';
 
-export type SlaState = 'on_track' | 'at_risk' | 'breached';
+export type SlaState = 'on_track' | 'at_risk' | 'breached' | 'paused';
 export type ObligationState = SlaState | 'met' | 'met_late' | 'cancelled';
 
 export interface Warning {
@@ -46,11 +49,16 @@ export interface Obligation {
   atRiskSince?: number;
   breachedAt?: number;
   closedAt?: number;
+  /** Paused (the citizen is on leave, orlov): since when, and the state it resumes in. */
+  pausedAt?: number;
+  resumeState?: 'on_track' | 'at_risk';
+  /** How long it has stood paused in all (ms): its instants moved by this much. */
+  pausedMs?: number;
   /** Short code-only facts for the escalation message (numbers, dates, codes: never free text). */
   params?: Record<string, string | number>;
 }
 
-export const OPEN_STATES: readonly ObligationState[] = ['on_track', 'at_risk', 'breached'];
+export const OPEN_STATES: readonly ObligationState[] = ['on_track', 'at_risk', 'breached', 'paused'];
 export const isOpen = (o: Obligation): boolean => OPEN_STATES.includes(o.state);
 
 export interface OpenOptions {
@@ -113,7 +121,7 @@ export type ClockEffect =
 export function advance(obligations: Obligation[], now: number): ClockEffect[] {
   const due: { at: number; order: number; apply: () => ClockEffect | undefined }[] = [];
   for (const o of obligations) {
-    if (!isOpen(o)) continue;
+    if (!isOpen(o) || o.state === 'paused') continue;
     if (o.state === 'on_track' && o.atRiskAt <= now) {
       due.push({
         at: o.atRiskAt,
@@ -167,7 +175,7 @@ export function nextInstant(obligations: Obligation[]): number | undefined {
     if (next === undefined || t < next) next = t;
   };
   for (const o of obligations) {
-    if (!isOpen(o)) continue;
+    if (!isOpen(o) || o.state === 'paused') continue;
     if (o.state === 'on_track') consider(o.atRiskAt);
     for (const w of o.warnings) if (w.firedAt === undefined && w.at < o.escalateAt) consider(w.at);
     if (o.state !== 'breached') consider(o.escalateAt);
@@ -179,11 +187,56 @@ export function nextInstant(obligations: Obligation[]): number | undefined {
 export function closeObligation(o: Obligation, now: number, how: 'met' | 'cancelled'): boolean {
   if (!isOpen(o)) return false;
   o.closedAt = now;
+  if (o.state === 'paused') {
+    // met while paused: in time (its escalation cannot have fired); the pause ends with it
+    o.state = o.resumeState ?? 'on_track';
+    delete o.pausedAt;
+    delete o.resumeState;
+    if (how === 'met') {
+      o.state = 'met';
+      return true;
+    }
+  }
   o.state = how === 'cancelled' ? 'cancelled' : o.state === 'breached' || now >= o.escalateAt ? 'met_late' : 'met';
   return true;
 }
 
-const URGENCY: Record<SlaState, number> = { breached: 0, at_risk: 1, on_track: 2 };
+/**
+ * Pauses an open obligation whose clock cannot run while the citizen is on leave (its kind's
+ * `pausesOnLeave`): no instant of it falls due until it resumes. A breached obligation stays
+ * breached (its escalation fired). Returns whether it paused.
+ */
+export function pauseObligation(o: Obligation, now: number): boolean {
+  if (o.state !== 'on_track' && o.state !== 'at_risk') return false;
+  o.resumeState = o.state;
+  o.pausedAt = now;
+  o.state = 'paused';
+  return true;
+}
+
+/**
+ * Resumes a paused obligation with the time it had left: its at-risk instant, its unfired
+ * warnings and its escalation instant move by the pause's length, to the millisecond; its due
+ * day becomes the Copenhagen day the moved end of the due day falls on. Returns the shift (ms).
+ */
+export function resumeObligation(o: Obligation, now: number): number {
+  if (o.state !== 'paused' || o.pausedAt === undefined) return 0;
+  const shift = Math.max(0, now - o.pausedAt);
+  const endOfDueDay = localInstant(addDays(o.dueDay, 1)) - 1;
+  o.dueDay = localDate(endOfDueDay + shift);
+  o.atRiskAt += shift;
+  o.escalateAt += shift;
+  for (const w of o.warnings) if (w.firedAt === undefined) w.at += shift;
+  o.pausedMs = (o.pausedMs ?? 0) + shift;
+  // still at risk only where its moved at-risk instant has passed (it has not: it moved with the clock)
+  o.state = o.resumeState === 'at_risk' && o.atRiskAt <= now ? 'at_risk' : 'on_track';
+  if (o.state === 'on_track') delete o.atRiskSince;
+  delete o.pausedAt;
+  delete o.resumeState;
+  return shift;
+}
+
+const URGENCY: Record<SlaState, number> = { breached: 0, at_risk: 1, on_track: 2, paused: 3 };
 
 /** Most urgent first: breached, then at risk, then by escalation instant. */
 export function byUrgency(a: Obligation, b: Obligation): number {
@@ -218,7 +271,7 @@ export function byDueDay(a: Obligation, b: Obligation): number {
 
 export function caseSla(obligations: Obligation[]): CaseSla {
   const open = obligations.filter(isOpen).sort(byUrgency);
-  const pending = open.filter((o) => o.state !== 'breached').sort((a, b) => a.escalateAt - b.escalateAt);
+  const pending = open.filter((o) => o.state !== 'breached' && o.state !== 'paused').sort((a, b) => a.escalateAt - b.escalateAt);
   const nextDue = pending[0];
   const earliest = [...open].sort(byDueDay)[0];
   return {
@@ -249,6 +302,8 @@ export function describeObligation(o: Obligation) {
     ...(o.atRiskSince !== undefined ? { atRiskSince: formatLocal(o.atRiskSince) } : {}),
     ...(o.breachedAt !== undefined ? { breachedAt: formatLocal(o.breachedAt) } : {}),
     ...(o.closedAt !== undefined ? { closedAt: formatLocal(o.closedAt) } : {}),
+    ...(o.pausedAt !== undefined ? { pausedSince: formatLocal(o.pausedAt) } : {}),
+    ...(o.pausedMs ? { pausedMs: o.pausedMs } : {}),
   };
 }
 export type ObligationView = ReturnType<typeof describeObligation>;

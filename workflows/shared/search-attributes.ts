@@ -31,6 +31,9 @@ export const SlaStateKey = defineSearchAttributeKey('SlaState', SearchAttributeT
 /** An escalation is open (an obligation breached and not yet met). */
 export const EscalatedKey = defineSearchAttributeKey('Escalated', SearchAttributeType.BOOL);
 
+/** The citizen is on leave from the hospital (orlov: MedCom STOR, until SLOR); set once a leave has been reported. */
+export const CitizenOnLeaveKey = defineSearchAttributeKey('CitizenOnLeave', SearchAttributeType.BOOL);
+
 export const searchAttributeDefinitions = [
   CaseTypeKey,
   CaseStepKey,
@@ -40,4 +43,5 @@ export const searchAttributeDefinitions = [
   SlaStateKey,
   EscalatedKey,
   NextEscalationAtKey,
+  CitizenOnLeaveKey,
 ];

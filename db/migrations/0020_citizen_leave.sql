@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "on_leave_since" timestamp with time zone;
