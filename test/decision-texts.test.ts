@@ -108,7 +108,8 @@ describe.each([
       [psy, 'psychiatric_discharge'],
       [hosp, 'hospital_discharge'],
     ] as const) {
-      await insertCaseOnce(db, { caseId, type, citizenId, workflowId: `case-${caseId}`, step: 'open', details: {}, openedAt: new Date() });
+      // the cases table as it stood at this migration (later ones add columns the schema knows)
+      await db.execute(sql`insert into cases (id, type, citizen_id, workflow_id, step, details, opened_at) values (${caseId}, ${type}, ${citizenId}, ${`case-${caseId}`}, 'open', '{}'::jsonb, now())`);
     }
     const t1 = '2027-01-05T09:00:00.000Z';
     const t2 = '2027-01-06T10:30:00.000Z';

@@ -7,6 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { LEGACY_URLS_REMOVED_ON } from '../api/decision-urls.js';
+import { CASE_TYPES } from '../api/case-types/index.js';
 import { auditLog } from '../db/schema/index.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -25,7 +26,7 @@ describe('decision URLs', () => {
     expect(caseDecisions.length).toBeGreaterThan(20);
     for (const { path } of caseDecisions) {
       if (/^\/(escalations|housing-offers|places|facilities|medcom)\//.test(path) || path.startsWith('/hospital-discharge/tasks/')) continue; // not decisions on a case
-      expect(path, 'one style for decisions').toMatch(/^\/cases\/\{id\}\/(psychiatric|hospital-discharge|temporary-stay)\/[a-z-]+$/);
+      expect(path, 'one style for decisions').toMatch(new RegExp(`^/cases/\\{id\\}/(${CASE_TYPES.map((t) => t.slug).join('|')})/[a-z-]+$`));
     }
     // the older URLs are not operations of their own: each canonical operation names its old URL and the removal day
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/hospital-discharge/cases/') || p.startsWith('/temporary-stays/{id}/'))).toEqual([]);

@@ -82,6 +82,16 @@ export async function replaceBedDayRates(
   });
 }
 
+/** A refusal record from its decision text (the region's refusal flag, when the text carries one). */
+function refusalRecord(r: { caseId: string; kind: string; at: Date; body: Record<string, unknown> }) {
+  return {
+    caseId: r.caseId,
+    kind: r.kind as 'disagreement' | 'chief_decision',
+    at: r.at,
+    regionRefusesDischarge: typeof r.body.regionRefusesDischarge === 'boolean' ? r.body.regionRefusesDischarge : undefined,
+  };
+}
+
 /**
  * What was recorded about the region refusing to discharge (002: the municipality keeps paying
  * during a disagreement): disagreements and chief-level decisions with their instants and their
@@ -94,12 +104,7 @@ export async function regionRefusalRecords(db: Db, caseIds: string[]) {
     .from(decisionTexts)
     .where(and(inArray(decisionTexts.caseId, caseIds), inArray(decisionTexts.kind, ['disagreement', 'chief_decision'])))
     .orderBy(asc(decisionTexts.at), asc(decisionTexts.id));
-  return rows.map((r) => ({
-    caseId: r.caseId,
-    kind: r.kind as 'disagreement' | 'chief_decision',
-    at: r.at,
-    regionRefusesDischarge: typeof r.body.regionRefusesDischarge === 'boolean' ? r.body.regionRefusesDischarge : undefined,
-  }));
+  return rows.map(refusalRecord);
 }
 
 export type BedDayPeriodRow = typeof bedDayPeriods.$inferSelect;
@@ -201,10 +206,5 @@ export async function regionRefusalRecordsOfBatch(db: Db, after: BedDayPeriodCur
       ),
     )
     .orderBy(asc(decisionTexts.at), asc(decisionTexts.id));
-  return rows.map((r) => ({
-    caseId: r.caseId,
-    kind: r.kind as 'disagreement' | 'chief_decision',
-    at: r.at,
-    regionRefusesDischarge: typeof r.body.regionRefusesDischarge === 'boolean' ? r.body.regionRefusesDischarge : undefined,
-  }));
+  return rows.map(refusalRecord);
 }

@@ -157,15 +157,7 @@ async function leave(ctx: Ctx): Promise<string[]> {
     functionalLevel: 'FSIII',
   });
   const s = medcomScenario({ cpr });
-  const deliver = async (name: Fixture) => {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/medcom/hospital-notifications',
-      headers: { authorization: 'Bearer dev-hospital', 'content-type': 'application/fhir+json' },
-      payload: JSON.stringify(s.json(name)),
-    });
-    if (res.statusCode !== 200 || !res.body.includes('"code":"ok"')) throw new Error(`MedCom ${name} → ${res.statusCode}: ${res.body}`);
-  };
+  const deliver = (name: Fixture) => deliverMedcom(ctx, s, name);
   await deliver('STIN');
   await deliver('STOR');
   await sleep(1000);
