@@ -9,6 +9,17 @@ import { call, fakeCpr, hoursAgo, sleep, today, type Ctx, type RecordingPath } f
 const isoAgo = hoursAgo;
 const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
 
+/** A care plan (plejeforløbsplan) of a citizen admitted a while ago, received `receivedAgo` ago, discharge expected in `expectedIn` days. */
+const carePlan = (cpr: string, o: { receivedAgo?: number; expectedIn?: number } = {}) => ({
+  type: hospitalDischargeCaseType.name,
+  cpr,
+  receivedAt: isoAgo(o.receivedAgo ?? 1),
+  ward: 'Afsnit 42',
+  admittedAt: isoAgo(120),
+  expectedDischargeDate: inDays(o.expectedIn ?? 1),
+  functionalLevel: 'FSIII',
+});
+
 /**
  * Hospital discharge, two paths: (1) vulnerable → conference → more help at home → discharged
  * home → follow-up visit and help follow-up → closed; (2) vulnerable → conference → temporary
@@ -18,16 +29,8 @@ const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
  * told at once and closes).
  */
 async function hospital(ctx: Ctx): Promise<string[]> {
-  const carePlan = () => ({
-    type: hospitalDischargeCaseType.name,
-    cpr: fakeCpr('1948-03-15'),
-    receivedAt: isoAgo(1),
-    ward: 'Afsnit 42',
-    admittedAt: isoAgo(120),
-    expectedDischargeDate: inDays(1),
-    functionalLevel: 'FSIII',
-  });
-  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  const plan = () => carePlan(fakeCpr('1948-03-15'));
+  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', plan());
   const hd = (id: string, action: string, token: string, body: unknown) => call(ctx, 'POST', `/cases/${id}/hospital-discharge/${action}`, token, body);
   await hd(a.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(2) });
   await hd(a.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
@@ -44,7 +47,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
 
   const placeType = `rehab-${Date.now()}`;
   await call(ctx, 'POST', '/place-types', 'dev-housing', { code: placeType, name: 'Rehabilitering (optagelse)' });
-  const b = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  const b = await call(ctx, 'POST', '/cases', 'dev-hospital', plan());
   await hd(b.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
   await hd(b.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
   const decided = await hd(b.id, 'decision', 'dev-coordinator', {
@@ -64,7 +67,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   await call(ctx, 'POST', `/cases/${stay.caseId}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'extension', newEndDate: inDays(40) });
 
   // discharged before a place exists: home while waiting, the stay case reviews the priority
-  const c = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan());
+  const c = await call(ctx, 'POST', '/cases', 'dev-hospital', plan());
   await hd(c.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(2) });
   await hd(c.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
   await hd(c.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
@@ -85,7 +88,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   const cpr = fakeCpr('1946-06-06');
   const openApp = await call(ctx, 'POST', '/temporary-stays', 'dev-assessor', { cpr, eligible: true, placeType: waitingType, purpose: 'respite', priority: 'middel' });
   await sleep(1000);
-  const d = await call(ctx, 'POST', '/cases', 'dev-hospital', { ...carePlan(), cpr });
+  const d = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan(cpr));
   await hd(d.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true });
   await hd(d.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.5) });
   const decidedD = await hd(d.id, 'decision', 'dev-coordinator', {
@@ -102,7 +105,7 @@ async function hospital(ctx: Ctx): Promise<string[]> {
   const runningOffer = await offerOf(ctx, runningApp.id);
   await call(ctx, 'POST', `/cases/${runningApp.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId: runningOffer, accept: true, plannedEndDate: inDays(30) });
   await sleep(1000);
-  const e = await call(ctx, 'POST', '/cases', 'dev-hospital', { ...carePlan(), cpr: cprE });
+  const e = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan(cprE));
   await hd(e.id, 'faerdigbehandlet', 'dev-hospital', { readyAt: isoAgo(0.5) });
   await hd(e.id, 'vulnerability-assessment', 'dev-assessor', { vulnerable: true, note: 'returns to the stay' });
   await hd(e.id, 'conference', 'dev-coordinator', { heldAt: isoAgo(0.2) });
@@ -147,15 +150,7 @@ async function offerOf(ctx: Ctx, stayCaseId: string): Promise<string> {
  */
 async function leave(ctx: Ctx): Promise<string[]> {
   const cpr = fakeCpr('1946-03-14');
-  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', {
-    type: hospitalDischargeCaseType.name,
-    cpr,
-    receivedAt: isoAgo(1),
-    ward: 'Afsnit 42',
-    admittedAt: isoAgo(120),
-    expectedDischargeDate: inDays(1),
-    functionalLevel: 'FSIII',
-  });
+  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan(cpr));
   const s = medcomScenario({ cpr });
   const deliver = (name: Fixture) => deliverMedcom(ctx, s, name);
   await deliver('STIN');
@@ -174,15 +169,7 @@ async function leave(ctx: Ctx): Promise<string[]> {
  */
 async function review(ctx: Ctx): Promise<string[]> {
   const cpr = fakeCpr('1945-08-09');
-  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', {
-    type: hospitalDischargeCaseType.name,
-    cpr,
-    receivedAt: isoAgo(3),
-    ward: 'Afsnit 42',
-    admittedAt: isoAgo(120),
-    expectedDischargeDate: inDays(0),
-    functionalLevel: 'FSIII',
-  });
+  const a = await call(ctx, 'POST', '/cases', 'dev-hospital', carePlan(cpr, { receivedAgo: 3, expectedIn: 0 }));
   await call(ctx, 'POST', `/cases/${a.id}/hospital-discharge/vulnerability-assessment`, 'dev-assessor', { vulnerable: false });
   await call(ctx, 'POST', `/cases/${a.id}/hospital-discharge/discharged`, 'dev-hospital', { dischargedAt: isoAgo(2) });
   const s = medcomScenario({ cpr, stinAt: Date.now() - 3_600_000 });
