@@ -125,6 +125,7 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function sendUpdate<R, A extends [any, ...any[]]>(deps: ApiDeps, handle: WorkflowHandle, d: Decision<R, A>, ctx: DecisionContext, row: CaseRow): Promise<R> {
+  const sentAt = Date.now();
   const start = () => handle.startUpdate(d.update, { args: d.args(ctx), updateId: ctx.updateKey, waitForStage: WorkflowUpdateStage.ACCEPTED });
   const run = async () => {
     // accepted (or refused) first: once the workflow has accepted it, the decision has happened
@@ -141,7 +142,7 @@ async function sendUpdate<R, A extends [any, ...any[]]>(deps: ApiDeps, handle: W
     if (err instanceof DecisionPending) throw err;
     if (arrivedTooLate(err)) throw new DependencyUnavailable('worker');
     if (timedOut(err)) {
-      const verdict = await lastLook<R>(deps.temporal, handle, ctx.updateKey);
+      const verdict = await lastLook<R>(deps.temporal, handle, ctx.updateKey, sentAt);
       if (verdict.kind === 'result') return verdict.result;
       if (verdict.kind === 'refused') throw arrivedTooLate(verdict.error) ? new DependencyUnavailable('worker') : verdict.error;
       if (verdict.kind !== 'not-applied') throw new DecisionPending(handle.workflowId, ctx.updateKey, verdict.kind);

@@ -49,6 +49,8 @@ export function arrivedTooLate(err: unknown): boolean {
 
 /** How long each step of the last look may take (ms): the poll for acceptance, the look at the workflow's task. */
 const LOOK_MS = 200;
+/** How far the API's clock and the server's may disagree when telling a task started before the decision was sent (ms). */
+const CLOCK_MARGIN_MS = 100;
 /** `UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED` (temporal.api.enums.v1). */
 const STAGE_ACCEPTED = 2;
 
@@ -73,10 +75,11 @@ export type Verdict<R> = { kind: 'result'; result: R } | { kind: 'refused'; erro
 /**
  * After the wait for an Update ran out (within ~0.4 s): its outcome if the workflow decided in the
  * meantime; `accepted` if it accepted it and the outcome is not known yet; `deciding` if a
- * workflow task is running that started before the decision's instant (it may still accept it);
+ * workflow task is running that started after the decision was sent (so before its instant: it
+ * may still accept it);
  * else `not-applied` — it was not accepted, and any task that starts from now on refuses it.
  */
-export async function lastLook<R>(temporal: Client, handle: WorkflowHandle, updateId: string): Promise<Verdict<R>> {
+export async function lastLook<R>(temporal: Client, handle: WorkflowHandle, updateId: string, sentAt: number): Promise<Verdict<R>> {
   const look = <T>(fn: () => Promise<T>) => temporal.withDeadline(Date.now() + LOOK_MS, fn);
   try {
     const polled = await look(() =>
@@ -99,8 +102,11 @@ export async function lastLook<R>(temporal: Client, handle: WorkflowHandle, upda
   }
   try {
     const { raw } = await look(() => handle.describe());
-    // a workflow task running now started before the instant (the wait for it ran out after the instant)
-    return raw.pendingWorkflowTask?.startedTime ? { kind: 'deciding' } : { kind: 'not-applied' };
+    // a workflow task started after the decision was sent (and so before its instant) may carry it;
+    // one started before cannot (an Update reaches a workflow in a task started after it arrived)
+    const started = raw.pendingWorkflowTask?.startedTime;
+    const startedAt = started ? Number(started.seconds ?? 0) * 1000 + Math.floor((started.nanos ?? 0) / 1e6) : undefined;
+    return startedAt !== undefined && startedAt >= sentAt - CLOCK_MARGIN_MS ? { kind: 'deciding' } : { kind: 'not-applied' };
   } catch {
     return { kind: 'not-applied' };
   }
