@@ -13,6 +13,7 @@ import { parseFhirXml } from '../api/medcom/xml.js';
 import { purgeUnknownNotifications } from '../db/queries/medcom.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
+import { carePlanCase } from './medcom-cases.js';
 import { eventually, useTestStack } from './helpers.js';
 import { registerPlaceType, uniqueType } from './temporary-stay-support.js';
 import { cancellationOf, IG_STIN_AT, medcomScenario, resourcesOf, type Fixture, type Scenario } from './medcom-support.js';
@@ -306,26 +307,9 @@ describe('hospital episodes: the flows of the use cases', () => {
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
+/** A hospital-discharge case received two hours ago, discharge expected tomorrow. */
+const carePlanOf = (cpr: string) => carePlanCase(stack.app, cpr, { now: Date.now(), receivedAgoMs: 2 * HOUR, expectedDischargeDate: addDays(localDate(Date.now()), 1) });
 
-async function carePlanCase(cpr: string) {
-  const res = await stack.app.inject({
-    method: 'POST',
-    url: '/cases',
-    headers: as('dev-hospital'),
-    payload: {
-      type: 'hospital_discharge',
-      cpr,
-      receivedAt: iso(Date.now() - 2 * HOUR),
-      ward: 'Herlev Hospital, afsnit 1',
-      admittedAt: iso(Date.now() - 3 * 24 * HOUR),
-      expectedDischargeDate: addDays(localDate(Date.now()), 1),
-      functionalLevel: 'FSIII',
-      freeText: 'x',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; caseNumber: string };
-}
 
 const caseRow = (id: string) =>
   eventually(async () => {
@@ -339,7 +323,7 @@ const openRow = async (id: string) => (await stack.database.db.select().from(cas
 describe('effects on the cases, through the decision path', () => {
   it('a citizen in follow-up readmitted (STIN) → the case ends as a readmission; one audit row with the message id; the advis inbox shows it', async () => {
     const cpr = fakeCpr('1947-09-25');
-    const opened = await carePlanCase(cpr);
+    const opened = await carePlanOf(cpr);
     const dec = (action: string, payload: object) =>
       stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/${action}`, headers: as(action === 'discharged' ? 'dev-hospital' : 'dev-assessor'), payload });
     expect((await dec('vulnerability-assessment', { vulnerable: false })).statusCode).toBe(200);
@@ -369,7 +353,7 @@ describe('effects on the cases, through the decision path', () => {
 
   it('the same message five times at once: applied once, one audit row for the case, five equal acknowledgements', async () => {
     const cpr = fakeCpr('1947-09-25');
-    const opened = await carePlanCase(cpr);
+    const opened = await carePlanOf(cpr);
     await stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/vulnerability-assessment`, headers: as('dev-assessor'), payload: { vulnerable: false } });
     await stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/discharged`, headers: as('dev-hospital'), payload: { dischargedAt: iso(Date.now() - HOUR) } });
     const s = medcomScenario({ cpr, stinAt: Date.now() - 10 * 60_000 });
@@ -385,7 +369,7 @@ describe('effects on the cases, through the decision path', () => {
 
   it('SLHJ → the discharge of the open case; MORS of a citizen with an open case → died; an unknown citizen is in no list', async () => {
     const cpr = fakeCpr('1947-09-25');
-    const opened = await carePlanCase(cpr);
+    const opened = await carePlanOf(cpr);
     // the examples' SLHJ lies 10 days 21:45:30 after their STIN: here half an hour ago
     const s = medcomScenario({ cpr, stinAt: Date.now() - 30 * 60_000 - (Date.parse('2022-12-18T09:45:30+02:00') - IG_STIN_AT) });
     await deliver(s, 'SLHJ-inpatient');
@@ -397,14 +381,14 @@ describe('effects on the cases, through the decision path', () => {
 
     // a discharge the case refuses (before the care plan was received): recorded as refused, the message still acknowledged
     const cpr3 = fakeCpr('1947-09-25');
-    const third = await carePlanCase(cpr3);
+    const third = await carePlanOf(cpr3);
     const early = medcomScenario({ cpr: cpr3, stinAt: Date.now() - 11 * 24 * HOUR });
     await deliver(early, 'SLHJ-inpatient');
     const [refused] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, early.messageId('SLHJ-inpatient')));
     expect(refused!.effects).toEqual([expect.objectContaining({ caseId: third.id, event: 'discharged', outcome: 'refused', reason: expect.stringContaining('before the care plan was received') })]);
 
     const cpr2 = fakeCpr('1947-09-25');
-    const second = await carePlanCase(cpr2);
+    const second = await carePlanOf(cpr2);
     const d = medcomScenario({ cpr: cpr2, stinAt: Date.now() - 2 * 24 * HOUR });
     await deliver(d, 'MORS-inpatient');
     expect((await caseRow(second.id)).outcome).toBe('died');
@@ -418,7 +402,7 @@ describe('effects on the cases, through the decision path', () => {
 
   it('AN_ of an admission that ended a case → marked for review in the inbox, never undone silently', async () => {
     const cpr = fakeCpr('1947-09-25');
-    const opened = await carePlanCase(cpr);
+    const opened = await carePlanOf(cpr);
     await stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/vulnerability-assessment`, headers: as('dev-assessor'), payload: { vulnerable: false } });
     await stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/discharged`, headers: as('dev-hospital'), payload: { dischargedAt: iso(Date.now() - HOUR) } });
     const s = medcomScenario({ cpr, stinAt: Date.now() - 30 * 60_000 });
@@ -441,7 +425,7 @@ describe('effects on the cases, through the decision path', () => {
 describe('leave on the cases, and a cancelled leave', () => {
   it('STOR pauses the vulnerability assessment and shows the leave; its cancellation (AN_STOR) resumes it and opens a review case', async () => {
     const cpr = fakeCpr('1947-09-25');
-    const opened = await carePlanCase(cpr);
+    const opened = await carePlanOf(cpr);
     const s = medcomScenario({ cpr });
     await deliver(s, 'STIN');
     await deliver(s, 'STOR');
@@ -517,7 +501,7 @@ describe('end to end: a citizen waiting in hospital for a temporary stay dies (M
   it('leaves the waiting list, both cases end and no obligation stays open', async () => {
     const placeType = await registerPlaceType(stack.database.db, uniqueType('medcom'));
     const cpr = fakeCpr('1947-09-25');
-    const hd = await carePlanCase(cpr);
+    const hd = await carePlanOf(cpr);
     const dec = (token: string, action: string, payload: object) =>
       stack.app.inject({ method: 'POST', url: `/cases/${hd.id}/hospital-discharge/${action}`, headers: as(token), payload });
     expect((await dec('dev-assessor', 'vulnerability-assessment', { vulnerable: true })).statusCode).toBe(200);
@@ -557,7 +541,7 @@ describe('retention: notifications of citizens without a case', () => {
     const unknown = scenario();
     const episodeId = await deliver(unknown, 'STIN');
     const cpr = fakeCpr('1947-09-25');
-    await carePlanCase(cpr);
+    await carePlanOf(cpr);
     const known = medcomScenario({ cpr });
     await deliver(known, 'STIN');
     const ids = [unknown.messageId('STIN'), known.messageId('STIN')];

@@ -15,8 +15,9 @@ import { hospitalDischargeStatusQuery } from '../workflows/hospital-discharge/me
 import { CitizenOnLeaveKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
+import { carePlanCase, deliverOk } from './medcom-cases.js';
 import { eventually, useTestStack } from './helpers.js';
-import { medcomScenario, type Fixture, type Scenario } from './medcom-support.js';
+import { medcomScenario } from './medcom-support.js';
 import { slaKit } from './sla-support.js';
 
 const stack = useTestStack({ temporal: 'time-skipping', app: true });
@@ -28,36 +29,7 @@ type Handle = ReturnType<typeof handleOf>;
 const handleOf = (caseNumber: string) => stack.env.client.workflow.getHandle(caseNumber);
 const { obligationRow, caseRow, skipTo, expectState, expectTurnsAt } = slaKit(stack, (h: Handle) => h.query(hospitalDischargeStatusQuery));
 
-async function deliver(s: Scenario, name: Fixture): Promise<void> {
-  const res = await stack.app.inject({
-    method: 'POST',
-    url: '/medcom/hospital-notifications',
-    headers: { ...as('dev-hospital'), 'content-type': 'application/fhir+json', 'idempotency-key': undefined },
-    payload: JSON.stringify(s.json(name)),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  expect(JSON.stringify(res.json())).toContain('"code":"ok"');
-}
 
-export async function carePlanCase(cpr: string, now: number, expectedDischargeDate?: string) {
-  const res = await stack.app.inject({
-    method: 'POST',
-    url: '/cases',
-    headers: as('dev-hospital'),
-    payload: {
-      type: 'hospital_discharge',
-      cpr,
-      receivedAt: new Date(now - MINUTE).toISOString(),
-      ward: 'Herlev Hospital, afsnit 1',
-      admittedAt: new Date(now - 3 * 24 * HOUR).toISOString(),
-      ...(expectedDischargeDate ? { expectedDischargeDate } : {}),
-      functionalLevel: 'FSIII',
-      freeText: 'x',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; caseNumber: string };
-}
 
 const queueItem = async (caseId: string) => {
   const res = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-assessor') });
@@ -70,15 +42,15 @@ const queueItem = async (caseId: string) => {
 describe('leave (STOR → SLOR) through the API on the time-skipping server', () => {
   it('pauses the vulnerability assessment across its overnight escalation and resumes it with the time left, to the millisecond', async () => {
     const cpr = fakeCpr('1946-03-14');
-    const opened = await carePlanCase(cpr, await stack.env.currentTimeMs());
+    const opened = await carePlanCase(stack.app, cpr, { now: await stack.env.currentTimeMs(), receivedAgoMs: MINUTE });
     const handle = handleOf(opened.caseNumber);
     const before = (await expectState(handle, opened.id, KEY, 'on_track')).row;
     const dueAt0 = before.escalateAt.getTime();
     const atRiskAt0 = before.atRiskAt.getTime();
 
     const s = medcomScenario({ cpr });
-    await deliver(s, 'STIN');
-    await deliver(s, 'STOR');
+    await deliverOk(stack.app, s, 'STIN');
+    await deliverOk(stack.app, s, 'STOR');
     const paused = await expectState(handle, opened.id, KEY, 'paused');
     const pausedSince = Date.parse((paused.status.obligations.find((o) => o.key === KEY) as { pausedSince?: string }).pausedSince!);
     expect(paused.status.citizenOnLeaveSince).toEqual(expect.any(String));
@@ -99,7 +71,7 @@ describe('leave (STOR → SLOR) through the API on the time-skipping server', ()
     expect((await obligationRow(opened.id, KEY))!.state).toBe('paused');
     expect(await stack.database.db.select().from(escalations).where(eq(escalations.caseId, opened.id))).toHaveLength(0);
 
-    await deliver(s, 'SLOR');
+    await deliverOk(stack.app, s, 'SLOR');
     const resumed = await eventually(async () => {
       const r = await obligationRow(opened.id, KEY);
       return r && r.state !== 'paused' ? r : undefined;

@@ -12,8 +12,9 @@ import { defaultRules } from '../domain/rules.js';
 import { notificationReviewStatusQuery } from '../workflows/notification-review/messages.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
+import { carePlanCase, deliverOk } from './medcom-cases.js';
 import { eventually, useTestStack } from './helpers.js';
-import { medcomScenario, type Fixture, type Scenario } from './medcom-support.js';
+import { medcomScenario } from './medcom-support.js';
 import { slaKit } from './sla-support.js';
 
 const stack = useTestStack({ temporal: 'time-skipping', app: true });
@@ -21,51 +22,22 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const { obligationRow, caseRow, skipTo } = slaKit(stack, () => Promise.resolve({ slaState: null, obligations: [] }));
 
-async function deliver(s: Scenario, name: Fixture): Promise<void> {
-  const res = await stack.app.inject({
-    method: 'POST',
-    url: '/medcom/hospital-notifications',
-    headers: { ...as('dev-hospital'), 'content-type': 'application/fhir+json', 'idempotency-key': undefined },
-    payload: JSON.stringify(s.json(name)),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  expect(JSON.stringify(res.json())).toContain('"code":"ok"');
-}
 
-async function carePlanCase(cpr: string, now: number, expectedDischargeDate?: string) {
-  const res = await stack.app.inject({
-    method: 'POST',
-    url: '/cases',
-    headers: as('dev-hospital'),
-    payload: {
-      type: 'hospital_discharge',
-      cpr,
-      receivedAt: new Date(now - 2 * HOUR).toISOString(),
-      ward: 'Herlev Hospital, afsnit 1',
-      admittedAt: new Date(now - 3 * 24 * HOUR).toISOString(),
-      ...(expectedDischargeDate ? { expectedDischargeDate } : {}),
-      functionalLevel: 'FSIII',
-      freeText: 'x',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; caseNumber: string };
-}
 
 describe('a cancellation (AN_) of an event that closed a case → a review obligation (time-skipping server)', () => {
   it('a review case outlives the closed case: the needs assessor\'s obligation is due the next working day, in the work queue, escalates overnight, is met late by the review', async () => {
     const cpr = fakeCpr('1948-05-06');
     const now = await stack.env.currentTimeMs();
-    const opened = await carePlanCase(cpr, now);
+    const opened = await carePlanCase(stack.app, cpr, { now, receivedAgoMs: 2 * HOUR });
     const post = (action: string, token: string, payload: object) =>
       stack.app.inject({ method: 'POST', url: `/cases/${opened.id}/hospital-discharge/${action}`, headers: as(token), payload });
     expect((await post('vulnerability-assessment', 'dev-assessor', { vulnerable: false, providerStartsOn: localDate(now) })).statusCode).toBe(200);
     expect((await post('discharged', 'dev-hospital', { dischargedAt: new Date(now - HOUR).toISOString() })).statusCode).toBe(200);
     const s = medcomScenario({ cpr, stinAt: now - 30 * MINUTE });
-    await deliver(s, 'STIN');
+    await deliverOk(stack.app, s, 'STIN');
     await eventually(async () => ((await caseRow(opened.id)).outcome === 'readmitted' ? true : undefined));
     const cancelledAt = await stack.env.currentTimeMs();
-    await deliver(s, 'AN_STIN');
+    await deliverOk(stack.app, s, 'AN_STIN');
 
     const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('AN_STIN')));
     const effect = row!.effects!.find((e) => e.caseId === opened.id)!;
@@ -82,7 +54,7 @@ describe('a cancellation (AN_) of an event that closed a case → a review oblig
     const res = await stack.app.inject({ method: 'GET', url: '/work-queue?limit=200', headers: as('dev-assessor') });
     expect(res.json().items.find((i: { caseId: string }) => i.caseId === reviewId)).toMatchObject({ obligation: 'review', dueDay: due, action: { code: 'review_cancelled_notification' } });
     // the same AN_ again: no second review case
-    await deliver(s, 'AN_STIN');
+    await deliverOk(stack.app, s, 'AN_STIN');
     expect((await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('AN_STIN'))))[0]!.effects).toEqual(row!.effects);
 
     // not reviewed: escalates overnight after the due day, to the team lead
