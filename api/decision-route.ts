@@ -22,7 +22,7 @@ import type { Role } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { decide, type DecisionContext } from './decisions.js';
 import { unfit } from './live.js';
-import { AFTER_CHANGE_MS, databaseUnavailable, DependencyUnavailable, within } from './faults.js';
+import { writeAfterChange } from './faults.js';
 import { caseIdParams } from './schemas.js';
 import { DecisionPendingAnswer } from './contract.js';
 
@@ -106,10 +106,7 @@ async function keepTexts<R>(deps: ApiDeps, request: FastifyRequest, spec: { text
         role: request.user!.role,
         ...(t.at !== undefined ? { at: t.at } : {}),
       });
-    await within(write(), AFTER_CHANGE_MS, 'database').catch((err) => {
-      if (!(err instanceof DependencyUnavailable) && !databaseUnavailable(err)) throw err;
-      deps.later.add(`text ${t.kind} of case ${ctx.row.id}`, write);
-    });
+    await writeAfterChange(deps.later, `text ${t.kind} of case ${ctx.row.id}`, write);
   }
 }
 

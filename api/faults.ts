@@ -9,6 +9,7 @@
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { isUnavailableCode } from '../db/unavailable.js';
+import type { Later } from './later.js';
 
 export type Dependency = 'database' | 'temporal' | 'worker' | 'audit';
 
@@ -144,4 +145,16 @@ function withinNamingCulprit<T>(promise: Promise<T>, ms: number, pingDatabase: (
     timer.unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A write that follows a change which took effect: given `AFTER_CHANGE_MS`; if the database does
+ * not answer in that time it waits in `later` (as `retry`, default the write itself) and is written
+ * as soon as it answers. Any other failure is thrown.
+ */
+export async function writeAfterChange(later: Later, what: string, write: () => Promise<unknown>, retry = write): Promise<void> {
+  await within(write(), AFTER_CHANGE_MS, 'database').catch((err) => {
+    if (!(err instanceof DependencyUnavailable) && !databaseUnavailable(err)) throw err;
+    later.add(what, retry);
+  });
 }

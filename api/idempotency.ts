@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import { errorBody } from './errors.js';
-import { AFTER_CHANGE_MS, databaseUnavailable, DependencyUnavailable, within } from './faults.js';
+import { within, writeAfterChange } from './faults.js';
 import type { Later } from './later.js';
 import { textProblem } from './schemas.js';
 
@@ -204,10 +204,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       // 202: accepted and pending (an intake still opening): the repeat runs again and learns the outcome
       if (status === 202 || status === 400 || status === 401 || status === 403 || status === 422) {
         const release = () => db.delete(idempotencyKeys).where(where(claim.userId, claim.key));
-        await within(release(), AFTER_CHANGE_MS, 'database').catch((err) => {
-          if (!(err instanceof DependencyUnavailable) && !databaseUnavailable(err)) throw err;
-          opts.later.add(`release key of ${request.method} ${request.routeOptions.url}`, () => bounded(release()));
-        });
+        await writeAfterChange(opts.later, `release key of ${request.method} ${request.routeOptions.url}`, release, () => bounded(release()));
         return payload;
       }
       let response: unknown = null;
@@ -221,10 +218,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       const done = () => db.update(idempotencyKeys).set({ state: 'done', statusCode: status, response }).where(where(claim.userId, claim.key));
       // the change took effect: its answer goes now; if the database stopped answering meanwhile,
       // the first answer is kept as soon as it answers again
-      await within(done(), AFTER_CHANGE_MS, 'database').catch((err) => {
-        if (!(err instanceof DependencyUnavailable) && !databaseUnavailable(err)) throw err;
-        opts.later.add(`keep the answer of ${request.method} ${request.routeOptions.url}`, () => bounded(done()));
-      });
+      await writeAfterChange(opts.later, `keep the answer of ${request.method} ${request.routeOptions.url}`, done, () => bounded(done()));
     } catch (err) {
       // the answer stands; a repeat after ABANDONED_CLAIM_MS runs again (decisions are Updates with the key as id)
       request.log.warn({ err: (err as Error).name }, 'could not record the idempotent answer');
