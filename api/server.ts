@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/index.js';
+import { temporalConnectConfig, type TemporalConnectOptions } from '../config/temporal.js';
 import type { Database } from '../db/client.js';
 import { startStatisticsKeeper } from '../db/planner-statistics.js';
 import { rulesFromConfig } from '../domain/rules.js';
@@ -13,14 +14,16 @@ import { startMedcomRetention } from './medcom/retention.js';
 export async function createApiFromConfig(
   config: AppConfig,
   database: Database,
+  connect?: TemporalConnectOptions,
 ): Promise<{ app: FastifyInstance; connection: Connection }> {
   const tokens = loadTokens(config.AUTH_TOKENS_FILE);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { connectionOptions, namespace } = temporalConnectConfig(config, connect);
+  const connection = await Connection.connect(connectionOptions);
+  const temporal = new Client({ connection, namespace });
   // Cases are started with the CaseType search attribute: make sure the server knows it.
   try {
-    const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-    if (added.length) console.log(`[overgang] registered search attributes ${added.join(', ')} in namespace ${config.TEMPORAL_NAMESPACE}`);
+    const added = await ensureSearchAttributes(connection, namespace);
+    if (added.length) console.log(`[overgang] registered search attributes ${added.join(', ')} in namespace ${namespace}`);
   } catch (err) {
     console.warn(`[overgang] could not check the search attributes (${(err as Error).message}); register ${searchAttributeNames()} by hand`);
   }

@@ -81,9 +81,9 @@ async function main(): Promise<void> {
   }
 
   const database = await openDatabase(config);
-  const { worker, connection } = await createWorkerFromConfig(config, database);
+  const { worker, connection } = await createWorkerFromConfig(config, database, { disableFile: ownTemporal });
   const workerRun = worker.run();
-  const { app, connection: clientConnection } = await createApiFromConfig(config, database);
+  const { app, connection: clientConnection } = await createApiFromConfig(config, database, { disableFile: ownTemporal });
   await app.listen({ host: config.HOST, port: config.PORT });
 
   const apiUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;

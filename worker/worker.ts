@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { AppConfig } from '../config/index.js';
+import { temporalConnectConfig, type TemporalConnectOptions } from '../config/temporal.js';
 import type { Database, Db } from '../db/client.js';
 import { bundleWorkflows, bundleWorkflowsInChild } from './bundle.js';
 
@@ -54,12 +55,13 @@ export function workerLimits(config: Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOW
   };
 }
 
-/** The worker as `npm run worker` and `npm start` run it: connected to TEMPORAL_ADDRESS. */
-export async function createWorkerFromConfig(config: AppConfig, database: Database): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+/** The worker as `npm run worker` and `npm start` run it: connected as config/temporal.ts says. */
+export async function createWorkerFromConfig(config: AppConfig, database: Database, connect?: TemporalConnectOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const temporal = temporalConnectConfig(config, connect);
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
   const worker = await createOvergangWorker({
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace: temporal.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db: database.db,
     workflowBundle: config.WORKER_WORKFLOW_BUNDLE ? { codePath: config.WORKER_WORKFLOW_BUNDLE } : undefined,
