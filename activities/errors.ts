@@ -18,6 +18,8 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { createLogger } from '../config/logging.js';
 import { CONNECTION_ERROR_CODES, isUnavailableCode } from '../db/unavailable.js';
 
 /** Attempts after which a foreign key violation is taken as final. */
@@ -103,7 +105,10 @@ export interface ActivityErrorLog {
   warn(message: string, attrs: Record<string, unknown>): void;
 }
 
-/** The activity's attempt and logger, or (outside an activity) attempt = final and the console. */
+let outside: Logger | undefined;
+const outsideActivityLog = (): Logger => (outside ??= createLogger('worker'));
+
+/** The activity's attempt and logger, or (outside an activity) attempt = final and a pino logger. */
 function activityContext(): { attempt: number; log: ActivityErrorLog } {
   try {
     const ctx = Context.current();
@@ -111,7 +116,7 @@ function activityContext(): { attempt: number; log: ActivityErrorLog } {
   } catch {
     return {
       attempt: Number.POSITIVE_INFINITY,
-      log: { warn: (message, attrs) => console.warn(message, JSON.stringify(attrs)) },
+      log: { warn: (message, attrs) => outsideActivityLog().warn(attrs, message) },
     };
   }
 }

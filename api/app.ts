@@ -10,7 +10,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { logOptions } from '../config/logging.js';
 import { registerAudit } from './audit.js';
+import { registerRequestMetrics, type ApiMetrics } from './metrics.js';
 import { registerAuth, type TokenTable } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { registerErrorHandler } from './errors.js';
@@ -49,15 +51,14 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
    * runs ahead of the wall clock.
    */
   refuseLateDecisions?: boolean;
+  /** Request metrics (api/metrics.ts): every answer counted by method, route and status. */
+  metrics?: ApiMetrics;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: {
-      level: opts.logLevel ?? 'info',
-      // Bodies are never logged; headers are redacted so tokens don't land in logs either.
-      redact: ['req.headers.authorization'],
-    },
+    // pino JSON as every process logs (config/logging.ts): route patterns, never URLs, bodies or headers
+    logger: logOptions('api', opts.logLevel ?? 'info'),
     logController: new LogController({ disableRequestLogging: opts.logLevel === 'silent' }),
     // a body with `__proto__` / `constructor.prototype` keys: the keys are dropped, and the
     // strict body schemas then name what is left (never "Body is not valid JSON")
@@ -69,6 +70,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
   const waitMs = Math.max(faults.dependencyTimeoutMs, faults.workerTimeoutMs);
   const temporal = opts.refuseLateDecisions === false ? opts.temporal : refusingLateDecisions(opts.temporal, waitMs);
+  if (opts.metrics) registerRequestMetrics(app, opts.metrics);
   registerErrorHandler(app, temporal);
   setPlausiblePastDays(opts.plausiblePastDays ?? 730);
   setPlausibleFutureDays(opts.plausibleFutureDays ?? 365);

@@ -1,8 +1,10 @@
-/** `npm run api`: the REST API as production runs it (config from the environment). */
+/** `npm run api` / `node dist/api/main.js`: the REST API as production runs it (config from the environment). */
 import { runMain, standaloneConfig } from '../config/index.js';
+import { createLogger } from '../config/logging.js';
 import { openDatabase } from '../db/client.js';
 import { createApiFromConfig } from './server.js';
 
+const log = createLogger('api');
 runMain(async () => {
   const config = standaloneConfig('API');
   const database = await openDatabase(config);
@@ -16,4 +18,4 @@ runMain(async () => {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-});
+}, log);

@@ -7,6 +7,8 @@ import { startStatisticsKeeper } from '../db/planner-statistics.js';
 import { rulesFromConfig } from '../domain/rules.js';
 import { ensureSearchAttributes, searchAttributeNames } from './search-attributes.js';
 import { buildApp } from './app.js';
+import { createApiMetrics, serveMetrics } from './metrics.js';
+import { createLogger } from '../config/logging.js';
 import { loadTokens } from './auth.js';
 import { startMedcomRetention } from './medcom/retention.js';
 
@@ -17,16 +19,18 @@ export async function createApiFromConfig(
   connect?: TemporalConnectOptions,
 ): Promise<{ app: FastifyInstance; connection: Connection }> {
   const tokens = loadTokens(config.AUTH_TOKENS_FILE);
+  const log = createLogger('api', config.LOG_LEVEL);
   const { connectionOptions, namespace } = temporalConnectConfig(config, connect);
   const connection = await Connection.connect(connectionOptions);
   const temporal = new Client({ connection, namespace });
   // Cases are started with the CaseType search attribute: make sure the server knows it.
   try {
     const added = await ensureSearchAttributes(connection, namespace);
-    if (added.length) console.log(`[overgang] registered search attributes ${added.join(', ')} in namespace ${namespace}`);
+    if (added.length) log.info({ searchAttributes: added, namespace }, 'registered search attributes');
   } catch (err) {
-    console.warn(`[overgang] could not check the search attributes (${(err as Error).message}); register ${searchAttributeNames()} by hand`);
+    log.warn({ err: { message: (err as Error).message }, register: searchAttributeNames() }, 'could not check the search attributes; register them by hand');
   }
+  const metrics = createApiMetrics();
   const app = await buildApp({
     database,
     temporal,
@@ -39,7 +43,13 @@ export async function createApiFromConfig(
     plausiblePastDays: config.PLAUSIBLE_PAST_DAYS,
     plausibleFutureDays: config.PLAUSIBLE_FUTURE_DAYS,
     maxBedDayPeriodDays: config.MAX_BED_DAY_PERIOD_DAYS,
+    metrics,
   });
+  if (config.API_METRICS_PORT > 0) {
+    const server = await serveMetrics(metrics, config.HOST, config.API_METRICS_PORT);
+    app.addHook('onClose', () => new Promise<void>((r) => server.close(() => r())));
+    app.log.info({ metrics: `http://${config.HOST}:${config.API_METRICS_PORT}/metrics` }, 'API metrics served');
+  }
   // Planner statistics for the list reads where autovacuum does not keep them (PGlite; a server
   // with autovacuum off): without them the work queue sorts every open item of a role.
   const keeper = startStatisticsKeeper(database.db, config.DB_ANALYZE_INTERVAL_SECONDS * 1000, {

@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import { z } from 'zod';
+import { createLogger } from './logging.js';
 import { closingDayRuleError } from '../domain/calendar.js';
 import { DEFAULT_CLOSING_DAYS } from '../domain/rules.js';
 
@@ -14,6 +16,9 @@ const port = z.coerce.number({ message: 'must be a port number (1-65535)' }).int
 const hour = z.coerce.number({ message: 'must be an hour 0-23' }).int().min(0, 'must be an hour 0-23').max(23, 'must be an hour 0-23');
 const positiveInt = z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').positive('must be positive');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** The development tokens (README); refused in production. */
+export const devTokensFile = path.join(projectRoot, 'config', 'dev-tokens.json');
 
 export const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('localhost:7233'),
@@ -26,8 +31,14 @@ export const envSchema = z.object({
   PGLITE_DIR: z.string().min(1).default(path.join(projectRoot, '.data', 'pglite')),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
+  /** `production`: the worker runs only a prebuilt workflow bundle and the API refuses the dev tokens. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Worker: the Temporal SDK's Prometheus metrics on HOST:this port (`/metrics`); 0 = off. */
+  WORKER_METRICS_PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(9464),
+  /** API: request metrics for Prometheus on HOST:this port (`/metrics`); 0 = off. */
+  API_METRICS_PORT: z.coerce.number({ message: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(9465),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AUTH_TOKENS_FILE: z.string().min(1).default(path.join(projectRoot, 'config', 'dev-tokens.json')),
+  AUTH_TOKENS_FILE: z.string().min(1).default(devTokensFile),
   /** API: how long the database or Temporal may take to answer before the request gets 503 (ms). */
   DEPENDENCY_TIMEOUT_MS: positiveInt.default(5000),
   /** API: how long a case's Update may wait for a worker to accept it before the request gets 503 (ms). */
@@ -102,7 +113,10 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(40),
   /** Worker: threads running workflow code (one V8 heap each; 1 is enough on 2 cores). */
   WORKER_WORKFLOW_THREADS: positiveInt.max(16, 'must be at most 16').default(1),
-  /** Worker: a prebuilt workflow bundle (`npm run build:workflows`); unset → bundled at start. */
+  /**
+   * Worker: a prebuilt workflow bundle (`npm run build:workflows`); unset → the one `npm run build`
+   * put beside the compiled code (dist/workflow-bundle.js), else bundled at start (never in production).
+   */
   WORKER_WORKFLOW_BUNDLE: z.string().optional(),
 });
 
@@ -138,13 +152,19 @@ export function standaloneConfig(process: 'API' | 'worker'): AppConfig {
       `invalid configuration:\n  DATABASE_URL: required when the ${process} runs on its own (embedded PGlite serves one process: use \`npm start\`)`,
     );
   }
+  if (config.NODE_ENV === 'production' && config.AUTH_TOKENS_FILE === devTokensFile) {
+    throw new ConfigError('invalid configuration:\n  AUTH_TOKENS_FILE: required in production (the development tokens are refused)');
+  }
   return config;
 }
 
 /** Runs a process's main function; a configuration error is printed as such, anything else with its stack. */
-export function runMain(main: () => Promise<void>): void {
+export function runMain(main: () => Promise<void>, logger: Logger = createLogger('overgang')): void {
   main().catch((err) => {
-    console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(1);
+    if (err instanceof ConfigError) logger.fatal({ kind: 'configuration' }, err.message);
+    else logger.fatal({ err }, 'stopped by an error');
+    logger.flush();
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 100).unref();
   });
 }

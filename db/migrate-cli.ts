@@ -1,7 +1,8 @@
 import { loadConfig } from '../config/index.js';
+import { createLogger } from '../config/logging.js';
 import { openDatabase } from './client.js';
 
 const config = loadConfig();
 const database = await openDatabase(config);
-console.log(`migrations applied (${database.engine})`);
+createLogger('overgang').info({ engine: database.engine }, 'migrations applied');
 await database.close();

@@ -15,6 +15,8 @@ import { createApiFromConfig } from '../api/server.js';
 import { createWorkerFromConfig } from '../worker/worker.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { waitForPort } from './ports.js';
+import { createLogger } from '../config/logging.js';
+import { installRuntime } from '../worker/runtime.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const UI_PORT = 8233;
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     await waitForPort(Number(port), host, 60_000);
   }
 
+  installRuntime(config, createLogger('worker', config.LOG_LEVEL));
   const database = await openDatabase(config);
   const { worker, connection } = await createWorkerFromConfig(config, database, { disableFile: ownTemporal });
   const workerRun = worker.run();
@@ -93,6 +96,7 @@ overgang is running
   Temporal       ${config.TEMPORAL_ADDRESS}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
   Web UI         ${ownTemporal ? `http://localhost:${UI_PORT}` : '(the server at TEMPORAL_ADDRESS)'}
   Database       ${database.engine === 'pglite' ? `PGlite in ${path.relative(projectRoot, config.PGLITE_DIR)}` : 'PostgreSQL (DATABASE_URL)'}
+  Metrics        ${config.WORKER_METRICS_PORT ? `http://${config.HOST}:${config.WORKER_METRICS_PORT}/metrics (worker)` : 'worker: off'}  ${config.API_METRICS_PORT ? `http://${config.HOST}:${config.API_METRICS_PORT}/metrics (API)` : 'API: off'}
   Dev tokens     ${path.relative(projectRoot, config.AUTH_TOKENS_FILE)}  (e.g. Authorization: Bearer dev-psychiatry)
 Press Ctrl-C to stop.
 `);

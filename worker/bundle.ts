@@ -5,6 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../config/index.js';
+import { createLogger } from '../config/logging.js';
+
+/** Webpack's warnings and errors as JSON log lines; the rest is noise. */
+function bundlerLogger(): NonNullable<Parameters<typeof bundleWorkflowCode>[0]['logger']> {
+  const log = createLogger('worker');
+  const quiet = () => {};
+  return { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
+}
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 /** Workflow interceptors, in every bundle (worker, tests, replay): a decision that arrives after its caller gave up is refused. */
@@ -36,7 +44,7 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
       };
       return config;
     },
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
+    logger: bundlerLogger(),
   });
 }
 

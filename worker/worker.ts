@@ -1,6 +1,8 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import type { AppConfig } from '../config/index.js';
+import { ConfigError, projectRoot, type AppConfig } from '../config/index.js';
 import { temporalConnectConfig, type TemporalConnectOptions } from '../config/temporal.js';
 import type { Database, Db } from '../db/client.js';
 import { bundleWorkflows, bundleWorkflowsInChild } from './bundle.js';
@@ -19,7 +21,7 @@ export interface CreateWorkerOptions {
 export async function createOvergangWorker(opts: CreateWorkerOptions): Promise<Worker> {
   // without a prebuilt bundle: bundled in a child process, so webpack's memory is not the worker's
   const bundled = opts.workflowBundle ? undefined : await bundleWorkflowsInChild().catch((err: Error) => {
-    console.warn(`${err.message}: bundling in this process instead`);
+    Runtime.instance().logger.warn(`${err.message}: bundling in this process instead`);
     return undefined;
   });
   try {
@@ -55,6 +57,23 @@ export function workerLimits(config: Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOW
   };
 }
 
+/** The bundle `npm run build` writes beside the compiled code (dist/workflow-bundle.js). */
+export const builtBundlePath = path.join(projectRoot, 'workflow-bundle.js');
+
+/**
+ * The prebuilt workflow bundle to run: WORKER_WORKFLOW_BUNDLE, else the one beside the compiled
+ * code; none → bundled at start, which production refuses (webpack at start costs seconds and
+ * ~115 MiB, and production runs what was built and tested).
+ */
+export function prebuiltBundle(config: Pick<AppConfig, 'WORKER_WORKFLOW_BUNDLE' | 'NODE_ENV'>): { codePath: string } | undefined {
+  const codePath = config.WORKER_WORKFLOW_BUNDLE ?? (existsSync(builtBundlePath) ? builtBundlePath : undefined);
+  if (codePath !== undefined && !existsSync(codePath)) throw new ConfigError(`invalid configuration:\n  WORKER_WORKFLOW_BUNDLE: no such file: ${codePath}`);
+  if (codePath === undefined && config.NODE_ENV === 'production') {
+    throw new ConfigError('invalid configuration:\n  WORKER_WORKFLOW_BUNDLE: production runs a prebuilt workflow bundle (`npm run build` writes dist/workflow-bundle.js); the worker does not bundle at start');
+  }
+  return codePath === undefined ? undefined : { codePath };
+}
+
 /** The worker as `npm run worker` and `npm start` run it: connected as config/temporal.ts says. */
 export async function createWorkerFromConfig(config: AppConfig, database: Database, connect?: TemporalConnectOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const temporal = temporalConnectConfig(config, connect);
@@ -64,7 +83,7 @@ export async function createWorkerFromConfig(config: AppConfig, database: Databa
     namespace: temporal.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db: database.db,
-    workflowBundle: config.WORKER_WORKFLOW_BUNDLE ? { codePath: config.WORKER_WORKFLOW_BUNDLE } : undefined,
+    workflowBundle: prebuiltBundle(config),
     options: workerLimits(config),
   });
   return { worker, connection };
