@@ -33,7 +33,7 @@ export interface TemporalConnectConfig {
   connectionOptions: NativeConnectionOptions & { address: string };
   namespace: string;
   /** What may be logged about the connection (never the key or a certificate). */
-  summary: { address: string; namespace: string; profile: string; tls: boolean; clientCertificate: boolean; apiKey: boolean };
+  summary: { address: string; namespace: string; profile: string; tls: boolean; clientCertificate: boolean; usesApiKey: boolean };
 }
 
 export interface TemporalConnectOptions {
@@ -102,7 +102,7 @@ export function temporalConnectConfig(
       profile: overrideEnvVars.TEMPORAL_PROFILE ?? 'default',
       tls: Boolean(tls),
       clientCertificate: typeof tls === 'object' && tls !== null && Boolean(tls.clientCertPair),
-      apiKey: connect.connectionOptions.apiKey !== undefined,
+      usesApiKey: connect.connectionOptions.apiKey !== undefined,
     },
   };
 }

@@ -41,7 +41,7 @@ describe('connection options from the environment', () => {
     expect(c.connectionOptions.address).toBe('localhost:7233');
     expect(c.namespace).toBe('default');
     expect(c.connectionOptions.tls).toBeUndefined();
-    expect(c.summary).toMatchObject({ tls: false, apiKey: false, clientCertificate: false });
+    expect(c.summary).toMatchObject({ tls: false, usesApiKey: false, clientCertificate: false });
   });
 
   it('TLS with a client certificate, server CA and server name from TEMPORAL_TLS_* variables', () => {
@@ -61,7 +61,7 @@ describe('connection options from the environment', () => {
     expect(Buffer.from(t.clientCertPair.key).equals(readFileSync(file('client.key')))).toBe(true);
     expect(Buffer.from(t.serverRootCACertificate).equals(readFileSync(file('ca.pem')))).toBe(true);
     expect(t.serverNameOverride).toBe('localhost');
-    expect(c.summary).toEqual({ address: 'temporal.example.internal:7233', namespace: 'overgang-prod', profile: 'default', tls: true, clientCertificate: true, apiKey: false });
+    expect(c.summary).toEqual({ address: 'temporal.example.internal:7233', namespace: 'overgang-prod', profile: 'default', tls: true, clientCertificate: true, usesApiKey: false });
   });
 
   it('an API key (Temporal Cloud) turns TLS on; the summary says there is a key, never which', () => {
@@ -70,7 +70,7 @@ describe('connection options from the environment', () => {
     expect(c.connectionOptions.apiKey).toBe('secret-key-value');
     expect(c.connectionOptions.tls).toBe(true);
     expect(JSON.stringify(c.summary)).not.toContain('secret-key-value');
-    expect(c.summary).toMatchObject({ tls: true, apiKey: true });
+    expect(c.summary).toMatchObject({ tls: true, usesApiKey: true });
   });
 
   it('a profile from a TOML file (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE); variables override it', () => {
