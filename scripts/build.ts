@@ -3,8 +3,8 @@
  * the compiled code reads at run time and prebuilds the workflow bundle, so that
  * `node dist/worker/main.js` and `node dist/api/main.js` run with production dependencies only.
  *   dist/db/migrations/        the SQL migrations (applied at start, and `node dist/db/migrate-cli.js`)
- *   dist/config/dev-tokens.json the development tokens (refused when NODE_ENV=production; the
- *                              Docker image leaves them out)
+ *   dist/config/dev-tokens.json the development tokens, when present (refused when
+ *                              NODE_ENV=production; the Docker build context leaves them out)
  *   dist/workflow-bundle.js    the workflow code, bundled once (the worker finds it beside itself;
  *                              in production it refuses to bundle at start)
  */
@@ -21,7 +21,9 @@ if (!existsSync(path.join(dist, 'worker', 'main.js'))) {
   process.exit(1);
 }
 cpSync(path.join(projectRoot, 'db', 'migrations'), path.join(dist, 'db', 'migrations'), { recursive: true });
-cpSync(path.join(projectRoot, 'config', 'dev-tokens.json'), path.join(dist, 'config', 'dev-tokens.json'));
+// absent from the Docker build context (.dockerignore): the image never holds them
+const devTokens = path.join(projectRoot, 'config', 'dev-tokens.json');
+if (existsSync(devTokens)) cpSync(devTokens, path.join(dist, 'config', 'dev-tokens.json'));
 const t0 = Date.now();
 const { code } = await bundleWorkflows();
 writeFileSync(path.join(dist, 'workflow-bundle.js'), code);
