@@ -20,6 +20,8 @@ import { installRuntime } from '../worker/runtime.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const UI_PORT = 8233;
+/** The launcher's own lines; the banner below is for the developer's eyes and stays plain text. */
+const log = createLogger('overgang');
 
 async function main(): Promise<void> {
   const startedEnv = { ...process.env };
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   async function stop(code = 0): Promise<void> {
     if (stopping) return;
     stopping = true;
-    console.log('\n[overgang] stopping…');
+    log.info('stopping');
     await shutdown?.().catch(() => {});
     if (temporalChild && temporalChild.exitCode === null) {
       const exited = new Promise((r) => temporalChild!.once('exit', r));
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
       await exited;
       clearTimeout(timer);
     }
-    console.log('[overgang] stopped');
+    log.info('stopped');
     process.exit(code);
   }
   process.once('SIGINT', () => void stop(0));
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     );
     temporalChild.once('exit', (code, signal) => {
       if (!stopping) {
-        console.error(`[overgang] Temporal dev server exited (${signal ?? code}); stopping`);
+        log.error({ exit: signal ?? code }, 'Temporal dev server exited; stopping');
         void stop(1);
       }
     });
@@ -112,6 +114,8 @@ Press Ctrl-C to stop.
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(1);
+  if (err instanceof ConfigError) log.fatal({ kind: 'configuration' }, err.message);
+  else log.fatal({ err }, 'stopped by an error');
+  log.flush();
+  setTimeout(() => process.exit(1), 100);
 });
