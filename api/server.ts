@@ -20,8 +20,9 @@ export async function createApiFromConfig(
 ): Promise<{ app: FastifyInstance; connection: Connection }> {
   const tokens = loadTokens(config.AUTH_TOKENS_FILE);
   const log = createLogger('api', config.LOG_LEVEL);
-  const { connectionOptions, namespace } = temporalConnectConfig(config, connect);
+  const { connectionOptions, namespace, summary } = temporalConnectConfig(config, connect);
   const connection = await Connection.connect(connectionOptions);
+  log.info({ temporal: summary }, 'connected to Temporal');
   const temporal = new Client({ connection, namespace });
   // Cases are started with the CaseType search attribute: make sure the server knows it.
   try {

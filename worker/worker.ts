@@ -68,7 +68,8 @@ export const builtBundlePath = path.join(projectRoot, 'workflow-bundle.js');
 export function prebuiltBundle(config: Pick<AppConfig, 'WORKER_WORKFLOW_BUNDLE' | 'NODE_ENV'>): { codePath: string } | undefined {
   const codePath = config.WORKER_WORKFLOW_BUNDLE ?? (existsSync(builtBundlePath) ? builtBundlePath : undefined);
   if (codePath !== undefined && !existsSync(codePath)) throw new ConfigError(`invalid configuration:\n  WORKER_WORKFLOW_BUNDLE: no such file: ${codePath}`);
-  if (codePath === undefined && config.NODE_ENV === 'production') {
+  // compiled code (dist/) has no TypeScript workflow sources to bundle
+  if (codePath === undefined && (config.NODE_ENV === 'production' || import.meta.url.endsWith('.js'))) {
     throw new ConfigError('invalid configuration:\n  WORKER_WORKFLOW_BUNDLE: production runs a prebuilt workflow bundle (`npm run build` writes dist/workflow-bundle.js); the worker does not bundle at start');
   }
   return codePath === undefined ? undefined : { codePath };
