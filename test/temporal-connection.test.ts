@@ -16,7 +16,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { temporalConnectConfig } from '../config/temporal.js';
-import { quietRuntime } from './helpers.js';
+import { randomUUID } from 'node:crypto';
+import { createApiFromConfig } from '../api/server.js';
+import { createWorkerFromConfig } from '../worker/worker.js';
+import { eventually, quietRuntime, testDatabase } from './helpers.js';
 
 const defaults = loadConfig({});
 const dir = mkdtempSync(path.join(os.tmpdir(), 'overgang-tls-'));
@@ -139,6 +142,32 @@ describe('a real mutual-TLS connection', () => {
     expect(health.status).toBe(1); // SERVING
     await native.close();
     expect(handshakes).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the worker and the API as production builds them (config/temporal.ts) run over it: the API sees the worker polling', async () => {
+    const taskQueue = `tls-${randomUUID()}`;
+    const all = { ...env(), TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: inject('databaseUrl'), WORKER_WORKFLOW_BUNDLE: inject('workflowBundlePath'), API_METRICS_PORT: '0', LOG_LEVEL: 'silent' };
+    const config = loadConfig(all);
+    const database = await testDatabase();
+    const before = handshakes;
+    const { worker, connection } = await createWorkerFromConfig(config, database, { env: all, disableFile: true });
+    const running = worker.run();
+    const { app, connection: clientConnection } = await createApiFromConfig(config, database, { env: all, disableFile: true });
+    try {
+      const ready = await eventually(async () => {
+        const res = await app.inject({ method: 'GET', url: '/health/ready' });
+        return res.statusCode === 200 ? (res.json() as { worker: unknown }) : undefined;
+      }, 30_000);
+      expect(ready.worker).toEqual({ ok: true, taskQueue });
+      expect(handshakes - before).toBeGreaterThanOrEqual(2); // the worker's and the API's connections
+    } finally {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await clientConnection.close();
+      await connection.close();
+      await database.close();
+    }
   });
 
   it('without the client certificate the server refuses the connection', async () => {
