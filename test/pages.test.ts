@@ -123,6 +123,8 @@ describe.skipIf(!hasChromium)(title, () => {
           ward: 'Bispebjerg Hospital, afsnit 42',
           admittedAt: new Date(now - 5 * 24 * HOUR).toISOString(),
           expectedDischargeDate: addDays(localDate(now), 3),
+          functionalLevel: 'FSIII: personlig hygiejne 3, forflytning 4',
+          freeText: 'Hoftebrud, falder hyppigt',
         },
       });
       expect(opened.statusCode, opened.body).toBe(201);

@@ -41,7 +41,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'forms.js': { file: path.join(webDir, 'forms.js'), type: 'text/javascript; charset=utf-8' },
   'i18n.js': { file: path.join(webDir, 'i18n.js'), type: 'text/javascript; charset=utf-8' },
   'app.css': { file: path.join(webDir, 'app.css'), type: 'text/css; charset=utf-8' },
-  'chart.umd.min.js': { file: require.resolve('chart.js/dist/chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
+  // the package exports no path to its UMD build: it lies beside its main file (dist/)
+  'chart.umd.min.js': { file: path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 /** Same origin only; no inline script; nothing framed; no referrer (a case id never leaves the page). */
