@@ -193,11 +193,12 @@ describe.skipIf(!hasChromium)(title, () => {
     });
 
     it('the sign-in page passes the accessibility check', async () => {
-      const page = await context.newPage();
+      const fresh = await newContext();
+      const page = await fresh.newPage();
       await page.goto(`${base}/ui/sign-in`);
       await page.getByRole('heading', { level: 1, name: 'Log ind' }).waitFor();
       expect(await axeViolations(page), 'sign-in').toEqual([]);
-      await page.close();
+      await fresh.close();
     });
   });
 

@@ -122,7 +122,7 @@ async function signInPage() {
   } },
     h('div', { class: 'field' }, h('label', { for: 'token' }, t.token), h('p', { class: 'hint', id: 'token-hint' }, t.tokenHint), tokenInput),
     h('button', { type: 'submit' }, t.signIn));
-  main.replaceChildren(h('h1', {}, t.signInTitle), h('p', {}, t.signInIntro), status, devList, form);
+  main.replaceChildren(...[h('h1', {}, t.signInTitle), h('p', {}, t.signInIntro), status, devList, form].filter(Boolean));
 }
 
 // ---------- work queue ----------
@@ -221,7 +221,7 @@ async function casePage() {
     const forms = mine.map((d) => decisionForm(d, ctx, (body, key) => api(`/cases/${encodeURIComponent(id)}/${type.slug}/${d.path}`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body),
     })));
-    main.replaceChildren(
+    main.replaceChildren(...[
       h('h1', {}, `${t.casePage} ${c.caseNumber}`),
       h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('p', {}, h('a', { href: webUi, rel: 'noopener' }, t.webUi)),
@@ -235,8 +235,8 @@ async function casePage() {
       c.escalations.length ? h('section', { 'aria-labelledby': 'esc-h' }, h('h2', { id: 'esc-h' }, t.escalations),
         table(t.escalations, [t.at, t.severity, t.recipient, t.dueDay], c.escalations.map((e) => [fmtInstant(e.firedAt ?? e.scheduledFor), e.severity, roleLabel(e.recipientRole), fmtDay(e.dueDay)]))) : null,
       h('section', { 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, t.history),
-        table(t.history, [t.at, t.action, t.user, t.role, t.status], c.history.map((e) => [fmtInstant(e.at), e.action, e.userId, roleLabel(e.role), String(e.statusCode)]))),
-    );
+        table(t.history, [t.at, t.event, t.user, t.role, t.status], c.history.map((e) => [fmtInstant(e.at), e.action, e.userId, roleLabel(e.role), String(e.statusCode)]))),
+    ].filter(Boolean));
   }
   await render();
 }
@@ -258,7 +258,7 @@ function chartBlock(id, title, chartConfig, headers, rows) {
   const block = h('section', { class: 'chart-block', 'aria-labelledby': `${id}-h`, id },
     h('h2', { id: `${id}-h` }, title),
     h('div', { class: 'chart' }, canvas),
-    h('details', { open: true }, h('summary', {}, t.table), table(title, headers, rows.map((r) => r.map(String)))),
+    h('details', { open: rows.length <= 15 }, h('summary', {}, t.table), table(title, headers, rows.map((r) => r.map(String)))),
     h('p', {}, h('a', { href: csv, download: `${id}.csv` }, `${t.csv} (${title})`)));
   queueMicrotask(() => {
     if (window.Chart) new window.Chart(canvas, chartConfig);
