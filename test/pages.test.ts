@@ -246,7 +246,9 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(text.trim().split('\r\n').pop()).toBe(['I alt', ...seed.byState, seed.byState.reduce((a, b) => a + b, 0)].join(','));
 
       // the dashboard's canvases were drawn by the chart library
-      expect(await page.locator('canvas').count()).toBe(4);
+      // (five: the fifth, bed-days and their cost per month, is the payment report's, `GET /payments/bed-days`)
+      await page.locator('#bed-days table').waitFor({ state: 'attached' });
+      expect(await page.locator('canvas').count()).toBe(5);
       expect(await page.evaluate(() => typeof (window as unknown as { Chart?: unknown }).Chart)).toBe('function');
       expect(await axeViolations(page), 'dashboard').toEqual([]);
       await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });

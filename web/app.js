@@ -260,9 +260,10 @@ function chartBlock(id, title, chartConfig, headers, rows) {
     h('div', { class: 'chart' }, canvas),
     h('details', { open: rows.length <= 15 }, h('summary', {}, t.table), table(title, headers, rows.map((r) => r.map(String)))),
     h('p', {}, h('a', { href: csv, download: `${id}.csv` }, `${t.csv} (${title})`)));
-  queueMicrotask(() => {
+  // drawn once the block is on the page (after the code that places it)
+  setTimeout(() => {
     if (window.Chart) new window.Chart(canvas, chartConfig);
-  });
+  }, 0);
   return block;
 }
 
@@ -327,7 +328,28 @@ async function dashboardPage() {
     options: { responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   }, [t.priority, t.count, t.longestWait], d.waitingList.map((w) => [w.priority, w.count, w.longestWaitDays]));
 
-  main.replaceChildren(h('h1', {}, t.dashboard), h('p', { class: 'hint' }, `${t.asOf} ${fmtInstant(d.asOf)}`), sla, overdue, nights, waiting);
+  main.replaceChildren(...[h('h1', {}, t.dashboard), h('p', { class: 'hint' }, `${t.asOf} ${fmtInstant(d.asOf)}`), sla, overdue, nights, waiting, await bedDaysBlock()].filter(Boolean));
+}
+
+/** 5. bed-days and their cost per month by kind of bed: the payment report's figures (`GET /payments/bed-days`), for the roles that read it. */
+async function bedDaysBlock() {
+  const res = await api('/payments/bed-days?limit=1');
+  if (res.status !== 200) return null;
+  const months = [...new Set(res.body.byMonth.map((r) => r.month))].slice(-12);
+  const kinds = [...new Set(res.body.byMonth.map((r) => r.kind))];
+  const of = (month, kind) => res.body.byMonth.find((r) => r.month === month && r.kind === kind);
+  const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'DKK', maximumFractionDigits: 0 });
+  const rows = months.flatMap((month) => kinds.filter((k) => of(month, k)).map((k) => [month, t.kinds[k] ?? k, of(month, k).days, of(month, k).amountDkk]));
+  const block = chartBlock('bed-days', t.charts.bedDays, {
+    type: 'bar',
+    data: { labels: months, datasets: kinds.map((k, i) => ({ label: t.kinds[k] ?? k, data: months.map((m) => of(m, k)?.amountDkk ?? 0), backgroundColor: SERIES[i % SERIES.length] })) },
+    options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, title: { display: true, text: 'DKK' } } } },
+  }, [t.month, t.kind, t.bedDays, `${t.amount} (DKK)`], rows);
+  block.querySelector('details table')?.querySelectorAll('tbody tr').forEach((tr) => {
+    const cell = tr.lastElementChild;
+    cell.textContent = money.format(Number(cell.textContent));
+  });
+  return block;
 }
 
 // ---------- start ----------
