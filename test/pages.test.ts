@@ -31,12 +31,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_TYPE_NAMES, readableCaseTypes } from '../api/case-types/index.js';
 import { projectRoot } from '../config/index.js';
 import type { Database } from '../db/client.js';
-import { cases, citizens, escalations, obligations, stayApplications } from '../db/schema/index.js';
+import { auditLog, cases, citizens, escalations, obligations, stayApplications } from '../db/schema/index.js';
 import { addDays, localDate, localInstant } from '../domain/calendar.js';
 import { PRIORITY_ORDER } from '../domain/rules.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import { eventually, pgliteDatabase, startWorker, testDatabase, timeSkippingEnv, type RunningWorker } from './helpers.js';
+import { devServerEnv, eventually, pgliteDatabase, startWorker, testDatabase, timeSkippingEnv, type RunningWorker } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -110,25 +110,7 @@ describe.skipIf(!hasChromium)(title, () => {
     });
 
     it('a needs assessor sees an at-risk assessment, opens the case, decides, sees it leave the queue; the same decision again shows the refusal', async () => {
-      const cpr = fakeCpr('1948-03-15');
-      const now = Date.now();
-      const opened = await app.inject({
-        method: 'POST',
-        url: '/cases',
-        headers: as('dev-hospital'),
-        payload: {
-          type: CASE_TYPE_NAMES.find((n) => n.startsWith('hospital'))!,
-          cpr,
-          receivedAt: new Date(now - HOUR).toISOString(),
-          ward: 'Bispebjerg Hospital, afsnit 42',
-          admittedAt: new Date(now - 5 * 24 * HOUR).toISOString(),
-          expectedDischargeDate: addDays(localDate(now), 3),
-          functionalLevel: 'FSIII: personlig hygiejne 3, forflytning 4',
-          freeText: 'Hoftebrud, falder hyppigt',
-        },
-      });
-      expect(opened.statusCode, opened.body).toBe(201);
-      const { id, caseNumber } = opened.json() as { id: string; caseNumber: string };
+      const { id, caseNumber, cpr } = await openCase(app);
       // the server's clock to a minute after the assessment turns at risk (00:00 of its due day)
       const row = await eventually(async () => (await database.db.select().from(obligations).where(and(eq(obligations.caseId, id), eq(obligations.kind, 'vulnerability_assessment'))))[0]);
       await env.sleep(row.atRiskAt.getTime() + MINUTE - (await env.currentTimeMs()));
@@ -202,6 +184,64 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   });
 
+  describe('a decision while no worker runs (the run\'s dev server: real time)', () => {
+    let env: TestWorkflowEnvironment;
+    let database: Database;
+    let worker: RunningWorker;
+    let app: FastifyInstance;
+    let base: string;
+    beforeAll(async () => {
+      env = await devServerEnv();
+      database = await testDatabase();
+      worker = await startWorker(env, database);
+      app = await testApp({ database, temporal: env.client, taskQueue: worker.taskQueue });
+      base = await listen(app);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await worker?.stop();
+      await database?.close();
+      await env?.teardown();
+    });
+
+    it('a decision while no worker runs: the 503 is shown as it is, the retry sends the same Idempotency-Key and is recorded once', async () => {
+      const { id } = await openCase(app);
+      await eventually(async () => (await database.db.select().from(obligations).where(and(eq(obligations.caseId, id), eq(obligations.kind, 'vulnerability_assessment'))))[0]);
+      const fresh = await newContext();
+      const page = await fresh.newPage();
+      const keys: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/vulnerability-assessment')) keys.push(r.headers()['idempotency-key']!);
+      });
+      await signIn(page, base, 'dev-assessor');
+      await page.goto(`${base}/ui/cases/${id}`);
+      const form = page.locator('form[data-path="vulnerability-assessment"]');
+      await form.waitFor();
+      await worker.stop();
+      await form.getByRole('radio', { name: 'Ja' }).check();
+      await form.getByRole('button', { name: 'Registrér beslutning' }).click();
+      const warn = form.locator('.form-status.warn');
+      await warn.waitFor({ timeout: 30_000 });
+      expect(await warn.textContent()).toMatch(/(ikke registreret|ikke bekræftet).*\((503|202)/);
+      worker = await startWorker(env, database, worker.taskQueue);
+      // the retry: the same body with the same key (503 or 202 again while the new worker waits out the stopped one's sticky queue)
+      for (let i = 0; i < 5 && (await page.locator('#decided', { hasText: 'Beslutningen er registreret.' }).count()) === 0; i++) {
+        const retry = page.locator('form[data-path="vulnerability-assessment"]').getByRole('button', { name: 'Prøv igen (samme nøgle)' });
+        if (await retry.isVisible()) await retry.click();
+        await page.locator('#decided', { hasText: 'Beslutningen er registreret.' }).waitFor({ timeout: 15_000 }).catch(() => undefined);
+      }
+      await page.locator('#decided', { hasText: 'Beslutningen er registreret.' }).waitFor();
+      expect(keys.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(keys).size).toBe(1);
+      // recorded once: one accepted decision in the audit trail, and the case moved on
+      const accepted = (await database.db.select().from(auditLog).where(eq(auditLog.caseId, id))).filter((r) => r.method === 'POST' && r.statusCode === 200);
+      expect(accepted).toHaveLength(1);
+      expect((await database.db.select().from(cases).where(eq(cases.id, id)))[0]!.step).not.toBe('awaiting_vulnerability_assessment');
+      await fresh.close();
+    }, 120_000);
+
+  });
+
   describe('the deadline dashboard (a seeded database of its own)', () => {
     let database: Database;
     let app: FastifyInstance;
@@ -260,6 +300,29 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   });
 });
+
+/** A hospital-discharge case opened by the hospital through the API (its care plan). */
+async function openCase(app: FastifyInstance): Promise<{ id: string; caseNumber: string; cpr: string }> {
+  const cpr = fakeCpr('1948-03-15');
+  const now = Date.now();
+  const opened = await app.inject({
+    method: 'POST',
+    url: '/cases',
+    headers: as('dev-hospital'),
+    payload: {
+      type: CASE_TYPE_NAMES.find((n) => n.startsWith('hospital'))!,
+      cpr,
+      receivedAt: new Date(now - HOUR).toISOString(),
+      ward: 'Bispebjerg Hospital, afsnit 42',
+      admittedAt: new Date(now - 5 * 24 * HOUR).toISOString(),
+      expectedDischargeDate: addDays(localDate(now), 3),
+      functionalLevel: 'FSIII: personlig hygiejne 3, forflytning 4',
+      freeText: 'Hoftebrud, falder hyppigt',
+    },
+  });
+  expect(opened.statusCode, opened.body).toBe(201);
+  return { ...(opened.json() as { id: string; caseNumber: string }), cpr };
+}
 
 const STATES = ['breached', 'at_risk', 'on_track', 'paused'] as const;
 const TEAMS = ['Lokal visitation Nord', 'DSI Voksen', null] as const;
