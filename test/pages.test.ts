@@ -174,12 +174,19 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.close();
     });
 
-    it('the sign-in page passes the accessibility check', async () => {
+    it('the sign-in page passes the accessibility check and signs in by keyboard', async () => {
       const fresh = await newContext();
       const page = await fresh.newPage();
       await page.goto(`${base}/ui/sign-in`);
       await page.getByRole('heading', { level: 1, name: 'Log ind' }).waitFor();
       expect(await axeViolations(page), 'sign-in').toEqual([]);
+      // by keyboard alone: the skip link first, then on to a dev user, Enter signs in
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Spring til indhold');
+      for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.getAttribute('data-token'))) !== 'dev-assessor'; i++) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForURL('**/ui/queue');
+      await page.getByRole('heading', { level: 1, name: /^Arbejdsliste/ }).waitFor();
       await fresh.close();
     });
   });

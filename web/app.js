@@ -216,7 +216,10 @@ async function casePage() {
       ...(c.closedAt ? [[t.closed, fmtInstant(c.closedAt)], [t.outcome, c.outcome ?? '—']] : []), citizen,
     ];
     const webUi = `${m.temporalWebUi}/namespaces/${encodeURIComponent(m.namespace)}/workflows/${encodeURIComponent(c.workflowId)}`;
-    const mine = (type?.decisions ?? []).filter((d) => d.roles.includes(me.role));
+    // the role's decisions on this case type; those whose name matches an open obligation's kind first
+    const openKinds = open.map((o) => o.kind);
+    const matches = (d) => openKinds.some((k) => k.includes(d.path.replace(/-/g, '_').replace(/s$/, '')));
+    const mine = (type?.decisions ?? []).filter((d) => d.roles.includes(me.role)).sort((a, b) => Number(matches(b)) - Number(matches(a)));
     const ctx = { t, lang, codeLabels: m.codeLabels, onDecided: () => { decided.count++; void render(t.accepted).catch(fail); } };
     const forms = mine.map((d) => decisionForm(d, ctx, (body, key) => api(`/cases/${encodeURIComponent(id)}/${type.slug}/${d.path}`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body),
