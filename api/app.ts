@@ -138,6 +138,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   for (const caseType of CASE_TYPES) await app.register(caseType.routes, deps);
   await app.register(dashboardRoutes, deps);
   // the pages for people (sign-in, work queue, case, dashboard): shells and assets, public; data through the routes above
-  await app.register(pageRoutes, { ...opts.pages, tokens: opts.tokens });
+  await app.register(pageRoutes, { namespace: opts.temporal.options.namespace, ...opts.pages, tokens: opts.tokens });
   return app;
 }

@@ -199,6 +199,13 @@ function table(caption, headers, rows) {
     h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => (c instanceof Node && c.tagName === 'TD' ? c : h(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {}, c)))))));
 }
 
+/** An audit row's detail as the trail keeps it (texts are withheld there): `key: value; …`. */
+function detailText(detail) {
+  if (!detail) return '';
+  const show = (v) => (v === null || typeof v !== 'object' ? String(v) : Array.isArray(v) ? v.map(show).join(', ') : `{ ${detailText(v)} }`);
+  return Object.entries(detail).map(([k, v]) => `${k}: ${show(v)}`).join('; ');
+}
+
 async function casePage() {
   const id = location.pathname.split('/').pop();
   const [me, m] = await Promise.all([getJson('/me'), meta()]);
@@ -238,7 +245,7 @@ async function casePage() {
       c.escalations.length ? h('section', { 'aria-labelledby': 'esc-h' }, h('h2', { id: 'esc-h' }, t.escalations),
         table(t.escalations, [t.at, t.severity, t.recipient, t.dueDay], c.escalations.map((e) => [fmtInstant(e.firedAt ?? e.scheduledFor), e.severity, roleLabel(e.recipientRole), fmtDay(e.dueDay)]))) : null,
       h('section', { 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, t.history),
-        table(t.history, [t.at, t.event, t.user, t.role, t.status], c.history.map((e) => [fmtInstant(e.at), e.action, e.userId, roleLabel(e.role), String(e.statusCode)]))),
+        table(t.history, [t.at, t.event, t.user, t.role, t.status, t.detail], c.history.map((e) => [fmtInstant(e.at), e.action, e.userId, roleLabel(e.role), String(e.statusCode), detailText(e.detail)]))),
     ].filter(Boolean));
   }
   await render();
