@@ -249,6 +249,65 @@ describe.skipIf(!hasChromium)(title, () => {
 
   });
 
+  describe('every decision of every case type has its generated form', () => {
+    let database: Database;
+    let app: FastifyInstance;
+    let base: string;
+    beforeAll(async () => {
+      database = await pgliteDatabase();
+      app = await testApp({ database, temporal: deadTemporalClient(), taskQueue: 'none' });
+      base = await listen(app);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await database?.close();
+    });
+
+    it('the forms list every decision route of the OpenAPI document, each field labelled, all forms together pass axe', async () => {
+      const doc = app.swagger() as { paths: Record<string, Record<string, { deprecated?: boolean; requestBody?: { content: Record<string, { schema: { properties?: object } }> } }>> };
+      const meta = (await app.inject({ method: 'GET', url: '/ui/meta.json' })).json() as { caseTypes: { name: string; slug: string; decisions: { path: string; roles: string[] }[] }[] };
+      expect(meta.caseTypes.map((c) => c.name)).toEqual(CASE_TYPE_NAMES);
+      const decisionPaths = Object.entries(doc.paths)
+        .filter(([p, ops]) => /^\/cases\/\{id\}\/[^/]+\/[^/{]+$/.test(p) && ops.post && !ops.post.deprecated)
+        .map(([p]) => p)
+        .sort();
+      const formPaths = meta.caseTypes.flatMap((c) => c.decisions.map((d) => `/cases/{id}/${c.slug}/${d.path}`)).sort();
+      expect(formPaths).toEqual(decisionPaths);
+
+      const context = await newContext();
+      const page = await context.newPage();
+      await page.goto(`${base}/ui/sign-in`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      // every form, built in the page by the pages' own generator
+      // (a string: the test runner would rewrite an import() written here)
+      const built = (await page.evaluate(`(async () => {
+        const { decisionForm } = await import('/ui/assets/forms.js');
+        const { TEXT } = await import('/ui/assets/i18n.js');
+        const m = await (await fetch('/ui/meta.json')).json();
+        const main = document.getElementById('main');
+        main.replaceChildren();
+        const out = [];
+        for (const c of m.caseTypes) {
+          for (const d of c.decisions) {
+            const form = decisionForm(d, { t: TEXT.da, lang: 'da', codeLabels: m.codeLabels }, async () => ({ status: 200, body: {} }));
+            main.append(form);
+            const controls = [...form.querySelectorAll('input, select, textarea')];
+            const unlabelled = controls.filter((el) => el.labels.length === 0 && !el.closest('fieldset')?.querySelector('legend'));
+            out.push({ path: d.path, properties: Object.keys(d.schema.properties ?? {}).length, controls: controls.length, unlabelled: unlabelled.length });
+          }
+        }
+        return out;
+      })()`)) as { path: string; properties: number; controls: number; unlabelled: number }[];
+      expect(built).toHaveLength(decisionPaths.length);
+      for (const f of built) {
+        expect(f.unlabelled, f.path).toBe(0);
+        expect(f.controls, f.path).toBeGreaterThanOrEqual(f.properties);
+      }
+      expect(await axeViolations(page), 'every decision form').toEqual([]);
+      await context.close();
+    });
+  });
+
   describe('the deadline dashboard (a seeded database of its own)', () => {
     let database: Database;
     let app: FastifyInstance;
