@@ -303,6 +303,13 @@ describe.skipIf(!hasChromium)(title, () => {
         expect(f.unlabelled, f.path).toBe(0);
         expect(f.controls, f.path).toBeGreaterThanOrEqual(f.properties);
       }
+      // a discriminated union: its kind chosen, that kind's fields; codes with their Danish names
+      const union = page.locator('form.decision', { has: page.locator('select option[value="more_help_at_home"]') });
+      const kindSelect = union.locator('select', { has: page.locator('option[value="more_help_at_home"]') });
+      await kindSelect.selectOption('more_help_at_home');
+      expect(await union.locator('input[type="number"]').count()).toBe(1);
+      await kindSelect.selectOption('temporary_stay');
+      expect(await union.locator('option[value="rehabilitation"]').textContent()).toBe('genoptræning (rehabilitation)');
       expect(await axeViolations(page), 'every decision form').toEqual([]);
       await context.close();
     });

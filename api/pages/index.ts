@@ -74,11 +74,11 @@ function shell(page: (typeof PAGES)[number]): string {
 `;
 }
 
-/** Danish labels of codes (`domain/rules.ts`: objects of code → Danish phrase), for the forms' choices. */
+/** Danish labels of codes (`domain/rules.ts`: objects of code → Danish phrase, not code → code), for the forms' choices. */
 function codeLabelSets(): Record<string, string>[] {
   return (Object.values(rules) as unknown[]).filter(
     (v): v is Record<string, string> =>
-      v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => typeof x === 'string' && /\s/.test(x)),
+      v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => typeof x === 'string') && !Object.values(v).every((x) => /^[a-z][a-z0-9_]*$/.test(x as string)),
   );
 }
 
