@@ -118,6 +118,7 @@ export async function pageRoutes(app: FastifyInstance, opts: PageOptions): Promi
   // the development token table (its tokens are named dev-…) may be picked from on the sign-in page
   const devTokens = [...opts.tokens.entries()].filter(([token]) => token.startsWith('dev-')).map(([token, u]) => ({ token, ...u }));
   let meta: string | undefined;
+  const assetBodies: Record<string, Buffer> = {};
 
   app.get('/ui', { config, schema: hidden }, (_req, reply) => reply.redirect('/ui/queue'));
   app.get('/ui/sign-in', { config, schema: hidden }, (_req, reply) => send(reply, 'text/html; charset=utf-8', html['sign-in']));
@@ -127,7 +128,9 @@ export async function pageRoutes(app: FastifyInstance, opts: PageOptions): Promi
   app.get('/ui/assets/:file', { config, schema: { hide: true, response: { 200: z.string(), 404: z.string() }, params: z.object({ file: z.string().max(100) }) } }, (request, reply) => {
     const asset = ASSETS[(request.params as { file: string }).file];
     if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('no such asset');
-    return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' }).type(asset.type).send(readFileSync(asset.file));
+    // read once per process (the files do not change while it runs); revalidated by the browser
+    const body = (assetBodies[asset.file] ??= readFileSync(asset.file));
+    return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' }).type(asset.type).send(body);
   });
   app.get('/ui/meta.json', { config, schema: hidden }, (_req, reply) => {
     meta ??= JSON.stringify({

@@ -1,9 +1,10 @@
 /**
  * The deadline dashboard's figures: SQL aggregates over the database mirror (`obligations`,
- * `cases`, `escalations`, `stay_applications`), never a scan of Temporal. Each query reads the
- * open obligations through their partial index (`urgency < 9`), the escalations by their
- * `scheduled_for` range, and the waiting list
- * through `stay_applications_type_idx`. No CPR, no names, no free text: counts by code.
+ * `cases`, `escalations`, `stay_applications`), never a scan of Temporal. Open obligations are
+ * those with `urgency < 9` (the condition of their partial indexes), breached ones `urgency = 0`.
+ * The aggregates read every open obligation (about 0.4 s for all four at 100,000 open cases), so
+ * the route keeps their result for a while (`api/routes/dashboard.ts`). No CPR, no names, no free
+ * text: counts by code.
  */
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../client.js';
