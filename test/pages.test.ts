@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_TYPE_NAMES, readableCaseTypes } from '../api/case-types/index.js';
 import { projectRoot } from '../config/index.js';
 import type { Database } from '../db/client.js';
-import { auditLog, cases, citizens, escalations, obligations, stayApplications } from '../db/schema/index.js';
+import { auditLog, bedDayPeriods, cases, citizens, escalations, obligations, stayApplications } from '../db/schema/index.js';
 import { addDays, localDate, localInstant } from '../domain/calendar.js';
 import { PRIORITY_ORDER } from '../domain/rules.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
@@ -358,6 +358,11 @@ describe.skipIf(!hasChromium)(title, () => {
       const text = await page.evaluate(async (u) => (await fetch(u!)).text(), csv);
       expect(text.trim().split('\r\n').pop()).toBe(['I alt', ...seed.byState, seed.byState.reduce((a, b) => a + b, 0)].join(','));
 
+      // bed-days and their cost per month by kind: the payment report's figures, one row per month and kind
+      const report = (await app.inject({ method: 'GET', url: '/payments/bed-days?limit=1', headers: as('dev-supervisor') })).json() as { byMonth: { month: string; days: number }[] };
+      expect(report.byMonth.length).toBeGreaterThan(0);
+      const bedRows = await page.locator('#bed-days tbody tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th')!.textContent, Number(r.querySelectorAll('td')[1]!.textContent)]));
+      expect(bedRows).toEqual(report.byMonth.slice(-12).map((m) => [m.month, m.days]));
       // the dashboard's canvases were drawn by the chart library
       // (five: the fifth, bed-days and their cost per month, is the payment report's, `GET /payments/bed-days`)
       await page.locator('#bed-days table').waitFor({ state: 'attached' });
@@ -448,6 +453,8 @@ async function seedDashboard(database: Database) {
       });
       if (severity === 'escalation' && back < 30) nights[night] = (nights[night] ?? 0) + 1;
     }
+    // bed-days: a færdigmelding 10 to 70 days ago on every sixth case
+    if (i % 6 === 0) await db.insert(bedDayPeriods).values({ caseId, readyAt: new Date(Date.now() - (10 + i) * 24 * HOUR) });
     if (type === CASE_TYPE_NAMES.find((n) => n.startsWith('temporary')) && i % 2 === 0) {
       const priority = pick(PRIORITY_ORDER);
       const status = pick(['waiting', 'waiting', 'offered'] as const);
