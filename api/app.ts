@@ -31,6 +31,8 @@ import { housingOfferRoutes } from './routes/housing-offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { workQueueRoutes } from './routes/work-queue.js';
 import { medcomRoutes } from './medcom/routes.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { pageRoutes, type PageOptions } from './pages/index.js';
 
 export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
   tokens: TokenTable;
@@ -53,6 +55,8 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
   refuseLateDecisions?: boolean;
   /** Request metrics (api/metrics.ts): every answer counted by method, route and status. */
   metrics?: ApiMetrics;
+  /** The pages (`/ui`): the Temporal Web UI's address and namespace their case page links to. */
+  pages?: Omit<PageOptions, 'tokens'>;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -134,5 +138,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(medcomRoutes, deps);
   // each case type's own routes (decisions and reads), from the one list
   for (const caseType of CASE_TYPES) await app.register(caseType.routes, deps);
+  await app.register(dashboardRoutes, deps);
+  // the pages for people (sign-in, work queue, case, dashboard): shells and assets, public; data through the routes above
+  await app.register(pageRoutes, { namespace: opts.temporal.options.namespace, ...opts.pages, tokens: opts.tokens });
   return app;
 }
