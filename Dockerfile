@@ -17,6 +17,7 @@ COPY config ./config
 COPY db ./db
 COPY domain ./domain
 COPY scripts ./scripts
+COPY web ./web
 COPY worker ./worker
 COPY workflows ./workflows
 RUN npm run build \

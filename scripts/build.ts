@@ -3,6 +3,7 @@
  * the compiled code reads at run time and prebuilds the workflow bundle, so that
  * `node dist/worker/main.js` and `node dist/api/main.js` run with production dependencies only.
  *   dist/db/migrations/        the SQL migrations (applied at start, and `node dist/db/migrate-cli.js`)
+ *   dist/web/                  the pages' script and style (served by api/pages/ as files)
  *   dist/config/dev-tokens.json the development tokens, when present (refused when
  *                              NODE_ENV=production; the Docker build context leaves them out)
  *   dist/workflow-bundle.js    the workflow code, bundled once (the worker finds it beside itself;
@@ -21,6 +22,7 @@ if (!existsSync(path.join(dist, 'worker', 'main.js'))) {
   process.exit(1);
 }
 cpSync(path.join(projectRoot, 'db', 'migrations'), path.join(dist, 'db', 'migrations'), { recursive: true });
+cpSync(path.join(projectRoot, 'web'), path.join(dist, 'web'), { recursive: true });
 // absent from the Docker build context (.dockerignore): the image never holds them
 const devTokens = path.join(projectRoot, 'config', 'dev-tokens.json');
 if (existsSync(devTokens)) cpSync(devTokens, path.join(dist, 'config', 'dev-tokens.json'));

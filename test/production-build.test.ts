@@ -147,6 +147,14 @@ describe('node dist/… with production dependencies only', () => {
     expect(all).not.toContain('Bearer');
   });
 
+  it('serves the pages and their assets from dist/ (the chart library from a production dependency)', async () => {
+    for (const url of ['/ui/sign-in', '/ui/assets/app.js', '/ui/assets/app.css', '/ui/assets/chart.umd.min.js']) {
+      const res = await fetch(`${base}${url}`);
+      expect(res.status, url).toBe(200);
+      expect((await res.text()).length, url).toBeGreaterThan(100);
+    }
+  });
+
   it('serves the SDK worker metrics and the API request metrics for Prometheus', async () => {
     const sdk = await (await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`)).text();
     expect(sdk).toMatch(/^temporal_worker_task_slots_available\{.*task_queue="dist-/m);
