@@ -45,6 +45,7 @@ export async function createApiFromConfig(
     plausibleFutureDays: config.PLAUSIBLE_FUTURE_DAYS,
     maxBedDayPeriodDays: config.MAX_BED_DAY_PERIOD_DAYS,
     metrics,
+    pages: { temporalWebUi: config.TEMPORAL_WEB_UI_URL },
   });
   if (config.API_METRICS_PORT > 0) {
     const server = await serveMetrics(metrics, config.HOST, config.API_METRICS_PORT);

@@ -23,6 +23,8 @@ export const devTokensFile = path.join(projectRoot, 'config', 'dev-tokens.json')
 export const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** The Temporal Web UI as a browser reaches it: the case page links each case there. */
+  TEMPORAL_WEB_UI_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8233'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('overgang'),
   DATABASE_URL: z
     .string()
