@@ -6,3 +6,4 @@ export * from './psychiatric.js';
 export * from './decision-texts.js';
 export * from './medcom.js';
 export * from './outbox.js';
+export * from './grants.js';
