@@ -86,7 +86,7 @@ describe('grant case (time-skipping server)', () => {
     expect(ob).toMatchObject({ kind: 'grant_expiry', actorRole: 'needs_assessor', escalateTo: 'visitation_team_lead', dueDay, state: 'on_track' });
     expect(ob.escalateAt.getTime()).toBe(escalateAt);
     const queue = await app.inject({ method: 'GET', url: '/work-queue?caseType=grant&limit=200', headers: as('dev-assessor') });
-    expect(queue.json().items.map((i: { obligationKey: string }) => i.obligationKey)).toContain(`expiry-${endsOn}`);
+    expect(queue.json().items.map((i: { obligation: string }) => i.obligation)).toContain(`expiry-${endsOn}`);
     const handle = stack.env.client.workflow.getHandle(g.caseNumber);
     expect((await handle.describe()).typedSearchAttributes.get(NextDueDayKey)).toBe(dueDay);
 
