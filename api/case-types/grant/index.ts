@@ -13,7 +13,8 @@ export const grant = {
   slug: GRANT_SLUG,
   readers: GRANT_READERS,
   bedDayKind: 'somatic',
-  obligationKinds: ['grant_expiry', 'grant_reassessment', 'provider_phone_call'],
+  // it also opens `provider_phone_call`: the hand-over rule's kind (domain/handover.ts), listed with the hospital discharge that first had it
+  obligationKinds: ['grant_expiry', 'grant_reassessment'],
   status: GrantStatus,
   details: GrantDetails,
   mayRead: mayReadGrant,
