@@ -125,6 +125,23 @@ const GrantRowAnswer = z.object({
   state: z.string(),
 });
 
+const grantExample = {
+  caseId: '0b7f3f0e-8f49-4d8a-9a7e-3c1f3f8a2b11',
+  caseNumber: 'BEV-2026-000012',
+  serviceCode: 'personlig-pleje',
+  minutesPerDelivery: 15,
+  deliveriesPerWeek: 7,
+  startsOn: '2026-11-20',
+  endsOn: '2027-01-31',
+  temporary: true,
+  providerCode: 'privat-a',
+  previousProviderCode: null,
+  previousProviderUntil: null,
+  nextProviderCode: null,
+  nextProviderFrom: null,
+  state: 'granted',
+};
+
 const Message = z.object({
   key: z.string(),
   addresseeKind: z.string(),
@@ -143,14 +160,38 @@ export const GrantRead = documented(
     deliveredTime: z.array(z.object({ providerCode: z.string(), weekStart: Day, minutes: z.number().int(), reportedAt: Instant })),
     messages: z.array(Message).describe("The outbox's letters and messages of the grant (a provider sees those addressed to it)"),
   }),
-  { description: 'A grant as it stands, its delivered time and its messages' },
+  {
+    description: 'A grant as it stands, its delivered time and its messages',
+    example: {
+      grant: grantExample,
+      deliveredTime: [{ providerCode: 'privat-a', weekStart: '2026-11-23', minutes: 105, reportedAt: '2026-11-30T09:00:00+01:00' }],
+      messages: [
+        {
+          key: 'provider:1:privat-a',
+          addresseeKind: 'provider',
+          addresseeId: 'privat-a',
+          templateCode: 'provider_grant_started',
+          subject: 'Ny bevilling: Personlig pleje (BEV-2026-000012)',
+          body: 'Bevilling BEV-2026-000012 overdraget til Privat leverandør A …',
+          complaintBy: null,
+          createdAt: '2026-11-19T10:00:00+01:00',
+          sentAt: null,
+        },
+      ],
+    },
+  },
 );
 
-export const ProviderGrants = documented(z.object({ items: z.array(GrantRowAnswer) }), { description: "The grants handed to the caller's provider (now, under notice, or before a change)" });
+export const ProviderGrants = documented(z.object({ items: z.array(GrantRowAnswer) }), {
+  description: "The grants handed to the caller's provider (now, under notice, or before a change)",
+  example: { items: [grantExample] },
+});
 
 export const Providers = documented(z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), municipal: z.boolean(), approved: z.boolean(), isExample: z.boolean() })) }), {
   description: 'The approved providers (free choice of provider)',
+  example: { items: [{ code: 'kommune-hjemmepleje', name: 'Kommunens hjemmepleje (eksempel)', municipal: true, approved: true, isExample: true }] },
 });
 export const Services = documented(z.object({ items: z.array(z.object({ code: z.string(), nameDa: z.string(), nameEn: z.string(), legalBasis: z.string(), isExample: z.boolean() })) }), {
   description: 'The service catalogue (indsatskatalog)',
+  example: { items: [{ code: 'personlig-pleje', nameDa: 'Personlig pleje', nameEn: 'Personal care', legalBasis: 'serviceloven § 83, stk. 1, nr. 1 (eksempel)', isExample: true }] },
 });
