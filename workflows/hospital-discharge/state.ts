@@ -86,6 +86,8 @@ export interface HospitalDischargeState {
     repointedFrom?: string;
   };
   handovers: Handover[];
+  /** The grant case the decision opened (more help at home with a grant). */
+  grantCase?: { caseId: string; caseNumber: string };
   faerdigbehandletAt?: number;
   bedDaysEndedAt?: number;
   dischargedAt?: number;
@@ -449,6 +451,7 @@ export function factsOf(s: HospitalDischargeState, obligations: readonly Obligat
       ...(h.taskId !== undefined ? { taskId: h.taskId } : {}),
       ...(h.phonedAt !== undefined ? { phonedAt: formatLocal(h.phonedAt) } : {}),
     })),
+    ...(s.grantCase ? { grantCase: s.grantCase } : {}),
     faerdigbehandletAt: fmt(s.faerdigbehandletAt),
     bedDaysEndedAt: fmt(s.bedDaysEndedAt),
     dischargedAt: fmt(s.dischargedAt),
