@@ -58,6 +58,43 @@ const nextSpringForward = (from: string) => dayFrom(addDays(from, 1), (d) => d.s
 const monday = (from: string) => dayFrom(from, (d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1);
 
 describe('grant case (time-skipping server)', () => {
+  it('a hospital discharge\'s "more help at home" with a grant opens a grant case: the grant is the hand-over', async () => {
+    const t = await now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const hd = await app.inject({
+      method: 'POST',
+      url: '/cases',
+      headers: as('dev-hospital'),
+      payload: { type: 'hospital_discharge', cpr: fakeCpr('1945-05-05'), receivedAt: iso(t - 3_600_000), ward: 'Afsnit 42', admittedAt: iso(t - 5 * 86_400_000), expectedDischargeDate: addDays(localDate(t), 2), functionalLevel: 'FSIII' },
+    });
+    expect(hd.statusCode, hd.body).toBe(201);
+    const id = hd.json().id as string;
+    const step = (action: string, token: string, payload: unknown) => app.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: as(token), payload: payload as object });
+    expect((await step('vulnerability-assessment', 'dev-assessor', { vulnerable: true })).statusCode).toBe(200);
+    expect((await step('conference', 'dev-coordinator', { heldAt: iso(t - 1_800_000) })).statusCode).toBe(200);
+    const startsOn = addDays(localDate(t), 2);
+    const grant = { serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, providerCode: 'privat-a' };
+    const wrong = await step('decision', 'dev-coordinator', { holisticAssessment: 'x', decision: { kind: 'more_help_at_home', help: 'morgenpleje', minutesPerWeek: 200, providerStartsOn: startsOn, grant } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().message).toContain('must equal minutesPerWeek');
+    const decided = await step('decision', 'dev-coordinator', { holisticAssessment: 'x', decision: { kind: 'more_help_at_home', help: 'morgenpleje', minutesPerWeek: 210, providerStartsOn: startsOn, grant } });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const child = decided.json().grantCase as { caseId: string; caseNumber: string };
+    expect(child.caseNumber).toMatch(/^BEV-\d{4}-\d{6}$/);
+    const row = await eventually(async () => (await db().select().from(grants).where(eq(grants.caseId, child.caseId)))[0]);
+    expect(row).toMatchObject({ serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, startsOn, providerCode: 'privat-a', state: 'granted' });
+    const msgs = await eventually(async () => {
+      const m = await messagesOf(child.caseId);
+      return m.length === 2 ? m : undefined;
+    });
+    expect(msgs.map((m) => [m.key, m.templateCode]).sort()).toEqual([
+      ['letter:1', 'grant_granted'],
+      ['provider:1:privat-a', 'provider_grant_started'],
+    ]);
+    expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter udskrivning fra sygehus');
+    expect(decided.json().handovers).toEqual([]);
+  });
+
   it('a temporary grant: the expiry decision escalates overnight, the grant ends at its end day across a daylight-saving change', async () => {
     const today = localDate(await now());
     const spring = nextSpringForward(today);
