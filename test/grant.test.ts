@@ -17,6 +17,14 @@ import { CaseStepKey, NextDueDayKey } from '../workflows/shared/search-attribute
 import { as, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
+import { randomUUID } from 'node:crypto';
+import { upsertCitizen } from '../db/queries/cases.js';
+import { defaultGrantRules } from '../domain/grants.js';
+import { grantStatusQuery, recordDeliveredTimeUpdate, endGrantUpdate } from '../workflows/grant/messages.js';
+import { grantCaseWorkflow } from '../workflows/grant/workflow.js';
+import { grantCaseType } from '../workflows/grant/case-type.js';
+import { caseOpenedUpdate } from '../workflows/shared/messages.js';
+import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 
 const MINUTE = 60_000;
 const stack = useTestStack({ temporal: 'time-skipping' });
@@ -264,5 +272,40 @@ describe('grant case (time-skipping server)', () => {
     expect((await read('dev-provider', '/escalations')).statusCode).toBe(403);
     // the assessor sees every message of the grant
     expect((await read('dev-assessor', `/cases/${g.id}/grant`)).json().messages).toHaveLength(2);
+  });
+
+  it('a grant lives for years: it continues-as-new carrying its state, its open obligations and its timers', async () => {
+    const t = await now();
+    const caseId = randomUUID();
+    const citizenId = await upsertCitizen(db(), fakeCpr('1935-01-02'), '1935-01-02');
+    const start = monday(localDate(t));
+    const endsOn = addDays(start, 200);
+    const handle = await stack.env.client.workflow.start(grantCaseWorkflow, {
+      workflowId: `BEV-CAN-${caseId.slice(0, 8)}`,
+      taskQueue: stack.worker.taskQueue,
+      typedSearchAttributes: [{ key: CaseTypeKey, value: grantCaseType.name }],
+      args: [{ caseId, citizenId, rules: defaultRules, grantRules: defaultGrantRules, decision: 'granted', terms: { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 5, deliveriesPerWeek: 5, startsOn: start, endsOn }, providerCode: 'privat-a', reason: 'need_assessed', decidedBy: 'needs_assessor', maxHistoryEvents: 60 }],
+    });
+    await handle.executeUpdate(caseOpenedUpdate, { args: [] as never, updateId: 'case-opened' });
+    for (let w = 0; w < 12; w++) {
+      await stack.env.sleep(7 * 86_400_000);
+      const weekStart = addDays(start, 7 * w);
+      await eventually(async () => handle.executeUpdate(recordDeliveredTimeUpdate, { args: [{ providerCode: 'privat-a', weekStart, minutes: 50 }] }));
+    }
+    const st = await eventually(async () => {
+      const s = await handle.query(grantStatusQuery);
+      return s.runs > 0 ? s : undefined;
+    });
+    expect(st.runs).toBeGreaterThan(0);
+    expect(st.step).toBe('granted');
+    expect(st.terms.endsOn).toBe(endsOn);
+    // the reassessment opened in an earlier run is still open; the expiry obligation still waits
+    expect(st.obligations.filter((o) => o.state !== 'met' && o.state !== 'cancelled').map((o) => o.key).sort()).toEqual([`expiry-${endsOn}`, 'reassess-1']);
+    const ended = await handle.executeUpdate(endGrantUpdate, { args: [{ lastDay: localDate(await now()), reason: 'citizen_request', decidedBy: 'needs_assessor' }] });
+    expect(ended.decision).toBe(2);
+    await sleepUntil(localInstant(addDays(localDate(await now()), 1)) + MINUTE);
+    const closed = await eventually(async () => ((await db().select().from(cases).where(eq(cases.id, caseId)))[0]?.outcome === 'ended' ? true : undefined));
+    expect(closed).toBe(true);
+    expect((await messagesOf(caseId)).map((m) => m.key).sort()).toEqual(['letter:1', 'letter:2', 'provider:1:privat-a', 'provider:2:privat-a']);
   });
 });
