@@ -66,6 +66,37 @@ const nextSpringForward = (from: string) => dayFrom(addDays(from, 1), (d) => d.s
 const monday = (from: string) => dayFrom(from, (d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1);
 
 describe('grant case (time-skipping server)', () => {
+  it('a temporary stay\'s reassessment "home with help" with a grant opens a grant case from the day after the stay', async () => {
+    const t = await now();
+    const placeType = `grant-stay-${randomUUID().slice(0, 8)}`;
+    const call = async (method: 'GET' | 'POST', url: string, token: string, payload?: unknown) => {
+      const res = await app.inject({ method, url, headers: as(token), ...(payload !== undefined ? { payload: payload as object } : {}) });
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      return res.json();
+    };
+    await call('POST', '/place-types', 'dev-housing', { code: placeType, name: 'Aflastning' });
+    const stay = await call('POST', '/temporary-stays', 'dev-assessor', { cpr: fakeCpr('1934-03-04'), eligible: true, placeType, purpose: 'rehabilitation', priority: 'hoej', appliedAt: new Date(t).toISOString() });
+    const facility = await call('POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
+    await call('POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
+    const offerId = await eventually(async () => (await call('GET', `/temporary-stays/${stay.id}`, 'dev-assessor')).status?.offer?.offerId as string | undefined);
+    const plannedEndDate = addDays(localDate(t), 21);
+    await call('POST', `/cases/${stay.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate });
+    await eventually(async () => (await call('GET', `/temporary-stays/${stay.id}`, 'dev-assessor')).status?.stay);
+    const order = { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'kommune-hjemmepleje' };
+    const refused = await app.inject({ method: 'POST', url: `/cases/${stay.id}/temporary-stay/reassessment`, headers: as('dev-assessor'), payload: { outcome: 'home', grant: order } });
+    expect(refused.statusCode).toBe(400);
+    const st = await call('POST', `/cases/${stay.id}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'home_with_help', grant: order });
+    const child = st.grantCase as { caseId: string; caseNumber: string };
+    expect(child.caseNumber).toMatch(/^BEV-/);
+    const row = await eventually(async () => (await db().select().from(grants).where(eq(grants.caseId, child.caseId)))[0]);
+    expect(row).toMatchObject({ startsOn: addDays(plannedEndDate, 1), providerCode: 'kommune-hjemmepleje', minutesPerDelivery: 30, deliveriesPerWeek: 1 });
+    const msgs = await eventually(async () => {
+      const m = await messagesOf(child.caseId);
+      return m.length === 2 ? m : undefined;
+    });
+    expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter det midlertidige ophold');
+  });
+
   it('a hospital discharge\'s "more help at home" with a grant opens a grant case: the grant is the hand-over', async () => {
     const t = await now();
     const iso = (ms: number) => new Date(ms).toISOString();
