@@ -90,7 +90,7 @@ export const originCaseSignal = defineSignal<[{ workflowId: string }]>('originCa
 /** Takes the citizen off the waiting list / withdraws a pending offer / ends the case and frees what it held. */
 export const citizenUnavailableSignal = defineSignal<[{ reason: UnavailableReason }]>('citizenUnavailable');
 export const temporaryStayStatusQuery = defineQuery<TemporaryStayStatus>('status');
-/** With `home_with_help`, a `grant` opens a grant case from the day after the stay's planned end (patch `stay-opens-grant`). */
+/** With `home_with_help`, a grant order opens a grant case from the day after the stay's planned end (patch `stay-opens-grant`). */
 export const reassessStayUpdate = defineUpdate<TemporaryStayStatus, [{ outcome: ReassessmentOutcome; newEndDate?: string; grant?: GrantOrder }]>('reassess');
 export const endStayUpdate = defineUpdate<TemporaryStayStatus, [{ reason: EndStayReason }]>('endStay');
 /** The API's way to take the citizen off (withdrawal, readmission, death) with a 409 once ended. */
