@@ -4,6 +4,8 @@ import { createCoreActivities } from './core.js';
 import { createPsychiatricActivities } from './psychiatric.js';
 import { createTemporaryStayActivities } from './temporary-stay.js';
 import { createHospitalDischargeActivities } from './hospital-discharge.js';
+import { createOutboxActivities } from './outbox.js';
+import { createGrantActivities } from './grant.js';
 import { withDatabaseErrors } from './errors.js';
 
 /**
@@ -18,6 +20,8 @@ export function createActivities(db: Db) {
     ...createBedDayActivities(db),
     ...createPsychiatricActivities(db),
     ...createHospitalDischargeActivities(db),
+    ...createOutboxActivities(db),
+    ...createGrantActivities(db),
   });
 }
 

@@ -29,13 +29,14 @@ import { freePort, waitForPort } from './ports.js';
 import { sleep, type Ctx, type RecordingPath } from './histories/context.js';
 import { hospitalDischargePaths } from './histories/hospital-discharge.js';
 import { psychiatricPaths } from './histories/psychiatric.js';
+import { grantPaths } from './histories/grant.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...grantPaths };
 
 async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
   const written: string[] = [];
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       const ids = [await run(ctx)].flat();
       await sleep(1000);
       for (const [i, id] of ids.entries()) {
-        const label = id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('ADV-') ? 'notification-review' : id.startsWith('UDS-') ? (name === 'hospital' ? `hospital-discharge-${i + 1}` : `hospital-discharge-${name}`) : name;
+        const label = id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('ADV-') ? 'notification-review' : id.startsWith('BEV-') ? name : id.startsWith('UDS-') ? (name === 'hospital' ? `hospital-discharge-${i + 1}` : `hospital-discharge-${name}`) : name;
         const files = await writeHistories(ctx, label, id);
         console.log(`${name}: ${id} → ${files.join(', ')}`);
       }

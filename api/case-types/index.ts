@@ -7,12 +7,13 @@
 import type { Role } from '../auth.js';
 import { BED_DAY_READERS, knowReaders, NOT_HOSPITAL, readerRoles, type ReadRoute, type Readers } from '../need-to-know.js';
 import type { CaseTypeModule } from './case-type.js';
+import { grant } from './grant/index.js';
 import { hospitalDischarge } from './hospital-discharge/index.js';
 import { notificationReview } from './notification-review/index.js';
 import { psychiatric } from './psychiatric/index.js';
 import { temporaryStay } from './temporary-stay/index.js';
 
-export const CASE_TYPES = [psychiatric, hospitalDischarge, temporaryStay, notificationReview] as const satisfies readonly CaseTypeModule[];
+export const CASE_TYPES = [psychiatric, hospitalDischarge, temporaryStay, notificationReview, grant] as const satisfies readonly CaseTypeModule[];
 
 /** The list, as the modules' common shape. */
 const MODULES: readonly CaseTypeModule[] = CASE_TYPES;

@@ -6,8 +6,9 @@
  * server. A validator (`check…`) throws an Error whose message is the refusal reason (the API
  * answers 409 with it); a transition returns the next state and leaves its argument alone.
  */
-import { addDays, formatLocal, localDate, localInstant, overnightAfter, workingDaysAfter, type LocalDate } from '../../domain/calendar.js';
-import { PROVIDER_PHONE_CUTOFF, SUF_AGE, type ActorRole, type RuleSet } from '../../domain/rules.js';
+import { addDays, formatLocal, localDate, overnightAfter, workingDaysAfter, type LocalDate } from '../../domain/calendar.js';
+import { SUF_AGE, type ActorRole, type RuleSet } from '../../domain/rules.js';
+import { mustPhoneProvider } from '../../domain/handover.js';
 import type { ClockEffect, Obligation } from '../shared/obligations.js';
 import type {
   Administration,
@@ -27,13 +28,8 @@ export function routeByAge(age: number): Administration {
   return age >= SUF_AGE ? 'SUF' : 'SOF';
 }
 
-/** 003: handed after 14:30 Copenhagen time on the day the provider must start → phone as well. */
-export function mustPhoneProvider(handedAt: number, startsOn: LocalDate): boolean {
-  return (
-    localDate(handedAt) === startsOn &&
-    handedAt > localInstant(startsOn, PROVIDER_PHONE_CUTOFF.hour, PROVIDER_PHONE_CUTOFF.minute)
-  );
-}
+/** 003's 14:30 rule: the one hand-over rule (domain/handover.ts), shared with the grant case. */
+export { mustPhoneProvider };
 
 export { workingDaysAfter } from '../../domain/calendar.js';
 
@@ -90,6 +86,8 @@ export interface HospitalDischargeState {
     repointedFrom?: string;
   };
   handovers: Handover[];
+  /** The grant case the decision opened (more help at home with a grant). */
+  grantCase?: { caseId: string; caseNumber: string };
   faerdigbehandletAt?: number;
   bedDaysEndedAt?: number;
   dischargedAt?: number;
@@ -453,6 +451,7 @@ export function factsOf(s: HospitalDischargeState, obligations: readonly Obligat
       ...(h.taskId !== undefined ? { taskId: h.taskId } : {}),
       ...(h.phonedAt !== undefined ? { phonedAt: formatLocal(h.phonedAt) } : {}),
     })),
+    ...(s.grantCase ? { grantCase: s.grantCase } : {}),
     faerdigbehandletAt: fmt(s.faerdigbehandletAt),
     bedDaysEndedAt: fmt(s.bedDaysEndedAt),
     dischargedAt: fmt(s.dischargedAt),
