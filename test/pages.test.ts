@@ -307,7 +307,8 @@ describe.skipIf(!hasChromium)(title, () => {
       const union = page.locator('form.decision', { has: page.locator('select option[value="more_help_at_home"]') });
       const kindSelect = union.locator('select', { has: page.locator('option[value="more_help_at_home"]') });
       await kindSelect.selectOption('more_help_at_home');
-      expect(await union.locator('input[type="number"]').count()).toBe(1);
+      // minutes per week, and the optional grant order's minutes per delivery and deliveries per week
+      expect(await union.locator('input[type="number"]').count()).toBe(3);
       await kindSelect.selectOption('temporary_stay');
       expect(await union.locator('option[value="rehabilitation"]').textContent()).toBe('genoptræning (rehabilitation)');
       expect(await axeViolations(page), 'every decision form').toEqual([]);
