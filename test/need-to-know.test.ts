@@ -83,7 +83,11 @@ async function openAll(): Promise<Opened> {
   });
   expect(ts.statusCode, ts.body).toBe(201);
   const review = await openReview();
+  const nhCpr = fakeCpr('1936-05-06');
+  const nh = await stack.app.inject({ method: 'POST', url: '/nursing-home-follow-ups', headers: as('dev-assessor'), payload: { cpr: nhCpr, movedInOn: localDate(Date.now()) } });
+  expect(nh.statusCode, nh.body).toBe(201);
   return {
+    nursing_home_follow_up: { id: nh.json().id, cpr: nhCpr, birth: '1936-05-06' },
     notification_review: review,
     psychiatric_discharge: { id: psy.json().id, cpr: psyCpr, birth: '1961-03-04' },
     hospital_discharge: { id: hd.json().id, cpr: hdCpr, birth: '1944-07-08' },

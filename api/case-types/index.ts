@@ -9,10 +9,11 @@ import { BED_DAY_READERS, knowReaders, NOT_HOSPITAL, readerRoles, type ReadRoute
 import type { CaseTypeModule } from './case-type.js';
 import { hospitalDischarge } from './hospital-discharge/index.js';
 import { notificationReview } from './notification-review/index.js';
+import { nursingHomeFollowUp } from './nursing-home-follow-up/index.js';
 import { psychiatric } from './psychiatric/index.js';
 import { temporaryStay } from './temporary-stay/index.js';
 
-export const CASE_TYPES = [psychiatric, hospitalDischarge, temporaryStay, notificationReview] as const satisfies readonly CaseTypeModule[];
+export const CASE_TYPES = [psychiatric, hospitalDischarge, temporaryStay, notificationReview, nursingHomeFollowUp] as const satisfies readonly CaseTypeModule[];
 
 /** The list, as the modules' common shape. */
 const MODULES: readonly CaseTypeModule[] = CASE_TYPES;
