@@ -4,6 +4,7 @@ import { createCoreActivities } from './core.js';
 import { createPsychiatricActivities } from './psychiatric.js';
 import { createTemporaryStayActivities } from './temporary-stay.js';
 import { createHospitalDischargeActivities } from './hospital-discharge.js';
+import { createOutboxActivities } from './outbox.js';
 import { withDatabaseErrors } from './errors.js';
 
 /**
@@ -18,6 +19,7 @@ export function createActivities(db: Db) {
     ...createBedDayActivities(db),
     ...createPsychiatricActivities(db),
     ...createHospitalDischargeActivities(db),
+    ...createOutboxActivities(db),
   });
 }
 

@@ -436,6 +436,26 @@ export const OBLIGATION_KINDS = {
     pausesOnLeave: false,
     source: '003, retssikkerhedsloven § 66',
   },
+  grant_expiry: {
+    action: { code: 'decide_grant_expiry', en: 'Decide before the temporary service ends: let it end or grant a new one', da: 'Tag stilling før den midlertidige indsats udløber: lad den ophøre eller bevilg en ny' },
+    actor: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
+    due: "the temporary grant's end day − the lead days (`GRANT_EXPIRY_LEAD_DAYS`, default 14); the grant ends at its end day whatever is decided",
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'grant_expiry_overdue',
+    pausesOnLeave: false,
+    source: '003 "Midlertidig indsats" (lead days not in the sources)',
+  },
+  grant_reassessment: {
+    action: { code: 'reassess_grant', en: 'Reassess the grant: the delivered time deviates significantly', da: 'Revurdér bevillingen: den leverede tid afviger væsentligt (løbende justering)' },
+    actor: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
+    due: 'the day the significant deviation was reported + `GRANT_REASSESSMENT_DAYS` (default 14)',
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'grant_reassessment_overdue',
+    pausesOnLeave: false,
+    source: '003 "Løbende justering" (deadline not in the sources)',
+  },
 } as const satisfies Record<string, ObligationKindRule>;
 
 export type ObligationKind = keyof typeof OBLIGATION_KINDS;

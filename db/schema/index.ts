@@ -5,3 +5,5 @@ export * from './temporary-stay.js';
 export * from './psychiatric.js';
 export * from './decision-texts.js';
 export * from './medcom.js';
+export * from './outbox.js';
+export * from './grants.js';

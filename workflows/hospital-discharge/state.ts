@@ -27,13 +27,9 @@ export function routeByAge(age: number): Administration {
   return age >= SUF_AGE ? 'SUF' : 'SOF';
 }
 
-/** 003: handed after 14:30 Copenhagen time on the day the provider must start → phone as well. */
-export function mustPhoneProvider(handedAt: number, startsOn: LocalDate): boolean {
-  return (
-    localDate(handedAt) === startsOn &&
-    handedAt > localInstant(startsOn, PROVIDER_PHONE_CUTOFF.hour, PROVIDER_PHONE_CUTOFF.minute)
-  );
-}
+/** 003's 14:30 rule: the one hand-over rule (domain/handover.ts), shared with the grant case. */
+import { mustPhoneProvider } from '../../domain/handover.js';
+export { mustPhoneProvider };
 
 export { workingDaysAfter } from '../../domain/calendar.js';
 
