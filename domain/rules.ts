@@ -148,6 +148,12 @@ export interface RuleSet {
 export const NURSING_HOME_FOLLOW_UP_WEEKS = { atRisk: 3, due: 6 } as const;
 /** Law (retssikkerhedsloven § 66; domain brief "Rules from law"): reconsider within 4 weeks of receipt. */
 export const COMPLAINT_RECONSIDERATION_WEEKS = 4;
+/**
+ * 003: a complaint about the delivery goes to the provider, who answers in writing by the deadline
+ * stated in the request ("Tidsfrist fremgår af anmodningen"). Not in the sources: 14 days unless
+ * the assessor states another day.
+ */
+export const COMPLAINT_PROVIDER_ANSWER_DAYS = 14;
 
 /** The default municipal closing days: Grundlovsdag (5 June), juleaftensdag (24 December), nytårsaftensdag (31 December). */
 export const DEFAULT_CLOSING_DAYS = ['06-05', '12-24', '12-31'];

@@ -86,7 +86,15 @@ async function openAll(): Promise<Opened> {
   const nhCpr = fakeCpr('1936-05-06');
   const nh = await stack.app.inject({ method: 'POST', url: '/nursing-home-follow-ups', headers: as('dev-assessor'), payload: { cpr: nhCpr, movedInOn: localDate(Date.now()) } });
   expect(nh.statusCode, nh.body).toBe(201);
+  const complaint = await stack.app.inject({
+    method: 'POST',
+    url: '/complaints',
+    headers: as('dev-assessor'),
+    payload: { concernsCaseId: hd.json().id, about: 'decision', receivedOn: localDate(Date.now()), receivedVia: 'citizen', complaint: 'Jeg er uenig i afgørelsen.' },
+  });
+  expect(complaint.statusCode, complaint.body).toBe(201);
   return {
+    complaint: { id: complaint.json().id, cpr: hdCpr, birth: '1944-07-08' },
     nursing_home_follow_up: { id: nh.json().id, cpr: nhCpr, birth: '1936-05-06' },
     notification_review: review,
     psychiatric_discharge: { id: psy.json().id, cpr: psyCpr, birth: '1961-03-04' },

@@ -7,3 +7,4 @@ export * from './decision-texts.js';
 export * from './medcom.js';
 export * from './outbox.js';
 export * from './grants.js';
+export * from './complaint.js';
