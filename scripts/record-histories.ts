@@ -31,15 +31,17 @@ import { hospitalDischargePaths } from './histories/hospital-discharge.js';
 import { psychiatricPaths } from './histories/psychiatric.js';
 import { nursingHomeFollowUpPaths } from './histories/nursing-home-follow-up.js';
 import { nursingHomeFollowUpCaseType } from '../workflows/nursing-home-follow-up/case-type.js';
+import { complaintPaths } from './histories/complaint.js';
+import { complaintCaseType } from '../workflows/complaint/case-type.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths };
 /** The history file's name of a case of a case type with its own recording path (by its case-number prefix). */
-const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up' };
+const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up', [`${complaintCaseType.prefix}-`]: 'complaint' };
 
 async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
   const written: string[] = [];
