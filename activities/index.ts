@@ -5,6 +5,7 @@ import { createPsychiatricActivities } from './psychiatric.js';
 import { createTemporaryStayActivities } from './temporary-stay.js';
 import { createHospitalDischargeActivities } from './hospital-discharge.js';
 import { createOutboxActivities } from './outbox.js';
+import { createGrantActivities } from './grant.js';
 import { withDatabaseErrors } from './errors.js';
 
 /**
@@ -20,6 +21,7 @@ export function createActivities(db: Db) {
     ...createPsychiatricActivities(db),
     ...createHospitalDischargeActivities(db),
     ...createOutboxActivities(db),
+    ...createGrantActivities(db),
   });
 }
 

@@ -16,6 +16,8 @@ export const roles = [
   'housing_team_lead',
   'visitation_team_lead',
   'supervisor',
+  /** A provider of help at home (leverandør): its tokens' `team` is its provider code; it reads only the grants handed to it. */
+  'provider',
 ] as const;
 export type Role = (typeof roles)[number];
 

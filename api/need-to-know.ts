@@ -57,8 +57,8 @@ export interface ReadRoute {
   citizen: RouteCitizenFields;
 }
 
-/** Every role but the hospital (a system client that reads no lists). */
-export const NOT_HOSPITAL: readonly Role[] = ALL_ROLES.filter((r) => r !== 'hospital');
+/** Every role but the hospital and the providers (outside clients that read no lists: a provider reads only its own grants). */
+export const NOT_HOSPITAL: readonly Role[] = ALL_ROLES.filter((r) => r !== 'hospital' && r !== 'provider');
 /** Who reads bed-days and their cost. */
 export const BED_DAY_READERS: readonly Role[] = ['area_chief', 'supervisor', 'psychiatry_coordinator', 'discharge_coordinator', 'needs_assessor'];
 

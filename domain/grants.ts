@@ -119,3 +119,28 @@ export function expiryDecisionDay(endsOn: LocalDate, leadDays: number): LocalDat
 export function isMonday(day: LocalDate): boolean {
   return DateTime.fromISO(day, { zone: ZONE }).weekday === 1;
 }
+
+/** The code list of a code → Danish label, as a non-empty tuple for an enum schema. */
+function codes<K extends string>(list: Record<K, string>): [K, ...K[]] {
+  return Object.keys(list) as [K, ...K[]];
+}
+
+/**
+ * Why a grant was decided as it was (begrundelse), as a code with the Danish text the letter
+ * states. The assessor's own words go in the journal; the letter states the code's text.
+ */
+export const GRANT_REASONS = {
+  need_assessed: 'behovet er vurderet ved visitationen ud fra kvalitetsstandarden',
+  after_hospital_discharge: 'behovet efter udskrivning fra sygehus',
+  after_temporary_stay: 'behovet efter det midlertidige ophold',
+  need_changed: 'dit behov har ændret sig',
+  delivered_time_deviates: 'den leverede tid har i mere end 14 dage afveget væsentligt fra den bevilgede',
+  temporary_need_ended: 'det midlertidige behov er ophørt',
+  no_need: 'du kan selv klare opgaven, eller behovet ligger uden for kvalitetsstandarden',
+  covered_otherwise: 'behovet dækkes på anden måde',
+  citizen_request: 'efter dit ønske',
+  citizen_chose_provider: 'du har valgt en anden godkendt leverandør (frit valg)',
+  citizen_moved_or_died: 'du er flyttet, eller hjælpen er ikke længere relevant',
+} as const;
+export type GrantReason = keyof typeof GRANT_REASONS;
+export const GRANT_REASON_CODES = codes(GRANT_REASONS);

@@ -93,9 +93,19 @@ async function openAll(): Promise<Opened> {
     payload: { concernsCaseId: hd.json().id, about: 'decision', receivedOn: localDate(Date.now()), receivedVia: 'citizen', complaint: 'Jeg er uenig i afgørelsen.' },
   });
   expect(complaint.statusCode, complaint.body).toBe(201);
+  const grantCpr = fakeCpr('1937-05-06');
+  const grant = await stack.app.inject({
+    method: 'POST',
+    url: '/grants',
+    headers: as('dev-assessor'),
+    // handed to the dev provider's own provider (config/dev-tokens.json): it reads this one
+    payload: { cpr: grantCpr, decision: 'granted', serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, startsOn: localDate(Date.now() + 7 * 86_400_000), providerCode: 'privat-a', reason: 'need_assessed' },
+  });
+  expect(grant.statusCode, grant.body).toBe(201);
   return {
     complaint: { id: complaint.json().id, cpr: hdCpr, birth: '1944-07-08' },
     nursing_home_follow_up: { id: nh.json().id, cpr: nhCpr, birth: '1936-05-06' },
+    grant: { id: grant.json().id, cpr: grantCpr, birth: '1937-05-06' },
     notification_review: review,
     psychiatric_discharge: { id: psy.json().id, cpr: psyCpr, birth: '1961-03-04' },
     hospital_discharge: { id: hd.json().id, cpr: hdCpr, birth: '1944-07-08' },

@@ -5,3 +5,4 @@ export { temporaryStayCaseWorkflow, placeTypeAllocatorWorkflow } from './tempora
 export { notificationReviewWorkflow } from './notification-review/workflow.js';
 export { nursingHomeFollowUpWorkflow } from './nursing-home-follow-up/workflow.js';
 export { complaintWorkflow } from './complaint/workflow.js';
+export { grantCaseWorkflow } from './grant/workflow.js';

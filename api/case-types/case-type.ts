@@ -14,6 +14,7 @@ import type { CitizenEvent } from '../../domain/hospital-episodes.js';
 import type { ObligationKind } from '../../domain/rules.js';
 import type { CaseTypeDefinition } from '../../workflows/shared/case-type.js';
 import type { ApiDeps } from '../context.js';
+import type { User } from '../auth.js';
 import type { CitizenView, ReadRoute, Readers } from '../need-to-know.js';
 import type { Db } from '../../db/client.js';
 
@@ -65,6 +66,11 @@ export interface CaseTypeModule<Name extends string = string> extends CaseTypeDe
   showStatus?: (status: unknown, view: CitizenView) => unknown;
   /** The details as a reader sees them (e.g. a registry id with its name for those who see the CPR); default as stored. */
   showDetails?: (db: Db, details: unknown, view: CitizenView) => Promise<unknown>;
+  /**
+   * Whether this user may read this case beyond the read matrix (e.g. a provider only the grants
+   * handed to it); false → 404, as if the case did not exist. Default: the matrix decides.
+   */
+  mayRead?: (db: Db, row: { id: string }, user: User) => Promise<boolean>;
   /** Its read routes that return case data (need to know: `test/need-to-know.test.ts` walks them). */
   readRoutes: Record<string, Omit<ReadRoute, 'caseTypes'>>;
   /** Opening through `POST /cases`. */

@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { escalations } from '../../db/schema/index.js';
 import { caseIdsFor, listEscalations } from '../../db/queries/work-queue.js';
-import { ALL_ROLES, roles } from '../auth.js';
+import { roles } from '../auth.js';
+import { NOT_HOSPITAL } from '../need-to-know.js';
 import type { ApiDeps } from '../context.js';
 import { conflict, HttpError, notFound } from '../errors.js';
 import { routeOptionsFor } from '../route-options.js';
@@ -35,7 +36,7 @@ export const escalationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
   app.get(
     '/escalations',
     route({
-      access: ALL_ROLES.filter((r) => r !== 'hospital'),
+      access: NOT_HOSPITAL,
       summary: 'Escalations and warnings, newest first (by the instant they were due to fire)',
       description: 'Filters combine (AND): status, kind, severity, recipientRole, case (id or case number), dueBefore (a date: due day before it; an instant: scheduled before it).',
       querystring: listQuery,

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeCursor, workQueue } from '../../db/queries/work-queue.js';
 import { kindsHeldWith, OBLIGATION_KINDS, type ObligationKind } from '../../domain/rules.js';
-import { roles } from '../auth.js';
+import { NOT_HOSPITAL } from '../need-to-know.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
 import { routeOptionsFor } from '../route-options.js';
@@ -13,7 +13,7 @@ import { anyInstant, calendarDate, line, token } from '../schemas.js';
 import { CASE_TYPE_NAMES, readableCaseTypes } from '../case-types/index.js';
 import { WorkQueuePage } from './work-queue.contracts.js';
 
-const QUEUE_ROLES = roles.filter((r) => r !== 'hospital');
+const QUEUE_ROLES = NOT_HOSPITAL;
 const route = routeOptionsFor('work queue');
 
 /** A Copenhagen date (due day before it) or an instant (escalation before it). */

@@ -1,0 +1,231 @@
+/**
+ * The grant case (bevilling, 003) end to end through the API on the time-skipping server: a
+ * temporary grant's expiry decision and its end across a daylight-saving change; a change of
+ * provider across a month end (the old provider's reports for its notice still count); a
+ * significant deviation of the delivered time opening a reassessment; the 14:30 rule; a refusal;
+ * the letters and messages in the outbox (exactly one per decision and per provider and event);
+ * a provider reading only its own grants.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../api/app.js';
+import { cases, escalations, grants, obligations, outbox } from '../db/schema/index.js';
+import { addDays, localDate, localInstant, overnightAfter } from '../domain/calendar.js';
+import { defaultRules } from '../domain/rules.js';
+import { CaseStepKey, NextDueDayKey } from '../workflows/shared/search-attributes.js';
+import { as, sendingKeys, tokens } from './api-helpers.js';
+import { fakeCpr } from './fixtures.js';
+import { eventually, useTestStack } from './helpers.js';
+
+const MINUTE = 60_000;
+const stack = useTestStack({ temporal: 'time-skipping' });
+let app: FastifyInstance;
+const db = () => stack.database.db;
+const now = () => stack.env.currentTimeMs();
+const sleepUntil = async (instant: number) => stack.env.sleep(instant - (await now()));
+
+beforeAll(async () => {
+  // two more providers' tokens besides the dev provider (privat-a)
+  const more = new Map(tokens);
+  more.set('test-provider-b', { user: 'leverandoer-b', role: 'provider', team: 'privat-b' });
+  more.set('test-provider-kommune', { user: 'leverandoer-k', role: 'provider', team: 'kommune-hjemmepleje' });
+  app = sendingKeys(await buildApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue, rules: defaultRules, tokens: more, logLevel: 'silent', refuseLateDecisions: false }));
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function openGrant(body: Record<string, unknown>) {
+  const res = await app.inject({ method: 'POST', url: '/grants', headers: as('dev-assessor'), payload: { cpr: fakeCpr('1938-04-05'), decision: 'granted', serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 7, reason: 'need_assessed', providerCode: 'privat-a', ...body } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; caseNumber: string };
+}
+const post = (token: string, caseId: string, path: string, payload: unknown) => app.inject({ method: 'POST', url: `/cases/${caseId}/grant/${path}`, headers: as(token), payload: payload as object });
+const messagesOf = (caseId: string) => db().select().from(outbox).where(eq(outbox.caseId, caseId));
+const grantRow = async (caseId: string) => (await db().select().from(grants).where(eq(grants.caseId, caseId)))[0]!;
+const obligationRow = async (caseId: string, key: string) => (await db().select().from(obligations).where(and(eq(obligations.caseId, caseId), eq(obligations.key, key))))[0];
+
+/** The first day on or after `from` for which `ok` holds. */
+function dayFrom(from: string, ok: (d: string) => boolean): string {
+  let d = from;
+  while (!ok(d)) d = addDays(d, 1);
+  return d;
+}
+/** The day summer time starts (the last Sunday of March) after `from`. */
+const nextSpringForward = (from: string) => dayFrom(addDays(from, 1), (d) => d.slice(5, 7) === '03' && Number(d.slice(8)) >= 25 && new Date(`${d}T12:00:00Z`).getUTCDay() === 0);
+const monday = (from: string) => dayFrom(from, (d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1);
+
+describe('grant case (time-skipping server)', () => {
+  it('a temporary grant: the expiry decision escalates overnight, the grant ends at its end day across a daylight-saving change', async () => {
+    const today = localDate(await now());
+    const spring = nextSpringForward(today);
+    const endsOn = addDays(spring, 7);
+    const g = await openGrant({ startsOn: addDays(today, 1), endsOn });
+    const dueDay = addDays(endsOn, -14);
+    const escalateAt = overnightAfter(dueDay, 0);
+    const endAt = localInstant(addDays(endsOn, 1));
+    // the escalation in winter time, the end in summer time: 23:00 and 22:00 UTC
+    expect(new Date(escalateAt).toISOString()).toMatch(/T23:00:00\.000Z$/);
+    expect(new Date(endAt).toISOString()).toMatch(/T22:00:00\.000Z$/);
+
+    // the letter and the provider's message, once each
+    const first = await messagesOf(g.id);
+    expect(first.map((m) => [m.key, m.addresseeKind, m.addresseeId, m.templateCode]).sort()).toEqual([
+      ['letter:1', 'citizen', expect.any(String), 'grant_granted'],
+      ['provider:1:privat-a', 'provider', 'privat-a', 'provider_grant_started'],
+    ]);
+    const letter = first.find((m) => m.key === 'letter:1')!;
+    expect(letter.body).toContain('Personlig pleje: 15 minutter pr. gang, 7 gange om ugen');
+    expect(letter.body).toContain(`til og med ${endsOn} (midlertidig)`);
+    expect(letter.body).toContain('Klagevejledning');
+    expect(letter.complaintBy).toBe(addDays(today, 28));
+
+    const ob = await eventually(() => obligationRow(g.id, `expiry-${endsOn}`));
+    expect(ob).toMatchObject({ kind: 'grant_expiry', actorRole: 'needs_assessor', escalateTo: 'visitation_team_lead', dueDay, state: 'on_track' });
+    expect(ob.escalateAt.getTime()).toBe(escalateAt);
+    const queue = await app.inject({ method: 'GET', url: '/work-queue?caseType=grant&limit=200', headers: as('dev-assessor') });
+    expect(queue.json().items.map((i: { obligation: string }) => i.obligation)).toContain(`expiry-${endsOn}`);
+    const handle = stack.env.client.workflow.getHandle(g.caseNumber);
+    expect((await handle.describe()).typedSearchAttributes.get(NextDueDayKey)).toBe(dueDay);
+
+    await sleepUntil(escalateAt - MINUTE);
+    expect((await obligationRow(g.id, `expiry-${endsOn}`))!.state).not.toBe('breached');
+    await stack.env.sleep(2 * MINUTE);
+    const breached = await eventually(async () => ((await obligationRow(g.id, `expiry-${endsOn}`))?.state === 'breached' ? true : undefined));
+    expect(breached).toBe(true);
+    const [esc] = await db().select().from(escalations).where(and(eq(escalations.caseId, g.id), eq(escalations.key, `expiry-${endsOn}`)));
+    expect(esc).toMatchObject({ kind: 'grant_expiry_overdue', recipientRole: 'visitation_team_lead' });
+    expect(esc!.scheduledFor!.getTime()).toBe(escalateAt);
+    const decided = await post('dev-assessor', g.id, 'expiry', { outcome: 'let_end' });
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json()).toEqual({ key: `expiry-${endsOn}`, late: true });
+
+    // the end: not a minute before the start of the day after the last day
+    await sleepUntil(endAt - MINUTE);
+    expect((await grantRow(g.id)).state).toBe('granted');
+    await stack.env.sleep(2 * MINUTE);
+    const closed = await eventually(async () => {
+      const [r] = await db().select().from(cases).where(eq(cases.id, g.id));
+      return r?.closedAt ? r : undefined;
+    });
+    expect(closed.outcome).toBe('expired');
+    expect(closed.closedAt!.getTime()).toBeGreaterThanOrEqual(endAt);
+    expect(closed.closedAt!.getTime()).toBeLessThan(endAt + MINUTE);
+    expect((await grantRow(g.id)).state).toBe('ended');
+    const all = await messagesOf(g.id);
+    expect(all.map((m) => m.key).sort()).toEqual(['letter:1', 'provider:1:privat-a', 'provider:expired:privat-a']);
+    expect(all.find((m) => m.key === 'provider:expired:privat-a')).toMatchObject({ addresseeId: 'privat-a', templateCode: 'provider_grant_ended' });
+    expect((await handle.describe()).typedSearchAttributes.get(CaseStepKey)).toBe('closed');
+  });
+
+  it('change of provider across a month end: notice, both told, the old one reports for its notice, the grant passes on the first day after it', async () => {
+    const today = localDate(await now());
+    const g = await openGrant({ startsOn: addDays(today, 1), minutesPerDelivery: 30, deliveriesPerWeek: 2 });
+    const on31 = dayFrom(addDays(today, 2), (d) => d.endsWith('-31') && !d.includes('-07-') && !d.includes('-12-'));
+    await sleepUntil(localInstant(on31, 10));
+    const changed = await post('dev-assessor', g.id, 'change-provider', { toProviderCode: 'privat-b' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const { lastDayOfOld, firstDayOfNew } = changed.json();
+    // the month after has 30 days (or February): the notice ends on its last day, the new provider starts on the 1st
+    expect(firstDayOfNew.endsWith('-01')).toBe(true);
+    expect(addDays(lastDayOfOld, 1)).toBe(firstDayOfNew);
+    expect(lastDayOfOld.slice(5, 7)).not.toBe(on31.slice(5, 7));
+    const msgs = await messagesOf(g.id);
+    expect(msgs.filter((m) => m.key.startsWith('provider:2:') || m.key === 'letter:2').map((m) => [m.key, m.templateCode]).sort()).toEqual([
+      ['letter:2', 'grant_provider_changed'],
+      ['provider:2:privat-a', 'provider_notice'],
+      ['provider:2:privat-b', 'provider_grant_started'],
+    ]);
+    expect(msgs.find((m) => m.key === 'provider:2:privat-a')!.body).toContain(`lever til og med ${lastDayOfOld}`);
+
+    // during the notice: the old provider reports; the new one may not report a week before its first day
+    const lastWeek = monday(addDays(lastDayOfOld, -6));
+    const oldReport = await post('dev-provider', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 60 });
+    expect(oldReport.statusCode, oldReport.body).toBe(200);
+    const early = await post('test-provider-b', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 60 });
+    expect(early.statusCode, early.body).toBe(409);
+    const kommune = await post('test-provider-kommune', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 60 });
+    expect(kommune.statusCode).toBe(404);
+
+    await sleepUntil(localInstant(firstDayOfNew) - MINUTE);
+    expect((await grantRow(g.id)).providerCode).toBe('privat-a');
+    await stack.env.sleep(2 * MINUTE);
+    const passed = await eventually(async () => {
+      const r = await grantRow(g.id);
+      return r.providerCode === 'privat-b' ? r : undefined;
+    });
+    expect(passed).toMatchObject({ previousProviderCode: 'privat-a', previousProviderUntil: lastDayOfOld, nextProviderCode: null });
+    // the old provider's report for its last week still counts after the change; a later week does not
+    expect((await post('dev-provider', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 62 })).statusCode).toBe(200);
+    expect((await post('dev-provider', g.id, 'delivered-time', { weekStart: monday(firstDayOfNew), minutes: 60 })).statusCode).toBe(409);
+    expect((await post('test-provider-b', g.id, 'delivered-time', { weekStart: monday(firstDayOfNew), minutes: 60 })).statusCode).toBe(200);
+    // one message per provider and event, one letter per decision
+    expect((await messagesOf(g.id)).map((m) => m.key).sort()).toEqual(['letter:1', 'letter:2', 'provider:1:privat-a', 'provider:2:privat-a', 'provider:2:privat-b']);
+  });
+
+  it('delivered time: the source example 5 → 10 minutes five times a week opens a reassessment after more than 14 days; a change meets it', async () => {
+    const today = localDate(await now());
+    const start = monday(addDays(today, 1));
+    const g = await openGrant({ startsOn: start, minutesPerDelivery: 5, deliveriesPerWeek: 5, serviceCode: 'praktisk-hjaelp' });
+    await sleepUntil(localInstant(addDays(start, 21), 9));
+    const report = (weekStart: string) => post('dev-provider', g.id, 'delivered-time', { weekStart, minutes: 50 });
+    expect((await report(start)).json()).toMatchObject({ significant: false, reason: 'not_lasting' });
+    expect((await report(addDays(start, 7))).json()).toMatchObject({ significant: false, reason: 'not_lasting' });
+    const third = await report(addDays(start, 14));
+    expect(third.json()).toMatchObject({ significant: true, reason: 'per_week', changePerDelivery: 5, changePerWeek: 25, reassessment: 'reassess-1' });
+    const ob = await eventually(() => obligationRow(g.id, 'reassess-1'));
+    expect(ob).toMatchObject({ kind: 'grant_reassessment', actorRole: 'needs_assessor', dueDay: addDays(localDate(await now()), 14) });
+    const change = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 10, deliveriesPerWeek: 5, fromDay: localDate(await now()), reason: 'delivered_time_deviates' });
+    expect(change.statusCode, change.body).toBe(200);
+    expect((await obligationRow(g.id, 'reassess-1'))!.state).toBe('met');
+    const letter = (await messagesOf(g.id)).find((m) => m.key === 'letter:2')!;
+    expect(letter.templateCode).toBe('grant_changed');
+    expect(letter.body).toContain('10 minutter pr. gang, 5 gange om ugen');
+    expect(letter.body).toContain('før: 5 minutter, 5 gange om ugen');
+    expect(letter.body).toContain('mere end 14 dage afveget væsentligt');
+  });
+
+  it('the 14:30 rule: granted after 14:30 for a start the same day → a phone task for the assessor; a refusal is a letter and closes the case', async () => {
+    const day = addDays(localDate(await now()), 1);
+    await sleepUntil(localInstant(day, 14, 45));
+    const g = await openGrant({ startsOn: day });
+    const phone = await eventually(() => obligationRow(g.id, 'phone-1-privat-a'));
+    expect(phone).toMatchObject({ kind: 'provider_phone_call', actorRole: 'needs_assessor', dueDay: day, state: 'at_risk' });
+    const done = await post('dev-assessor', g.id, 'provider-phoned', { key: 'phone-1-privat-a' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect((await obligationRow(g.id, 'phone-1-privat-a'))!.state).toBe('met');
+
+    const refused = await app.inject({ method: 'POST', url: '/grants', headers: as('dev-assessor'), payload: { cpr: fakeCpr('1940-01-01'), decision: 'refused', serviceCode: 'madservice', minutesPerDelivery: 10, deliveriesPerWeek: 7, startsOn: day, reason: 'covered_otherwise' } });
+    expect(refused.statusCode, refused.body).toBe(201);
+    const r = refused.json().id as string;
+    const closed = await eventually(async () => ((await db().select().from(cases).where(eq(cases.id, r)))[0]?.closedAt ? true : undefined));
+    expect(closed).toBe(true);
+    const msgs = await messagesOf(r);
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toMatchObject({ key: 'letter:1', addresseeKind: 'citizen', templateCode: 'grant_refused' });
+    expect(msgs[0]!.body).toContain('Du får afslag på Madservice');
+    expect(msgs[0]!.body).toContain('behovet dækkes på anden måde');
+    expect(msgs[0]!.body).toContain('Klagevejledning');
+  });
+
+  it('need to know: a provider reads its own grants only (404 for another provider\'s, 403 for every other case type and the lists)', async () => {
+    const g = await openGrant({ startsOn: addDays(localDate(await now()), 3) });
+    const read = (token: string, url: string) => app.inject({ method: 'GET', url, headers: as(token) });
+    expect((await read('dev-provider', `/cases/${g.id}`)).statusCode).toBe(200);
+    const own = await read('dev-provider', `/cases/${g.id}/grant`);
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json().messages.map((m: { addresseeId: string }) => m.addresseeId)).toEqual(['privat-a']);
+    expect((await read('test-provider-b', `/cases/${g.id}`)).statusCode).toBe(404);
+    expect((await read('test-provider-b', `/cases/${g.id}/grant`)).statusCode).toBe(404);
+    expect((await post('test-provider-b', g.id, 'delivered-time', { weekStart: monday(localDate(await now())), minutes: 1 })).statusCode).toBe(404);
+    const mine = await read('test-provider-b', '/provider/grants');
+    expect(mine.json().items.map((i: { caseId: string }) => i.caseId)).not.toContain(g.id);
+    expect((await read('dev-provider', '/provider/grants')).json().items.map((i: { caseId: string }) => i.caseId)).toContain(g.id);
+    expect((await read('dev-provider', '/work-queue')).statusCode).toBe(403);
+    expect((await read('dev-provider', '/escalations')).statusCode).toBe(403);
+    // the assessor sees every message of the grant
+    expect((await read('dev-assessor', `/cases/${g.id}/grant`)).json().messages).toHaveLength(2);
+  });
+});
