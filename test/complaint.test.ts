@@ -138,6 +138,31 @@ describe('complaints (time-skipping server)', () => {
     expect(kept).toMatchObject({ receivedVia: 'provider', providerCode: 'privat-a', providerReceivedOn, receivedOn: today });
   });
 
+  it('against the decision of an open grant (BEV): partly upheld → one message to Ankestyrelsen and one letter; the grant runs on', async () => {
+    const today = localDate(Date.now());
+    const granted = await post('/grants', 'dev-assessor', {
+      cpr: fakeCpr('1939-01-02'),
+      decision: 'granted',
+      serviceCode: 'praktisk-hjaelp',
+      minutesPerDelivery: 30,
+      deliveriesPerWeek: 1,
+      startsOn: addDays(today, 7),
+      providerCode: 'privat-a',
+      reason: 'need_assessed',
+    });
+    expect(granted.statusCode, granted.body).toBe(201);
+    const grantId = granted.json().id as string;
+    const [decision] = await stack.database.db.select().from(auditLog).where(and(eq(auditLog.caseId, grantId), eq(auditLog.action, 'grant.open')));
+    const opened = await post('/complaints', 'dev-assessor', { concernsCaseId: grantId, decisionId: decision!.id, about: 'decision', receivedOn: today, receivedVia: 'citizen', complaint: 'For lidt hjælp.' });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const r = await post(`/cases/${opened.json().id}/complaint/reconsidered`, 'dev-assessor', { outcome: 'partly_upheld', statement: 'Delvist fastholdt.' });
+    expect(r.statusCode, r.body).toBe(200);
+    const sent = await outboxOf(opened.json().id);
+    expect(sent.map((m) => m.addresseeKind).sort()).toEqual(['ankestyrelsen', 'citizen']);
+    expect(sent.find((m) => m.addresseeKind === 'ankestyrelsen')!.subject).toContain(granted.json().caseNumber);
+    expect((await caseRow(grantId)).closedAt).toBeNull();
+  });
+
   it('received 10 March: the 4 weeks run over the change to summer time; at risk and escalated overnight at the exact instants, to the visitation team lead', { timeout: 240_000 }, async () => {
     // the next 10 March to come on the server's clock (its time moves on with the tests before)
     const now = await stack.env.currentTimeMs();
