@@ -455,6 +455,18 @@ describe('success answers match the documented schemas', () => {
     await post(g('end'), 'dev-assessor', { lastDay: addDays(today, 10), reason: 'citizen_request' });
     await post('/grants', 'dev-assessor', { cpr: fakeCpr('1935-11-11'), decision: 'refused', serviceCode: 'madservice', minutesPerDelivery: 10, deliveriesPerWeek: 7, startsOn: today, reason: 'no_need' });
 
+    // a nursing-home follow-up: decided, and one closed; complaints against the ended review case and the grant
+    const nh = await post('/nursing-home-follow-ups', 'dev-assessor', { cpr: fakeCpr('1934-12-12'), movedInOn: today });
+    await get(`/cases/${nh.id}?live=true`, 'dev-assessor');
+    await post(`/cases/${nh.id}/nursing-home-follow-up/decision`, 'dev-assessor', { decision: 'Personlig pleje morgen og aften.' });
+    const nh2 = await post('/nursing-home-follow-ups', 'dev-assessor', { cpr: fakeCpr('1933-12-12'), movedInOn: today });
+    await post(`/cases/${nh2.id}/nursing-home-follow-up/close`, 'dev-assessor', { reason: 'died' });
+    const kla = await post('/complaints', 'dev-assessor', { concernsCaseId: gr.id, about: 'decision', receivedOn: today, receivedVia: 'citizen', complaint: 'For lidt hjælp.' });
+    await get(`/cases/${kla.id}?live=true`, 'dev-assessor');
+    await post(`/cases/${kla.id}/complaint/reconsidered`, 'dev-assessor', { outcome: 'upheld', statement: 'Fastholdt.' });
+    const kla2 = await post('/complaints', 'dev-assessor', { concernsCaseId: reviewCaseId, about: 'decision', receivedOn: today, receivedVia: 'provider', providerCode: 'privat-a', providerReceivedOn: today, complaint: 'Klage.' });
+    await post(`/cases/${kla2.id}/complaint/withdraw`, 'dev-assessor');
+
     const open = await get('/escalations?status=open&limit=50', 'dev-chief');
     if (open.items[0]) await call('POST', `/escalations/${open.items[0].id}/acknowledge`, 'dev-chief', {}, [200, 409]);
 
