@@ -17,6 +17,7 @@ import { complaintStatusQuery, type ComplaintStatus } from '../workflows/complai
 import { complaintWorkflow } from '../workflows/complaint/workflow.js';
 import { caseOpenedUpdate } from '../workflows/shared/messages.js';
 import { as } from './api-helpers.js';
+import { CaseStepKey, CaseTypeKey, EscalatedKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { fakeCpr, newCitizen } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
 import { carePlanCase } from './medcom-cases.js';
@@ -179,6 +180,8 @@ describe('complaints (time-skipping server)', () => {
     const handle = await stack.env.client.workflow.start(complaintWorkflow, {
       workflowId,
       taskQueue: stack.worker.taskQueue,
+      // as the API starts every case (startCase)
+      typedSearchAttributes: [{ key: CaseTypeKey, value: complaintCaseType.name }],
       args: [{ caseId, citizenId, about: 'decision', receivedOn, concerns, rules: defaultRules }],
     });
     await handle.executeUpdate(caseOpenedUpdate);
@@ -199,6 +202,11 @@ describe('complaints (time-skipping server)', () => {
     });
     expect(row).toMatchObject({ key: 'reconsideration', kind: 'complaint_reconsideration_overdue', recipientRole: 'visitation_team_lead', dueDay, severity: 'escalation' });
     expect(row!.scheduledFor.getTime()).toBe(escalateAt);
+    const attrs = await eventually(async () => {
+      const a = (await handle.describe()).typedSearchAttributes;
+      return a.get(EscalatedKey) === true ? a : undefined;
+    });
+    expect([attrs.get(CaseTypeKey), attrs.get(CaseStepKey), attrs.get(SlaStateKey)]).toEqual([complaintCaseType.name, 'reconsidering', 'breached']);
     const lead = (await get(`/escalations?recipientRole=visitation_team_lead&case=${caseId}`, 'dev-visitation-lead')).json();
     expect(lead.items).toHaveLength(1);
 

@@ -15,6 +15,7 @@ import { defaultRules } from '../domain/rules.js';
 import { nursingHomeFollowUpCaseType } from '../workflows/nursing-home-follow-up/case-type.js';
 import { nursingHomeFollowUpStatusQuery, type NursingHomeFollowUpStatus } from '../workflows/nursing-home-follow-up/messages.js';
 import { as } from './api-helpers.js';
+import { ActingRoleKey, CaseStepKey, CaseTypeKey, EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
 import { slaKit } from './sla-support.js';
@@ -73,6 +74,18 @@ describe('nursing-home follow-up (time-skipping server)', () => {
     expect(row).toMatchObject({ key: 'individual-decision', kind: 'nursing_home_decision_overdue', recipientRole: 'visitation_team_lead', dueDay, severity: 'escalation' });
     expect(row!.scheduledFor.getTime()).toBe(escalateAt);
     expect(formatLocal(escalateAt).slice(11, 19)).toBe('00:00:00');
+    // the Web UI's search attributes of every case
+    const attrs = await eventually(async () => {
+      const a = (await stack.env.client.workflow.getHandle(caseNumber).describe()).typedSearchAttributes;
+      return a.get(EscalatedKey) === true ? a : undefined;
+    });
+    expect([attrs.get(CaseTypeKey), attrs.get(CaseStepKey), attrs.get(ActingRoleKey), attrs.get(SlaStateKey), attrs.get(NextDueDayKey)]).toEqual([
+      nursingHomeFollowUpCaseType.name,
+      'awaiting_decision',
+      'needs_assessor',
+      'breached',
+      dueDay,
+    ]);
     const leadSees = (await get(`/escalations?recipientRole=visitation_team_lead&case=${id}`, 'dev-visitation-lead')).json();
     expect(leadSees.items).toHaveLength(1);
 
