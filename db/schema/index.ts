@@ -8,3 +8,4 @@ export * from './medcom.js';
 export * from './outbox.js';
 export * from './grants.js';
 export * from './complaint.js';
+export * from './interval-stay.js';

@@ -9,7 +9,7 @@
  * The booked stay follows the place's lifecycle: arrival (the place occupied), end (vacant again).
  * A booking not arrived by the end of its period lapses (a no-show).
  */
-import { localDate } from '../../domain/calendar.js';
+import { addDays, localDate } from '../../domain/calendar.js';
 import type { AllocatorEffect, AllocatorState, IntervalBooking } from './allocation-state.js';
 
 export type BookingRequest = Omit<IntervalBooking, 'state'>;
@@ -102,4 +102,32 @@ export function lapseBookings(s: AllocatorState, now: number): IntervalBooking[]
   const lapsed = bookingsOf(s).filter((b) => b.state === 'booked' && b.to < today);
   if (lapsed.length) s.bookings = bookingsOf(s).filter((b) => !lapsed.includes(b));
   return lapsed;
+}
+
+/** A period of a place's calendar: booked for an interval stay, occupied by an ordinary stay, or free. */
+export interface CalendarPeriod {
+  from: string;
+  to: string;
+  status: 'booked' | 'occupied' | 'free';
+  bookingId?: string;
+}
+
+/**
+ * A place's calendar between two days (both included): its busy periods (bookings, ordinary stays
+ * until their planned end) in order, the days between them free.
+ */
+export function calendarOf(from: string, to: string, busy: { from: string; to: string; status: 'booked' | 'occupied'; bookingId?: string }[]): CalendarPeriod[] {
+  const out: CalendarPeriod[] = [];
+  let cursor = from;
+  for (const b of [...busy].sort((x, y) => x.from.localeCompare(y.from))) {
+    const start = b.from < from ? from : b.from;
+    const end = b.to > to ? to : b.to;
+    if (end < cursor) continue;
+    if (start > cursor) out.push({ from: cursor, to: addDays(start, -1), status: 'free' });
+    out.push({ from: start < cursor ? cursor : start, to: end, status: b.status, ...(b.bookingId ? { bookingId: b.bookingId } : {}) });
+    cursor = addDays(end, 1);
+    if (cursor > to) return out;
+  }
+  if (cursor <= to) out.push({ from: cursor, to, status: 'free' });
+  return out;
 }
