@@ -32,6 +32,7 @@ import { psychiatricPaths } from './histories/psychiatric.js';
 import { nursingHomeFollowUpPaths } from './histories/nursing-home-follow-up.js';
 import { nursingHomeFollowUpCaseType } from '../workflows/nursing-home-follow-up/case-type.js';
 import { complaintPaths } from './histories/complaint.js';
+import { intervalStayPaths } from './histories/interval-stays.js';
 import { complaintCaseType } from '../workflows/complaint/case-type.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
@@ -39,7 +40,7 @@ import { temporalCliPath } from './temporal-bin.js';
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths };
 /** The history file's name of a case of a case type with its own recording path (by its case-number prefix). */
 const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up', [`${complaintCaseType.prefix}-`]: complaintCaseType.name };
 
