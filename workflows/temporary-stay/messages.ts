@@ -3,6 +3,7 @@
  * allocator workflow, and their types. Codes, ids, dates and instants only: no CPR, no free
  * text (the purpose is a category, a priority change a reason code).
  */
+import type { GrantOrder } from '../grant/child.js';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { JoinRequest as JoinRequestOf, PlaceStatus } from '../../db/queries/temporary-stay.js';
 import type { Priority, PriorityChangeReason, RuleSet, StayPurpose } from '../../domain/rules.js';
@@ -66,6 +67,8 @@ export interface TemporaryStayStatus {
   };
   ended: boolean;
   outcome?: string;
+  /** The grant case (bevilling) a reassessment "home with help" opened. */
+  grantCase?: { caseId: string; caseNumber: string };
   /** The priority is to be reviewed (the citizen's situation changed, 003). */
   priorityToBeReviewed?: boolean;
   /** The case's worst open obligation (null: nothing open). */
@@ -87,7 +90,8 @@ export const originCaseSignal = defineSignal<[{ workflowId: string }]>('originCa
 /** Takes the citizen off the waiting list / withdraws a pending offer / ends the case and frees what it held. */
 export const citizenUnavailableSignal = defineSignal<[{ reason: UnavailableReason }]>('citizenUnavailable');
 export const temporaryStayStatusQuery = defineQuery<TemporaryStayStatus>('status');
-export const reassessStayUpdate = defineUpdate<TemporaryStayStatus, [{ outcome: ReassessmentOutcome; newEndDate?: string }]>('reassess');
+/** With `home_with_help`, a grant order opens a grant case from the day after the stay's planned end (patch `stay-opens-grant`). */
+export const reassessStayUpdate = defineUpdate<TemporaryStayStatus, [{ outcome: ReassessmentOutcome; newEndDate?: string; grant?: GrantOrder }]>('reassess');
 export const endStayUpdate = defineUpdate<TemporaryStayStatus, [{ reason: EndStayReason }]>('endStay');
 /** The API's way to take the citizen off (withdrawal, readmission, death) with a 409 once ended. */
 export const withdrawStayCaseUpdate = defineUpdate<TemporaryStayStatus, [{ reason: UnavailableReason }]>('withdraw');

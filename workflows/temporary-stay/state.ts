@@ -28,6 +28,8 @@ export interface StayCaseState {
   offer?: { offerId: string; placeId: string; placeLabel: string; offeredAt: number; replyBy: number };
   pastOffers: { offerId: string; placeId: string; status: string }[];
   stay?: { stayId: string; placeId: string; placeLabel: string; startedAt: number; plannedEndDate: string };
+  /** The grant case a reassessment "home with help" opened. */
+  grantCase?: { caseId: string; caseNumber: string };
   /** Reassessment period: 1 for the first planned end date, +1 per extension. */
   period: number;
   reassessment?: { outcome: ReassessmentOutcome; at: number };

@@ -16,6 +16,7 @@
  * Every step change is made by a handler and mirrored by the case core's clock (`runUntil`): the
  * case row, the obligations and the CaseStep search attribute always show where the case is.
  */
+import { startGrantCase, type GrantOrder } from '../grant/child.js';
 import { temporaryStayCaseType } from './case-type.js';
 import {
   allHandlersFinished,
@@ -30,7 +31,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { formatLocal, localDate } from '../../domain/calendar.js';
+import { addDays, formatLocal, localDate } from '../../domain/calendar.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
@@ -194,7 +195,8 @@ function applyChanges(c: Case, changes: ObligationChange[]): void {
 }
 
 function status(c: Case): TemporaryStayStatus {
-  return statusOf(c.s, c.caseNumber, c.rules, c.core.view());
+  const st = statusOf(c.s, c.caseNumber, c.rules, c.core.view());
+  return c.s.grantCase ? { ...st, grantCase: c.s.grantCase } : st;
 }
 
 // ---- handlers ---------------------------------------------------------------------------
@@ -255,7 +257,7 @@ function priorityReview(c: Case, { reason }: { reason: 'discharged_home' | 'hosp
 }
 
 /** The reassessment before the planned end date (genvurdering): home, a nursing-home application or an extension. */
-async function reassess(c: Case, req: { outcome: ReassessmentOutcome; newEndDate?: string }) {
+async function reassess(c: Case, req: { outcome: ReassessmentOutcome; newEndDate?: string; grant?: GrantOrder }) {
   const at = Date.now();
   applyChanges(c, applyReassessment(c.s, req, at, c.rules));
   await run('recordStayReassessment', `record the reassessment: ${req.outcome}${req.newEndDate ? ` until ${req.newEndDate}` : ''}`, {
@@ -264,7 +266,18 @@ async function reassess(c: Case, req: { outcome: ReassessmentOutcome; newEndDate
     at,
     plannedEndDate: req.newEndDate,
   });
+  if (req.outcome === 'home_with_help' && req.grant && patched(STAY_OPENS_GRANT_PATCH)) await openGrant(c, req.grant);
   return status(c);
+}
+
+/** Patch id: the reassessment "home with help" with a grant opens a grant case from the day after the stay. */
+export const STAY_OPENS_GRANT_PATCH = 'stay-opens-grant';
+
+/** The help at home after the stay: a grant case from the day after the planned end (the grant is the hand-over to the provider). */
+async function openGrant(c: Case, order: GrantOrder): Promise<void> {
+  const startsOn = addDays(c.s.stay!.plannedEndDate, 1);
+  c.s.grantCase = await startGrantCase({ citizenId: c.input.citizenId, originCaseId: c.input.caseId, order, startsOn, reason: 'after_temporary_stay', decidedBy: 'needs_assessor', rules: c.rules });
+  c.core.changed();
 }
 
 /** The stay ends before its planned end date (a nursing-home place found, moved out); answers once the end is written. */

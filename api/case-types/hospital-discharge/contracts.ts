@@ -5,6 +5,7 @@
  * The care plan and every free text are health details: they are accepted here, kept in the
  * database and shown only by the care-plan read; the workflow's status carries none of them.
  */
+import { GrantOrderBody } from '../grant/order.js';
 import { z } from 'zod';
 import { localDate } from '../../../domain/calendar.js';
 import { hospitalDischargeCaseType } from '../../../workflows/hospital-discharge/case-type.js';
@@ -64,6 +65,7 @@ const CoordinatorDecision = z.discriminatedUnion('kind', [
     help: longText(4000).describe('What help (øget hjælp i eget hjem) — stored in the database only'),
     minutesPerWeek: z.number().int().positive().max(10080).describe('Granted minutes per week'),
     providerStartsOn: plannedDate.optional().describe('Default: the expected discharge date'),
+    grant: GrantOrderBody.optional().describe('Opens a grant case (bevilling) from the start day: the grant is the hand-over to the provider; minutesPerDelivery × deliveriesPerWeek must equal minutesPerWeek'),
   }),
   z.object({
     kind: z.literal('home_with_existing_help'),
@@ -143,6 +145,7 @@ export const HospitalDischargeStatus = documented(
         })
         .optional(),
       handovers: z.array(Handover),
+      grantCase: z.object({ caseId: Id, caseNumber: z.string() }).optional().describe('The grant case (bevilling) the decision opened'),
       faerdigbehandletAt: Instant.optional(),
       bedDaysEndedAt: Instant.optional(),
       dischargedAt: Instant.optional(),

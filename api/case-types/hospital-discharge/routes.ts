@@ -8,6 +8,7 @@
  * the workflow. Once the workflow accepted the decision it is kept in `decision_texts`, body
  * `{ text }`, under `<kind>:<Update id>` (once per key).
  */
+import { checkGrantOrder } from '../grant/order.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { getCase } from '../../../db/queries/cases.js';
@@ -46,7 +47,7 @@ const acceptedAt = (r: { at?: number }) => (r.at !== undefined ? { at: r.at } : 
 /** The coordinator's decision as the workflow gets it (the help's description stays in the database). */
 function coordinatorDecision(d: z.output<typeof c.DecisionBody>['decision']): m.CoordinatorDecision {
   if (d.kind === 'temporary_stay') return { kind: d.kind, placeType: d.placeType, purpose: d.purpose };
-  if (d.kind === 'more_help_at_home') return { kind: d.kind, minutesPerWeek: d.minutesPerWeek, providerStartsOn: d.providerStartsOn };
+  if (d.kind === 'more_help_at_home') return { kind: d.kind, minutesPerWeek: d.minutesPerWeek, providerStartsOn: d.providerStartsOn, ...(d.grant ? { grant: d.grant } : {}) };
   return { kind: d.kind, providerStartsOn: d.providerStartsOn };
 }
 
@@ -104,6 +105,13 @@ const decisions = (db: Db) => [
     // a temporary stay names a registered place type (its allocator, its waiting list)
     precheck: async (b) => {
       if (b.decision.kind === 'temporary_stay') await assertPlaceTypeRegistered(db, b.decision.placeType, 'body.decision.placeType');
+      if (b.decision.kind === 'more_help_at_home' && b.decision.grant) {
+        const g = b.decision.grant;
+        if (g.minutesPerDelivery * g.deliveriesPerWeek !== b.decision.minutesPerWeek) {
+          throw badRequest(`body.decision.grant: ${g.minutesPerDelivery} minutes × ${g.deliveriesPerWeek} a week must equal minutesPerWeek (${b.decision.minutesPerWeek})`, 'body.decision.grant');
+        }
+        await checkGrantOrder(db, g, 'body.decision.grant');
+      }
     },
     args: (b) => [{ decision: coordinatorDecision(b.decision) }],
     texts: (b, r) => [

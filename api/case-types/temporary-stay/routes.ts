@@ -7,6 +7,7 @@
  * (`precheck`); the others go to the case's own workflow. Facilities, places and the waiting list
  * are in `places.ts`. A case's workflow id is its case number (`MDO-2026-000042`).
  */
+import { checkGrantOrder } from '../grant/order.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getCase, upsertCitizen } from '../../../db/queries/cases.js';
 import { getApplication, openApplicationOf, priorityHistory } from '../../../db/queries/temporary-stay.js';
@@ -125,7 +126,10 @@ const decisions = (deps: ApiDeps) => {
       body: c.ReassessmentBody,
       answer: c.TemporaryStayStatus,
       update: reassessStayUpdate,
-      precheck: stillOpen,
+      precheck: async (b, ctx) => {
+        await stillOpen(b, ctx);
+        if (b.grant) await checkGrantOrder(db, b.grant, 'body.grant');
+      },
       args: (b) => [b],
     }),
     decision({
