@@ -35,6 +35,8 @@ import * as c from './interval-stays.contracts.js';
 const route = routeOptionsFor('interval-stays');
 const HOUSING: readonly Role[] = ['housing_team_lead'];
 const READERS: readonly Role[] = ['needs_assessor', 'housing_team_lead', 'supervisor'];
+/** The interval list carries the assessor's remarks (free text about the citizen): the two roles that work with it. */
+const LIST_READERS: readonly Role[] = ['needs_assessor', 'housing_team_lead'];
 type App = Parameters<FastifyPluginAsyncZod<ApiDeps>>[0];
 
 async function intervalPlaceType(deps: ApiDeps, placeType: string, field: string): Promise<void> {
@@ -69,7 +71,7 @@ function listRoutes(app: App, deps: ApiDeps): void {
   );
   app.get(
     '/interval-list',
-    route({ access: READERS, audit: 'interval.list', summary: 'The interval list (intervalliste), with the remarks', querystring: c.IntervalListQuery, response: { 200: c.IntervalListAnswer } }),
+    route({ access: LIST_READERS, audit: 'interval.list', summary: 'The interval list (intervalliste), with the remarks', querystring: c.IntervalListQuery, response: { 200: c.IntervalListAnswer } }),
     async (request) => ({ entries: await intervalEntries(db, request.query.placeType) }),
   );
 }
