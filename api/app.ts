@@ -30,6 +30,7 @@ import { healthRoutes } from './routes/health.js';
 import { housingOfferRoutes } from './routes/housing-offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { workQueueRoutes } from './routes/work-queue.js';
+import { intervalStayRoutes } from './routes/interval-stays.js';
 import { medcomRoutes } from './medcom/routes.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { pageRoutes, type PageOptions } from './pages/index.js';
@@ -135,6 +136,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(housingOfferRoutes, deps);
   await app.register(paymentRoutes, deps);
   await app.register(workQueueRoutes, deps);
+  await app.register(intervalStayRoutes, deps);
   await app.register(medcomRoutes, deps);
   // each case type's own routes (decisions and reads), from the one list
   for (const caseType of CASE_TYPES) await app.register(caseType.routes, deps);

@@ -88,6 +88,12 @@ export const envSchema = z.object({
   VULNERABILITY_ASSESSMENT_WORKING_DAYS: positiveInt.default(1),
   /** Hospital discharge: days after discharge home by which local visitation follows up more help at home. */
   HELP_FOLLOW_UP_DAYS: positiveInt.default(14),
+  /** Nursing-home follow-up: the individual decision is at risk from this many weeks after moving in. */
+  NURSING_HOME_DECISION_AT_RISK_WEEKS: positiveInt.default(3),
+  /** Nursing-home follow-up: the individual decision is due by the end of the day this many weeks after moving in. */
+  NURSING_HOME_DECISION_DUE_WEEKS: positiveInt.default(6),
+  /** Complaints: weeks from the municipality's receipt within which the decision is reconsidered (retssikkerhedsloven § 66). */
+  COMPLAINT_RECONSIDERATION_WEEKS: positiveInt.default(4),
   /** Grant: days before a temporary grant's last day that the expiry decision is due. */
   GRANT_EXPIRY_LEAD_DAYS: positiveInt.default(14),
   /** Grant: days after a significant deviation of the delivered time by which the assessor reassesses the grant. */

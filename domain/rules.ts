@@ -131,7 +131,29 @@ export interface RuleSet {
    * of cases opened before closing days existed: those keep counting without them.
    */
   closingDays?: string[];
+  /**
+   * Nursing-home follow-up (plejebolig, 003: "ca. 3-6 uger efter indflytning"): the individual
+   * decision is at risk from this many weeks after moving in and due by the end of the day this
+   * many weeks after it. Absent in the rule sets of cases opened before it existed: the defaults.
+   */
+  nursingHomeFollowUpWeeks?: { atRisk: number; due: number };
+  /**
+   * Complaints (klagesager, retssikkerhedsloven § 66): the authority reconsiders within this many
+   * weeks of the municipality's receipt of the complaint. Absent in older rule sets: the default.
+   */
+  complaintReconsiderationWeeks?: number;
 }
+
+/** 003 "Plejeboliger": the individual decision is ensured about 3–6 weeks after moving in. */
+export const NURSING_HOME_FOLLOW_UP_WEEKS = { atRisk: 3, due: 6 } as const;
+/** Law (retssikkerhedsloven § 66; domain brief "Rules from law"): reconsider within 4 weeks of receipt. */
+export const COMPLAINT_RECONSIDERATION_WEEKS = 4;
+/**
+ * 003: a complaint about the delivery goes to the provider, who answers in writing by the deadline
+ * stated in the request ("Tidsfrist fremgår af anmodningen"). Not in the sources: 14 days unless
+ * the assessor states another day.
+ */
+export const COMPLAINT_PROVIDER_ANSWER_DAYS = 14;
 
 /** The default municipal closing days: Grundlovsdag (5 June), juleaftensdag (24 December), nytårsaftensdag (31 December). */
 export const DEFAULT_CLOSING_DAYS = ['06-05', '12-24', '12-31'];
@@ -146,6 +168,8 @@ export const defaultRules: RuleSet = {
   vulnerabilityAssessmentWorkingDays: 1,
   helpFollowUpDays: 14,
   closingDays: DEFAULT_CLOSING_DAYS,
+  nursingHomeFollowUpWeeks: { ...NURSING_HOME_FOLLOW_UP_WEEKS },
+  complaintReconsiderationWeeks: COMPLAINT_RECONSIDERATION_WEEKS,
 };
 
 /** Builds the rule set from validated configuration (see config/index.ts). */
@@ -160,6 +184,9 @@ export function rulesFromConfig(config: {
   VULNERABILITY_ASSESSMENT_WORKING_DAYS: number;
   HELP_FOLLOW_UP_DAYS: number;
   MUNICIPAL_CLOSING_DAYS: string;
+  NURSING_HOME_DECISION_AT_RISK_WEEKS?: number;
+  NURSING_HOME_DECISION_DUE_WEEKS?: number;
+  COMPLAINT_RECONSIDERATION_WEEKS?: number;
 }): RuleSet {
   return {
     escalationLocalHour: config.ESCALATION_LOCAL_HOUR,
@@ -174,6 +201,11 @@ export function rulesFromConfig(config: {
     vulnerabilityAssessmentWorkingDays: config.VULNERABILITY_ASSESSMENT_WORKING_DAYS,
     helpFollowUpDays: config.HELP_FOLLOW_UP_DAYS,
     closingDays: config.MUNICIPAL_CLOSING_DAYS.trim() === 'none' ? [] : config.MUNICIPAL_CLOSING_DAYS.split(',').map((d) => d.trim()).filter((d) => d !== ''),
+    nursingHomeFollowUpWeeks: {
+      atRisk: config.NURSING_HOME_DECISION_AT_RISK_WEEKS ?? NURSING_HOME_FOLLOW_UP_WEEKS.atRisk,
+      due: config.NURSING_HOME_DECISION_DUE_WEEKS ?? NURSING_HOME_FOLLOW_UP_WEEKS.due,
+    },
+    complaintReconsiderationWeeks: config.COMPLAINT_RECONSIDERATION_WEEKS ?? COMPLAINT_RECONSIDERATION_WEEKS,
   };
 }
 
@@ -225,7 +257,9 @@ export type AtRiskRule =
   | { daysBeforeDue: number }
   | { hoursBeforeDue: number }
   | { firstWarning: true }
-  | { immediately: true };
+  | { immediately: true }
+  /** at the instant the case names when it opens the obligation (a rule of its rule set, e.g. week 3 after moving in) */
+  | { given: true };
 
 export interface ObligationKindRule {
   /** The action needed, as a code with an English and a Danish label (shown in work queues). */
@@ -387,6 +421,26 @@ export const OBLIGATION_KINDS = {
     escalationKind: 'cancellation_review_overdue',
     pausesOnLeave: false,
     source: 'MedCom HospitalNotification (deadline not in the sources)',
+  },
+  nursing_home_decision: {
+    action: { code: 'nursing_home_decision', en: 'Make the individual decision after the move into the nursing home', da: 'Sikr konkret individuel afgørelse efter indflytning i plejebolig' },
+    actor: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
+    due: 'moving-in day + 6 weeks (configurable); at risk from week 3; met when the decision is recorded',
+    atRisk: { given: true },
+    escalationKind: 'nursing_home_decision_overdue',
+    pausesOnLeave: false,
+    source: '003',
+  },
+  complaint_reconsideration: {
+    action: { code: 'reconsider_complaint', en: 'Reconsider the decision complained about and write the statement', da: 'Genvurdér den påklagede afgørelse og skriv redegørelse' },
+    actor: 'needs_assessor',
+    escalateTo: ESCALATION_RECIPIENTS.needs_assessor,
+    due: "the municipality's day of receipt + 4 weeks (configurable; the same weekday four weeks later)",
+    atRisk: { daysBeforeDue: AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'complaint_reconsideration_overdue',
+    pausesOnLeave: false,
+    source: '003, retssikkerhedsloven § 66',
   },
   grant_expiry: {
     action: { code: 'decide_grant_expiry', en: 'Decide before the temporary service ends: let it end or grant a new one', da: 'Tag stilling før den midlertidige indsats udløber: lad den ophøre eller bevilg en ny' },

@@ -29,6 +29,11 @@ import { freePort, waitForPort } from './ports.js';
 import { sleep, type Ctx, type RecordingPath } from './histories/context.js';
 import { hospitalDischargePaths } from './histories/hospital-discharge.js';
 import { psychiatricPaths } from './histories/psychiatric.js';
+import { nursingHomeFollowUpPaths } from './histories/nursing-home-follow-up.js';
+import { nursingHomeFollowUpCaseType } from '../workflows/nursing-home-follow-up/case-type.js';
+import { complaintPaths } from './histories/complaint.js';
+import { intervalStayPaths } from './histories/interval-stays.js';
+import { complaintCaseType } from '../workflows/complaint/case-type.js';
 import { grantPaths } from './histories/grant.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
@@ -36,7 +41,9 @@ import { temporalCliPath } from './temporal-bin.js';
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...grantPaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths, ...grantPaths };
+/** The history file's name of a case of a case type with its own recording path (by its case-number prefix). */
+const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up', [`${complaintCaseType.prefix}-`]: complaintCaseType.name };
 
 async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
   const written: string[] = [];
@@ -89,7 +96,8 @@ async function main(): Promise<void> {
       const ids = [await run(ctx)].flat();
       await sleep(1000);
       for (const [i, id] of ids.entries()) {
-        const label = id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('ADV-') ? 'notification-review' : id.startsWith('BEV-') ? name : id.startsWith('UDS-') ? (name === 'hospital' ? `hospital-discharge-${i + 1}` : `hospital-discharge-${name}`) : name;
+        const own = Object.entries(LABELS).find(([prefix]) => id.startsWith(prefix))?.[1];
+        const label = own ?? (id.startsWith('allocator-') ? 'allocator' : id.startsWith('MDO-') ? 'temporary-stay' : id.startsWith('ADV-') ? 'notification-review' : id.startsWith('BEV-') ? name : id.startsWith('UDS-') ? (name === 'hospital' ? `hospital-discharge-${i + 1}` : `hospital-discharge-${name}`) : name);
         const files = await writeHistories(ctx, label, id);
         console.log(`${name}: ${id} → ${files.join(', ')}`);
       }

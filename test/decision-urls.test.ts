@@ -25,7 +25,7 @@ describe('decision URLs', () => {
     const caseDecisions = posts.filter((p) => /\{id\}/.test(p.path) && !p.op.deprecated);
     expect(caseDecisions.length).toBeGreaterThan(20);
     for (const { path } of caseDecisions) {
-      if (/^\/(escalations|housing-offers|places|facilities|medcom)\//.test(path) || path.startsWith('/hospital-discharge/tasks/')) continue; // not decisions on a case
+      if (/^\/(escalations|housing-offers|places|facilities|medcom|interval-bookings)\//.test(path) || path.startsWith('/hospital-discharge/tasks/')) continue; // not decisions on a case
       expect(path, 'one style for decisions').toMatch(new RegExp(`^/cases/\\{id\\}/(${CASE_TYPES.map((t) => t.slug).join('|')})/[a-z-]+$`));
     }
     // the older URLs are not operations of their own: each canonical operation names its old URL and the removal day

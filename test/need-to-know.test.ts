@@ -83,6 +83,25 @@ async function openAll(): Promise<Opened> {
   });
   expect(ts.statusCode, ts.body).toBe(201);
   const review = await openReview();
+  const nhCpr = fakeCpr('1936-05-06');
+  const nh = await stack.app.inject({ method: 'POST', url: '/nursing-home-follow-ups', headers: as('dev-assessor'), payload: { cpr: nhCpr, movedInOn: localDate(Date.now()) } });
+  expect(nh.statusCode, nh.body).toBe(201);
+  // the complaint's citizen is the citizen of the case complained about: a case of a citizen of its own
+  const complainedCpr = fakeCpr('1938-09-10');
+  const complained = await stack.app.inject({
+    method: 'POST',
+    url: '/cases',
+    headers: as('dev-hospital'),
+    payload: { type: 'hospital_discharge', cpr: complainedCpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 3' },
+  });
+  expect(complained.statusCode, complained.body).toBe(201);
+  const complaint = await stack.app.inject({
+    method: 'POST',
+    url: '/complaints',
+    headers: as('dev-assessor'),
+    payload: { concernsCaseId: complained.json().id, about: 'decision', receivedOn: localDate(Date.now()), receivedVia: 'citizen', complaint: 'Jeg er uenig i afgørelsen.' },
+  });
+  expect(complaint.statusCode, complaint.body).toBe(201);
   const grantCpr = fakeCpr('1937-05-06');
   const grant = await stack.app.inject({
     method: 'POST',
@@ -93,6 +112,8 @@ async function openAll(): Promise<Opened> {
   });
   expect(grant.statusCode, grant.body).toBe(201);
   return {
+    complaint: { id: complaint.json().id, cpr: complainedCpr, birth: '1938-09-10' },
+    nursing_home_follow_up: { id: nh.json().id, cpr: nhCpr, birth: '1936-05-06' },
     grant: { id: grant.json().id, cpr: grantCpr, birth: '1937-05-06' },
     notification_review: review,
     psychiatric_discharge: { id: psy.json().id, cpr: psyCpr, birth: '1961-03-04' },

@@ -455,6 +455,33 @@ describe('success answers match the documented schemas', () => {
     await post(g('end'), 'dev-assessor', { lastDay: addDays(today, 10), reason: 'citizen_request' });
     await post('/grants', 'dev-assessor', { cpr: fakeCpr('1935-11-11'), decision: 'refused', serviceCode: 'madservice', minutesPerDelivery: 10, deliveriesPerWeek: 7, startsOn: today, reason: 'no_need' });
 
+    // a nursing-home follow-up: decided, and one closed; complaints against the ended review case and the grant
+    const nh = await post('/nursing-home-follow-ups', 'dev-assessor', { cpr: fakeCpr('1934-12-12'), movedInOn: today });
+    await get(`/cases/${nh.id}?live=true`, 'dev-assessor');
+    await post(`/cases/${nh.id}/nursing-home-follow-up/decision`, 'dev-assessor', { decision: 'Personlig pleje morgen og aften.' });
+    const nh2 = await post('/nursing-home-follow-ups', 'dev-assessor', { cpr: fakeCpr('1933-12-12'), movedInOn: today });
+    await post(`/cases/${nh2.id}/nursing-home-follow-up/close`, 'dev-assessor', { reason: 'died' });
+    const kla = await post('/complaints', 'dev-assessor', { concernsCaseId: gr.id, about: 'decision', receivedOn: today, receivedVia: 'citizen', complaint: 'For lidt hjælp.' });
+    await get(`/cases/${kla.id}?live=true`, 'dev-assessor');
+    await post(`/cases/${kla.id}/complaint/reconsidered`, 'dev-assessor', { outcome: 'upheld', statement: 'Fastholdt.' });
+    const kla2 = await post('/complaints', 'dev-assessor', { concernsCaseId: reviewCaseId, about: 'decision', receivedOn: today, receivedVia: 'provider', providerCode: 'privat-a', providerReceivedOn: today, complaint: 'Klage.' });
+    await post(`/cases/${kla2.id}/complaint/withdraw`, 'dev-assessor');
+
+    // interval stays: an interval-capable type, the interval list, a booking cancelled, one arrived and ended, a calendar
+    const ivType = `interval-${tag}`;
+    await post('/place-types', 'dev-housing', { code: ivType, name: 'Aflastning (interval)' });
+    await post('/interval-place-types', 'dev-housing', { placeType: ivType });
+    const ivFacility = await post('/facilities', 'dev-housing', { name: `Plejecenter ${ivType}` });
+    const ivPlace = await post('/places', 'dev-housing', { facilityId: ivFacility.id, placeType: ivType, label: 'Stue 1' });
+    const ivEntry = await post('/interval-list', 'dev-assessor', { cpr: fakeCpr('1938-08-08'), placeType: ivType, everyWeeks: 6, stayDays: 7, suits: 'Stue 1' });
+    await get(`/interval-list?placeType=${ivType}`, 'dev-housing');
+    const ivLater = await post('/interval-bookings', 'dev-housing', { entryId: ivEntry.id, placeId: ivPlace.id, from: addDays(today, 30), to: addDays(today, 36) });
+    await post(`/interval-bookings/${ivLater.bookingId}/cancel`, 'dev-housing');
+    const ivNow = await post('/interval-bookings', 'dev-housing', { entryId: ivEntry.id, placeId: ivPlace.id, from: today, to: addDays(today, 6) });
+    await get(`/places/${ivPlace.id}/calendar`, 'dev-housing');
+    await post(`/interval-bookings/${ivNow.bookingId}/arrived`, 'dev-housing');
+    await post(`/interval-bookings/${ivNow.bookingId}/ended`, 'dev-housing');
+
     const open = await get('/escalations?status=open&limit=50', 'dev-chief');
     if (open.items[0]) await call('POST', `/escalations/${open.items[0].id}/acknowledge`, 'dev-chief', {}, [200, 409]);
 

@@ -7,3 +7,5 @@ export * from './decision-texts.js';
 export * from './medcom.js';
 export * from './outbox.js';
 export * from './grants.js';
+export * from './complaint.js';
+export * from './interval-stay.js';

@@ -75,6 +75,8 @@ export interface OpenOptions {
   actor?: ActorRole;
   team?: string;
   params?: Record<string, string | number>;
+  /** The at-risk instant, for a kind whose rule is `given` (the case computes it from its rule set). */
+  atRiskAt?: number;
 }
 
 /** A new obligation, its instants computed from its kind's rules. */
@@ -84,9 +86,10 @@ export function newObligation(o: OpenOptions): Obligation {
   const dueDay = o.dueDay ?? localDate(o.dueAt!);
   const escalateAt = o.dueAt ?? overnightAfter(dueDay, o.escalationLocalHour);
   const warnings = (o.warnings ?? []).map((w) => ({ key: w.key, at: w.at }));
-  const atRisk = rule.atRisk as { daysBeforeDue?: number; hoursBeforeDue?: number; firstWarning?: true; immediately?: true };
+  const atRisk = rule.atRisk as { daysBeforeDue?: number; hoursBeforeDue?: number; firstWarning?: true; immediately?: true; given?: true };
   let atRiskAt: number;
-  if (atRisk.immediately) atRiskAt = o.now;
+  if (atRisk.given) atRiskAt = o.atRiskAt ?? escalateAt;
+  else if (atRisk.immediately) atRiskAt = o.now;
   else if (atRisk.firstWarning) atRiskAt = warnings.length ? Math.min(...warnings.map((w) => w.at)) : escalateAt;
   else if (atRisk.hoursBeforeDue !== undefined) atRiskAt = escalateAt - atRisk.hoursBeforeDue * 3_600_000;
   else atRiskAt = localInstant(addDays(dueDay, -(atRisk.daysBeforeDue ?? 0)));

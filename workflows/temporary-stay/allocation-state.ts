@@ -56,6 +56,21 @@ export interface AllocatorState {
   /** Cases that left (a late duplicate join is ignored). Bounded. */
   departed: string[];
   seq: number;
+  /** Interval stays booked on this type's places (intervalophold; interval-state.ts). Absent in states carried from before. */
+  bookings?: IntervalBooking[];
+}
+
+/** A booked interval stay (intervalophold) on a place: booked, then arrived; cancelled or ended, it is gone. */
+export interface IntervalBooking {
+  bookingId: string;
+  placeId: string;
+  /** The citizen's entry on the interval list. */
+  entryId: string;
+  citizenId: string;
+  /** The booked period, Copenhagen days, both included. */
+  from: string;
+  to: string;
+  state: 'booked' | 'arrived';
 }
 
 export interface AllocatorInput {
@@ -189,12 +204,13 @@ function makeOffer(s: AllocatorState, p: AllocPlace, e: Entry, offerId: string, 
  * 003: every vacant place, oldest vacancy first, is offered to the best waiting citizen (highest
  * priority, then oldest waiting-list date) not passed over for it. `newOfferId` names each offer.
  */
-export function allocate(s: AllocatorState, now: number, newOfferId: () => string): AllocatorEffect[] {
+export function allocate(s: AllocatorState, now: number, newOfferId: () => string, heldForInterval?: (placeId: string) => boolean): AllocatorEffect[] {
   const effects: AllocatorEffect[] = [];
   for (;;) {
     const ranked = s.entries.filter((e) => e.state === 'waiting' && e.blockedUntil === undefined).sort(byAllocationOrder);
     if (!ranked.length) return effects;
-    const vacant = s.places.filter((p) => p.status === 'vacant').sort((a, b) => a.since - b.since || a.seq - b.seq);
+    // a place held for interval stays (a booking not yet over) is never offered to the waiting list
+    const vacant = s.places.filter((p) => p.status === 'vacant' && !heldForInterval?.(p.id)).sort((a, b) => a.since - b.since || a.seq - b.seq);
     let made = false;
     for (const p of vacant) {
       const e = ranked.find((x) => !p.passedOver.includes(x.caseId));

@@ -22,6 +22,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   uuid4,
   workflowInfo,
@@ -52,6 +53,19 @@ import {
   type AllocatorInput,
   type AllocatorState,
 } from './allocation-state.js';
+import {
+  arrive,
+  book,
+  cancelBooking,
+  endIntervalStay,
+  heldForInterval,
+  lapseBookings,
+  validateArrival,
+  validateBooking,
+  validateCancel,
+  validateEnd,
+} from './interval-state.js';
+import { bookIntervalUpdate, cancelIntervalUpdate, intervalArrivedUpdate, intervalEndedUpdate } from './interval-messages.js';
 import {
   addPlaceUpdate,
   allocationEventSignal,
@@ -131,7 +145,7 @@ export async function placeTypeAllocatorWorkflow(input: AllocatorInput): Promise
     else if (wait > 0) await condition(() => a.wake, wait, { summary: `next reply deadline or retry at ${formatLocal(next!)}` });
     a.wake = false;
     queue(a, expireDue(a.s, Date.now()));
-    queue(a, allocate(a.s, Date.now(), uuid4));
+    queue(a, allocate(a.s, Date.now(), uuid4, intervalHold(a)));
     while (a.work.length) {
       const w = a.work[0]!;
       await perform(a, w);
@@ -160,6 +174,60 @@ function registerHandlers(a: Allocator): void {
   setHandler(replyToOfferUpdate, (req) => replyToOffer(a, req), { validator: (req) => validateReply(a.s, req, Date.now()) });
   setHandler(changePriorityUpdate, (req) => newPriority(a, req), { validator: (req) => validatePriorityChange(a.s, req) });
   setHandler(allocationQuery, () => allocationView(a.s, a.placeType));
+  registerIntervalHandlers(a);
+}
+
+// ---- interval stays (intervalophold) ---------------------------------------------------------
+
+/**
+ * Patch id: the allocator keeps interval bookings and never offers a place held for them. Only a
+ * run that has bookings asks (histories without bookings are unchanged); before: no bookings.
+ */
+export const INTERVAL_BOOKINGS_PATCH = 'allocator-interval-bookings';
+
+/** Which places are held for interval stays (lapsed no-shows released first); none while nothing is booked. */
+function intervalHold(a: Allocator): ((placeId: string) => boolean) | undefined {
+  if (!a.s.bookings?.length || !patched(INTERVAL_BOOKINGS_PATCH)) return undefined;
+  lapseBookings(a.s, Date.now());
+  return (placeId) => heldForInterval(a.s, placeId);
+}
+
+function registerIntervalHandlers(a: Allocator): void {
+  setHandler(
+    bookIntervalUpdate,
+    (req) => {
+      const b = book(a.s, req);
+      a.wake = true;
+      return { ...b };
+    },
+    { validator: (req) => validateBooking(a.s, req, Date.now()) },
+  );
+  setHandler(
+    cancelIntervalUpdate,
+    ({ bookingId }) => {
+      const b = cancelBooking(a.s, bookingId);
+      a.wake = true;
+      return { ...b };
+    },
+    { validator: ({ bookingId }) => validateCancel(a.s, bookingId) },
+  );
+  setHandler(
+    intervalArrivedUpdate,
+    async ({ bookingId }) => {
+      await flushed(a, queue(a, arrive(a.s, bookingId, Date.now())));
+      return { ...a.s.bookings!.find((b) => b.bookingId === bookingId)! };
+    },
+    { validator: ({ bookingId }) => validateArrival(a.s, bookingId, Date.now()) },
+  );
+  setHandler(
+    intervalEndedUpdate,
+    async ({ bookingId }) => {
+      const placeId = a.s.bookings!.find((b) => b.bookingId === bookingId)!.placeId;
+      await flushed(a, queue(a, endIntervalStay(a.s, bookingId, Date.now())));
+      return { bookingId, placeId };
+    },
+    { validator: ({ bookingId }) => validateEnd(a.s, bookingId) },
+  );
 }
 
 // ---- the queue of effects -------------------------------------------------------------------

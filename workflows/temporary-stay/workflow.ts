@@ -23,15 +23,21 @@ import {
   condition,
   defineSignal,
   getExternalWorkflowHandle,
+  ParentClosePolicy,
   patched,
   setHandler,
+  startChild,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import { addDays, formatLocal, localDate } from '../../domain/calendar.js';
 import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
+import { reserveCaseNumber } from '../shared/case-number.js';
+import { nursingHomeFollowUpCaseType } from '../nursing-home-follow-up/case-type.js';
+import type { NursingHomeFollowUpInput } from '../nursing-home-follow-up/messages.js';
 import { allocatorWorkflowId, normalisePlaceType } from './allocation-state.js';
 import {
   allocationEventSignal,
@@ -124,6 +130,7 @@ export async function temporaryStayCaseWorkflow(rawInput: TemporaryStayCaseInput
 
   await stayUntilOver(c);
   await leaveWaitingList(c);
+  await startNursingHomeFollowUp(c);
   return finish(c, finalOutcome(c.s));
 }
 
@@ -395,6 +402,29 @@ async function stayUntilOver(c: Case): Promise<void> {
       return;
     }
   }
+}
+
+/**
+ * Patch id: a stay that ends with the nursing-home place found starts the nursing-home follow-up
+ * (a child case of its own, outliving the stay; 003 "Plejeboliger"). Before: nothing followed.
+ */
+export const NURSING_HOME_FOLLOW_UP_PATCH = 'stay-starts-nursing-home-follow-up';
+
+/** 003: the citizen moved into the nursing home: the individual decision is ensured about 3–6 weeks later (its own case). */
+async function startNursingHomeFollowUp(c: Case): Promise<void> {
+  if (c.s.unavailable !== undefined || c.s.endRequest !== 'nursing_home_place_found' || !patched(NURSING_HOME_FOLLOW_UP_PATCH)) return;
+  const caseId = uuid4();
+  const caseNumber = await reserveCaseNumber(caseId, nursingHomeFollowUpCaseType);
+  const args: [NursingHomeFollowUpInput] = [
+    { caseId, citizenId: c.input.citizenId, movedInDay: localDate(Date.now()), origin: { caseId: c.input.caseId, caseNumber: c.caseNumber }, rules: c.rules },
+  ];
+  await startChild('nursingHomeFollowUpWorkflow', {
+    workflowId: caseNumber,
+    args,
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    typedSearchAttributes: [{ key: CaseTypeKey, value: nursingHomeFollowUpCaseType.name }],
+    staticSummary: 'Nursing-home follow-up (plejebolig) after the temporary stay',
+  });
 }
 
 /** The allocator takes the citizen off the list (and frees the place the stay held). */
