@@ -29,6 +29,9 @@ import { housingOfferRoutes } from './routes/housing-offers.js';
 import { paymentRoutes } from './routes/payments.js';
 import { workQueueRoutes } from './routes/work-queue.js';
 import { medcomRoutes } from './medcom/routes.js';
+import { registerAccessLog } from './access-log.js';
+import { accessLogRoutes } from './routes/access-log.js';
+import { codecRoutes, type CodecOptions } from './codec/routes.js';
 
 export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
   tokens: TokenTable;
@@ -49,6 +52,10 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
    * runs ahead of the wall clock.
    */
   refuseLateDecisions?: boolean;
+  /** The codec endpoint for the Temporal Web UI (`/codec/decode`, `/codec/encode`); absent: none. */
+  codec?: CodecOptions;
+  /** How long look-ups are kept (days, default 183): shown with a citizen's look-up log. */
+  accessLogRetentionDays?: number;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -109,6 +116,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // audit's onSend runs first: an audit row that cannot be written turns the answer into a 503,
   // which the idempotency layer then does not keep (the retry runs again)
   registerAudit(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs, later });
+  registerAccessLog(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs });
   registerIdempotency(app, opts.database.db, {
     ttlMs: (opts.idempotencyTtlHours ?? 24) * 3_600_000,
     waitMs: waitMs + 2_000,
@@ -130,6 +138,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(paymentRoutes, deps);
   await app.register(workQueueRoutes, deps);
   await app.register(medcomRoutes, deps);
+  await app.register(accessLogRoutes, { ...deps, retentionDays: opts.accessLogRetentionDays ?? 183 });
+  if (opts.codec) await app.register(codecRoutes, opts.codec);
   // each case type's own routes (decisions and reads), from the one list
   for (const caseType of CASE_TYPES) await app.register(caseType.routes, deps);
   return app;

@@ -2,12 +2,14 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/client.js';
+import { dataConverterFromConfig } from '../codec/index.js';
 import { startStatisticsKeeper } from '../db/planner-statistics.js';
 import { rulesFromConfig } from '../domain/rules.js';
 import { ensureSearchAttributes, searchAttributeNames } from './search-attributes.js';
 import { buildApp } from './app.js';
 import { loadTokens } from './auth.js';
 import { startMedcomRetention } from './medcom/retention.js';
+import { codecOptionsFromConfig } from './codec/routes.js';
 
 /** Builds the API from configuration (used by `npm run api` and `npm start`). */
 export async function createApiFromConfig(
@@ -16,7 +18,8 @@ export async function createApiFromConfig(
 ): Promise<{ app: FastifyInstance; connection: Connection }> {
   const tokens = loadTokens(config.AUTH_TOKENS_FILE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = dataConverterFromConfig(config);
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   // Cases are started with the CaseType search attribute: make sure the server knows it.
   try {
     const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
@@ -36,6 +39,8 @@ export async function createApiFromConfig(
     plausiblePastDays: config.PLAUSIBLE_PAST_DAYS,
     plausibleFutureDays: config.PLAUSIBLE_FUTURE_DAYS,
     maxBedDayPeriodDays: config.MAX_BED_DAY_PERIOD_DAYS,
+    codec: codecOptionsFromConfig(config, dataConverter, tokens),
+    accessLogRetentionDays: config.ACCESS_LOG_RETENTION_DAYS,
   });
   // Planner statistics for the list reads where autovacuum does not keep them (PGlite; a server
   // with autovacuum off): without them the work queue sorts every open item of a role.

@@ -39,7 +39,7 @@ import { caseNumberFor } from '../api/case-numbers.js';
 import { updateRefusal } from '../api/errors.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { newCitizen } from './fixtures.js';
-import { eventually, resultOf, useTestStack, waitUntilIdle } from './helpers.js';
+import { eventually, testDataConverter, resultOf, useTestStack, waitUntilIdle } from './helpers.js';
 
 
 const stack = useTestStack({ temporal: 'time-skipping' });
@@ -197,7 +197,7 @@ describe('durability', () => {
         taskQueue,
         db: stack.database.db,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        options: { shutdownGraceTime: '1 second', maxCachedWorkflows: 0 },
+        options: { shutdownGraceTime: '1 second', maxCachedWorkflows: 0, dataConverter: testDataConverter() },
       });
       const running = w.run();
       return async () => {

@@ -26,7 +26,7 @@ import { temporalCliPath } from '../scripts/temporal-bin.js';
 import { EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
 import { as, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import { eventually, quietRuntime, startWorker, testDatabase, type RunningWorker } from './helpers.js';
+import { eventually, existingServerEnv, quietRuntime, startWorker, testDatabase, type RunningWorker } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await waitForPort(port);
     await waitForPort(uiPort);
     quietRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: `127.0.0.1:${port}` });
+    env = await existingServerEnv(`127.0.0.1:${port}`);
     database = await testDatabase();
     worker = await startWorker(env, database);
     app = await testApp({ database, temporal: env.client, taskQueue: worker.taskQueue });

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities/index.js';
 import type { AppConfig } from '../config/index.js';
 import type { Database, Db } from '../db/client.js';
+import { dataConverterFromConfig } from '../codec/index.js';
 import { bundleWorkflows, bundleWorkflowsInChild } from './bundle.js';
 
 export interface CreateWorkerOptions {
@@ -63,7 +64,7 @@ export async function createWorkerFromConfig(config: AppConfig, database: Databa
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db: database.db,
     workflowBundle: config.WORKER_WORKFLOW_BUNDLE ? { codePath: config.WORKER_WORKFLOW_BUNDLE } : undefined,
-    options: workerLimits(config),
+    options: { ...workerLimits(config), dataConverter: dataConverterFromConfig(config) },
   });
   return { worker, connection };
 }

@@ -5,3 +5,4 @@ export * from './temporary-stay.js';
 export * from './psychiatric.js';
 export * from './decision-texts.js';
 export * from './medcom.js';
+export * from './access-log.js';
