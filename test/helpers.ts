@@ -14,8 +14,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
 import { registerSearchAttributes } from '../api/search-attributes.js';
 import { createOvergangWorker } from '../worker/worker.js';
-import { encryptingDataConverter, parsePayloadKeys } from '../codec/index.js';
-import type { DataConverter } from '@temporalio/common';
+import { testDataConverter } from './test-keys.js';
 import { testApp } from './api-helpers.js';
 
 let runtimeInstalled = false;
@@ -30,12 +29,7 @@ export function quietRuntime(): void {
   }
 }
 
-let dataConverter: DataConverter | undefined;
-/** The data converter of every client and worker in the tests: payloads encrypted with the run's key (codec/). */
-export function testDataConverter(): DataConverter {
-  dataConverter ??= encryptingDataConverter(parsePayloadKeys(inject('payloadKeys'), 'the test run\'s payload keys'));
-  return dataConverter;
-}
+export { testDataConverter } from './test-keys.js';
 
 /** A test environment on a running Temporal server, its client encrypting (testDataConverter). */
 export async function existingServerEnv(address: string): Promise<TestWorkflowEnvironment> {

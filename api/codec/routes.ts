@@ -20,6 +20,7 @@ import { idsShown } from '../access-log.js';
 import type { TokenTable, User } from '../auth.js';
 import { CASE_READER_ROLES } from '../case-types/index.js';
 import { HttpError } from '../errors.js';
+import { ErrorAnswer } from '../contract.js';
 import { routeOptionsFor } from '../route-options.js';
 
 export interface CodecOptions {
@@ -88,7 +89,8 @@ function registerCors(app: FastifyInstance, origins: readonly string[]): void {
     }
     return payload;
   });
-  app.options('/codec/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+  const preflight = { config: { access: 'public' as const }, schema: { tags: ['codec'], summary: "CORS preflight of the Web UI's codec call", response: { 204: z.null().describe('Allowed: the origin, methods and headers in the Access-Control-* headers'), 403: ErrorAnswer } } };
+  for (const url of ['/codec/decode', '/codec/encode']) app.options(url, preflight, async (request, reply) => {
     const origin = request.headers.origin;
     if (!origin || !origins.includes(origin)) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `origin ${origin ?? '(none)'} is not allowed (CODEC_CORS_ORIGINS)` });
     return reply
