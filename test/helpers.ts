@@ -74,14 +74,14 @@ export interface RunningWorker {
 }
 
 /** Starts the project's worker (real activities, real database) on a fresh task queue. */
-export async function startWorker(env: TestWorkflowEnvironment, database: Database, taskQueue = `tq-${randomUUID()}`): Promise<RunningWorker> {
+export async function startWorker(env: TestWorkflowEnvironment, database: Database, taskQueue = `tq-${randomUUID()}`, dataConverter = testDataConverter()): Promise<RunningWorker> {
   const worker = await createOvergangWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     db: database.db,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    options: { shutdownGraceTime: '1 second', dataConverter: testDataConverter() },
+    options: { shutdownGraceTime: '1 second', dataConverter },
   });
   const running = worker.run();
   return {
