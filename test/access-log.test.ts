@@ -108,3 +108,89 @@ describe('the look-up log', () => {
     expect(refusedRows).toBeGreaterThan(0);
   }, 600_000);
 });
+
+describe('the purpose', () => {
+  it("is the route's, or the code the caller sends in X-Purpose; an unknown code is refused naming the header", async () => {
+    const c = await opened();
+    const citizen = c.citizenOf.get(c.psychiatric_discharge.id)!;
+    const from = await lastId();
+    expect((await stack.app.inject({ method: 'GET', url: `/cases/${c.psychiatric_discharge.id}`, headers: as('dev-chief') })).statusCode).toBe(200);
+    const sent = await stack.app.inject({ method: 'GET', url: `/cases/${c.psychiatric_discharge.id}`, headers: { ...as('dev-chief'), 'x-purpose': 'escalation_follow_up' } });
+    expect(sent.statusCode).toBe(200);
+    const rows = await stack.database.db.select().from(accessLog).where(and(gt(accessLog.id, from), eq(accessLog.citizenId, citizen))).orderBy(accessLog.id);
+    expect(rows.map((r) => r.purpose)).toEqual(['case_handling', 'escalation_follow_up']);
+    const bad = await stack.app.inject({ method: 'GET', url: '/work-queue', headers: { ...as('dev-chief'), 'x-purpose': 'curiosity' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/X-Purpose: must be one of case_handling/);
+  });
+});
+
+describe('GET /citizens/:citizenId/access-log (the data-protection officer)', () => {
+  it('lists the dates and purposes of the look-ups on one citizen, the employee only when asked', async () => {
+    const c = await opened();
+    const citizen = c.citizenOf.get(c.hospital_discharge.id)!;
+    await stack.app.inject({ method: 'GET', url: `/cases/${c.hospital_discharge.id}`, headers: as('dev-coordinator') });
+    const res = await stack.app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log`, headers: as('dev-data-protection') });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ citizenId: citizen, retentionDays: 183 });
+    const read = body.entries.find((e: { use: string; role: string }) => e.use === 'GET /cases/:id' && e.role === 'discharge_coordinator');
+    expect(read).toMatchObject({
+      at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*[+-]0[12]:00$/),
+      purpose: { code: 'case_handling', en: 'Handling the case', da: 'Sagsbehandling' },
+      caseId: c.hospital_discharge.id,
+      caseNumber: expect.stringMatching(/^[A-Z]+-\d{4}-\d{6}$/),
+      refused: false,
+    });
+    expect(read.userId).toBeUndefined();
+    // only this citizen's look-ups; none of another citizen's cases
+    expect(res.body).not.toContain(c.psychiatric_discharge.id);
+    const named = (await stack.app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log?employees=true`, headers: as('dev-data-protection') })).json();
+    expect(named.entries.find((e: { use: string; role: string }) => e.use === 'GET /cases/:id' && e.role === 'discharge_coordinator').userId).toBe('koordinator-bo');
+    // refused attempts are listed too
+    expect(body.entries.some((e: { refused: boolean }) => e.refused)).toBe(true);
+    // bad input names the field
+    const bad = await stack.app.inject({ method: 'GET', url: '/citizens/not-a-uuid/access-log', headers: as('dev-data-protection') });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('the dpo role reads the access log and nothing else; no other role reads the access log', async () => {
+    const c = await opened();
+    const citizen = c.citizenOf.get(c.temporary_stay.id)!;
+    let refused = 0;
+    for (const r of apiRoutes()) {
+      const url = r.path.replace(/:citizenId/g, citizen).replace(/:\w+/g, c.temporary_stay.id);
+      const res = await stack.app.inject({ method: r.method, url, headers: as('dev-data-protection'), ...(r.method === 'GET' ? {} : { payload: {} }) });
+      const where = `dpo ${r.method} ${r.path}`;
+      if (r.path.startsWith('/health') || r.path.startsWith('/docs')) continue;
+      if (r.method === 'GET' && r.path === '/citizens/:citizenId/access-log') {
+        expect(res.statusCode, where).toBe(200);
+        continue;
+      }
+      expect(res.statusCode, `${where}: ${res.body}`).toBe(403);
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(30);
+    for (const [token, user] of tokens) {
+      if (user.role === 'dpo') continue;
+      const res = await stack.app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log`, headers: as(token) });
+      expect(res.statusCode, user.role).toBe(403);
+      expect(res.body).not.toContain('"entries"');
+    }
+  });
+});
+
+describe('GET /cases/:id', () => {
+  it('shows the case\'s changes, not who read it before', async () => {
+    const c = await opened();
+    const id = c.psychiatric_discharge.id;
+    await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') });
+    await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-chief') });
+    const page = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') })).json();
+    const history = page.history as { action: string; userId: string; role: string }[];
+    expect(history.map((h) => h.action)).toContain('case.open');
+    expect(history.map((h) => h.action)).not.toContain('case.read');
+    expect(JSON.stringify(history)).not.toContain('supervisor-frida');
+    expect(JSON.stringify(history)).not.toContain('omraadechef-dorte');
+  });
+});
