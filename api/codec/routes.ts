@@ -20,7 +20,7 @@ import { idsShown } from '../access-log.js';
 import type { TokenTable, User } from '../auth.js';
 import { CASE_READER_ROLES } from '../case-types/index.js';
 import { HttpError } from '../errors.js';
-import { ErrorAnswer } from '../contract.js';
+import { documented, ErrorAnswer } from '../contract.js';
 import { routeOptionsFor } from '../route-options.js';
 
 export interface CodecOptions {
@@ -52,7 +52,10 @@ export function codecOptionsFromConfig(
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 const JsonPayload = z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() });
-const Payloads = z.object({ payloads: z.array(JsonPayload).max(10_000) }).describe('Payloads in Temporal\'s JSON form: metadata values and data base64');
+const Payloads = documented(z.object({ payloads: z.array(JsonPayload).max(10_000) }), {
+  description: "Payloads in Temporal's JSON form: metadata values and data base64",
+  example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'eyJjYXNlSWQiOiI1NTIxOTlhYy03NTM3LTQzN2QtOTRhYi01YTY3ZmMxMjFhZDcifQ==' }] },
+});
 type JsonPayload = z.infer<typeof JsonPayload>;
 
 const fromJson = ({ metadata, data }: JsonPayload): Payload => ({
@@ -89,7 +92,7 @@ function registerCors(app: FastifyInstance, origins: readonly string[]): void {
     }
     return payload;
   });
-  const preflight = { config: { access: 'public' as const }, schema: { tags: ['codec'], summary: "CORS preflight of the Web UI's codec call", response: { 204: z.null().describe('Allowed: the origin, methods and headers in the Access-Control-* headers'), 403: ErrorAnswer } } };
+  const preflight = { config: { access: 'public' as const }, schema: { hide: true, tags: ['codec'], summary: "CORS preflight of the Web UI's codec call", response: { 204: z.null().describe('Allowed: the origin, methods and headers in the Access-Control-* headers'), 403: ErrorAnswer } } };
   for (const url of ['/codec/decode', '/codec/encode']) app.options(url, preflight, async (request, reply) => {
     const origin = request.headers.origin;
     if (!origin || !origins.includes(origin)) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `origin ${origin ?? '(none)'} is not allowed (CODEC_CORS_ORIGINS)` });
