@@ -5,6 +5,7 @@ import { createPsychiatricActivities } from './psychiatric.js';
 import { createTemporaryStayActivities } from './temporary-stay.js';
 import { createHospitalDischargeActivities } from './hospital-discharge.js';
 import { withDatabaseErrors } from './errors.js';
+import { createRetentionActivities } from './retention.js';
 
 /**
  * Every activity the worker registers, bound to one database. Each one's database errors are
@@ -18,6 +19,7 @@ export function createActivities(db: Db) {
     ...createBedDayActivities(db),
     ...createPsychiatricActivities(db),
     ...createHospitalDischargeActivities(db),
+    ...createRetentionActivities(db),
   });
 }
 

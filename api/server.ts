@@ -10,6 +10,7 @@ import { buildApp } from './app.js';
 import { loadTokens } from './auth.js';
 import { startMedcomRetention } from './medcom/retention.js';
 import { codecOptionsFromConfig } from './codec/routes.js';
+import { ensureRetentionSchedule } from './retention-schedule.js';
 
 /** Builds the API from configuration (used by `npm run api` and `npm start`). */
 export async function createApiFromConfig(
@@ -27,6 +28,10 @@ export async function createApiFromConfig(
   } catch (err) {
     console.warn(`[overgang] could not check the search attributes (${(err as Error).message}); register ${searchAttributeNames()} by hand`);
   }
+  // the nightly retention schedule (look-up log, idempotency keys) on the Temporal server
+  await ensureRetentionSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, accessLogRetentionDays: config.ACCESS_LOG_RETENTION_DAYS, idempotencyKeyTtlHours: config.IDEMPOTENCY_KEY_TTL_HOURS }).catch((err: Error) =>
+    console.warn(`[overgang] could not create or update the retention schedule (${err.message}); it is tried again at the next start`),
+  );
   const app = await buildApp({
     database,
     temporal,

@@ -3,3 +3,4 @@ export { psychiatricCaseWorkflow } from './psychiatric/workflow.js';
 export { hospitalDischargeCaseWorkflow } from './hospital-discharge/workflow.js';
 export { temporaryStayCaseWorkflow, placeTypeAllocatorWorkflow } from './temporary-stay/index.js';
 export { notificationReviewWorkflow } from './notification-review/workflow.js';
+export { retentionWorkflow } from './retention/workflow.js';
