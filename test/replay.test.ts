@@ -40,4 +40,23 @@ describe('recorded histories replay against the current workflow code', () => {
     // through the payload codec as every worker runs: plain payloads (recorded before encryption) pass through it.
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter() }, r.history, r.workflowId);
   });
+
+  it('the recorded (plain) histories decode through the codec unchanged', async () => {
+    const codec = testDataConverter().payloadCodecs![0]!;
+    let payloads = 0;
+    for (const r of recorded) {
+      const found: { metadata?: Record<string, string>; data?: string }[] = [];
+      JSON.stringify(r.history, (_k, v: unknown) => {
+        if (v && typeof v === 'object' && 'metadata' in v && typeof (v as { metadata: unknown }).metadata === 'object') found.push(v as { metadata?: Record<string, string>; data?: string });
+        return v;
+      });
+      const asPayloads = found.map((p) => ({
+        metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, b]) => [k, new Uint8Array(Buffer.from(b, 'base64'))])),
+        data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
+      }));
+      expect(await codec.decode(asPayloads), r.file).toEqual(asPayloads);
+      payloads += asPayloads.length;
+    }
+    expect(payloads).toBeGreaterThan(1000);
+  });
 });
