@@ -79,10 +79,10 @@ function isLookup(request: FastifyRequest): boolean {
 }
 
 /** The purpose of a request: the caller's `X-Purpose` code, else the route's. */
-function purposeOf(request: FastifyRequest, routeCaseId: string | undefined): Purpose {
+function purposeOf(request: FastifyRequest): Purpose {
   const sent = request.headers['x-purpose'];
   if (typeof sent === 'string' && sent !== '') return sent as Purpose;
-  return request.routeOptions.config?.lookup ?? LIST_PURPOSES[request.routeOptions.url ?? ''] ?? (routeCaseId ? 'case_handling' : 'case_handling');
+  return request.routeOptions.config?.lookup ?? LIST_PURPOSES[request.routeOptions.url ?? ''] ?? 'case_handling';
 }
 
 function routeCaseId(request: FastifyRequest): string | undefined {
@@ -96,7 +96,7 @@ function routeCaseId(request: FastifyRequest): string | undefined {
 export async function lookupRows(
   db: Db,
   who: { userId: string; role: string },
-  what: { use: string; purpose: string; statusCode: number; caseId?: string | undefined; citizenIds: Iterable<string>; caseIds: Iterable<string> },
+  what: { use: string; purpose: string; statusCode: number; caseId?: string | undefined; citizenIds: Iterable<string>; caseIds: Iterable<string>; always?: boolean },
 ): Promise<(typeof accessLog.$inferInsert)[]> {
   const caseIds = new Set(what.caseIds);
   if (what.caseId) caseIds.add(what.caseId);
@@ -109,7 +109,8 @@ export async function lookupRows(
     }
   }
   const base = { at: new Date(), userId: who.userId, role: who.role, use: what.use, purpose: what.purpose, statusCode: what.statusCode, requestId: randomUUID() };
-  if (citizenCase.size === 0) return what.statusCode >= 400 ? [{ ...base, citizenId: null, caseId: what.caseId ?? null }] : [];
+  // a refusal, and a codec call (every decode is logged), names nobody in one row
+  if (citizenCase.size === 0) return what.statusCode >= 400 || what.always ? [{ ...base, citizenId: null, caseId: what.caseId ?? null }] : [];
   return [...citizenCase].map(([citizenId, caseId]) => ({ ...base, citizenId, caseId: what.caseId ?? caseId }));
 }
 
@@ -134,10 +135,10 @@ export function registerAccessLog(app: FastifyInstance, db: Db, opts: { dbTimeou
     const citizenParam = (request.params as Record<string, unknown> | undefined)?.citizenId;
     if (typeof citizenParam === 'string' && UUID.test(citizenParam)) shown.citizenIds.add(citizenParam);
     const sent = request.headers['x-purpose'];
-    const purpose = reply.statusCode === 400 && sent !== undefined && !PURPOSE_CODES.includes(sent as Purpose) ? 'case_handling' : purposeOf(request, caseId);
+    const purpose = reply.statusCode === 400 && sent !== undefined && !PURPOSE_CODES.includes(sent as Purpose) ? 'case_handling' : purposeOf(request);
     try {
       const rows = await within(
-        lookupRows(db, { userId: request.user.user, role: request.user.role }, { use: `${request.method} ${request.routeOptions.url}`, purpose, statusCode: reply.statusCode, caseId, ...shown }),
+        lookupRows(db, { userId: request.user.user, role: request.user.role }, { use: `${request.method} ${request.routeOptions.url}`, purpose, statusCode: reply.statusCode, caseId, ...shown, always: request.routeOptions.config?.lookup !== undefined }),
         opts.dbTimeoutMs,
         'audit',
       );

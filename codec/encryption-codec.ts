@@ -10,7 +10,9 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto'; // CommonJS: its namespace through the default export (node's ESM loader)
+
+const { temporal } = proto;
 import type { PayloadKeys } from './keys.js';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

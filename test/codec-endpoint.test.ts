@@ -65,9 +65,12 @@ describe('POST /codec/decode', () => {
 
   it('passes a plain payload (a history from before encryption) through', async () => {
     const plain = toJson({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('"PSY-2026-000001"') });
+    const from = await lastId();
     const res = await stack.app.inject({ method: 'POST', url: '/codec/decode', headers: as('dev-supervisor'), payload: { payloads: [plain] } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().payloads).toEqual([plain]);
+    // every decode is logged, also one that names nobody (a row without a citizen)
+    expect(await rowsAfter(from)).toEqual([expect.objectContaining({ userId: 'supervisor-frida', citizenId: null, statusCode: 200, purpose: 'supervision' })]);
   });
 
   it('refuses the hospital and the data-protection officer (403, a refused look-up row), and a request without a token (401)', async () => {
