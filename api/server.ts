@@ -18,8 +18,8 @@ export async function createApiFromConfig(
   database: Database,
 ): Promise<{ app: FastifyInstance; connection: Connection }> {
   const tokens = loadTokens(config.AUTH_TOKENS_FILE);
+  const dataConverter = dataConverterFromConfig(config); // the payload keys, validated before anything connects
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const dataConverter = dataConverterFromConfig(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   // Cases are started with the CaseType search attribute: make sure the server knows it.
   try {

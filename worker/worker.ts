@@ -57,6 +57,7 @@ export function workerLimits(config: Pick<AppConfig, 'WORKER_MAX_CACHED_WORKFLOW
 
 /** The worker as `npm run worker` and `npm start` run it: connected to TEMPORAL_ADDRESS. */
 export async function createWorkerFromConfig(config: AppConfig, database: Database): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const dataConverter = dataConverterFromConfig(config); // the payload keys, validated before anything connects
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createOvergangWorker({
     connection,
@@ -64,7 +65,7 @@ export async function createWorkerFromConfig(config: AppConfig, database: Databa
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db: database.db,
     workflowBundle: config.WORKER_WORKFLOW_BUNDLE ? { codePath: config.WORKER_WORKFLOW_BUNDLE } : undefined,
-    options: { ...workerLimits(config), dataConverter: dataConverterFromConfig(config) },
+    options: { ...workerLimits(config), dataConverter },
   });
   return { worker, connection };
 }
