@@ -81,6 +81,9 @@ function namedIn(payloads: Payload[]): { caseIds: string[]; citizenIds: string[]
   return { caseIds: [...shown.caseIds], citizenIds: [...shown.citizenIds] };
 }
 
+/** The Web UI sends a history page's payloads at once: more than the API's default 1 MiB. */
+const CODEC_BODY_LIMIT = 8 * 1024 * 1024;
+
 const ALLOWED_HEADERS = 'authorization, content-type, x-namespace, x-purpose';
 
 /** CORS for the Web UI's origins: the answer (an error too) and the preflight name the origin back. */
@@ -118,7 +121,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecOptions> = async (app, opts
     body: Payloads,
     response: { 200: Payloads },
   });
-  app.post('/codec/decode', { ...decode, config: { ...decode.config, ...config() } }, async (request) => {
+  app.post('/codec/decode', { ...decode, config: { ...decode.config, ...config() }, bodyLimit: CODEC_BODY_LIMIT }, async (request) => {
     let decoded: Payload[];
     try {
       decoded = await opts.codec.decode(request.body.payloads.map(fromJson));
@@ -135,7 +138,7 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecOptions> = async (app, opts
     body: Payloads,
     response: { 200: Payloads },
   });
-  app.post('/codec/encode', { ...encode, config: { ...encode.config, ...config() } }, async (request) => {
+  app.post('/codec/encode', { ...encode, config: { ...encode.config, ...config() }, bodyLimit: CODEC_BODY_LIMIT }, async (request) => {
     try {
       return { payloads: (await opts.codec.encode(request.body.payloads.map(fromJson))).map(toJson) };
     } catch (err) {
