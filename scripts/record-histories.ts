@@ -29,13 +29,14 @@ import { freePort, waitForPort } from './ports.js';
 import { sleep, type Ctx, type RecordingPath } from './histories/context.js';
 import { hospitalDischargePaths } from './histories/hospital-discharge.js';
 import { psychiatricPaths } from './histories/psychiatric.js';
+import { retentionPaths } from './histories/retention.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...retentionPaths };
 
 async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
   const written: string[] = [];
