@@ -13,6 +13,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY activities ./activities
 COPY api ./api
+COPY codec ./codec
 COPY config ./config
 COPY db ./db
 COPY domain ./domain

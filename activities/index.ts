@@ -7,6 +7,7 @@ import { createHospitalDischargeActivities } from './hospital-discharge.js';
 import { createOutboxActivities } from './outbox.js';
 import { createGrantActivities } from './grant.js';
 import { withDatabaseErrors } from './errors.js';
+import { createRetentionActivities } from './retention.js';
 
 /**
  * Every activity the worker registers, bound to one database. Each one's database errors are
@@ -22,6 +23,7 @@ export function createActivities(db: Db) {
     ...createHospitalDischargeActivities(db),
     ...createOutboxActivities(db),
     ...createGrantActivities(db),
+    ...createRetentionActivities(db),
   });
 }
 

@@ -34,6 +34,9 @@ import { intervalStayRoutes } from './routes/interval-stays.js';
 import { medcomRoutes } from './medcom/routes.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { pageRoutes, type PageOptions } from './pages/index.js';
+import { registerAccessLog } from './access-log.js';
+import { accessLogRoutes } from './routes/access-log.js';
+import { codecRoutes, type CodecOptions } from './codec/routes.js';
 
 export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
   tokens: TokenTable;
@@ -58,6 +61,10 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
   metrics?: ApiMetrics;
   /** The pages (`/ui`): the Temporal Web UI's address and namespace their case page links to. */
   pages?: Omit<PageOptions, 'tokens'>;
+  /** The codec endpoint for the Temporal Web UI (`/codec/decode`, `/codec/encode`); absent: none. */
+  codec?: CodecOptions;
+  /** How long look-ups are kept (days, default 183): shown with a citizen's look-up log. */
+  accessLogRetentionDays?: number;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -116,6 +123,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // audit's onSend runs first: an audit row that cannot be written turns the answer into a 503,
   // which the idempotency layer then does not keep (the retry runs again)
   registerAudit(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs, later });
+  registerAccessLog(app, opts.database.db, { dbTimeoutMs: faults.dependencyTimeoutMs });
   registerIdempotency(app, opts.database.db, {
     ttlMs: (opts.idempotencyTtlHours ?? 24) * 3_600_000,
     waitMs: waitMs + 2_000,
@@ -138,6 +146,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(workQueueRoutes, deps);
   await app.register(intervalStayRoutes, deps);
   await app.register(medcomRoutes, deps);
+  await app.register(accessLogRoutes, { ...deps, retentionDays: opts.accessLogRetentionDays ?? 183 });
+  if (opts.codec) await app.register(codecRoutes, opts.codec);
   // each case type's own routes (decisions and reads), from the one list
   for (const caseType of CASE_TYPES) await app.register(caseType.routes, deps);
   await app.register(dashboardRoutes, deps);

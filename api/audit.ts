@@ -108,8 +108,9 @@ export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs:
       for (const m of methods) bodySchemas.set(`${m} ${route.url}`, json);
     }
     if (methods.every((m) => m === 'GET' || m === 'HEAD') || route.url.startsWith('/docs')) return;
-    const config = (route.config ?? {}) as { audit?: string; access?: unknown };
-    if (config.access === 'public' || config.audit) return;
+    const config = (route.config ?? {}) as { audit?: string; access?: unknown; lookup?: unknown };
+    // a look-up that is a POST (the codec) changes nothing: it goes to the look-up log instead
+    if (config.access === 'public' || config.audit || config.lookup) return;
     route.config = { ...config, audit: `${methods.join(',')} ${route.url}` } as typeof route.config;
   });
   app.addHook('onSend', async (request, reply, payload) => {

@@ -19,7 +19,13 @@ export const roles = [
   /** A provider of help at home (leverandør): its tokens' `team` is its provider code; it reads only the grants handed to it. */
   'provider',
 ] as const;
-export type Role = (typeof roles)[number];
+/**
+ * The data-protection officer (databeskyttelsesrådgiver): reads the look-up log of one citizen
+ * (`GET /citizens/:citizenId/access-log`) and nothing else — no case, list or queue. Kept out
+ * of `roles` (the roles that work with cases), so no route open to "every role" lets it in.
+ */
+export const DPO_ROLE = 'dpo' as const;
+export type Role = (typeof roles)[number] | typeof DPO_ROLE;
 
 export interface User {
   user: string;
@@ -29,7 +35,7 @@ export interface User {
 
 const tokenFileSchema = z.record(
   z.string().min(8, 'tokens must be at least 8 characters'),
-  z.object({ user: z.string().min(1), role: z.enum(roles), team: z.string().min(1) }),
+  z.object({ user: z.string().min(1), role: z.enum([...roles, DPO_ROLE]), team: z.string().min(1) }),
 );
 
 export type TokenTable = Map<string, User>;
@@ -62,12 +68,15 @@ declare module 'fastify' {
      * Idempotency-Key is asked for, the route keeps its own exactly-once record.
      */
     selfKeyed?: string;
+    /** Development only: the user a request without an Authorization header acts as (CODEC_DEVELOPMENT_TOKEN). */
+    anonymousAs?: User;
   }
   interface FastifyRequest {
     user?: User;
   }
 }
 
+/** Every role that works with cases (the data-protection officer is not one of them). */
 export const ALL_ROLES: readonly Role[] = roles;
 
 export function registerAuth(app: FastifyInstance, tokens: TokenTable): void {
@@ -76,12 +85,18 @@ export function registerAuth(app: FastifyInstance, tokens: TokenTable): void {
     if (access === 'public' || request.routeOptions.url === undefined) return;
     const header = request.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);
-    if (!match) {
+    const anonymousAs = request.routeOptions.config?.anonymousAs;
+    if (!header && anonymousAs) {
+      request.user = anonymousAs; // development only: the codec endpoint behind the dev server's Web UI (api/codec/routes.ts)
+    } else if (!match) {
       return reply.code(401).send(errorBody(401, 'missing bearer token (Authorization: Bearer <token>)'));
     }
-    const user = tokens.get(match[1]!);
-    if (!user) return reply.code(401).send(errorBody(401, 'unknown token'));
-    request.user = user;
+    if (!request.user) {
+      const user = tokens.get(match![1]!);
+      if (!user) return reply.code(401).send(errorBody(401, 'unknown token'));
+      request.user = user;
+    }
+    const user = request.user;
     if (!access) {
       return reply.code(403).send(errorBody(403, 'this route declares no roles'));
     }

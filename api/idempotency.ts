@@ -101,7 +101,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
 
   app.addHook('preHandler', async (request, reply) => {
     const key = idempotencyKey(request);
-    if (request.method === 'GET' || request.method === 'HEAD' || !request.user) return;
+    // a read (the codec's decode and encode are POSTs that change nothing) needs no key
+    if (request.method === 'GET' || request.method === 'HEAD' || !request.user || request.routeOptions.config?.lookup) return;
     // an empty (or blank) header is a client's mistake, not "no key": a retry would run twice
     if (emptyIdempotencyKey(request)) {
       request.idempotencyAnswered = true;

@@ -131,7 +131,8 @@ export function registerOpenApiTruth(app: FastifyInstance): {
         method,
         url: route.url,
         access: (route.config as { access?: Access } | undefined)?.access,
-        selfKeyed: (route.config as { selfKeyed?: string } | undefined)?.selfKeyed,
+        // a look-up sent as a POST (the codec endpoint) changes nothing: no key asked for
+        selfKeyed: (route.config as { selfKeyed?: string } | undefined)?.selfKeyed ?? ((route.config as { lookup?: string } | undefined)?.lookup ? 'none: a read that changes nothing (logged as a look-up)' : undefined),
         hasBody: schema.body !== undefined,
         hasQuery: schema.querystring !== undefined,
         hasParams: route.url.includes(':'),

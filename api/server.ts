@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/index.js';
 import { temporalConnectConfig, type TemporalConnectOptions } from '../config/temporal.js';
 import type { Database } from '../db/client.js';
+import { dataConverterFromConfig } from '../codec/index.js';
 import { startStatisticsKeeper } from '../db/planner-statistics.js';
 import { rulesFromConfig } from '../domain/rules.js';
 import { ensureSearchAttributes, searchAttributeNames } from './search-attributes.js';
@@ -11,6 +12,8 @@ import { createApiMetrics, serveMetrics } from './metrics.js';
 import { createLogger } from '../config/logging.js';
 import { loadTokens } from './auth.js';
 import { startMedcomRetention } from './medcom/retention.js';
+import { codecOptionsFromConfig } from './codec/routes.js';
+import { ensureRetentionSchedule } from './retention-schedule.js';
 
 /** Builds the API from configuration (used by `npm run api` and `npm start`). */
 export async function createApiFromConfig(
@@ -21,9 +24,10 @@ export async function createApiFromConfig(
   const tokens = loadTokens(config.AUTH_TOKENS_FILE);
   const log = createLogger('api', config.LOG_LEVEL);
   const { connectionOptions, namespace, summary } = temporalConnectConfig(config, connect);
+  const dataConverter = dataConverterFromConfig(config); // the payload keys, validated before anything connects
   const connection = await Connection.connect(connectionOptions);
   log.info({ temporal: summary }, 'connected to Temporal');
-  const temporal = new Client({ connection, namespace });
+  const temporal = new Client({ connection, namespace, dataConverter });
   // Cases are started with the CaseType search attribute: make sure the server knows it.
   try {
     const added = await ensureSearchAttributes(connection, namespace);
@@ -31,6 +35,10 @@ export async function createApiFromConfig(
   } catch (err) {
     log.warn({ err: { message: (err as Error).message }, register: searchAttributeNames() }, 'could not check the search attributes; register them by hand');
   }
+  // the nightly retention schedule (look-up log, idempotency keys) on the Temporal server
+  await ensureRetentionSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, accessLogRetentionDays: config.ACCESS_LOG_RETENTION_DAYS, idempotencyKeyTtlHours: config.IDEMPOTENCY_KEY_TTL_HOURS }).catch((err: Error) =>
+    log.warn({ err: { message: err.message } }, 'could not create or update the retention schedule; it is tried again at the next start'),
+  );
   const metrics = createApiMetrics();
   const app = await buildApp({
     database,
@@ -46,6 +54,8 @@ export async function createApiFromConfig(
     maxBedDayPeriodDays: config.MAX_BED_DAY_PERIOD_DAYS,
     metrics,
     pages: { temporalWebUi: config.TEMPORAL_WEB_UI_URL },
+    codec: codecOptionsFromConfig(config, dataConverter, tokens),
+    accessLogRetentionDays: config.ACCESS_LOG_RETENTION_DAYS,
   });
   if (config.API_METRICS_PORT > 0) {
     const server = await serveMetrics(metrics, config.HOST, config.API_METRICS_PORT);

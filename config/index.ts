@@ -134,6 +134,22 @@ export const envSchema = z.object({
    * put beside the compiled code (dist/workflow-bundle.js), else bundled at start (never in production).
    */
   WORKER_WORKFLOW_BUNDLE: z.string().optional(),
+  /** Payload encryption keys: a JSON file `{ "current": id, "keys": { id: base64 } }` (codec/keys.ts, docs/encryption.md). */
+  PAYLOAD_KEYS_FILE: z.string().min(1).optional(),
+  /** Payload encryption keys: the same JSON inline (from a secret store); instead of PAYLOAD_KEYS_FILE. */
+  PAYLOAD_KEYS: z.string().min(1).optional(),
+  /** API: origins (the Temporal Web UI's) allowed to call the codec endpoint `/codec/*` from a browser, comma-separated. */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .regex(/^(https?:\/\/[^\s,/]+)(,https?:\/\/[^\s,/]+)*$/, 'must be comma-separated origins, e.g. http://localhost:8233')
+    .default('http://localhost:8233,http://127.0.0.1:8233'),
+  /**
+   * API, development only: a token of AUTH_TOKENS_FILE whose user a codec request without an
+   * Authorization header acts as (the dev server's Web UI forwards no token). Unset: a token is required.
+   */
+  CODEC_DEVELOPMENT_TOKEN: z.string().min(1).optional(),
+  /** Look-up log (logning af opslag) and expired idempotency keys: entries older than this many days are deleted nightly. */
+  ACCESS_LOG_RETENTION_DAYS: positiveInt.default(183),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -35,13 +35,14 @@ import { complaintPaths } from './histories/complaint.js';
 import { intervalStayPaths } from './histories/interval-stays.js';
 import { complaintCaseType } from '../workflows/complaint/case-type.js';
 import { grantPaths } from './histories/grant.js';
+import { retentionPaths } from './histories/retention.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath } from './temporal-bin.js';
 
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths, ...grantPaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths, ...grantPaths, ...retentionPaths };
 /** The history file's name of a case of a case type with its own recording path (by its case-number prefix). */
 const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up', [`${complaintCaseType.prefix}-`]: complaintCaseType.name };
 

@@ -18,6 +18,7 @@ import { waitForPort } from './ports.js';
 import { createLogger } from '../config/logging.js';
 import { installRuntime } from '../worker/runtime.js';
 import { temporalCliPath } from './temporal-bin.js';
+import { ensureDevKeyFile } from '../codec/index.js';
 
 const UI_PORT = 8233;
 /** The launcher's own lines; the banner below is for the developer's eyes and stays plain text. */
@@ -27,6 +28,15 @@ async function main(): Promise<void> {
   const startedEnv = { ...process.env };
   const ownTemporal = !process.env.TEMPORAL_ADDRESS;
   const config = loadConfig(startedEnv);
+  // payload encryption: the development key set under .data/, made on first run (docs/encryption.md)
+  if (!config.PAYLOAD_KEYS_FILE && !config.PAYLOAD_KEYS) {
+    const keys = ensureDevKeyFile(path.join(projectRoot, '.data', 'payload-keys.json'));
+    if (keys.created) console.log(`[overgang] made a development payload key in ${path.relative(projectRoot, keys.file)}`);
+    config.PAYLOAD_KEYS_FILE = keys.file;
+  }
+  // the dev server's Web UI has no login and forwards no token: its codec calls act as the dev supervisor
+  if (!config.CODEC_DEVELOPMENT_TOKEN && !startedEnv.AUTH_TOKENS_FILE) config.CODEC_DEVELOPMENT_TOKEN = 'dev-supervisor';
+  const apiUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   let temporalChild: ChildProcess | undefined;
   let stopping = false;
   let shutdown: (() => Promise<void>) | undefined;
@@ -71,6 +81,9 @@ async function main(): Promise<void> {
         '--log-level',
         'error',
         '--ui-disable-news-fetch',
+        // the Web UI decodes histories through the API's codec endpoint (api/codec/routes.ts)
+        '--ui-codec-endpoint',
+        `${apiUrl}/codec`,
         ...searchAttributeArgs(),
       ],
       { stdio: ['ignore', 'ignore', 'inherit'], detached: false },
@@ -91,12 +104,12 @@ async function main(): Promise<void> {
   const { app, connection: clientConnection } = await createApiFromConfig(config, database, { disableFile: ownTemporal });
   await app.listen({ host: config.HOST, port: config.PORT });
 
-  const apiUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   console.log(`
 overgang is running
   API            ${apiUrl}          (GET /health, docs at ${apiUrl}/docs)
   Temporal       ${config.TEMPORAL_ADDRESS}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}
-  Web UI         ${ownTemporal ? `http://localhost:${UI_PORT}` : '(the server at TEMPORAL_ADDRESS)'}
+  Web UI         ${ownTemporal ? `http://localhost:${UI_PORT}` : '(the server at TEMPORAL_ADDRESS)'}  (codec endpoint ${apiUrl}/codec)
+  Payload keys   ${config.PAYLOAD_KEYS_FILE ? path.relative(projectRoot, config.PAYLOAD_KEYS_FILE) : 'PAYLOAD_KEYS'}  (payloads encrypted, AES-256-GCM)
   Database       ${database.engine === 'pglite' ? `PGlite in ${path.relative(projectRoot, config.PGLITE_DIR)}` : 'PostgreSQL (DATABASE_URL)'}
   Metrics        ${config.WORKER_METRICS_PORT ? `http://${config.HOST}:${config.WORKER_METRICS_PORT}/metrics (worker)` : 'worker: off'}  ${config.API_METRICS_PORT ? `http://${config.HOST}:${config.API_METRICS_PORT}/metrics (API)` : 'API: off'}
   Dev tokens     ${path.relative(projectRoot, config.AUTH_TOKENS_FILE)}  (e.g. Authorization: Bearer dev-psychiatry)

@@ -6,6 +6,8 @@ import { loadTokens } from '../api/auth.js';
 import { projectRoot } from '../config/index.js';
 import type { Database } from '../db/client.js';
 import { defaultRules, type RuleSet } from '../domain/rules.js';
+import type { CodecOptions } from '../api/codec/routes.js';
+import { testCodec } from './test-keys.js';
 
 export const tokens = loadTokens(`${projectRoot}/config/dev-tokens.json`);
 
@@ -19,6 +21,8 @@ export async function testApp(opts: {
   rules?: RuleSet;
   /** Off against the time-skipping server (its clock runs ahead of the wall clock). */
   refuseLateDecisions?: boolean;
+  /** The codec endpoint's options (default: the run's codec, CORS for the dev Web UI's origin, no tokenless user). */
+  codec?: Partial<CodecOptions>;
 }): Promise<FastifyInstance> {
   const app = await buildApp({
     database: opts.database,
@@ -27,6 +31,7 @@ export async function testApp(opts: {
     rules: opts.rules ?? defaultRules,
     tokens,
     logLevel: 'silent',
+    codec: { codec: testCodec(), corsOrigins: ['http://localhost:8233'], ...opts.codec },
     ...(opts.refuseLateDecisions === false ? { refuseLateDecisions: false } : {}),
   });
   await app.ready();

@@ -11,7 +11,7 @@ import madge from 'madge';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../config/index.js';
 
-const FOLDERS = ['domain', 'workflows', 'activities', 'api', 'db', 'worker'];
+const FOLDERS = ['domain', 'workflows', 'activities', 'api', 'db', 'worker', 'codec'];
 /** Every folder of source code (the folder graph). */
 const ALL_FOLDERS = [...FOLDERS, 'config', 'scripts'];
 

@@ -30,7 +30,7 @@ import { temporalCliPath } from '../scripts/temporal-bin.js';
 import { recordInvolvementUpdate } from '../workflows/psychiatric/messages.js';
 import { as, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import { eventually, quietRuntime, startWorker, testDatabase, waitUntilIdle, type RunningWorker } from './helpers.js';
+import { eventually, existingServerEnv, quietRuntime, startWorker, testDatabase, waitUntilIdle, type RunningWorker } from './helpers.js';
 import { Relay } from './relay.js';
 
 const TIMEOUT_MS = 1_000;
@@ -161,7 +161,7 @@ beforeAll(async () => {
   port = await freePort();
   store = path.join(mkdtempSync(path.join(os.tmpdir(), 'overgang-fault-truth-')), 'temporal.db');
   await startTemporal();
-  env = await TestWorkflowEnvironment.createFromExistingServer({ address: `127.0.0.1:${port}` });
+  env = await existingServerEnv(`127.0.0.1:${port}`);
   database = await testDatabase();
   worker = await startWorker(env, database);
   const url = new URL(inject('databaseUrl'));

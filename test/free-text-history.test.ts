@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { as } from './api-helpers.js';
+import { decodedText } from './test-keys.js';
 import { fakeCpr } from './fixtures.js';
 import { useTestStack } from './helpers.js';
 import { EXTERNAL_PURCHASE_REASON_CODES } from '../domain/rules.js';
@@ -27,10 +28,13 @@ async function post(app: FastifyInstance, url: string, token: string, payload: u
 
 async function decodedHistory(workflowId: string): Promise<string> {
   const handle = stack.env.client.workflow.getHandle(workflowId);
-  const history = JSON.stringify(await handle.fetchHistory());
-  const described = JSON.stringify((await handle.describe()).raw);
+  // the payloads decrypted (docs/encryption.md): what the history holds, as the codec endpoint would show it
+  const rawHistory = await handle.fetchHistory();
+  const rawDescribed = (await handle.describe()).raw;
+  const history = JSON.stringify(rawHistory);
+  const described = JSON.stringify(rawDescribed);
   const decode = (s: string) => [...s.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('\n');
-  return `${history}\n${described}\n${decode(history)}\n${decode(described)}`;
+  return `${history}\n${described}\n${decode(history)}\n${decode(described)}\n${await decodedText(rawHistory)}\n${await decodedText(rawDescribed)}`;
 }
 
 describe('no free text in workflow histories', () => {

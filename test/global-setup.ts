@@ -19,6 +19,7 @@ import { freePort, waitForPort } from '../scripts/ports.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { temporalCliPath, temporalTestServerPath } from '../scripts/temporal-bin.js';
 import { bundleWorkflows } from '../worker/bundle.js';
+import { newKeySetJson } from '../codec/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,6 +27,8 @@ declare module 'vitest' {
     devServerAddress: string;
     databaseUrl: string;
     workflowBundlePath: string;
+    /** The run's payload keys (JSON, codec/keys.ts): every client and worker of the tests encrypts. */
+    payloadKeys: string;
   }
 }
 
@@ -87,6 +90,7 @@ export default async function setup(project: TestProject) {
   project.provide('devServerAddress', `127.0.0.1:${devPort}`);
   project.provide('databaseUrl', databaseUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('payloadKeys', newKeySetJson('test-run'));
   console.log(`[test setup] servers, database ${dbName} and workflow bundle ready in ${Date.now() - started} ms`);
 
   return async () => {

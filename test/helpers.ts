@@ -14,6 +14,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../db/client.js';
 import { registerSearchAttributes } from '../api/search-attributes.js';
 import { createOvergangWorker } from '../worker/worker.js';
+import { testDataConverter } from './test-keys.js';
 import { testApp } from './api-helpers.js';
 
 let runtimeInstalled = false;
@@ -26,6 +27,14 @@ export function quietRuntime(): void {
   } catch {
     // already installed in this process
   }
+}
+
+export { testDataConverter } from './test-keys.js';
+
+/** A test environment on a running Temporal server, its client encrypting (testDataConverter). */
+export async function existingServerEnv(address: string): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createFromExistingServer({ address, client: { dataConverter: testDataConverter() } });
 }
 
 /** The run's PostgreSQL database (fresh per run, migrated). */
@@ -47,6 +56,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('timeSkippingServerPath') } },
+    client: { dataConverter: testDataConverter() },
   });
   await registerSearchAttributes(env.connection);
   return env;
@@ -54,8 +64,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 
 /** The run's Temporal dev server (real server, real time, search attributes registered). */
 export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  quietRuntime();
-  return TestWorkflowEnvironment.createFromExistingServer({ address: inject('devServerAddress') });
+  return existingServerEnv(inject('devServerAddress'));
 }
 
 export interface RunningWorker {
@@ -65,14 +74,14 @@ export interface RunningWorker {
 }
 
 /** Starts the project's worker (real activities, real database) on a fresh task queue. */
-export async function startWorker(env: TestWorkflowEnvironment, database: Database, taskQueue = `tq-${randomUUID()}`): Promise<RunningWorker> {
+export async function startWorker(env: TestWorkflowEnvironment, database: Database, taskQueue = `tq-${randomUUID()}`, dataConverter = testDataConverter()): Promise<RunningWorker> {
   const worker = await createOvergangWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     db: database.db,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    options: { shutdownGraceTime: '1 second' },
+    options: { shutdownGraceTime: '1 second', dataConverter },
   });
   const running = worker.run();
   return {
@@ -122,7 +131,7 @@ export async function waitUntilIdle(handle: WorkflowHandle): Promise<void> {
  * Only for a workflow that ends without a timer having to fire first.
  */
 export async function resultOf<T extends Workflow>(env: TestWorkflowEnvironment, handle: WorkflowHandle<T>): Promise<WorkflowResultType<T>> {
-  const plain = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const plain = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: testDataConverter() });
   return plain.workflow.getHandle<T>(handle.workflowId).result();
 }
 

@@ -39,7 +39,8 @@ import { caseNumberFor } from '../api/case-numbers.js';
 import { updateRefusal } from '../api/errors.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { newCitizen } from './fixtures.js';
-import { eventually, resultOf, useTestStack, waitUntilIdle } from './helpers.js';
+import { decodedValue } from './test-keys.js';
+import { eventually, testDataConverter, resultOf, useTestStack, waitUntilIdle } from './helpers.js';
 
 
 const stack = useTestStack({ temporal: 'time-skipping' });
@@ -197,7 +198,7 @@ describe('durability', () => {
         taskQueue,
         db: stack.database.db,
         workflowBundle: { codePath: inject('workflowBundlePath') },
-        options: { shutdownGraceTime: '1 second', maxCachedWorkflows: 0 },
+        options: { shutdownGraceTime: '1 second', maxCachedWorkflows: 0, dataConverter: testDataConverter() },
       });
       const running = w.run();
       return async () => {
@@ -346,14 +347,14 @@ describe('readmission and death close the case and stop every timer', () => {
 
   async function signalsTo(workflowId: string): Promise<{ name: string; reason: string }[]> {
     const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
-    return (history.events ?? [])
-      .filter((e) => e.workflowExecutionSignaledEventAttributes)
-      .map((e) => {
+    const signalled = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
+    return Promise.all(
+      signalled.map(async (e) => {
         const a = e.workflowExecutionSignaledEventAttributes!;
-        const payload = a.input?.payloads?.[0]?.data;
-        const arg = payload ? JSON.parse(Buffer.from(payload).toString('utf8')) : {};
-        return { name: a.signalName ?? '', reason: arg.reason };
-      });
+        const arg = ((await decodedValue(a.input?.payloads?.[0])) ?? {}) as { reason?: string };
+        return { name: a.signalName ?? '', reason: arg.reason! };
+      }),
+    );
   }
 
   it('readmission while waiting for a temporary stay: the temporary-stay case is told (citizenUnavailable), bed-days end, no timer fires', async () => {

@@ -25,7 +25,7 @@ import {
 } from '../workflows/psychiatric/workflow.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { newCitizen } from './fixtures.js';
-import { eventually, testDatabase, timeSkippingEnv } from './helpers.js';
+import { eventually, testDataConverter, testDatabase, timeSkippingEnv } from './helpers.js';
 import { inject } from 'vitest';
 
 let env: TestWorkflowEnvironment;
@@ -48,6 +48,7 @@ beforeAll(async () => {
     workflowBundle: { codePath: inject('workflowBundlePath') },
     options: {
       shutdownGraceTime: '1 second',
+      dataConverter: testDataConverter(),
       activities: {
         ...real,
         async mirrorCase(m: CaseMirror) {

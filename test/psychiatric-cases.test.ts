@@ -22,7 +22,7 @@ import {
   recordInvolvementUpdate,
 } from '../workflows/psychiatric/workflow.js';
 import { defaultRules } from '../domain/rules.js';
-import { eventually, resultOf, type RunningWorker, useTestStack, waitUntilIdle } from './helpers.js';
+import { eventually, testDataConverter, resultOf, type RunningWorker, useTestStack, waitUntilIdle } from './helpers.js';
 import { DAY, psychiatricTestKit, refusalOf } from './psychiatric-support.js';
 
 
@@ -37,7 +37,7 @@ async function nonStickyWorker(taskQueue: string): Promise<RunningWorker> {
     taskQueue,
     db: stack.database.db,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    options: { shutdownGraceTime: '1 second', maxCachedWorkflows: 0 },
+    options: { shutdownGraceTime: '1 second', maxCachedWorkflows: 0, dataConverter: testDataConverter() },
   });
   const running = w.run();
   return {

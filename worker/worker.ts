@@ -5,6 +5,7 @@ import { createActivities } from '../activities/index.js';
 import { ConfigError, projectRoot, type AppConfig } from '../config/index.js';
 import { temporalConnectConfig, type TemporalConnectOptions } from '../config/temporal.js';
 import type { Database, Db } from '../db/client.js';
+import { dataConverterFromConfig } from '../codec/index.js';
 import { bundleWorkflows, bundleWorkflowsInChild } from './bundle.js';
 
 export interface CreateWorkerOptions {
@@ -77,6 +78,7 @@ export function prebuiltBundle(config: Pick<AppConfig, 'WORKER_WORKFLOW_BUNDLE' 
 
 /** The worker as `npm run worker` and `npm start` run it: connected as config/temporal.ts says. */
 export async function createWorkerFromConfig(config: AppConfig, database: Database, connect?: TemporalConnectOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const dataConverter = dataConverterFromConfig(config); // the payload keys, validated before anything connects
   const temporal = temporalConnectConfig(config, connect);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const worker = await createOvergangWorker({
@@ -85,7 +87,7 @@ export async function createWorkerFromConfig(config: AppConfig, database: Databa
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db: database.db,
     workflowBundle: prebuiltBundle(config),
-    options: workerLimits(config),
+    options: { ...workerLimits(config), dataConverter },
   });
   return { worker, connection };
 }

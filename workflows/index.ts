@@ -6,3 +6,4 @@ export { notificationReviewWorkflow } from './notification-review/workflow.js';
 export { nursingHomeFollowUpWorkflow } from './nursing-home-follow-up/workflow.js';
 export { complaintWorkflow } from './complaint/workflow.js';
 export { grantCaseWorkflow } from './grant/workflow.js';
+export { retentionWorkflow } from './retention/workflow.js';

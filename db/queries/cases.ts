@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
 import { auditLog, cases, citizens, escalations, notificationOutbox } from '../schema/index.js';
 
@@ -137,7 +137,8 @@ export async function caseHistory(db: Db, caseId: string) {
       detail: auditLog.detail,
     })
     .from(auditLog)
-    .where(eq(auditLog.caseId, caseId))
+    // the case's changes; who read it is the look-up log's (access_log), shown to no case reader
+    .where(and(eq(auditLog.caseId, caseId), ne(auditLog.method, 'GET')))
     .orderBy(desc(auditLog.at));
 }
 

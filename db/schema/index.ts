@@ -9,3 +9,4 @@ export * from './outbox.js';
 export * from './grants.js';
 export * from './complaint.js';
 export * from './interval-stay.js';
+export * from './access-log.js';

@@ -2,6 +2,7 @@
  * Bench harness: a Temporal dev server, a fresh PostgreSQL database, and the worker and the API
  * as separate Node processes (their RSS measured from /proc), driven over real HTTP.
  */
+import { newKeySetJson } from '../../codec/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -171,6 +172,9 @@ export function postgresCpuSeconds(): number {
 }
 
 /** Environment for the worker and API processes of a bench. */
+/** One payload key set for a benchmark run's processes. */
+const BENCH_PAYLOAD_KEYS = newKeySetJson('bench');
+
 export function appEnv(address: string, databaseUrl: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: address,
@@ -179,6 +183,8 @@ export function appEnv(address: string, databaseUrl: string, port: number, extra
     DATABASE_URL: databaseUrl,
     HOST: '127.0.0.1',
     PORT: String(port),
+    // the benchmark's processes encrypt as production does (one key per benchmark run, shared by its processes)
+    PAYLOAD_KEYS: BENCH_PAYLOAD_KEYS,
     ...extra,
   };
 }

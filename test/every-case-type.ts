@@ -1,0 +1,124 @@
+/**
+ * One case of each case type, opened through the API on a test stack (the need-to-know walk,
+ * the look-up log's walk, the encrypted histories).
+ */
+import { eq } from 'drizzle-orm';
+import { localDate } from '../domain/calendar.js';
+import { expect } from 'vitest';
+import type { CaseTypeName } from '../api/case-types/index.js';
+import { hospitalNotifications } from '../db/schema/index.js';
+import { as } from './api-helpers.js';
+import { fakeCpr } from './fixtures.js';
+import type { TestStack } from './helpers.js';
+import { medcomScenario } from './medcom-support.js';
+import { registerPlaceType } from './temporary-stay-support.js';
+
+export interface OpenedCase {
+  id: string;
+  cpr: string;
+  birth: string;
+}
+export type OpenedCases = Record<CaseTypeName, OpenedCase>;
+
+const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
+
+
+/** A review case: a citizen with a temporary-stay application admitted (STIN: it withdraws), then the admission cancelled (AN_STIN). */
+async function openReview(stack: TestStack, PLACE_TYPE: string): Promise<OpenedCase> {
+  const cpr = fakeCpr('1941-02-03');
+  const app = await stack.app.inject({
+    method: 'POST',
+    url: '/temporary-stays',
+    headers: as('dev-assessor'),
+    payload: { cpr, eligible: true, placeType: PLACE_TYPE, purpose: 'rehabilitation', priority: 'middel' },
+  });
+  expect(app.statusCode, app.body).toBe(201);
+  const s = medcomScenario({ cpr });
+  for (const name of ['STIN', 'AN_STIN'] as const) {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/medcom/hospital-notifications',
+      headers: { ...as('dev-hospital'), 'content-type': 'application/fhir+json', 'idempotency-key': undefined },
+      payload: JSON.stringify(s.json(name)),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  const [row] = await stack.database.db.select().from(hospitalNotifications).where(eq(hospitalNotifications.messageId, s.messageId('AN_STIN')));
+  const id = row!.effects!.find((e) => e.reviewCaseId)!.reviewCaseId!;
+  return { id, cpr, birth: '1941-02-03' };
+}
+
+/**
+ * One case of each type through the API (each citizen its own): a psychiatric færdigmelding, a
+ * hospital discharge, a temporary-stay application (on `PLACE_TYPE`, a place type of the calling
+ * file's own), a notification review (a MedCom admission and its cancellation), a nursing-home
+ * follow-up, a complaint (about a hospital discharge of its own) and a grant.
+ */
+export async function openEveryCaseType(stack: TestStack, PLACE_TYPE: string): Promise<OpenedCases> {
+  const psyCpr = fakeCpr('1961-03-04');
+  const ready = hourAgo();
+  const psy = await stack.app.inject({
+    method: 'POST',
+    url: '/cases',
+    headers: as('dev-hospital'),
+    // a færdigmelding: the case has a bed-day period (and a line in GET /payments/bed-days)
+    payload: { type: 'psychiatric_discharge', cpr: psyCpr, notice: 'faerdigmelding', receivedAt: ready, readyAt: ready, ward: 'Psykiatrisk Center Amager' },
+  });
+  expect(psy.statusCode, psy.body).toBe(201);
+  const hdCpr = fakeCpr('1944-07-08');
+  const hd = await stack.app.inject({
+    method: 'POST',
+    url: '/cases',
+    headers: as('dev-hospital'),
+    payload: { type: 'hospital_discharge', cpr: hdCpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 3' },
+  });
+  expect(hd.statusCode, hd.body).toBe(201);
+  const tsCpr = fakeCpr('1939-11-12');
+  await registerPlaceType(stack.database.db, PLACE_TYPE);
+  const ts = await stack.app.inject({
+    method: 'POST',
+    url: '/temporary-stays',
+    headers: as('dev-assessor'),
+    payload: { cpr: tsCpr, eligible: true, placeType: PLACE_TYPE, purpose: 'rehabilitation', priority: 'middel' },
+  });
+  expect(ts.statusCode, ts.body).toBe(201);
+  const review = await openReview(stack, PLACE_TYPE);
+  const nhCpr = fakeCpr('1936-05-06');
+  const nh = await stack.app.inject({ method: 'POST', url: '/nursing-home-follow-ups', headers: as('dev-assessor'), payload: { cpr: nhCpr, movedInOn: localDate(Date.now()) } });
+  expect(nh.statusCode, nh.body).toBe(201);
+  // the complaint's citizen is the citizen of the case complained about: a case of a citizen of its own
+  const complainedCpr = fakeCpr('1938-09-10');
+  const complained = await stack.app.inject({
+    method: 'POST',
+    url: '/cases',
+    headers: as('dev-hospital'),
+    payload: { type: 'hospital_discharge', cpr: complainedCpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 3' },
+  });
+  expect(complained.statusCode, complained.body).toBe(201);
+  const complaint = await stack.app.inject({
+    method: 'POST',
+    url: '/complaints',
+    headers: as('dev-assessor'),
+    payload: { concernsCaseId: complained.json().id, about: 'decision', receivedOn: localDate(Date.now()), receivedVia: 'citizen', complaint: 'Jeg er uenig i afgørelsen.' },
+  });
+  expect(complaint.statusCode, complaint.body).toBe(201);
+  const grantCpr = fakeCpr('1937-05-06');
+  const grant = await stack.app.inject({
+    method: 'POST',
+    url: '/grants',
+    headers: as('dev-assessor'),
+    // handed to the dev provider's own provider (config/dev-tokens.json): it reads this one
+    payload: { cpr: grantCpr, decision: 'granted', serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, startsOn: localDate(Date.now() + 7 * 86_400_000), providerCode: 'privat-a', reason: 'need_assessed' },
+  });
+  expect(grant.statusCode, grant.body).toBe(201);
+  return {
+    complaint: { id: complaint.json().id, cpr: complainedCpr, birth: '1938-09-10' },
+    nursing_home_follow_up: { id: nh.json().id, cpr: nhCpr, birth: '1936-05-06' },
+    grant: { id: grant.json().id, cpr: grantCpr, birth: '1937-05-06' },
+    notification_review: review,
+    psychiatric_discharge: { id: psy.json().id, cpr: psyCpr, birth: '1961-03-04' },
+    hospital_discharge: { id: hd.json().id, cpr: hdCpr, birth: '1944-07-08' },
+    temporary_stay: { id: ts.json().id, cpr: tsCpr, birth: '1939-11-12' },
+  };
+}
+
