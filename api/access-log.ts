@@ -122,7 +122,9 @@ export function registerAccessLog(app: FastifyInstance, db: Db, opts: { dbTimeou
     }
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.user || !isLookup(request) || reply.statusCode === 401) return payload;
+    // 401: nobody to name; 5xx: nothing was shown and nothing refused (a dependency did not answer,
+    // and the answer must not wait for a database that just failed it)
+    if (!request.user || !isLookup(request) || reply.statusCode === 401 || reply.statusCode >= 500) return payload;
     const caseId = routeCaseId(request);
     const shown = { caseIds: new Set<string>(request.lookedUp?.caseIds), citizenIds: new Set<string>(request.lookedUp?.citizenIds) };
     if (reply.statusCode < 400 && typeof payload === 'string' && !request.lookedUp) {

@@ -459,7 +459,9 @@ async function seedDashboard(database: Database) {
     if (type === CASE_TYPE_NAMES.find((n) => n.startsWith('temporary')) && i % 2 === 0) {
       const priority = pick(PRIORITY_ORDER);
       const status = pick(['waiting', 'waiting', 'offered'] as const);
-      await db.insert(stayApplications).values({ caseId, citizenId: citizen!.id, placeType: 'general', purpose: 'respite', priority, waitingSince: new Date(), status });
+      // some wait from a day still to come (a waiting-list date set ahead): their wait counts as 0 days, never less
+      const waitingSince = i % 4 === 0 ? new Date(Date.now() + 3 * 24 * HOUR) : new Date();
+      await db.insert(stayApplications).values({ caseId, citizenId: citizen!.id, placeType: 'general', purpose: 'respite', priority, waitingSince, status });
       if (status === 'waiting') waiting.set(priority, (waiting.get(priority) ?? 0) + 1);
     }
   }

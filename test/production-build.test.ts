@@ -14,10 +14,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { newKeySetJson } from '../codec/keys.js';
 import { projectRoot } from '../config/index.js';
 import { freePort } from '../scripts/ports.js';
 import { fakeCpr } from './fixtures.js';
@@ -84,8 +85,11 @@ beforeAll(async () => {
   expect(linked).not.toContain('tsx');
   expect(linked).not.toContain('typescript');
   const [port, workerMetrics, apiMetrics] = [await freePort(), await freePort(), await freePort()];
+  // the payload keys as production keeps them: a secret file (docs/encryption.md)
+  writeFileSync(path.join(root, 'payload-keys.json'), newKeySetJson('prod-test'), { mode: 0o600 });
   env = {
     NODE_ENV: 'production',
+    PAYLOAD_KEYS_FILE: path.join(root, 'payload-keys.json'),
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: inject('devServerAddress'),
     TEMPORAL_TASK_QUEUE: `dist-${randomUUID()}`,

@@ -14,6 +14,7 @@ import tls from 'node:tls';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { newKeySetJson } from '../codec/keys.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { temporalConnectConfig } from '../config/temporal.js';
 import { randomUUID } from 'node:crypto';
@@ -146,7 +147,7 @@ describe('a real mutual-TLS connection', () => {
 
   it('the worker and the API as production builds them (config/temporal.ts) run over it: the API sees the worker polling', async () => {
     const taskQueue = `tls-${randomUUID()}`;
-    const all = { ...env(), TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: inject('databaseUrl'), WORKER_WORKFLOW_BUNDLE: inject('workflowBundlePath'), API_METRICS_PORT: '0', LOG_LEVEL: 'silent' };
+    const all = { ...env(), PAYLOAD_KEYS: newKeySetJson('tls-test'), TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: inject('databaseUrl'), WORKER_WORKFLOW_BUNDLE: inject('workflowBundlePath'), API_METRICS_PORT: '0', LOG_LEVEL: 'silent' };
     const config = loadConfig(all);
     const database = await testDatabase();
     const before = handshakes;

@@ -346,7 +346,7 @@ async function bedDaysBlock() {
   const res = await api('/payments/bed-days?limit=1');
   if (res.status !== 200) return null;
   const months = [...new Set(res.body.byMonth.map((r) => r.month))].slice(-12);
-  const kinds = [...new Set(res.body.byMonth.map((r) => r.kind))];
+  const kinds = [...new Set(res.body.byMonth.map((r) => r.kind))].sort(); // in a month, the kinds in the report's order
   const of = (month, kind) => res.body.byMonth.find((r) => r.month === month && r.kind === kind);
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'DKK', maximumFractionDigits: 0 });
   const rows = months.flatMap((month) => kinds.filter((k) => of(month, k)).map((k) => [month, t.kinds[k] ?? k, of(month, k).days, of(month, k).amountDkk]));

@@ -80,7 +80,7 @@ export async function waitingByPriority(db: Db, caseTypes: readonly string[], no
   if (caseTypes.length === 0) return [];
   const rows = rowsOf<{ priority: string; count: string; longest: string | null }>(await db.execute(sql`
     select a.priority, count(*)::text as count,
-      floor(extract(epoch from (${now.toISOString()}::timestamptz - min(a.waiting_since))) / 86400)::text as longest
+      greatest(0, floor(extract(epoch from (${now.toISOString()}::timestamptz - min(a.waiting_since))) / 86400))::text as longest
     from stay_applications a join cases c on c.id = a.case_id
     where a.status = 'waiting' and c.type in (${inList(caseTypes)})
     group by a.priority`));
