@@ -23,6 +23,18 @@ export type OpenedCases = Record<CaseTypeName, OpenedCase>;
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
 
+/** A hospital discharge case of a citizen, opened by the hospital. */
+async function openHospitalDischarge(stack: TestStack, cpr: string) {
+  const res = await stack.app.inject({
+    method: 'POST',
+    url: '/cases',
+    headers: as('dev-hospital'),
+    payload: { type: 'hospital_discharge', cpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 3' },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res;
+}
+
 /** A review case: a citizen with a temporary-stay application admitted (STIN: it withdraws), then the admission cancelled (AN_STIN). */
 async function openReview(stack: TestStack, PLACE_TYPE: string): Promise<OpenedCase> {
   const cpr = fakeCpr('1941-02-03');
@@ -66,13 +78,7 @@ export async function openEveryCaseType(stack: TestStack, PLACE_TYPE: string): P
   });
   expect(psy.statusCode, psy.body).toBe(201);
   const hdCpr = fakeCpr('1944-07-08');
-  const hd = await stack.app.inject({
-    method: 'POST',
-    url: '/cases',
-    headers: as('dev-hospital'),
-    payload: { type: 'hospital_discharge', cpr: hdCpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 3' },
-  });
-  expect(hd.statusCode, hd.body).toBe(201);
+  const hd = await openHospitalDischarge(stack, hdCpr);
   const tsCpr = fakeCpr('1939-11-12');
   await registerPlaceType(stack.database.db, PLACE_TYPE);
   const ts = await stack.app.inject({
@@ -88,13 +94,7 @@ export async function openEveryCaseType(stack: TestStack, PLACE_TYPE: string): P
   expect(nh.statusCode, nh.body).toBe(201);
   // the complaint's citizen is the citizen of the case complained about: a case of a citizen of its own
   const complainedCpr = fakeCpr('1938-09-10');
-  const complained = await stack.app.inject({
-    method: 'POST',
-    url: '/cases',
-    headers: as('dev-hospital'),
-    payload: { type: 'hospital_discharge', cpr: complainedCpr, receivedAt: hourAgo(), ward: 'Bispebjerg, afsnit 42', admittedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(), functionalLevel: 'FSIII 3' },
-  });
-  expect(complained.statusCode, complained.body).toBe(201);
+  const complained = await openHospitalDischarge(stack, complainedCpr);
   const complaint = await stack.app.inject({
     method: 'POST',
     url: '/complaints',

@@ -36,3 +36,13 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A recording path: drives cases through the API and answers the workflow ids whose histories to write. */
 export type RecordingPath = (ctx: Ctx) => Promise<string | string[]>;
+
+/** The offer the allocator made to a temporary-stay case (it is made within moments of a vacant place). */
+export async function offerOf(ctx: Ctx, stayCaseId: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    await sleep(200);
+    const offerId = (await call(ctx, 'GET', `/temporary-stays/${stayCaseId}`, 'dev-assessor')).status?.offer?.offerId as string | undefined;
+    if (offerId) return offerId;
+  }
+  throw new Error(`no offer for the temporary stay ${stayCaseId}`);
+}

@@ -4,7 +4,7 @@ import { hospitalDischargeCaseType } from '../../workflows/hospital-discharge/ca
 import { eq } from 'drizzle-orm';
 import { hospitalNotifications } from '../../db/schema/index.js';
 import { medcomScenario, type Fixture } from '../../test/medcom-support.js';
-import { call, fakeCpr, hoursAgo, sleep, today, type Ctx, type RecordingPath } from './context.js';
+import { call, fakeCpr, hoursAgo, sleep, today, type Ctx, type RecordingPath, offerOf } from './context.js';
 
 const isoAgo = hoursAgo;
 const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
@@ -131,16 +131,6 @@ async function hospital(ctx: Ctx): Promise<string[]> {
     (decidedE.temporaryStay as { workflowId: string }).workflowId,
     runningApp.workflowId as string,
   ];
-}
-
-/** The offer the allocator made to a temporary-stay case (it is made within moments of a vacant place). */
-async function offerOf(ctx: Ctx, stayCaseId: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    await sleep(200);
-    const offerId = (await call(ctx, 'GET', `/temporary-stays/${stayCaseId}`, 'dev-assessor')).status?.offer?.offerId as string | undefined;
-    if (offerId) return offerId;
-  }
-  throw new Error(`no offer for the temporary stay ${stayCaseId}`);
 }
 
 /**

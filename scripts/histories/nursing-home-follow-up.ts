@@ -7,18 +7,9 @@ import { and, eq } from 'drizzle-orm';
 import { cases } from '../../db/schema/index.js';
 import { localDate } from '../../domain/calendar.js';
 import { nursingHomeFollowUpCaseType } from '../../workflows/nursing-home-follow-up/case-type.js';
-import { call, fakeCpr, sleep, today, type Ctx, type RecordingPath } from './context.js';
+import { call, fakeCpr, sleep, today, type Ctx, type RecordingPath, offerOf } from './context.js';
 
 const inDays = (n: number) => localDate(Date.now() + n * 86_400_000);
-
-async function offerOf(ctx: Ctx, stayCaseId: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    await sleep(200);
-    const offerId = (await call(ctx, 'GET', `/temporary-stays/${stayCaseId}`, 'dev-assessor')).status?.offer?.offerId as string | undefined;
-    if (offerId) return offerId;
-  }
-  throw new Error(`no offer for the temporary stay ${stayCaseId}`);
-}
 
 async function nursingHome(ctx: Ctx): Promise<string[]> {
   const direct = await call(ctx, 'POST', '/nursing-home-follow-ups', 'dev-assessor', { cpr: fakeCpr('1933-01-02'), movedInOn: today });
