@@ -58,6 +58,11 @@ export interface DecisionSpec<Body extends z.ZodType, R, A extends Args, Out ext
   update: UpdateDefinition<R, A>;
   /** The Update's arguments: ids, codes, dates and epoch instants only (never free text). */
   args: (body: z.output<Body>, request: FastifyRequest, found: F) => A;
+  /**
+   * Whether the caller may see this case at all (e.g. a provider: only grants handed to it); not
+   * → 404 before anything else is said of the case (its type, that it ended).
+   */
+  visible?: (row: DecisionContext['row'], request: FastifyRequest) => Promise<boolean>;
   /** Checks of the body the schema cannot make (400), before the case is read. */
   check?: (body: z.output<Body>) => void;
   /** Checks and look-ups after the case was read, before the Update (e.g. a registry id for a name). */
@@ -132,6 +137,7 @@ export function registerDecision<Body extends z.ZodType, R, A extends Args, Out 
         caseId: (request.params as { id: string }).id,
         caseType,
         update: spec.update,
+        visible: spec.visible ? (row) => spec.visible!(row, request) : undefined,
         args: () => spec.args(body, request, found as F),
         precheck: spec.precheck
           ? async (ctx) => {

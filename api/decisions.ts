@@ -79,6 +79,8 @@ export interface Decision<R, A extends [any, ...any[]]> {
   updateId?: string;
   /** The workflow that decides; default the case's own (the allocator decides offers and priorities). */
   workflowId?: (ctx: DecisionContext) => string | Promise<string>;
+  /** Whether the caller may see the case at all; not → 404, before its type or state is named. */
+  visible?: (row: DecisionContext['row']) => Promise<boolean>;
   /** More checks before the Update (e.g. the temporary-stay application is still open). */
   precheck?: (ctx: DecisionContext) => Promise<void>;
   /** Writes the decision's free text once the workflow has accepted it (idempotent: once per key). */
@@ -90,7 +92,7 @@ export interface Decision<R, A extends [any, ...any[]]> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, request: FastifyRequest, d: Decision<R, A>): Promise<R> {
   const row = await getCase(deps.database.db, d.caseId);
-  if (!row) throw notFound(`no case ${d.caseId}`);
+  if (!row || (d.visible && !(await d.visible(row)))) throw notFound(`no case ${d.caseId}`);
   request.auditCaseId = row.id;
   ofType(row, d.caseType);
   const repeatKey = d.updateId ?? updateIdFor(request);

@@ -142,9 +142,8 @@ const decisions = (deps: ApiDeps) => [
     check: (b) => {
       if (!isMonday(b.weekStart)) throw badRequest('weekStart: must be a Monday', 'body.weekStart');
     },
-    precheck: async (_b, ctx, request) => {
-      if (!(await mayReadGrant(deps.database.db, ctx.row, request.user!))) throw notFound(`no case ${ctx.row.id}`);
-    },
+    // a provider learns nothing of a case not handed to it: not its type, not that it ended
+    visible: (row, request) => mayReadGrant(deps.database.db, row, request.user!),
     args: (b, request) => [{ providerCode: request.user!.team, weekStart: b.weekStart, minutes: b.minutes }],
   }),
 ];
