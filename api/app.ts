@@ -63,7 +63,7 @@ export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
   pages?: Omit<PageOptions, 'tokens'>;
   /** The codec endpoint for the Temporal Web UI (`/codec/decode`, `/codec/encode`); absent: none. */
   codec?: CodecOptions;
-  /** How long look-ups are kept (days, default 183): shown with a citizen's look-up log. */
+  /** How long look-ups are kept (days, default 184): shown with a citizen's look-up log. */
   accessLogRetentionDays?: number;
 }
 
@@ -146,7 +146,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(workQueueRoutes, deps);
   await app.register(intervalStayRoutes, deps);
   await app.register(medcomRoutes, deps);
-  await app.register(accessLogRoutes, { ...deps, retentionDays: opts.accessLogRetentionDays ?? 183 });
+  await app.register(accessLogRoutes, { ...deps, retentionDays: opts.accessLogRetentionDays ?? 184 });
   if (opts.codec) await app.register(codecRoutes, opts.codec);
   // each case type's own routes (decisions and reads), from the one list
   for (const caseType of CASE_TYPES) await app.register(caseType.routes, deps);

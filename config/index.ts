@@ -148,8 +148,11 @@ export const envSchema = z.object({
    * Authorization header acts as (the dev server's Web UI forwards no token). Unset: a token is required.
    */
   CODEC_DEVELOPMENT_TOKEN: z.string().min(1).optional(),
-  /** Look-up log (logning af opslag) and expired idempotency keys: entries older than this many days are deleted nightly. */
-  ACCESS_LOG_RETENTION_DAYS: positiveInt.default(183),
+  /**
+   * Look-up log (logning af opslag) and expired idempotency keys: entries older than this many days
+   * are deleted nightly. At least six months, which can be 184 days (July–December).
+   */
+  ACCESS_LOG_RETENTION_DAYS: positiveInt.min(184, 'must be at least 184 (six months, the minimum; six months can be 184 days)').default(184),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
@@ -169,6 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.CODEC_DEVELOPMENT_TOKEN) {
+    throw new ConfigError('invalid configuration:\n  CODEC_DEVELOPMENT_TOKEN: development only (a decode without a token would act as its user); refused in production');
   }
   return parsed.data;
 }

@@ -133,7 +133,7 @@ describe('GET /citizens/:citizenId/access-log (the data-protection officer)', ()
     const res = await stack.app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log`, headers: as('dev-data-protection') });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ citizenId: citizen, retentionDays: 183 });
+    expect(body).toMatchObject({ citizenId: citizen, retentionDays: 184 });
     const read = body.entries.find((e: { use: string; role: string }) => e.use === 'GET /cases/:id' && e.role === 'discharge_coordinator');
     expect(read).toMatchObject({
       at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*[+-]0[12]:00$/),

@@ -8,7 +8,7 @@
 import { and, eq, gt } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { codecOptionsFromConfig } from '../api/codec/routes.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { accessLog, auditLog } from '../db/schema/index.js';
 import { as, testApp, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -137,5 +137,14 @@ describe('the development user (CODEC_DEVELOPMENT_TOKEN)', () => {
     expect(() => codecOptionsFromConfig({ ...base, CODEC_DEVELOPMENT_TOKEN: 'no-such-token' }, testDataConverter(), tokens)).toThrow(/names no token/);
     expect(() => codecOptionsFromConfig({ ...base, CODEC_DEVELOPMENT_TOKEN: 'dev-hospital' }, testDataConverter(), tokens)).toThrow(ConfigError);
     expect(codecOptionsFromConfig({ ...base, CODEC_DEVELOPMENT_TOKEN: 'dev-supervisor' }, testDataConverter(), tokens).anonymousAs?.role).toBe('supervisor');
+    // never in production: a decode without a token would act as that user
+    const production = { NODE_ENV: 'production', AUTH_TOKENS_FILE: '/run/secrets/tokens', DATABASE_URL: 'postgres://x@db/overgang' };
+    expect(() => loadConfig({ ...production, CODEC_DEVELOPMENT_TOKEN: 'dev-supervisor' })).toThrow(/CODEC_DEVELOPMENT_TOKEN: development only/);
+    expect(loadConfig(production).CODEC_DEVELOPMENT_TOKEN).toBeUndefined();
+  });
+
+  it('keeps look-ups at least six months (184 days: July–December)', () => {
+    expect(loadConfig({}).ACCESS_LOG_RETENTION_DAYS).toBe(184);
+    expect(() => loadConfig({ ACCESS_LOG_RETENTION_DAYS: '183' })).toThrow(/ACCESS_LOG_RETENTION_DAYS: must be at least 184/);
   });
 });

@@ -58,6 +58,12 @@ describe('complaints (time-skipping server)', () => {
     expect(noCase.statusCode).toBe(400);
     expect(noCase.json().message).toContain('concernsCaseId');
     expect((await post('/complaints', 'dev-assessor', { ...body, decisionId: 987_654_321 })).json().message).toContain('decisionId');
+    // need to know: a case of a type the needs assessor may not read (psychiatric) is not theirs to register a complaint on
+    const ready = new Date().toISOString();
+    const psy = await post('/cases', 'dev-hospital', { type: 'psychiatric_discharge', cpr: fakeCpr('1966-02-03'), notice: 'faerdigmelding', receivedAt: ready, readyAt: ready, ward: 'Psykiatrisk Center Amager' });
+    expect(psy.statusCode, psy.body).toBe(201);
+    const onPsy = await post('/complaints', 'dev-assessor', { ...body, concernsCaseId: psy.json().id, decisionId: undefined });
+    expect(onPsy.statusCode, onPsy.body).toBe(403);
     const viaProvider = await post('/complaints', 'dev-assessor', { ...body, receivedVia: 'provider' });
     expect(viaProvider.statusCode).toBe(400);
     expect(viaProvider.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['body.providerCode', 'body.providerReceivedOn']);

@@ -25,7 +25,7 @@ describe('the retention schedule', () => {
     await db.insert(idempotencyKeys).values([key(48), key(25), key(1)]);
 
     const scheduleId = `retention-test-${randomUUID()}`;
-    const opts = { taskQueue: stack.worker.taskQueue, accessLogRetentionDays: 183, idempotencyKeyTtlHours: 24, scheduleId };
+    const opts = { taskQueue: stack.worker.taskQueue, accessLogRetentionDays: 184, idempotencyKeyTtlHours: 24, scheduleId };
     expect(await ensureRetentionSchedule(stack.env.client, opts)).toBe('created');
     expect(await ensureRetentionSchedule(stack.env.client, opts)).toBe('updated'); // every start: brought up to date
     const handle = stack.env.client.schedule.getHandle(scheduleId);

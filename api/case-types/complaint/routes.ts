@@ -14,7 +14,8 @@ import { CaseOpeningAnswer } from '../../contract.js';
 import { decision, registerDecision } from '../../decision-route.js';
 import { intake, startCase } from '../../decisions.js';
 import { badRequest } from '../../errors.js';
-import type { Readers } from '../../need-to-know.js';
+import type { Role } from '../../auth.js';
+import { caseViewOrForbid, type Readers } from '../../need-to-know.js';
 import { routeOptionsFor } from '../../route-options.js';
 import * as c from './contracts.js';
 import type { z } from 'zod';
@@ -55,10 +56,13 @@ const decisions = [
 type Body = z.output<typeof c.OpenComplaint>;
 
 /** What the body names must exist: the case (and the decision on it), the provider. */
-async function checkReferences(deps: ApiDeps, body: Body) {
+async function checkReferences(deps: ApiDeps, body: Body, role: Role) {
   const db = deps.database.db;
   const concerned = await getCase(db, body.concernsCaseId);
   if (!concerned || !concerned.workflowId) throw badRequest('body.concernsCaseId: no such case', 'body.concernsCaseId');
+  // need to know: the complaint case shows the case complained about (its number, its decision);
+  // a case of a type the caller may not read is registered by the unit that reads it (403)
+  caseViewOrForbid(role, concerned.type);
   if (body.decisionId !== undefined && !(await isDecisionOf(db, body.decisionId, concerned.id))) {
     throw badRequest('body.decisionId: no decision with this id on the case', 'body.decisionId');
   }
@@ -80,7 +84,7 @@ const openRoute: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
     }),
     async (request, reply) => {
       const body = request.body;
-      const concerned = await checkReferences(deps, body);
+      const concerned = await checkReferences(deps, body, request.user!.role);
       return intake(
         deps,
         request,
