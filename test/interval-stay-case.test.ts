@@ -138,5 +138,18 @@ describe('a booked interval stay is a case (time-skipping server)', () => {
     expect((await eventually(() => obligationRow(second.id, 'interval-arrival')))!.state).toBe('met');
     const calendar = (await get(`/places/${p.placeId}/calendar?from=${addDays(today, 2)}&to=${addDays(today, 4)}`, 'dev-housing')).json();
     expect(calendar.periods).toEqual([{ from: addDays(today, 2), to: addDays(today, 4), status: 'free' }]);
+
+    // the allocator refuses what its places do not allow, and so the case refuses it, with the reason
+    const a = await book(p, addDays(today, 2), addDays(today, 3));
+    expect((await post(`/cases/${a.id}/interval-stay/arrived`, 'dev-housing')).statusCode).toBe(200);
+    const b = await book(p, addDays(today, 4), addDays(today, 5));
+    await stack.env.sleep(localInstant(addDays(today, 4), 10) - (await stack.env.currentTimeMs()));
+    const stillThere = await post(`/cases/${b.id}/interval-stay/arrived`, 'dev-housing');
+    expect(stillThere.statusCode, stillThere.body).toBe(409);
+    expect(stillThere.json().message).toContain('the place is occupied');
+    expect((await statusOf(b.caseNumber)).step).toBe('booked');
+    expect((await bookingRow(b.id)).status).toBe('booked');
+    expect((await post(`/cases/${a.id}/interval-stay/ended`, 'dev-housing')).statusCode).toBe(200);
+    expect((await post(`/cases/${b.id}/interval-stay/arrived`, 'dev-housing')).statusCode).toBe(200);
   });
 });
