@@ -55,7 +55,7 @@ async function bookIntervalStay(stack: TestStack, placeType: string): Promise<Op
     expect(r.statusCode, r.body).toBe(201);
     return r.json();
   };
-  const cpr = fakeCpr('1941-02-03');
+  const cpr = fakeCpr('1943-04-05');
   await call('/place-types', 'dev-housing', { code: placeType, name: 'Aflastning (interval)' });
   await call('/interval-place-types', 'dev-housing', { placeType });
   const facility = await call('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}` });
@@ -63,7 +63,7 @@ async function bookIntervalStay(stack: TestStack, placeType: string): Promise<Op
   const entry = await call('/interval-list', 'dev-assessor', { cpr, placeType, everyWeeks: 6, stayDays: 7 });
   const from = localDate(Date.now() + 7 * 86_400_000);
   const booked = await call('/interval-bookings', 'dev-housing', { entryId: entry.id, placeId: place.id, from, to: localDate(Date.now() + 13 * 86_400_000) });
-  return { id: booked.caseId, cpr, birth: '1941-02-03' };
+  return { id: booked.caseId, cpr, birth: '1943-04-05' };
 }
 
 /**

@@ -98,6 +98,8 @@ describe('a booked interval stay is a case (time-skipping server)', () => {
     const arrived = await post(`/cases/${id}/interval-stay/arrived`, 'dev-housing');
     expect(arrived.statusCode, arrived.body).toBe(200);
     expect(arrived.json()).toMatchObject({ caseId: id, caseNumber, step: 'arrived' });
+    const liveArrived = await get(`/cases/${id}?live=true`, 'dev-housing');
+    expect(liveArrived.statusCode, liveArrived.body).toBe(200);
     expect(await placeStatus(p.placeType, p.placeId)).toBe('occupied');
     expect((await bookingRow(id)).status).toBe('arrived');
     expect((await eventually(() => obligationRow(id, 'interval-arrival')))!.state).toBe('met_late');
@@ -149,7 +151,13 @@ describe('a booked interval stay is a case (time-skipping server)', () => {
     expect(stillThere.json().message).toContain('the place is occupied');
     expect((await statusOf(b.caseNumber)).step).toBe('booked');
     expect((await bookingRow(b.id)).status).toBe('booked');
-    expect((await post(`/cases/${a.id}/interval-stay/ended`, 'dev-housing')).statusCode).toBe(200);
+    // the booking's route (a deprecated alias of the case's decision), also without a body
+    const aEnded = await stack.app.inject({ method: 'POST', url: `/interval-bookings/${a.id}/ended`, headers: as('dev-housing') });
+    expect(aEnded.statusCode, aEnded.body).toBe(200);
+    expect(aEnded.json()).toMatchObject({ bookingId: a.id, state: 'ended', caseId: a.id, caseNumber: a.caseNumber });
+    expect((await caseRow(a.id)).step).toBe('closed');
+    const history = (await get(`/cases/${a.id}`, 'dev-housing')).json().history as { action: string }[];
+    expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['interval.book', 'interval_stay.arrived', 'interval.ended']));
     expect((await post(`/cases/${b.id}/interval-stay/arrived`, 'dev-housing')).statusCode).toBe(200);
   });
 });

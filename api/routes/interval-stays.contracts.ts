@@ -50,6 +50,8 @@ export const BookingBody = z
   .superRefine((v, ctx) => {
     if (v.to < v.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
+/** The booking's lifecycle steps carry nothing (an empty body, or none). */
+export const BookingStepBody = z.object({}).strict().nullish();
 export const BookingParams = z.object({ id: z.uuid({ message: 'must be a booking id (UUID)' }) });
 const Booking = z.object({
   bookingId: Id,

@@ -113,7 +113,7 @@ function bookingRoutes(app: App, deps: ApiDeps): void {
   for (const [action, update, status, summary] of steps) {
     app.post(
       `/interval-bookings/:id/${action}`,
-      route({ access: HOUSING, audit: `interval.${action}`, summary, params: c.BookingParams, response: { 200: c.BookingAnswer } }),
+      route({ access: HOUSING, audit: `interval.${action}`, summary, params: c.BookingParams, body: c.BookingStepBody, response: { 200: c.BookingAnswer } }),
       async (request) => {
         const row = await getBooking(db, request.params.id);
         if (!row) throw notFound(`no booking ${request.params.id}`);
