@@ -160,4 +160,33 @@ describe('a booked interval stay is a case (time-skipping server)', () => {
     expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['interval.book', 'interval_stay.arrived', 'interval.ended']));
     expect((await post(`/cases/${b.id}/interval-stay/arrived`, 'dev-housing')).statusCode).toBe(200);
   });
+
+  it('the first day is the day summer time begins: at risk at its 00:00 (+01:00), escalated at 00:00 (+02:00) the night after, 23 hours later', { timeout: 240_000 }, async () => {
+    const HOUR = 3_600_000;
+    const lastSundayOfMarch = (year: number) => {
+      let d = `${year}-03-31`;
+      while (new Date(`${d}T12:00:00Z`).getUTCDay() !== 0) d = addDays(d, -1);
+      return d;
+    };
+    // the next change to summer time on the server's clock (its time moves on with the tests before)
+    const now = await stack.env.currentTimeMs();
+    let year = Number(localDate(now).slice(0, 4));
+    while (localInstant(lastSundayOfMarch(year)) < now + 48 * HOUR) year++;
+    const from = lastSundayOfMarch(year);
+    const p = await intervalPlace();
+    const { id, caseNumber } = await book(p, from, addDays(from, 6));
+    const atRiskAt = localInstant(from);
+    const escalateAt = overnightAfter(from, defaultRules.escalationLocalHour);
+    expect(formatLocal(atRiskAt)).toBe(`${from}T00:00:00+01:00`);
+    expect(formatLocal(escalateAt)).toBe(`${addDays(from, 1)}T00:00:00+02:00`);
+    expect(escalateAt - atRiskAt).toBe(23 * HOUR);
+    await expectTurnsAt(caseNumber, id, 'interval-arrival', atRiskAt, 'on_track', 'at_risk');
+    await expectTurnsAt(caseNumber, id, 'interval-arrival', escalateAt, 'at_risk', 'breached');
+    const [esc] = await eventually(async () => {
+      const rows = await stack.database.db.select().from(escalations).where(eq(escalations.caseId, id));
+      return rows.length ? rows : undefined;
+    });
+    expect(esc).toMatchObject({ key: 'interval-arrival', recipientRole: 'housing_team_lead', dueDay: from });
+    expect(esc!.scheduledFor.getTime()).toBe(escalateAt);
+  });
 });
