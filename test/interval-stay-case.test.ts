@@ -155,6 +155,7 @@ describe('a booked interval stay is a case (time-skipping server)', () => {
     const aEnded = await stack.app.inject({ method: 'POST', url: `/interval-bookings/${a.id}/ended`, headers: as('dev-housing') });
     expect(aEnded.statusCode, aEnded.body).toBe(200);
     expect(aEnded.json()).toMatchObject({ bookingId: a.id, state: 'ended', caseId: a.id, caseNumber: a.caseNumber });
+    expect(aEnded.headers).toMatchObject({ deprecation: 'true', link: `</cases/${a.id}/interval-stay/ended>; rel="successor-version"` });
     expect((await caseRow(a.id)).step).toBe('closed');
     const history = (await get(`/cases/${a.id}`, 'dev-housing')).json().history as { action: string }[];
     expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(['interval.book', 'interval_stay.arrived', 'interval.ended']));

@@ -114,13 +114,14 @@ function bookingRoutes(app: App, deps: ApiDeps): void {
     app.post(
       `/interval-bookings/:id/${action}`,
       route({ access: HOUSING, audit: `interval.${action}`, summary, params: c.BookingParams, body: c.BookingStepBody, response: { 200: c.BookingAnswer } }),
-      async (request) => {
+      async (request, reply) => {
         const row = await getBooking(db, request.params.id);
         if (!row) throw notFound(`no booking ${request.params.id}`);
         const answer = { bookingId: row.id, placeId: row.placeId, entryId: row.entryId, citizenId: row.citizenId, from: row.fromDay, to: row.toDay, state: status };
         if (await getCase(db, row.id)) {
           // a booked stay with its case: the case's decision (it tells the allocator and writes the row)
           const s = await decideIntervalStay(deps, request, row.id, action);
+          reply.header('deprecation', 'true').header('link', `</cases/${row.id}/interval-stay/${action}>; rel="successor-version"`);
           return { ...answer, caseId: s.caseId, caseNumber: s.caseNumber };
         }
         const place = (await getPlace(db, row.placeId))!;
