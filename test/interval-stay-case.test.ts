@@ -3,7 +3,8 @@
  * time-skipping server: the booking opens it; the arrival is at risk from 00:00 of the first day
  * and escalates overnight after it to the housing team lead, at those exact instants; the late
  * arrival occupies the place (told to the allocator) and opens the end, at risk from 00:00 of the
- * last day; the end frees the place and closes the case. A cancelled booking and a no-show close
+ * last day and escalated overnight after it; the (late) end frees the place and closes the case;
+ * the first day on the change to summer time. A cancelled booking and a no-show close
  * their cases and release the place.
  */
 import { randomUUID } from 'node:crypto';
@@ -50,7 +51,7 @@ async function book(p: { placeId: string; entryId: string }, from: string, to: s
 }
 
 describe('a booked interval stay is a case (time-skipping server)', () => {
-  it('arrival at risk at 00:00 of the first day, escalated overnight to the housing team lead; the late arrival occupies the place; the end frees it', { timeout: 240_000 }, async () => {
+  it('arrival at risk at 00:00 of the first day, escalated overnight to the housing team lead; the late arrival occupies the place; the end, escalated the night after the last day, frees it', { timeout: 240_000 }, async () => {
     const p = await intervalPlace();
     const today = localDate(await stack.env.currentTimeMs());
     const from = addDays(today, 3);
@@ -107,12 +108,17 @@ describe('a booked interval stay is a case (time-skipping server)', () => {
     expect(end).toMatchObject({ kind: 'interval_end', actorRole: 'housing_team_lead', escalateTo: 'housing_team_lead', dueDay: to, state: 'on_track' });
     expect(end.atRiskAt.getTime()).toBe(localInstant(to));
     await expectTurnsAt(caseNumber, id, 'interval-end', localInstant(to), 'on_track', 'at_risk');
+    const endEscalateAt = overnightAfter(to, defaultRules.escalationLocalHour);
+    await expectTurnsAt(caseNumber, id, 'interval-end', endEscalateAt, 'at_risk', 'breached');
+    const endEsc = await eventually(async () => (await stack.database.db.select().from(escalations).where(eq(escalations.caseId, id))).find((e) => e.key === 'interval-end'));
+    expect(endEsc).toMatchObject({ kind: 'interval_end_overdue', recipientRole: 'housing_team_lead', dueDay: to });
+    expect(endEsc.scheduledFor.getTime()).toBe(endEscalateAt);
 
     const ended = await post(`/cases/${id}/interval-stay/ended`, 'dev-housing');
     expect(ended.statusCode, ended.body).toBe(200);
     expect(ended.json()).toMatchObject({ step: 'closed', outcome: 'ended' });
     await eventually(async () => ((await caseRow(id)).outcome === 'ended' ? true : undefined));
-    expect((await obligationRow(id, 'interval-end'))!.state).toBe('met');
+    expect((await obligationRow(id, 'interval-end'))!.state).toBe('met_late');
     expect(await placeStatus(p.placeType, p.placeId)).toBe('vacant');
     expect((await bookingRow(id)).status).toBe('ended');
     expect((await post(`/cases/${id}/interval-stay/ended`, 'dev-housing')).statusCode).toBe(409);
