@@ -8,6 +8,7 @@ import { createOutboxActivities } from './outbox.js';
 import { createGrantActivities } from './grant.js';
 import { withDatabaseErrors } from './errors.js';
 import { createRetentionActivities } from './retention.js';
+import { createIntervalStayActivities } from './interval-stay.js';
 
 /**
  * Every activity the worker registers, bound to one database. Each one's database errors are
@@ -24,6 +25,7 @@ export function createActivities(db: Db) {
     ...createOutboxActivities(db),
     ...createGrantActivities(db),
     ...createRetentionActivities(db),
+    ...createIntervalStayActivities(db),
   });
 }
 

@@ -304,6 +304,12 @@ export const OFFER_AT_RISK_HOURS = 6;
  */
 export const CANCELLATION_REVIEW_WORKING_DAYS = 1;
 
+/**
+ * An interval stay's arrival and end are at risk from 00:00 of the day they are due (the first and
+ * the last day of the booked period): the place is held for that day. Not in the sources: 0.
+ */
+export const INTERVAL_AT_RISK_DAYS_BEFORE_DUE = 0;
+
 /** A waiting citizen's priority is reviewed by the end of this many working days after a discharge home. Not in the sources: 1. */
 export const PRIORITY_REVIEW_WORKING_DAYS = 1;
 
@@ -461,6 +467,26 @@ export const OBLIGATION_KINDS = {
     escalationKind: 'grant_reassessment_overdue',
     pausesOnLeave: false,
     source: '003 "Løbende justering" (deadline not in the sources)',
+  },
+  interval_arrival: {
+    action: { code: 'register_interval_arrival', en: 'Register the arrival (or the no-show) for the booked interval stay', da: 'Registrér ankomst (eller udeblivelse) til det bookede intervalophold' },
+    actor: 'housing_team_lead',
+    escalateTo: ESCALATION_RECIPIENTS.housing_team_lead,
+    due: 'the first day of the booked period; at risk from 00:00 of that day; met when the arrival or the no-show is registered',
+    atRisk: { daysBeforeDue: INTERVAL_AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'interval_arrival_overdue',
+    pausesOnLeave: false,
+    source: '003 "Intervalophold i midlertidig bolig" (deadline not in the sources)',
+  },
+  interval_end: {
+    action: { code: 'register_interval_end', en: 'Register the end of the interval stay (the place is free again)', da: 'Registrér at intervalopholdet er slut (pladsen er ledig igen)' },
+    actor: 'housing_team_lead',
+    escalateTo: ESCALATION_RECIPIENTS.housing_team_lead,
+    due: 'the last day of the booked period; at risk from 00:00 of that day; met when the end is registered',
+    atRisk: { daysBeforeDue: INTERVAL_AT_RISK_DAYS_BEFORE_DUE },
+    escalationKind: 'interval_end_overdue',
+    pausesOnLeave: false,
+    source: '003 "Intervalophold i midlertidig bolig" (deadline not in the sources)',
   },
 } as const satisfies Record<string, ObligationKindRule>;
 

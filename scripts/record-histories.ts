@@ -33,6 +33,8 @@ import { nursingHomeFollowUpPaths } from './histories/nursing-home-follow-up.js'
 import { nursingHomeFollowUpCaseType } from '../workflows/nursing-home-follow-up/case-type.js';
 import { complaintPaths } from './histories/complaint.js';
 import { intervalStayPaths } from './histories/interval-stays.js';
+import { intervalStayCasePaths } from './histories/interval-stay.js';
+import { intervalStayCaseType } from '../workflows/interval-stay/case-type.js';
 import { complaintCaseType } from '../workflows/complaint/case-type.js';
 import { grantPaths } from './histories/grant.js';
 import { retentionPaths } from './histories/retention.js';
@@ -42,9 +44,9 @@ import { temporalCliPath } from './temporal-bin.js';
 const outDir = path.join(projectRoot, 'test', 'histories');
 const today = localDate(Date.now());
 
-const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths, ...grantPaths, ...retentionPaths };
+const paths: Record<string, RecordingPath> = { ...psychiatricPaths, ...hospitalDischargePaths, ...nursingHomeFollowUpPaths, ...complaintPaths, ...intervalStayPaths, ...intervalStayCasePaths, ...grantPaths, ...retentionPaths };
 /** The history file's name of a case of a case type with its own recording path (by its case-number prefix). */
-const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up', [`${complaintCaseType.prefix}-`]: complaintCaseType.name };
+const LABELS: Record<string, string> = { [`${nursingHomeFollowUpCaseType.prefix}-`]: 'nursing-home-follow-up', [`${complaintCaseType.prefix}-`]: complaintCaseType.name, [`${intervalStayCaseType.prefix}-`]: 'interval-stay' };
 
 async function writeHistories(ctx: Ctx, name: string, workflowId: string): Promise<string[]> {
   const written: string[] = [];

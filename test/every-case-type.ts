@@ -60,11 +60,29 @@ async function openReview(stack: TestStack, PLACE_TYPE: string): Promise<OpenedC
   return { id, cpr, birth: '1941-02-03' };
 }
 
+/** A booked interval stay (its case opens with the booking) on an interval-capable place type of its own. */
+async function bookIntervalStay(stack: TestStack, placeType: string): Promise<OpenedCase> {
+  const call = async (url: string, token: string, payload: object) => {
+    const r = await stack.app.inject({ method: 'POST', url, headers: as(token), payload });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json();
+  };
+  const cpr = fakeCpr('1943-04-05');
+  await call('/place-types', 'dev-housing', { code: placeType, name: 'Aflastning (interval)' });
+  await call('/interval-place-types', 'dev-housing', { placeType });
+  const facility = await call('/facilities', 'dev-housing', { name: `Plejecenter ${placeType}` });
+  const place = await call('/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
+  const entry = await call('/interval-list', 'dev-assessor', { cpr, placeType, everyWeeks: 6, stayDays: 7 });
+  const from = localDate(Date.now() + 7 * 86_400_000);
+  const booked = await call('/interval-bookings', 'dev-housing', { entryId: entry.id, placeId: place.id, from, to: localDate(Date.now() + 13 * 86_400_000) });
+  return { id: booked.caseId, cpr, birth: '1943-04-05' };
+}
+
 /**
  * One case of each type through the API (each citizen its own): a psychiatric færdigmelding, a
  * hospital discharge, a temporary-stay application (on `PLACE_TYPE`, a place type of the calling
  * file's own), a notification review (a MedCom admission and its cancellation), a nursing-home
- * follow-up, a complaint (about a hospital discharge of its own) and a grant.
+ * follow-up, a complaint (about a hospital discharge of its own), a grant and a booked interval stay.
  */
 export async function openEveryCaseType(stack: TestStack, PLACE_TYPE: string): Promise<OpenedCases> {
   const psyCpr = fakeCpr('1961-03-04');
@@ -111,7 +129,9 @@ export async function openEveryCaseType(stack: TestStack, PLACE_TYPE: string): P
     payload: { cpr: grantCpr, decision: 'granted', serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, startsOn: localDate(Date.now() + 7 * 86_400_000), providerCode: 'privat-a', reason: 'need_assessed' },
   });
   expect(grant.statusCode, grant.body).toBe(201);
+  const interval = await bookIntervalStay(stack, `${PLACE_TYPE}-int`);
   return {
+    interval_stay: interval,
     complaint: { id: complaint.json().id, cpr: complainedCpr, birth: '1938-09-10' },
     nursing_home_follow_up: { id: nh.json().id, cpr: nhCpr, birth: '1936-05-06' },
     grant: { id: grant.json().id, cpr: grantCpr, birth: '1937-05-06' },

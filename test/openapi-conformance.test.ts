@@ -480,7 +480,16 @@ describe('success answers match the documented schemas', () => {
     const ivNow = await post('/interval-bookings', 'dev-housing', { entryId: ivEntry.id, placeId: ivPlace.id, from: today, to: addDays(today, 6) });
     await get(`/places/${ivPlace.id}/calendar`, 'dev-housing');
     await post(`/interval-bookings/${ivNow.bookingId}/arrived`, 'dev-housing');
-    await post(`/interval-bookings/${ivNow.bookingId}/ended`, 'dev-housing');
+    await get(`/cases/${ivNow.caseId}?live=true`, 'dev-housing');
+    await post(`/cases/${ivNow.caseId}/interval-stay/ended`, 'dev-housing');
+    // each booked stay is a case: its decisions, and the booking routes as their aliases
+    const ivNoShow = await post('/interval-bookings', 'dev-housing', { entryId: ivEntry.id, placeId: ivPlace.id, from: today, to: addDays(today, 1) });
+    await post(`/cases/${ivNoShow.caseId}/interval-stay/no-show`, 'dev-housing');
+    const ivCancel = await post('/interval-bookings', 'dev-housing', { entryId: ivEntry.id, placeId: ivPlace.id, from: addDays(today, 40), to: addDays(today, 46) });
+    await post(`/cases/${ivCancel.caseId}/interval-stay/cancel`, 'dev-housing');
+    const ivAgain = await post('/interval-bookings', 'dev-housing', { entryId: ivEntry.id, placeId: ivPlace.id, from: today, to: addDays(today, 1) });
+    await post(`/cases/${ivAgain.caseId}/interval-stay/arrived`, 'dev-housing');
+    await post(`/interval-bookings/${ivAgain.bookingId}/ended`, 'dev-housing');
 
     const open = await get('/escalations?status=open&limit=50', 'dev-chief');
     if (open.items[0]) await call('POST', `/escalations/${open.items[0].id}/acknowledge`, 'dev-chief', {}, [200, 409]);

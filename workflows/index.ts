@@ -7,3 +7,4 @@ export { nursingHomeFollowUpWorkflow } from './nursing-home-follow-up/workflow.j
 export { complaintWorkflow } from './complaint/workflow.js';
 export { grantCaseWorkflow } from './grant/workflow.js';
 export { retentionWorkflow } from './retention/workflow.js';
+export { intervalStayWorkflow } from './interval-stay/workflow.js';

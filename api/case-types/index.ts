@@ -8,6 +8,7 @@ import type { Role } from '../auth.js';
 import { BED_DAY_READERS, knowReaders, NOT_HOSPITAL, readerRoles, type ReadRoute, type Readers } from '../need-to-know.js';
 import type { CaseTypeModule } from './case-type.js';
 import { grant } from './grant/index.js';
+import { intervalStay } from './interval-stay/index.js';
 import { hospitalDischarge } from './hospital-discharge/index.js';
 import { notificationReview } from './notification-review/index.js';
 import { nursingHomeFollowUp } from './nursing-home-follow-up/index.js';
@@ -15,7 +16,7 @@ import { complaint } from './complaint/index.js';
 import { psychiatric } from './psychiatric/index.js';
 import { temporaryStay } from './temporary-stay/index.js';
 
-export const CASE_TYPES = [psychiatric, hospitalDischarge, temporaryStay, notificationReview, nursingHomeFollowUp, complaint, grant] as const satisfies readonly CaseTypeModule[];
+export const CASE_TYPES = [psychiatric, hospitalDischarge, temporaryStay, notificationReview, nursingHomeFollowUp, complaint, grant, intervalStay] as const satisfies readonly CaseTypeModule[];
 
 /** The list, as the modules' common shape. */
 const MODULES: readonly CaseTypeModule[] = CASE_TYPES;

@@ -50,6 +50,8 @@ export const BookingBody = z
   .superRefine((v, ctx) => {
     if (v.to < v.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
+/** The booking's lifecycle steps carry nothing (an empty body, or none). */
+export const BookingStepBody = z.object({}).strict().nullish();
 export const BookingParams = z.object({ id: z.uuid({ message: 'must be a booking id (UUID)' }) });
 const Booking = z.object({
   bookingId: Id,
@@ -59,10 +61,12 @@ const Booking = z.object({
   from: Day,
   to: Day,
   state: z.enum(['booked', 'arrived', 'ended', 'cancelled']),
+  caseId: Id.optional().describe('The booked stay\'s case (intervalophold) — the same id as the booking; absent for a booking made before bookings had cases'),
+  caseNumber: z.string().optional().describe('Its case number (INT-…)'),
 });
 export const BookingAnswer = documented(Booking, {
   description: 'The booked interval stay',
-  example: { bookingId: '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f', placeId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', entryId: '5c0f1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f', citizenId: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70', from: '2027-01-11', to: '2027-01-17', state: 'booked' },
+  example: { bookingId: '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f', placeId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', entryId: '5c0f1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f', citizenId: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70', from: '2027-01-11', to: '2027-01-17', state: 'booked', caseId: '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f', caseNumber: 'INT-2027-000004' },
 });
 
 export const CalendarParams = z.object({ id: z.uuid({ message: 'must be a place id (UUID)' }) });

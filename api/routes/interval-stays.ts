@@ -19,6 +19,7 @@ import {
   placeBusy,
   setBookingStatus,
 } from '../../db/queries/interval-stay.js';
+import { getCase } from '../../db/queries/cases.js';
 import { getPlace, getPlaceType } from '../../db/queries/temporary-stay.js';
 import { addDays, localDate } from '../../domain/calendar.js';
 import { birthDateFromCpr, normaliseCpr } from '../../domain/cpr.js';
@@ -26,6 +27,7 @@ import { allocatorWorkflowId } from '../../workflows/temporary-stay/allocation-s
 import { bookIntervalUpdate, cancelIntervalUpdate, intervalArrivedUpdate, intervalEndedUpdate } from '../../workflows/temporary-stay/interval-messages.js';
 import { calendarOf } from '../../workflows/temporary-stay/interval-state.js';
 import type { Role } from '../auth.js';
+import { decideIntervalStay, openIntervalStay } from '../case-types/interval-stay/routes.js';
 import type { ApiDeps } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { newIdFor, updateIdFor } from '../idempotency.js';
@@ -97,26 +99,36 @@ function bookingRoutes(app: App, deps: ApiDeps): void {
         updateId: updateIdFor(request),
       });
       await insertBookingOnce(db, { id: bookingId, entryId: entry.id, placeId: place.id, citizenId: entry.citizenId, fromDay: b.from, toDay: b.to, status: 'booked' });
-      return reply.code(201).send(booked);
+      // the booked stay is a case of its own (its id the booking's): arrival, end, their obligations
+      request.auditCaseId = bookingId;
+      const opened = await openIntervalStay(deps, { bookingId, citizenId: entry.citizenId, placeId: place.id, allocatorWorkflowId: handle.workflowId, from: b.from, to: b.to });
+      return reply.code(201).send({ ...booked, caseId: opened.caseId, caseNumber: opened.caseNumber });
     },
   );
   const steps = [
-    ['cancel', cancelIntervalUpdate, 'cancelled', 'Cancel a booked interval stay (before arrival)'],
-    ['arrived', intervalArrivedUpdate, 'arrived', 'The citizen arrived for the booked period: the place is occupied'],
-    ['ended', intervalEndedUpdate, 'ended', 'The interval stay ended: the place is free again'],
+    ['cancel', cancelIntervalUpdate, 'cancelled', 'Cancel a booked interval stay (before arrival). Deprecated alias of POST /cases/:id/interval-stay/cancel'],
+    ['arrived', intervalArrivedUpdate, 'arrived', 'The citizen arrived for the booked period: the place is occupied. Deprecated alias of POST /cases/:id/interval-stay/arrived'],
+    ['ended', intervalEndedUpdate, 'ended', 'The interval stay ended: the place is free again. Deprecated alias of POST /cases/:id/interval-stay/ended'],
   ] as const;
   for (const [action, update, status, summary] of steps) {
     app.post(
       `/interval-bookings/:id/${action}`,
-      route({ access: HOUSING, audit: `interval.${action}`, summary, params: c.BookingParams, response: { 200: c.BookingAnswer } }),
-      async (request) => {
+      route({ access: HOUSING, audit: `interval.${action}`, summary, params: c.BookingParams, body: c.BookingStepBody, response: { 200: c.BookingAnswer } }),
+      async (request, reply) => {
         const row = await getBooking(db, request.params.id);
         if (!row) throw notFound(`no booking ${request.params.id}`);
+        const answer = { bookingId: row.id, placeId: row.placeId, entryId: row.entryId, citizenId: row.citizenId, from: row.fromDay, to: row.toDay, state: status };
+        if (await getCase(db, row.id)) {
+          // a booked stay with its case: the case's decision (it tells the allocator and writes the row)
+          const s = await decideIntervalStay(deps, request, row.id, action);
+          reply.header('deprecation', 'true').header('link', `</cases/${row.id}/interval-stay/${action}>; rel="successor-version"`);
+          return { ...answer, caseId: s.caseId, caseNumber: s.caseNumber };
+        }
         const place = (await getPlace(db, row.placeId))!;
         const handle = deps.temporal.workflow.getHandle(allocatorWorkflowId(place.placeType));
         await handle.executeUpdate(update as typeof cancelIntervalUpdate, { args: [{ bookingId: row.id }], updateId: updateIdFor(request) });
         await setBookingStatus(db, row.id, status);
-        return { bookingId: row.id, placeId: row.placeId, entryId: row.entryId, citizenId: row.citizenId, from: row.fromDay, to: row.toDay, state: status };
+        return answer;
       },
     );
   }

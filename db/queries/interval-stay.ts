@@ -38,7 +38,7 @@ export async function insertBookingOnce(db: Db, row: typeof intervalBookings.$in
   await db.insert(intervalBookings).values(row).onConflictDoNothing({ target: intervalBookings.id });
 }
 
-export async function setBookingStatus(db: Db, id: string, status: 'arrived' | 'ended' | 'cancelled'): Promise<void> {
+export async function setBookingStatus(db: Db, id: string, status: 'arrived' | 'ended' | 'cancelled' | 'no_show'): Promise<void> {
   await db.update(intervalBookings).set({ status, updatedAt: new Date() }).where(eq(intervalBookings.id, id));
 }
 

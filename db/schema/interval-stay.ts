@@ -52,7 +52,7 @@ export const intervalBookings = pgTable(
     citizenId: citizenRef(),
     fromDay: date('from_day').notNull(),
     toDay: date('to_day').notNull(),
-    /** booked | arrived | ended | cancelled */
+    /** booked | arrived | ended | cancelled | no_show */
     status: text('status').notNull(),
     createdAt: createdNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
