@@ -7,14 +7,28 @@
  * the case page no longer shows who read the case before.
  */
 import { and, eq, gt, inArray } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLog, cases, citizens, escalations, hospitalEpisodes } from '../db/schema/index.js';
 import { localDate } from '../domain/calendar.js';
-import { as, tokens } from './api-helpers.js';
+import { as, testApp, tokens as devTokens } from './api-helpers.js';
 import { openEveryCaseType, type OpenedCases } from './every-case-type.js';
 import { useTestStack } from './helpers.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
+/**
+ * The dev tokens with users of this file's own (the database is shared with the other test files,
+ * which read as the dev users at the same time): every look-up row of these users is this file's.
+ */
+const TAG = Math.random().toString(36).slice(2, 7);
+const tokens = new Map([...devTokens].map(([t, u]) => [t, { ...u, user: `${u.user}-${TAG}` }]));
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await testApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue, tokens });
+});
+afterAll(async () => {
+  await app?.close();
+});
 const PLACE_TYPE = `alog-${Math.random().toString(36).slice(2, 8)}`;
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -29,7 +43,7 @@ const lastId = async () => (await stack.database.db.select({ id: accessLog.id })
 
 /** The API's routes from its OpenAPI document: method and Fastify path. */
 function apiRoutes(): { method: string; path: string }[] {
-  const doc = stack.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+  const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
   return Object.entries(doc.paths).flatMap(([p, ops]) =>
     Object.keys(ops)
       .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
@@ -74,7 +88,7 @@ describe('the look-up log', () => {
         const full = url === '/waiting-list' ? `${url}?placeType=${PLACE_TYPE}` : url === '/work-queue' ? `${url}?limit=200` : url;
         for (const [token, user] of tokens) {
           const from = await lastId();
-          const res = await stack.app.inject({ method: 'GET', url: full, headers: as(token) });
+          const res = await app.inject({ method: 'GET', url: full, headers: as(token) });
           const rows = (await db.select().from(accessLog).where(and(gt(accessLog.id, from), eq(accessLog.userId, user.user), eq(accessLog.use, `GET ${route.path}`))));
           const where = `${user.role} GET ${full} → ${res.statusCode}`;
           walked++;
@@ -114,12 +128,12 @@ describe('the purpose', () => {
     const c = await opened();
     const citizen = c.citizenOf.get(c.psychiatric_discharge.id)!;
     const from = await lastId();
-    expect((await stack.app.inject({ method: 'GET', url: `/cases/${c.psychiatric_discharge.id}`, headers: as('dev-chief') })).statusCode).toBe(200);
-    const sent = await stack.app.inject({ method: 'GET', url: `/cases/${c.psychiatric_discharge.id}`, headers: { ...as('dev-chief'), 'x-purpose': 'escalation_follow_up' } });
+    expect((await app.inject({ method: 'GET', url: `/cases/${c.psychiatric_discharge.id}`, headers: as('dev-chief') })).statusCode).toBe(200);
+    const sent = await app.inject({ method: 'GET', url: `/cases/${c.psychiatric_discharge.id}`, headers: { ...as('dev-chief'), 'x-purpose': 'escalation_follow_up' } });
     expect(sent.statusCode).toBe(200);
     const rows = await stack.database.db.select().from(accessLog).where(and(gt(accessLog.id, from), eq(accessLog.citizenId, citizen))).orderBy(accessLog.id);
     expect(rows.map((r) => r.purpose)).toEqual(['case_handling', 'escalation_follow_up']);
-    const bad = await stack.app.inject({ method: 'GET', url: '/work-queue', headers: { ...as('dev-chief'), 'x-purpose': 'curiosity' } });
+    const bad = await app.inject({ method: 'GET', url: '/work-queue', headers: { ...as('dev-chief'), 'x-purpose': 'curiosity' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/X-Purpose: must be one of case_handling/);
   });
@@ -129,8 +143,8 @@ describe('GET /citizens/:citizenId/access-log (the data-protection officer)', ()
   it('lists the dates and purposes of the look-ups on one citizen, the employee only when asked', async () => {
     const c = await opened();
     const citizen = c.citizenOf.get(c.hospital_discharge.id)!;
-    await stack.app.inject({ method: 'GET', url: `/cases/${c.hospital_discharge.id}`, headers: as('dev-coordinator') });
-    const res = await stack.app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log`, headers: as('dev-data-protection') });
+    await app.inject({ method: 'GET', url: `/cases/${c.hospital_discharge.id}`, headers: as('dev-coordinator') });
+    const res = await app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log`, headers: as('dev-data-protection') });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ citizenId: citizen, retentionDays: 184 });
@@ -145,12 +159,12 @@ describe('GET /citizens/:citizenId/access-log (the data-protection officer)', ()
     expect(read.userId).toBeUndefined();
     // only this citizen's look-ups; none of another citizen's cases
     expect(res.body).not.toContain(c.psychiatric_discharge.id);
-    const named = (await stack.app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log?employees=true`, headers: as('dev-data-protection') })).json();
-    expect(named.entries.find((e: { use: string; role: string }) => e.use === 'GET /cases/:id' && e.role === 'discharge_coordinator').userId).toBe('koordinator-bo');
+    const named = (await app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log?employees=true`, headers: as('dev-data-protection') })).json();
+    expect(named.entries.find((e: { use: string; role: string }) => e.use === 'GET /cases/:id' && e.role === 'discharge_coordinator').userId).toBe(`koordinator-bo-${TAG}`);
     // refused attempts are listed too
     expect(body.entries.some((e: { refused: boolean }) => e.refused)).toBe(true);
     // bad input names the field
-    const bad = await stack.app.inject({ method: 'GET', url: '/citizens/not-a-uuid/access-log', headers: as('dev-data-protection') });
+    const bad = await app.inject({ method: 'GET', url: '/citizens/not-a-uuid/access-log', headers: as('dev-data-protection') });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -160,7 +174,7 @@ describe('GET /citizens/:citizenId/access-log (the data-protection officer)', ()
     let refused = 0;
     for (const r of apiRoutes()) {
       const url = r.path.replace(/:citizenId/g, citizen).replace(/:\w+/g, c.temporary_stay.id);
-      const res = await stack.app.inject({ method: r.method, url, headers: as('dev-data-protection'), ...(r.method === 'GET' ? {} : { payload: {} }) });
+      const res = await app.inject({ method: r.method, url, headers: as('dev-data-protection'), ...(r.method === 'GET' ? {} : { payload: {} }) });
       const where = `dpo ${r.method} ${r.path}`;
       if (r.path.startsWith('/health') || r.path.startsWith('/docs')) continue;
       if (r.method === 'GET' && r.path === '/citizens/:citizenId/access-log') {
@@ -173,7 +187,7 @@ describe('GET /citizens/:citizenId/access-log (the data-protection officer)', ()
     expect(refused).toBeGreaterThan(30);
     for (const [token, user] of tokens) {
       if (user.role === 'dpo') continue;
-      const res = await stack.app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log`, headers: as(token) });
+      const res = await app.inject({ method: 'GET', url: `/citizens/${citizen}/access-log`, headers: as(token) });
       expect(res.statusCode, user.role).toBe(403);
       expect(res.body).not.toContain('"entries"');
     }
@@ -184,9 +198,9 @@ describe('GET /cases/:id', () => {
   it('shows the case\'s changes, not who read it before', async () => {
     const c = await opened();
     const id = c.psychiatric_discharge.id;
-    await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') });
-    await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-chief') });
-    const page = (await stack.app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') })).json();
+    await app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-supervisor') });
+    await app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-chief') });
+    const page = (await app.inject({ method: 'GET', url: `/cases/${id}`, headers: as('dev-psychiatry') })).json();
     const history = page.history as { action: string; userId: string; role: string }[];
     expect(history.map((h) => h.action)).toContain('case.open');
     expect(history.map((h) => h.action)).not.toContain('case.read');

@@ -23,13 +23,15 @@ export async function testApp(opts: {
   refuseLateDecisions?: boolean;
   /** The codec endpoint's options (default: the run's codec, CORS for the dev Web UI's origin, no tokenless user). */
   codec?: Partial<CodecOptions>;
+  /** The bearer tokens (default: the dev tokens). */
+  tokens?: typeof tokens;
 }): Promise<FastifyInstance> {
   const app = await buildApp({
     database: opts.database,
     temporal: opts.temporal,
     taskQueue: opts.taskQueue,
     rules: opts.rules ?? defaultRules,
-    tokens,
+    tokens: opts.tokens ?? tokens,
     logLevel: 'silent',
     codec: { codec: testCodec(), corsOrigins: ['http://localhost:8233'], ...opts.codec },
     ...(opts.refuseLateDecisions === false ? { refuseLateDecisions: false } : {}),
