@@ -40,8 +40,13 @@ import { grantRulesOf } from './rules.js';
 import * as c from './contracts.js';
 
 export const GRANT_SLUG = 'grant';
-/** Need to know: the assessor decides (CPR); the lead and the supervisor watch (age band); a provider delivers (CPR: it must find the citizen), its own grants only. */
-export const GRANT_READERS: Readers = { needs_assessor: 'cpr', visitation_team_lead: 'age_band', supervisor: 'age_band', provider: 'cpr' };
+/**
+ * Need to know: the assessor decides (CPR); the lead and the supervisor watch (age band); a
+ * provider delivers (CPR: it must find the citizen), its own grants only; the discharge
+ * coordinator whose "more help at home" opened the grant phones the provider under the 14:30 rule
+ * (CPR: the provider must know whom the call is about) — its phone task is in its work queue.
+ */
+export const GRANT_READERS: Readers = { needs_assessor: 'cpr', visitation_team_lead: 'age_band', supervisor: 'age_band', provider: 'cpr', discharge_coordinator: 'cpr' };
 const ASSESSOR: Role[] = ['needs_assessor'];
 const caseType = { ...grantCaseType, slug: GRANT_SLUG };
 const route = routeOptionsFor(GRANT_SLUG);
