@@ -9,7 +9,10 @@
  *   gone from the queue. No CPR in a URL or a title.
  * - The dashboard (a seeded database of its own, a Temporal that never answers) shows the totals
  *   the test counts from its seed, its tables and its five charts drawn on their canvases.
- * - No uncaught error in any page, no error on the console.
+ * - Every decision form of every case type is built by the pages' generator, every control
+ *   labelled; a discriminated union's kind switches its fields.
+ * - No uncaught error in any page, no error on the console, nothing blocked by the
+ *   Content-Security-Policy.
  *
  * Needs Firefox at /usr/bin/firefox-esr (`apt-get install -y firefox-esr`; FIREFOX_PATH to use
  * another); without it the tests are skipped and their names say why.
@@ -23,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
 import { pgliteDatabase } from './helpers.js';
-import { caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type CaseStack } from './pages-support.js';
+import { BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type BuiltForm, type CaseStack } from './pages-support.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const hasFirefox = existsSync(FIREFOX);
@@ -44,6 +47,10 @@ async function watchedPage(browser: Browser): Promise<{ page: Page; errors: stri
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('framenavigated', (f) => visited.push(f.url()));
+  // what the Content-Security-Policy blocked, as a console error (Firefox reports it to its browser console only)
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP blocked ${e.blockedURI} (${e.violatedDirective})`));
+  });
   return { page, errors, visited };
 }
 
@@ -123,6 +130,7 @@ describe.skipIf(!hasFirefox)(title, () => {
       await page.waitForFunction((f) => [...document.querySelectorAll(`${f} .field-error:not([hidden])`)].some((e) => /\S/.test(e.textContent ?? '')), WAIT, form);
       // answered, the decision is recorded
       await (await byLabel(page, form, 'Ja')).click();
+      await page.screenshot({ path: path.join(os.tmpdir(), 'firefox-case.png'), fullPage: true });
       expect(await page.$eval(`${form} input[type="radio"][value="true"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
       await page.click(`${form} button[type="submit"]`);
       await page.waitForFunction(() => document.getElementById('decided')?.textContent === 'Beslutningen er registreret.', WAIT);
@@ -140,11 +148,12 @@ describe.skipIf(!hasFirefox)(title, () => {
       expect(kept).not.toContain(cpr);
       expect(kept).not.toContain(cpr.slice(0, 6));
       expect(errors).toEqual([]);
+      await page.screenshot({ path: path.join(os.tmpdir(), 'firefox-queue.png'), fullPage: true });
       await page.close();
     }, 120_000);
   });
 
-  describe('the deadline dashboard (a seeded database of its own)', () => {
+  describe('the deadline dashboard and every decision form (a database of its own)', () => {
     let database: Database;
     let app: FastifyInstance;
     let base: string;
@@ -189,7 +198,30 @@ describe.skipIf(!hasFirefox)(title, () => {
       for (const [w, h] of sizes) expect(w! * h!).toBeGreaterThan(0);
 
       expect(errors).toEqual([]);
+      await page.screenshot({ path: path.join(os.tmpdir(), 'firefox-dashboard.png'), fullPage: true });
       await page.close();
     }, 120_000);
+
+    it('builds every decision form of every case type, each control labelled; a union\'s kind switches its fields', async () => {
+      const meta = (await app.inject({ method: 'GET', url: '/ui/meta.json' })).json() as { caseTypes: { decisions: unknown[] }[] };
+      const { page, errors } = await watchedPage(browser);
+      await page.goto(`${base}/ui/sign-in`);
+      await page.waitForSelector('h1', WAIT);
+      const built = (await page.evaluate(BUILD_EVERY_FORM)) as BuiltForm[];
+      expect(built).toHaveLength(meta.caseTypes.flatMap((c) => c.decisions).length);
+      for (const f of built) {
+        expect(f.unlabelled, f.path).toBe(0);
+        expect(f.controls, f.path).toBeGreaterThanOrEqual(f.properties);
+      }
+      // a discriminated union: its kind chosen (a change event from a real selection), that kind's fields
+      const kind = 'form.decision select:has(option[value="more_help_at_home"])';
+      await page.select(kind, 'more_help_at_home');
+      const numbers = () => page.$eval(kind, (s) => s.closest('form')!.querySelectorAll('input[type="number"]').length);
+      expect(await numbers()).toBe(3);
+      await page.select(kind, 'temporary_stay');
+      expect(await page.$eval(kind, (s) => s.closest('form')!.querySelector('option[value="rehabilitation"]')?.textContent)).toBe('genoptræning (rehabilitation)');
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
   });
 });

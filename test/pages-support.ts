@@ -53,6 +53,38 @@ export async function closeCaseStack(stack: Partial<CaseStack> | undefined): Pro
   await stack?.env?.teardown();
 }
 
+/** One decision form as built in the page: its contract's properties, its controls, those without a label. */
+export interface BuiltForm {
+  path: string;
+  properties: number;
+  controls: number;
+  unlabelled: number;
+}
+
+/**
+ * Run in a page of the pages (`page.evaluate`): every decision form of `/ui/meta.json`, built by the
+ * pages' own generator into `#main`; one `BuiltForm` each. A string: the test runner would rewrite
+ * an import() written as code.
+ */
+export const BUILD_EVERY_FORM = `(async () => {
+  const { decisionForm } = await import('/ui/assets/forms.js');
+  const { TEXT } = await import('/ui/assets/i18n.js');
+  const m = await (await fetch('/ui/meta.json')).json();
+  const main = document.getElementById('main');
+  main.replaceChildren();
+  const out = [];
+  for (const c of m.caseTypes) {
+    for (const d of c.decisions) {
+      const form = decisionForm(d, { t: TEXT.da, lang: 'da', codeLabels: m.codeLabels }, async () => ({ status: 200, body: {} }));
+      main.append(form);
+      const controls = [...form.querySelectorAll('input, select, textarea')];
+      const unlabelled = controls.filter((el) => el.labels.length === 0 && !el.closest('fieldset')?.querySelector('legend'));
+      out.push({ path: d.path, properties: Object.keys(d.schema.properties ?? {}).length, controls: controls.length, unlabelled: unlabelled.length });
+    }
+  }
+  return out;
+})()`;
+
 /**
  * The case's vulnerability assessment brought to "at risk": the time-skipping server's clock to a
  * minute after it turns (00:00 of its due day), until the mirror says so.

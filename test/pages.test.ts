@@ -33,7 +33,7 @@ import type { Database } from '../db/client.js';
 import { auditLog, cases, obligations } from '../db/schema/index.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
 import { devServerEnv, eventually, pgliteDatabase, startWorker, testDatabase, type RunningWorker } from './helpers.js';
-import { caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type CaseStack } from './pages-support.js';
+import { BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type BuiltForm, type CaseStack } from './pages-support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -260,25 +260,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.goto(`${base}/ui/sign-in`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       // every form, built in the page by the pages' own generator
-      // (a string: the test runner would rewrite an import() written here)
-      const built = (await page.evaluate(`(async () => {
-        const { decisionForm } = await import('/ui/assets/forms.js');
-        const { TEXT } = await import('/ui/assets/i18n.js');
-        const m = await (await fetch('/ui/meta.json')).json();
-        const main = document.getElementById('main');
-        main.replaceChildren();
-        const out = [];
-        for (const c of m.caseTypes) {
-          for (const d of c.decisions) {
-            const form = decisionForm(d, { t: TEXT.da, lang: 'da', codeLabels: m.codeLabels }, async () => ({ status: 200, body: {} }));
-            main.append(form);
-            const controls = [...form.querySelectorAll('input, select, textarea')];
-            const unlabelled = controls.filter((el) => el.labels.length === 0 && !el.closest('fieldset')?.querySelector('legend'));
-            out.push({ path: d.path, properties: Object.keys(d.schema.properties ?? {}).length, controls: controls.length, unlabelled: unlabelled.length });
-          }
-        }
-        return out;
-      })()`)) as { path: string; properties: number; controls: number; unlabelled: number }[];
+      const built = (await page.evaluate(BUILD_EVERY_FORM)) as BuiltForm[];
       expect(built).toHaveLength(decisionPaths.length);
       for (const f of built) {
         expect(f.unlabelled, f.path).toBe(0);
