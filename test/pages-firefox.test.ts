@@ -11,13 +11,15 @@
  *   the test counts from its seed, its tables and its five charts drawn on their canvases.
  * - Every decision form of every case type is built by the pages' generator, every control
  *   labelled; a discriminated union's kind switches its fields.
+ * - axe-core finds no serious or critical violation (WCAG 2.1 A/AA rules) on the work queue, the
+ *   case page, the dashboard and all decision forms together.
  * - No uncaught error in any page, no error on the console, nothing blocked by the
  *   Content-Security-Policy.
  *
  * Needs Firefox at /usr/bin/firefox-esr (`apt-get install -y firefox-esr`; FIREFOX_PATH to use
  * another); without it the tests are skipped and their names say why.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
 import { pgliteDatabase } from './helpers.js';
-import { BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type BuiltForm, type CaseStack } from './pages-support.js';
+import { AXE, axeRun, BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type AxeViolation, type BuiltForm, type CaseStack } from './pages-support.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const hasFirefox = existsSync(FIREFOX);
@@ -68,6 +70,16 @@ async function byLabel(page: Page, scope: string, text: string): Promise<Element
     WAIT, scope, text,
   );
   return handle as ElementHandle<Element>;
+}
+
+/**
+ * axe-core on the page as it stands (the WCAG 2.1 A/AA rules; serious and critical). Loaded by
+ * evaluating its source over BiDi: a script tag would be refused by the pages' CSP, and Firefox
+ * has no switch to bypass it.
+ */
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(readFileSync(AXE, 'utf8'));
+  return page.evaluate(axeRun);
 }
 
 async function textOf(page: Page, selector: string): Promise<string> {
@@ -116,6 +128,7 @@ describe.skipIf(!hasFirefox)(title, () => {
       await page.waitForSelector(item, WAIT);
       expect(await textOf(page, item)).toContain('Vurdér om borgeren er særligt sårbar');
       expect(await page.$eval('html', (e) => e.getAttribute('lang'))).toBe('da');
+      expect(await axeViolations(page), 'work queue').toEqual([]);
 
       // open the case by its link: its page titled by the case number, the generated form
       await Promise.all([page.waitForNavigation(WAIT), page.click(`${item} a`)]);
@@ -124,6 +137,7 @@ describe.skipIf(!hasFirefox)(title, () => {
       expect(await page.title()).toBe(`Sag ${caseNumber} – overgang`);
       const form = 'form[data-path="vulnerability-assessment"]';
       await page.waitForSelector(form, WAIT);
+      expect(await axeViolations(page), 'case page').toEqual([]);
 
       // a missing required answer: the server's message beside the field (the same zod definition)
       await page.click(`${form} button[type="submit"]`);
@@ -196,6 +210,7 @@ describe.skipIf(!hasFirefox)(title, () => {
       await page.waitForFunction(() => document.querySelectorAll('canvas').length === 5 && [...document.querySelectorAll('canvas')].every((c) => (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }).Chart.getChart(c)), WAIT);
       const sizes = await page.$$eval('canvas', (cs) => cs.map((c) => [c.width, c.height]));
       for (const [w, h] of sizes) expect(w! * h!).toBeGreaterThan(0);
+      expect(await axeViolations(page), 'dashboard').toEqual([]);
 
       expect(errors).toEqual([]);
       await page.screenshot({ path: path.join(os.tmpdir(), 'firefox-dashboard.png'), fullPage: true });
@@ -220,6 +235,7 @@ describe.skipIf(!hasFirefox)(title, () => {
       expect(await numbers()).toBe(3);
       await page.select(kind, 'temporary_stay');
       expect(await page.$eval(kind, (s) => s.closest('form')!.querySelector('option[value="rehabilitation"]')?.textContent)).toBe('genoptræning (rehabilitation)');
+      expect(await axeViolations(page), 'every decision form').toEqual([]);
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);

@@ -5,6 +5,7 @@
  * here from the seed itself.
  */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +19,8 @@ import { as, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { eventually, startWorker, testDatabase, timeSkippingEnv, type RunningWorker } from './helpers.js';
 
+/** axe-core's browser build, injected into a page for the accessibility check. */
+export const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 
@@ -51,6 +54,22 @@ export async function closeCaseStack(stack: Partial<CaseStack> | undefined): Pro
   await stack?.worker?.stop();
   await stack?.database?.close();
   await stack?.env?.teardown();
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: string[];
+}
+
+/**
+ * Run in a page where axe-core is loaded (`page.evaluate(axeRun)`): the serious and critical
+ * violations of the WCAG 2.1 A/AA rules on the page as it stands.
+ */
+export async function axeRun(): Promise<AxeViolation[]> {
+  const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+  const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
 /** One decision form as built in the page: its contract's properties, its controls, those without a label. */

@@ -19,7 +19,6 @@
  * test/pages-firefox.test.ts (Playwright's Firefox is a patched build, not Debian's firefox-esr).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -33,13 +32,12 @@ import type { Database } from '../db/client.js';
 import { auditLog, cases, obligations } from '../db/schema/index.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
 import { devServerEnv, eventually, pgliteDatabase, startWorker, testDatabase, type RunningWorker } from './helpers.js';
-import { BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type BuiltForm, type CaseStack } from './pages-support.js';
+import { AXE, axeRun, BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type AxeViolation, type BuiltForm, type CaseStack } from './pages-support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(projectRoot, 'docs', 'pages') : os.tmpdir();
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const title = hasChromium
   ? 'the pages in a real browser (headless Chromium)'
@@ -47,13 +45,9 @@ const title = hasChromium
 
 
 /** axe-core on the page as it stands: the serious and critical violations of the WCAG 2.1 A/AA rules. */
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  });
+  return page.evaluate(axeRun);
 }
 
 async function signIn(page: Page, base: string, token: string): Promise<void> {
