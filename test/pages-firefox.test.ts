@@ -11,8 +11,9 @@
  *   the test counts from its seed, its tables and its five charts drawn on their canvases.
  * - Every decision form of every case type is built by the pages' generator, every control
  *   labelled; a discriminated union's kind switches its fields.
- * - axe-core finds no serious or critical violation (WCAG 2.1 A/AA rules) on the work queue, the
- *   case page, the dashboard and all decision forms together.
+ * - The sign-in page is used by keyboard alone (Tab from the skip link to a dev user, Enter).
+ * - axe-core finds no serious or critical violation (WCAG 2.1 A/AA rules) on the sign-in page, the
+ *   work queue, the case page, the dashboard and all decision forms together.
  * - No uncaught error in any page, no error on the console, nothing blocked by the
  *   Content-Security-Policy.
  *
@@ -59,8 +60,8 @@ async function watchedPage(browser: Browser): Promise<{ page: Page; errors: stri
 async function signIn(page: Page, base: string, token: string): Promise<void> {
   await page.goto(`${base}/ui/sign-in`);
   const button = await page.waitForSelector(`button[data-token="${token}"]`, WAIT);
-  await button!.click();
-  await page.waitForFunction(() => !location.pathname.endsWith('/sign-in'), WAIT);
+  // the page checks the token (GET /me), then replaces itself with the role's start page
+  await Promise.all([page.waitForNavigation(WAIT), button!.click()]);
 }
 
 /** The control a label with exactly this text names, inside `scope`. */
@@ -165,6 +166,22 @@ describe.skipIf(!hasFirefox)(title, () => {
       await page.screenshot({ path: path.join(os.tmpdir(), 'firefox-queue.png'), fullPage: true });
       await page.close();
     }, 120_000);
+
+    it('the sign-in page signs in by keyboard alone', async () => {
+      const { page, errors } = await watchedPage(browser);
+      await page.goto(`${stack.base}/ui/sign-in`);
+      await page.waitForSelector('button[data-token="dev-assessor"]', WAIT);
+      expect(await axeViolations(page), 'sign-in').toEqual([]);
+      // the skip link first, then on to a dev user, Enter signs in
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Spring til indhold');
+      for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.getAttribute('data-token'))) !== 'dev-assessor'; i++) await page.keyboard.press('Tab');
+      await Promise.all([page.waitForNavigation(WAIT), page.keyboard.press('Enter')]);
+      expect(new URL(page.url()).pathname).toBe('/ui/queue');
+      await page.waitForFunction(() => /^Arbejdsliste/.test(document.querySelector('h1')?.textContent ?? ''), WAIT);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
   });
 
   describe('the deadline dashboard and every decision form (a database of its own)', () => {
