@@ -15,12 +15,10 @@
  *   `UPDATE_SCREENSHOTS=1`, otherwise to the OS temp folder.
  *
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`; CHROMIUM_PATH to use
- * another); without it the tests are skipped and their names say why. Firefox is not driven
- * (Playwright's Firefox is a patched build, not Debian's firefox-esr).
+ * another); without it the tests are skipped and their names say why. Firefox:
+ * test/pages-firefox.test.ts (Playwright's Firefox is a patched build, not Debian's firefox-esr).
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -28,43 +26,28 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_TYPE_NAMES, readableCaseTypes } from '../api/case-types/index.js';
+import { CASE_TYPE_NAMES } from '../api/case-types/index.js';
 import { projectRoot } from '../config/index.js';
 import type { Database } from '../db/client.js';
-import { auditLog, bedDayPeriods, cases, citizens, escalations, obligations, stayApplications } from '../db/schema/index.js';
-import { addDays, localDate, localInstant } from '../domain/calendar.js';
-import { PRIORITY_ORDER } from '../domain/rules.js';
+import { auditLog, cases, obligations } from '../db/schema/index.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
-import { fakeCpr } from './fixtures.js';
-import { devServerEnv, eventually, pgliteDatabase, startWorker, testDatabase, timeSkippingEnv, type RunningWorker } from './helpers.js';
+import { devServerEnv, eventually, pgliteDatabase, startWorker, testDatabase, type RunningWorker } from './helpers.js';
+import { AXE, axeRun, BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type AxeViolation, type BuiltForm, type CaseStack } from './pages-support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(projectRoot, 'docs', 'pages') : os.tmpdir();
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 const title = hasChromium
   ? 'the pages in a real browser (headless Chromium)'
   : `the pages in a real browser — skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  return `http://127.0.0.1:${addr.port}`;
-}
 
 /** axe-core on the page as it stands: the serious and critical violations of the WCAG 2.1 A/AA rules. */
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  });
+  return page.evaluate(axeRun);
 }
 
 async function signIn(page: Page, base: string, token: string): Promise<void> {
@@ -86,35 +69,27 @@ describe.skipIf(!hasChromium)(title, () => {
   const newContext = () => browser.newContext({ bypassCSP: true, locale: 'da-DK', timezoneId: 'Europe/Copenhagen', viewport: { width: 1280, height: 900 } });
 
   describe('work queue and case page (time-skipping server)', () => {
+    let stack: CaseStack;
     let env: TestWorkflowEnvironment;
     let database: Database;
-    let worker: RunningWorker;
     let app: FastifyInstance;
     let base: string;
     let context: BrowserContext;
 
     beforeAll(async () => {
-      env = await timeSkippingEnv();
-      database = await testDatabase();
-      worker = await startWorker(env, database);
-      app = await testApp({ database, temporal: env.client, taskQueue: worker.taskQueue, refuseLateDecisions: false });
-      base = await listen(app);
+      stack = await caseStack();
+      ({ env, database, app, base } = stack);
       context = await newContext();
     });
     afterAll(async () => {
       await context?.close();
-      await app?.close();
-      await worker?.stop();
-      await database?.close();
-      await env?.teardown();
+      await closeCaseStack(stack);
     });
 
     it('a needs assessor sees an at-risk assessment, opens the case, decides, sees it leave the queue; the same decision again shows the refusal', async () => {
       const { id, caseNumber, cpr } = await openCase(app);
       // the server's clock to a minute after the assessment turns at risk (00:00 of its due day)
-      const row = await eventually(async () => (await database.db.select().from(obligations).where(and(eq(obligations.caseId, id), eq(obligations.kind, 'vulnerability_assessment'))))[0]);
-      await env.sleep(row.atRiskAt.getTime() + MINUTE - (await env.currentTimeMs()));
-      await eventually(async () => (await database.db.select().from(obligations).where(and(eq(obligations.caseId, id), eq(obligations.key, row.key))))[0]?.state === 'at_risk');
+      await untilAtRisk(env, database, id);
 
       const page = await context.newPage();
       const visited: string[] = [];
@@ -279,25 +254,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.goto(`${base}/ui/sign-in`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       // every form, built in the page by the pages' own generator
-      // (a string: the test runner would rewrite an import() written here)
-      const built = (await page.evaluate(`(async () => {
-        const { decisionForm } = await import('/ui/assets/forms.js');
-        const { TEXT } = await import('/ui/assets/i18n.js');
-        const m = await (await fetch('/ui/meta.json')).json();
-        const main = document.getElementById('main');
-        main.replaceChildren();
-        const out = [];
-        for (const c of m.caseTypes) {
-          for (const d of c.decisions) {
-            const form = decisionForm(d, { t: TEXT.da, lang: 'da', codeLabels: m.codeLabels }, async () => ({ status: 200, body: {} }));
-            main.append(form);
-            const controls = [...form.querySelectorAll('input, select, textarea')];
-            const unlabelled = controls.filter((el) => el.labels.length === 0 && !el.closest('fieldset')?.querySelector('legend'));
-            out.push({ path: d.path, properties: Object.keys(d.schema.properties ?? {}).length, controls: controls.length, unlabelled: unlabelled.length });
-          }
-        }
-        return out;
-      })()`)) as { path: string; properties: number; controls: number; unlabelled: number }[];
+      const built = (await page.evaluate(BUILD_EVERY_FORM)) as BuiltForm[];
       expect(built).toHaveLength(decisionPaths.length);
       for (const f of built) {
         expect(f.unlabelled, f.path).toBe(0);
@@ -379,96 +336,3 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   });
 });
-
-/** A hospital-discharge case opened by the hospital through the API (its care plan). */
-async function openCase(app: FastifyInstance): Promise<{ id: string; caseNumber: string; cpr: string }> {
-  const cpr = fakeCpr('1948-03-15');
-  const now = Date.now();
-  const opened = await app.inject({
-    method: 'POST',
-    url: '/cases',
-    headers: as('dev-hospital'),
-    payload: {
-      type: CASE_TYPE_NAMES.find((n) => n.startsWith('hospital'))!,
-      cpr,
-      receivedAt: new Date(now - HOUR).toISOString(),
-      ward: 'Bispebjerg Hospital, afsnit 42',
-      admittedAt: new Date(now - 5 * 24 * HOUR).toISOString(),
-      expectedDischargeDate: addDays(localDate(now), 3),
-      functionalLevel: 'FSIII: personlig hygiejne 3, forflytning 4',
-      freeText: 'Hoftebrud, falder hyppigt',
-    },
-  });
-  expect(opened.statusCode, opened.body).toBe(201);
-  return { ...(opened.json() as { id: string; caseNumber: string }), cpr };
-}
-
-const STATES = ['breached', 'at_risk', 'on_track', 'paused'] as const;
-const TEAMS = ['Lokal visitation Nord', 'DSI Voksen', null] as const;
-const BUCKETS: [number, number][] = [[1, 1], [2, 3], [4, 7], [8, 14], [15, 30], [31, Infinity]];
-
-/**
- * A random set of cases with open and closed obligations, escalations over 40 nights and a
- * waiting list; returns what the dashboard must show, counted here from the seed itself.
- */
-async function seedDashboard(database: Database) {
-  const db = database.db;
-  const today = localDate(Date.now());
-  const types = readableCaseTypes('supervisor');
-  const byState = [0, 0, 0, 0];
-  const ageing: Record<string, number[]> = {};
-  const nights: Record<string, number> = {};
-  const waiting = new Map<string, number>();
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-  for (let i = 0; i < 60; i++) {
-    const [citizen] = await db.insert(citizens).values({ cpr: fakeCpr('1940-01-01'), birthDate: '1940-01-01' }).returning({ id: citizens.id });
-    const caseId = randomUUID();
-    const type = pick(types);
-    await db.insert(cases).values({ id: caseId, type, citizenId: citizen!.id, workflowId: `SEED-${i}-${caseId.slice(0, 8)}`, step: 'open', openedAt: new Date() });
-    for (let k = 0; k < 1 + (i % 3); k++) {
-      const state = pick([...STATES, 'met', 'cancelled'] as const);
-      const team = pick(TEAMS);
-      const daysLate = state === 'breached' ? 1 + Math.floor(Math.random() * 40) : -3;
-      const dueDay = addDays(today, -daysLate);
-      const urgency = { breached: 0, at_risk: 1, on_track: 2, paused: 3, met: 9, cancelled: 9 }[state];
-      await db.insert(obligations).values({
-        caseId, key: `o-${k}`, kind: 'follow_up_visit', actionCode: 'follow_up_visit', actorRole: 'needs_assessor', actorTeam: team, escalateTo: 'visitation_team_lead',
-        dueDay, atRiskAt: new Date(localInstant(addDays(dueDay, -2))), escalateAt: new Date(localInstant(addDays(dueDay, 1))), state, urgency, openedAt: new Date(),
-      });
-      const s = STATES.indexOf(state as (typeof STATES)[number]);
-      if (s >= 0) byState[s]! += 1;
-      if (state === 'breached') {
-        const name = team ?? '(hele rollen)';
-        ageing[name] ??= BUCKETS.map(() => 0);
-        ageing[name]![BUCKETS.findIndex(([lo, hi]) => daysLate >= lo && daysLate <= hi)]! += 1;
-      }
-    }
-    // escalations and warnings over the last 40 nights (only escalations of the last 30 count)
-    for (let e = 0; e < i % 3; e++) {
-      const back = Math.floor(Math.random() * 40);
-      const night = addDays(today, -back);
-      const severity = pick(['escalation', 'warning'] as const);
-      await db.insert(escalations).values({
-        caseId, key: `e-${e}`, kind: 'follow_up_visit', severity, recipientRole: 'visitation_team_lead', dueDay: addDays(night, -1),
-        scheduledFor: new Date(localInstant(night)), firedAt: new Date(localInstant(night)), message: 'seeded',
-      });
-      if (severity === 'escalation' && back < 30) nights[night] = (nights[night] ?? 0) + 1;
-    }
-    // bed-days: a færdigmelding 10 to 70 days ago on every sixth case
-    if (i % 6 === 0) await db.insert(bedDayPeriods).values({ caseId, readyAt: new Date(Date.now() - (10 + i) * 24 * HOUR) });
-    if (type === CASE_TYPE_NAMES.find((n) => n.startsWith('temporary')) && i % 2 === 0) {
-      const priority = pick(PRIORITY_ORDER);
-      const status = pick(['waiting', 'waiting', 'offered'] as const);
-      // some wait from a day still to come (a waiting-list date set ahead): their wait counts as 0 days, never less
-      const waitingSince = i % 4 === 0 ? new Date(Date.now() + 3 * 24 * HOUR) : new Date();
-      await db.insert(stayApplications).values({ caseId, citizenId: citizen!.id, placeType: 'general', purpose: 'respite', priority, waitingSince, status });
-      if (status === 'waiting') waiting.set(priority, (waiting.get(priority) ?? 0) + 1);
-    }
-  }
-  return {
-    byState,
-    ageing,
-    nights,
-    waiting: PRIORITY_ORDER.filter((p) => waiting.has(p)).map((p) => [p, waiting.get(p)!]),
-  };
-}
