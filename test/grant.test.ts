@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { cases, escalations, grants, obligations, outbox } from '../db/schema/index.js';
 import { addDays, localDate, localInstant, overnightAfter } from '../domain/calendar.js';
-import { defaultRules } from '../domain/rules.js';
+import { defaultRules, rulesFromConfig } from '../domain/rules.js';
+import { loadConfig } from '../config/index.js';
+import { providerChangeDay } from '../domain/grants.js';
 import { CaseStepKey, NextDueDayKey } from '../workflows/shared/search-attributes.js';
 import { as, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -29,6 +31,9 @@ import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 const MINUTE = 60_000;
 const stack = useTestStack({ temporal: 'time-skipping' });
 let app: FastifyInstance;
+/** An API whose rule set carries configured grant rules (not the defaults): the child grants must take them. */
+let configured: FastifyInstance;
+const CONFIGURED = { GRANT_EXPIRY_LEAD_DAYS: '5', GRANT_REASSESSMENT_DAYS: '3', PROVIDER_NOTICE_MONTHS: '2' };
 const db = () => stack.database.db;
 const now = () => stack.env.currentTimeMs();
 const sleepUntil = async (instant: number) => stack.env.sleep(instant - (await now()));
@@ -40,9 +45,12 @@ beforeAll(async () => {
   more.set('test-provider-kommune', { user: 'leverandoer-k', role: 'provider', team: 'kommune-hjemmepleje' });
   app = sendingKeys(await buildApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue, rules: defaultRules, tokens: more, logLevel: 'silent', refuseLateDecisions: false }));
   await app.ready();
+  configured = sendingKeys(await buildApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue, rules: rulesFromConfig(loadConfig(CONFIGURED)), tokens: more, logLevel: 'silent', refuseLateDecisions: false }));
+  await configured.ready();
 });
 afterAll(async () => {
   await app?.close();
+  await configured?.close();
 });
 
 async function openGrant(body: Record<string, unknown>) {
@@ -66,11 +74,11 @@ const nextSpringForward = (from: string) => dayFrom(addDays(from, 1), (d) => d.s
 const monday = (from: string) => dayFrom(from, (d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1);
 
 describe('grant case (time-skipping server)', () => {
-  it('a temporary stay\'s reassessment "home with help" with a grant opens a grant case from the day after the stay', async () => {
+  it('a temporary stay\'s reassessment "home with help" with a grant opens a grant case from the day after the stay, with the configured grant rules', async () => {
     const t = await now();
     const placeType = `grant-stay-${randomUUID().slice(0, 8)}`;
     const call = async (method: 'GET' | 'POST', url: string, token: string, payload?: unknown) => {
-      const res = await app.inject({ method, url, headers: as(token), ...(payload !== undefined ? { payload: payload as object } : {}) });
+      const res = await configured.inject({ method, url, headers: as(token), ...(payload !== undefined ? { payload: payload as object } : {}) });
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
       return res.json();
     };
@@ -82,9 +90,12 @@ describe('grant case (time-skipping server)', () => {
     const plannedEndDate = addDays(localDate(t), 21);
     await call('POST', `/cases/${stay.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate });
     await eventually(async () => (await call('GET', `/temporary-stays/${stay.id}`, 'dev-assessor')).status?.stay);
-    const order = { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'kommune-hjemmepleje' };
-    const refused = await app.inject({ method: 'POST', url: `/cases/${stay.id}/temporary-stay/reassessment`, headers: as('dev-assessor'), payload: { outcome: 'home', grant: order } });
+    const endsOn = addDays(plannedEndDate, 41);
+    const order = { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'kommune-hjemmepleje', endsOn };
+    const refused = await configured.inject({ method: 'POST', url: `/cases/${stay.id}/temporary-stay/reassessment`, headers: as('dev-assessor'), payload: { outcome: 'home', grant: order } });
     expect(refused.statusCode).toBe(400);
+    expect(refused.json().fields).toEqual([{ field: 'body.grant', message: 'only with outcome home_with_help' }]);
+    expect(refused.json().message).toContain('body.grant: only with outcome home_with_help');
     const st = await call('POST', `/cases/${stay.id}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'home_with_help', grant: order });
     const child = st.grantCase as { caseId: string; caseNumber: string };
     expect(child.caseNumber).toMatch(/^BEV-/);
@@ -95,12 +106,15 @@ describe('grant case (time-skipping server)', () => {
       return m.length === 2 ? m : undefined;
     });
     expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter det midlertidige ophold');
+    // the configured lead days (5), not the default (14)
+    const ob = await eventually(() => obligationRow(child.caseId, `expiry-${endsOn}`));
+    expect(ob).toMatchObject({ kind: 'grant_expiry', dueDay: addDays(endsOn, -5) });
   });
 
-  it('a hospital discharge\'s "more help at home" with a grant opens a grant case: the grant is the hand-over', async () => {
+  it('a hospital discharge\'s "more help at home" with a grant opens a grant case: the grant is the hand-over, with the configured grant rules', async () => {
     const t = await now();
     const iso = (ms: number) => new Date(ms).toISOString();
-    const hd = await app.inject({
+    const hd = await configured.inject({
       method: 'POST',
       url: '/cases',
       headers: as('dev-hospital'),
@@ -108,11 +122,12 @@ describe('grant case (time-skipping server)', () => {
     });
     expect(hd.statusCode, hd.body).toBe(201);
     const id = hd.json().id as string;
-    const step = (action: string, token: string, payload: unknown) => app.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: as(token), payload: payload as object });
+    const step = (action: string, token: string, payload: unknown) => configured.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: as(token), payload: payload as object });
     expect((await step('vulnerability-assessment', 'dev-assessor', { vulnerable: true })).statusCode).toBe(200);
     expect((await step('conference', 'dev-coordinator', { heldAt: iso(t - 1_800_000) })).statusCode).toBe(200);
     const startsOn = addDays(localDate(t), 2);
-    const grant = { serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, providerCode: 'privat-a' };
+    const endsOn = addDays(startsOn, 30);
+    const grant = { serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, providerCode: 'privat-a', endsOn };
     const wrong = await step('decision', 'dev-coordinator', { holisticAssessment: 'x', decision: { kind: 'more_help_at_home', help: 'morgenpleje', minutesPerWeek: 200, providerStartsOn: startsOn, grant } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().message).toContain('must equal minutesPerWeek');
@@ -132,6 +147,12 @@ describe('grant case (time-skipping server)', () => {
     ]);
     expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter udskrivning fra sygehus');
     expect(decided.json().handovers).toEqual([]);
+    // the configured rules, not the defaults: expiry lead days 5, provider notice 2 months
+    const ob = await eventually(() => obligationRow(child.caseId, `expiry-${endsOn}`));
+    expect(ob).toMatchObject({ kind: 'grant_expiry', dueDay: addDays(endsOn, -5) });
+    const moved = await configured.inject({ method: 'POST', url: `/cases/${child.caseId}/grant/change-provider`, headers: as('dev-assessor'), payload: { toProviderCode: 'privat-b' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().lastDayOfOld).toBe(providerChangeDay(localDate(await now()), 2).lastDayOfOld);
   });
 
   it('a temporary grant: the expiry decision escalates overnight, the grant ends at its end day across a daylight-saving change', async () => {

@@ -95,12 +95,16 @@ export function checkChange(s: GrantState, c: { fromDay: LocalDate; endsOn?: Loc
   if (c.fromDay < today) refuse(`fromDay ${c.fromDay} lies before today (${today}): a change takes effect from today or later`);
   if (s.endDay && c.fromDay > s.endDay) refuse(`fromDay ${c.fromDay} lies after the grant's last day ${s.endDay}`);
   if (c.endsOn && c.endsOn < c.fromDay) refuse(`endsOn ${c.endsOn} lies before fromDay ${c.fromDay}`);
+  // a decided end stands: a change adjusts the help until then, it does not move or undo the end
+  if (s.endDecided && c.endsOn !== undefined) refuse(`the end is decided (last day ${s.endDay}): a change cannot move it; help after it needs a new grant`);
 }
 
 export function checkEnd(s: GrantState, lastDay: LocalDate, today: LocalDate): void {
   checkOpen(s);
   if (lastDay < addDays(today, -1)) refuse(`lastDay ${lastDay} lies before yesterday: an end is decided from today`);
   if (lastDay < addDays(s.terms.startsOn, -1)) refuse(`lastDay ${lastDay} lies before the grant starts (${s.terms.startsOn})`);
+  // an end brings the last day forward, never past it: continuing needs a new grant
+  if (s.endDay && lastDay > s.endDay) refuse(`lastDay ${lastDay} lies after the grant's last day ${s.endDay}: an end cannot prolong the grant; help after it needs a new grant`);
 }
 
 export function checkProviderChange(s: GrantState, toProviderCode: string): void {
@@ -113,6 +117,7 @@ export function checkExpiryDecision(s: GrantState): void {
   checkOpen(s);
   if (!s.terms.endsOn) refuse('the grant is permanent: there is no expiry to decide');
   if (s.expiryDecided) refuse(`the expiry is decided already (${s.expiryDecided})`);
+  if (s.endDecided) refuse(`the end is decided already (last day ${s.endDay})`);
 }
 
 /**
@@ -135,6 +140,8 @@ export function changed(s: GrantState, c: { minutesPerDelivery: number; deliveri
   if (!endsOn) delete terms.endsOn;
   // the delivered time is judged against the changed grant from now on: the earlier weeks no longer count
   const next: GrantState = { ...s, terms, reports: [], decisions: s.decisions + 1 };
+  // a decided end stands (checkChange refuses a new endsOn after it): the change keeps its last day
+  if (s.endDecided) return next;
   if (endsOn) next.endDay = endsOn;
   else delete next.endDay;
   if (endsOn !== s.terms.endsOn) delete next.expiryDecided;

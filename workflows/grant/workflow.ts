@@ -367,7 +367,7 @@ function dueAfter(now: number, days: number): LocalDate {
 /** A temporary grant: the expiry decision is due the lead days before its last day. */
 function openExpiry(c: Case, now: number): void {
   const endsOn = c.s.terms.endsOn;
-  if (!endsOn || c.s.expiryDecided) return;
+  if (!endsOn || c.s.expiryDecided || c.s.endDecided) return;
   c.core.open({ key: expiryKey(endsOn), kind: 'grant_expiry', dueDay: expiryDueDay(endsOn, c.input.grantRules, now), now, params: { endsOn } });
 }
 
@@ -423,7 +423,8 @@ async function message(
       minutesPerDelivery: s.terms.minutesPerDelivery,
       deliveriesPerWeek: s.terms.deliveriesPerWeek,
       startsOn: s.terms.startsOn,
-      endsOn: s.terms.endsOn ?? s.endDay ?? null,
+      // the last day the grant runs: a decided end's, else the temporary grant's own
+      endsOn: s.endDay ?? s.terms.endsOn ?? null,
       ...m.facts,
     },
   });

@@ -90,7 +90,7 @@ export const ReassessmentBody = z
     grant: GrantOrderBody.optional().describe('home_with_help only: opens a grant case (bevilling) from the day after the planned end — the hand-over to the provider'),
   })
   .superRefine((v, ctx) => {
-    if (v.grant && v.outcome !== 'home_with_help') ctx.addIssue({ code: 'custom', message: 'grant: only with outcome home_with_help' });
+    if (v.grant && v.outcome !== 'home_with_help') ctx.addIssue({ code: 'custom', path: ['grant'], message: 'only with outcome home_with_help' });
     if (v.outcome === 'extension' && !v.newEndDate) ctx.addIssue({ code: 'custom', path: ['newEndDate'], message: 'required for an extension' });
     if (v.outcome !== 'extension' && v.newEndDate) ctx.addIssue({ code: 'custom', path: ['newEndDate'], message: 'only for an extension' });
   });
