@@ -36,6 +36,15 @@ describe('grant state', () => {
     expect(() => checkReport(s, { providerCode: 'privat-a', weekStart: '2026-06-29', minutes: 25 })).not.toThrow();
     expect(() => checkReport(s, { providerCode: 'privat-b', weekStart: '2026-07-06', minutes: 25 })).not.toThrow();
     expect(() => checkProviderChange(s, 'privat-b')).toThrow(/already handed/);
+    // the new provider reports from the week of its first day (2026-07-01 is a Wednesday), not the old one's weeks
+    expect(() => checkReport(s, { providerCode: 'privat-b', weekStart: '2026-06-22', minutes: 25 })).toThrow(/does not deliver/);
+    expect(() => checkReport(s, { providerCode: 'privat-b', weekStart: '2026-06-29', minutes: 25 })).not.toThrow();
+  });
+
+  it('a change of provider is refused when the grant ends before the new provider would start', () => {
+    const t = openedState({ serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 5, deliveriesPerWeek: 5, startsOn: '2026-03-02', endsOn: '2026-06-15' }, 'privat-a', 'granted');
+    expect(() => checkProviderChange(t, 'privat-b', '2026-05-20', defaultGrantRules)).toThrow(/before the new provider's first day 2026-06-21/);
+    expect(() => checkProviderChange(t, 'privat-b', '2026-05-14', defaultGrantRules)).not.toThrow();
   });
 
   it('the weeks of two providers in one week are added together; a change judges afresh', () => {

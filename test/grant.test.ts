@@ -245,6 +245,14 @@ describe('grant case (time-skipping server)', () => {
     expect(early.statusCode, early.body).toBe(409);
     const kommune = await post('test-provider-kommune', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 60 });
     expect(kommune.statusCode).toBe(404);
+    // a change during the notice is told to both: the current provider and the incoming one (one message each)
+    const during = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 35, deliveriesPerWeek: 2, fromDay: addDays(on31, 1), reason: 'need_changed' });
+    expect(during.statusCode, during.body).toBe(200);
+    const told = (await messagesOf(g.id)).filter((m) => m.key.startsWith('provider:3:')).map((m) => [m.key, m.templateCode]).sort();
+    expect(told).toEqual([
+      ['provider:3:privat-a', 'provider_grant_changed'],
+      ['provider:3:privat-b', 'provider_grant_changed'],
+    ]);
 
     await sleepUntil(localInstant(firstDayOfNew) - MINUTE);
     expect((await grantRow(g.id)).providerCode).toBe('privat-a');
@@ -258,8 +266,11 @@ describe('grant case (time-skipping server)', () => {
     expect((await post('dev-provider', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 62 })).statusCode).toBe(200);
     expect((await post('dev-provider', g.id, 'delivered-time', { weekStart: monday(firstDayOfNew), minutes: 60 })).statusCode).toBe(409);
     expect((await post('test-provider-b', g.id, 'delivered-time', { weekStart: monday(firstDayOfNew), minutes: 60 })).statusCode).toBe(200);
+    // the new provider does not report the old one's weeks (a week that ends before its first day)
+    const before = await post('test-provider-b', g.id, 'delivered-time', { weekStart: addDays(monday(firstDayOfNew), -14), minutes: 60 });
+    expect(before.statusCode, before.body).toBe(409);
     // one message per provider and event, one letter per decision
-    expect((await messagesOf(g.id)).map((m) => m.key).sort()).toEqual(['letter:1', 'letter:2', 'provider:1:privat-a', 'provider:2:privat-a', 'provider:2:privat-b']);
+    expect((await messagesOf(g.id)).map((m) => m.key).sort()).toEqual(['letter:1', 'letter:2', 'letter:3', 'provider:1:privat-a', 'provider:2:privat-a', 'provider:2:privat-b', 'provider:3:privat-a', 'provider:3:privat-b']);
   });
 
   it('delivered time: the source example 5 → 10 minutes five times a week opens a reassessment after more than 14 days; a change meets it', async () => {
@@ -282,6 +293,33 @@ describe('grant case (time-skipping server)', () => {
     expect(letter.body).toContain('10 minutter pr. gang, 5 gange om ugen');
     expect(letter.body).toContain('før: 5 minutter, 5 gange om ugen');
     expect(letter.body).toContain('mere end 14 dage afveget væsentligt');
+  });
+
+  it('a decided end stands: a later change keeps the last day (told to citizen and provider), moving or undoing it is refused with 409', async () => {
+    const today = localDate(await now());
+    const g = await openGrant({ startsOn: addDays(today, 1), serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 20, deliveriesPerWeek: 2 });
+    const lastDay = addDays(today, 20);
+    const ended = await post('dev-assessor', g.id, 'end', { lastDay, reason: 'citizen_request' });
+    expect(ended.statusCode, ended.body).toBe(200);
+    const undo = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 30, deliveriesPerWeek: 2, fromDay: addDays(today, 2), endsOn: null, reason: 'need_changed' });
+    expect(undo.statusCode, undo.body).toBe(409);
+    expect(undo.json().message).toContain(`the end is decided (last day ${lastDay})`);
+    const later = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 30, deliveriesPerWeek: 2, fromDay: addDays(today, 2), endsOn: addDays(today, 60), reason: 'need_changed' });
+    expect(later.statusCode, later.body).toBe(409);
+    const prolong = await post('dev-assessor', g.id, 'end', { lastDay: addDays(today, 40), reason: 'citizen_request' });
+    expect(prolong.statusCode, prolong.body).toBe(409);
+    expect(prolong.json().message).toContain('cannot prolong');
+    // a change of the extent until the end is decided: the last day stays
+    const change = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 30, deliveriesPerWeek: 2, fromDay: addDays(today, 2), reason: 'need_changed' });
+    expect(change.statusCode, change.body).toBe(200);
+    expect(await grantRow(g.id)).toMatchObject({ minutesPerDelivery: 30, endsOn: lastDay, state: 'granted' });
+    const msgs = await messagesOf(g.id);
+    expect(msgs.find((m) => m.key === 'letter:3')!.body).toContain(`til og med ${lastDay}`);
+    expect(msgs.find((m) => m.key === 'provider:3:privat-a')).toBeDefined();
+    // and the grant ends at 00:00 after the decided last day
+    await sleepUntil(localInstant(addDays(lastDay, 1)) + MINUTE);
+    const closed = await eventually(async () => ((await db().select().from(cases).where(eq(cases.id, g.id)))[0]?.outcome === 'ended' ? true : undefined));
+    expect(closed).toBe(true);
   });
 
   it('the 14:30 rule: granted after 14:30 for a start the same day → a phone task for the assessor; a refusal is a letter and closes the case', async () => {

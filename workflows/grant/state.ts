@@ -107,10 +107,14 @@ export function checkEnd(s: GrantState, lastDay: LocalDate, today: LocalDate): v
   if (s.endDay && lastDay > s.endDay) refuse(`lastDay ${lastDay} lies after the grant's last day ${s.endDay}: an end cannot prolong the grant; help after it needs a new grant`);
 }
 
-export function checkProviderChange(s: GrantState, toProviderCode: string): void {
+export function checkProviderChange(s: GrantState, toProviderCode: string, today?: LocalDate, rules?: GrantRules): void {
   checkOpen(s);
   if (s.providerChange) refuse(`a change of provider to ${s.providerChange.toProviderCode} is under notice until ${s.providerChange.lastDayOfOld}`);
   if (toProviderCode === s.providerCode) refuse(`the grant is already handed to ${toProviderCode}`);
+  if (today && rules && s.endDay) {
+    const { firstDayOfNew } = providerChangeDay(today, rules.providerNoticeMonths);
+    if (firstDayOfNew > s.endDay) refuse(`the grant's last day ${s.endDay} lies before the new provider's first day ${firstDayOfNew} (after the notice): the new provider would never deliver`);
+  }
 }
 
 export function checkExpiryDecision(s: GrantState): void {
@@ -127,7 +131,11 @@ export function checkExpiryDecision(s: GrantState): void {
 export function checkReport(s: GrantState, r: DeliveredReport): void {
   if (s.step === 'refused') refuse('the grant was refused');
   const inOld = s.previousProvider && r.providerCode === s.previousProvider.providerCode && r.weekStart <= s.previousProvider.until;
-  const inCurrent = r.providerCode === s.providerCode && (!s.providerChange || r.weekStart <= s.providerChange.lastDayOfOld);
+  const inCurrent =
+    r.providerCode === s.providerCode &&
+    (!s.providerChange || r.weekStart <= s.providerChange.lastDayOfOld) &&
+    // after a change: the new provider reports from the week of its first day, not the old one's weeks
+    (!s.previousProvider || addDays(r.weekStart, 6) > s.previousProvider.until);
   if (!inOld && !inCurrent) refuse(`provider ${r.providerCode} does not deliver this grant in the week of ${r.weekStart}`);
   if (addDays(r.weekStart, 6) < s.terms.startsOn) refuse(`the week of ${r.weekStart} ends before the grant starts (${s.terms.startsOn})`);
 }
