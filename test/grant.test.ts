@@ -90,7 +90,8 @@ describe('grant case (time-skipping server)', () => {
     const plannedEndDate = addDays(localDate(t), 21);
     await call('POST', `/cases/${stay.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate });
     await eventually(async () => (await call('GET', `/temporary-stays/${stay.id}`, 'dev-assessor')).status?.stay);
-    const endsOn = addDays(plannedEndDate, 41);
+    // far out: an abandoned child that completes after its parent closed stalls the time-skipping server's later sleeps
+    const endsOn = addDays(plannedEndDate, 800);
     const order = { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'kommune-hjemmepleje', endsOn };
     const refused = await configured.inject({ method: 'POST', url: `/cases/${stay.id}/temporary-stay/reassessment`, headers: as('dev-assessor'), payload: { outcome: 'home', grant: order } });
     expect(refused.statusCode).toBe(400);
@@ -126,7 +127,7 @@ describe('grant case (time-skipping server)', () => {
     expect((await step('vulnerability-assessment', 'dev-assessor', { vulnerable: true })).statusCode).toBe(200);
     expect((await step('conference', 'dev-coordinator', { heldAt: iso(t - 1_800_000) })).statusCode).toBe(200);
     const startsOn = addDays(localDate(t), 2);
-    const endsOn = addDays(startsOn, 30);
+    const endsOn = addDays(startsOn, 800);
     const grant = { serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, providerCode: 'privat-a', endsOn };
     const wrong = await step('decision', 'dev-coordinator', { holisticAssessment: 'x', decision: { kind: 'more_help_at_home', help: 'morgenpleje', minutesPerWeek: 200, providerStartsOn: startsOn, grant } });
     expect(wrong.statusCode).toBe(400);
