@@ -5,6 +5,7 @@
  * A `RuleSet` is handed to each workflow when its case opens, so a running case keeps the
  * rules it started with (deterministic replay) while new cases pick up changed configuration.
  */
+import { defaultGrantRules, type GrantRules } from './grants.js';
 
 /** 002: sagsbehandlingsfrist, 12 weeks = 84 calendar days from the day of receipt. */
 export const PSYCHIATRIC_DEADLINE_DAYS = 84;
@@ -142,6 +143,12 @@ export interface RuleSet {
    * weeks of the municipality's receipt of the complaint. Absent in older rule sets: the default.
    */
   complaintReconsiderationWeeks?: number;
+  /**
+   * The grant case's rules (bevilling, 003: expiry lead days, reassessment days, provider notice
+   * months): every grant case takes them from here when it opens — by `POST /grants` or as the
+   * child of a hospital discharge or a stay. Absent in older rule sets: the defaults.
+   */
+  grant?: GrantRules;
 }
 
 /** 003 "Plejeboliger": the individual decision is ensured about 3–6 weeks after moving in. */
@@ -170,6 +177,7 @@ export const defaultRules: RuleSet = {
   closingDays: DEFAULT_CLOSING_DAYS,
   nursingHomeFollowUpWeeks: { ...NURSING_HOME_FOLLOW_UP_WEEKS },
   complaintReconsiderationWeeks: COMPLAINT_RECONSIDERATION_WEEKS,
+  grant: { ...defaultGrantRules },
 };
 
 /** Builds the rule set from validated configuration (see config/index.ts). */
@@ -187,6 +195,9 @@ export function rulesFromConfig(config: {
   NURSING_HOME_DECISION_AT_RISK_WEEKS?: number;
   NURSING_HOME_DECISION_DUE_WEEKS?: number;
   COMPLAINT_RECONSIDERATION_WEEKS?: number;
+  GRANT_EXPIRY_LEAD_DAYS?: number;
+  GRANT_REASSESSMENT_DAYS?: number;
+  PROVIDER_NOTICE_MONTHS?: number;
 }): RuleSet {
   return {
     escalationLocalHour: config.ESCALATION_LOCAL_HOUR,
@@ -206,6 +217,11 @@ export function rulesFromConfig(config: {
       due: config.NURSING_HOME_DECISION_DUE_WEEKS ?? NURSING_HOME_FOLLOW_UP_WEEKS.due,
     },
     complaintReconsiderationWeeks: config.COMPLAINT_RECONSIDERATION_WEEKS ?? COMPLAINT_RECONSIDERATION_WEEKS,
+    grant: {
+      expiryLeadDays: config.GRANT_EXPIRY_LEAD_DAYS ?? defaultGrantRules.expiryLeadDays,
+      reassessmentDays: config.GRANT_REASSESSMENT_DAYS ?? defaultGrantRules.reassessmentDays,
+      providerNoticeMonths: config.PROVIDER_NOTICE_MONTHS ?? defaultGrantRules.providerNoticeMonths,
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import {
   changed,
   checkChange,
   checkEnd,
+  checkExpiryDecision,
   checkProviderChange,
   checkReport,
   deliveredVerdict,
@@ -35,6 +36,15 @@ describe('grant state', () => {
     expect(() => checkReport(s, { providerCode: 'privat-a', weekStart: '2026-06-29', minutes: 25 })).not.toThrow();
     expect(() => checkReport(s, { providerCode: 'privat-b', weekStart: '2026-07-06', minutes: 25 })).not.toThrow();
     expect(() => checkProviderChange(s, 'privat-b')).toThrow(/already handed/);
+    // the new provider reports from the week of its first day (2026-07-01 is a Wednesday), not the old one's weeks
+    expect(() => checkReport(s, { providerCode: 'privat-b', weekStart: '2026-06-22', minutes: 25 })).toThrow(/does not deliver/);
+    expect(() => checkReport(s, { providerCode: 'privat-b', weekStart: '2026-06-29', minutes: 25 })).not.toThrow();
+  });
+
+  it('a change of provider is refused when the grant ends before the new provider would start', () => {
+    const t = openedState({ serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 5, deliveriesPerWeek: 5, startsOn: '2026-03-02', endsOn: '2026-06-15' }, 'privat-a', 'granted');
+    expect(() => checkProviderChange(t, 'privat-b', '2026-05-20', defaultGrantRules)).toThrow(/before the new provider's first day 2026-06-21/);
+    expect(() => checkProviderChange(t, 'privat-b', '2026-05-14', defaultGrantRules)).not.toThrow();
   });
 
   it('the weeks of two providers in one week are added together; a change judges afresh', () => {
@@ -56,5 +66,23 @@ describe('grant state', () => {
     const e = endDecided(s, '2026-03-31');
     expect(endInstant(e)).toBe(localInstant('2026-04-01'));
     expect(e.endDecided).toBe(true);
+  });
+
+  it('a decided end stands: a change keeps it, a change naming an end or a later end is refused', () => {
+    // permanent: a change after the decided end keeps the last day (it used to undo it)
+    const e = endDecided(granted(), '2026-03-31');
+    const c = changed(e, { minutesPerDelivery: 10, deliveriesPerWeek: 5, fromDay: '2026-03-20' });
+    expect(c).toMatchObject({ endDay: '2026-03-31', endDecided: true, terms: { minutesPerDelivery: 10 } });
+    expect(endInstant(c)).toBe(localInstant('2026-04-01'));
+    expect(() => checkChange(e, { fromDay: '2026-03-20' }, '2026-03-10')).not.toThrow();
+    expect(() => checkChange(e, { fromDay: '2026-03-20', endsOn: null }, '2026-03-10')).toThrow(/end is decided \(last day 2026-03-31\)/);
+    expect(() => checkChange(e, { fromDay: '2026-03-20', endsOn: '2026-05-31' }, '2026-03-10')).toThrow(/end is decided/);
+    expect(() => checkEnd(e, '2026-04-15', '2026-03-10')).toThrow(/cannot prolong/);
+    expect(() => checkEnd(e, '2026-03-20', '2026-03-10')).not.toThrow();
+    // temporary: a decided earlier end stays through a change; the expiry is no longer to decide
+    const t = endDecided(openedState({ serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 5, deliveriesPerWeek: 5, startsOn: '2026-03-02', endsOn: '2026-04-30' }, 'privat-a', 'granted'), '2026-03-31');
+    expect(changed(t, { minutesPerDelivery: 10, deliveriesPerWeek: 5, fromDay: '2026-03-20' }).endDay).toBe('2026-03-31');
+    expect(() => checkExpiryDecision(t)).toThrow(/end is decided/);
+    expect(() => checkEnd(openedState(t.terms, 'privat-a', 'granted'), '2026-05-01', '2026-03-10')).toThrow(/cannot prolong/);
   });
 });

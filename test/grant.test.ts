@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { cases, escalations, grants, obligations, outbox } from '../db/schema/index.js';
 import { addDays, localDate, localInstant, overnightAfter } from '../domain/calendar.js';
-import { defaultRules } from '../domain/rules.js';
+import { defaultRules, rulesFromConfig } from '../domain/rules.js';
+import { loadConfig } from '../config/index.js';
+import { providerChangeDay } from '../domain/grants.js';
 import { CaseStepKey, NextDueDayKey } from '../workflows/shared/search-attributes.js';
 import { as, sendingKeys, tokens } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
@@ -29,6 +31,9 @@ import { CaseTypeKey } from '../workflows/shared/search-attributes.js';
 const MINUTE = 60_000;
 const stack = useTestStack({ temporal: 'time-skipping' });
 let app: FastifyInstance;
+/** An API whose rule set carries configured grant rules (not the defaults): the child grants must take them. */
+let configured: FastifyInstance;
+const CONFIGURED = { GRANT_EXPIRY_LEAD_DAYS: '5', GRANT_REASSESSMENT_DAYS: '3', PROVIDER_NOTICE_MONTHS: '2' };
 const db = () => stack.database.db;
 const now = () => stack.env.currentTimeMs();
 const sleepUntil = async (instant: number) => stack.env.sleep(instant - (await now()));
@@ -40,9 +45,12 @@ beforeAll(async () => {
   more.set('test-provider-kommune', { user: 'leverandoer-k', role: 'provider', team: 'kommune-hjemmepleje' });
   app = sendingKeys(await buildApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue, rules: defaultRules, tokens: more, logLevel: 'silent', refuseLateDecisions: false }));
   await app.ready();
+  configured = sendingKeys(await buildApp({ database: stack.database, temporal: stack.env.client, taskQueue: stack.worker.taskQueue, rules: rulesFromConfig(loadConfig(CONFIGURED)), tokens: more, logLevel: 'silent', refuseLateDecisions: false }));
+  await configured.ready();
 });
 afterAll(async () => {
   await app?.close();
+  await configured?.close();
 });
 
 async function openGrant(body: Record<string, unknown>) {
@@ -66,11 +74,11 @@ const nextSpringForward = (from: string) => dayFrom(addDays(from, 1), (d) => d.s
 const monday = (from: string) => dayFrom(from, (d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1);
 
 describe('grant case (time-skipping server)', () => {
-  it('a temporary stay\'s reassessment "home with help" with a grant opens a grant case from the day after the stay', async () => {
+  it('a temporary stay\'s reassessment "home with help" with a grant opens a grant case from the day after the stay, with the configured grant rules', async () => {
     const t = await now();
     const placeType = `grant-stay-${randomUUID().slice(0, 8)}`;
     const call = async (method: 'GET' | 'POST', url: string, token: string, payload?: unknown) => {
-      const res = await app.inject({ method, url, headers: as(token), ...(payload !== undefined ? { payload: payload as object } : {}) });
+      const res = await configured.inject({ method, url, headers: as(token), ...(payload !== undefined ? { payload: payload as object } : {}) });
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
       return res.json();
     };
@@ -82,9 +90,13 @@ describe('grant case (time-skipping server)', () => {
     const plannedEndDate = addDays(localDate(t), 21);
     await call('POST', `/cases/${stay.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate });
     await eventually(async () => (await call('GET', `/temporary-stays/${stay.id}`, 'dev-assessor')).status?.stay);
-    const order = { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'kommune-hjemmepleje' };
-    const refused = await app.inject({ method: 'POST', url: `/cases/${stay.id}/temporary-stay/reassessment`, headers: as('dev-assessor'), payload: { outcome: 'home', grant: order } });
+    // far out: an abandoned child that completes after its parent closed stalls the time-skipping server's later sleeps
+    const endsOn = addDays(plannedEndDate, 800);
+    const order = { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'kommune-hjemmepleje', endsOn };
+    const refused = await configured.inject({ method: 'POST', url: `/cases/${stay.id}/temporary-stay/reassessment`, headers: as('dev-assessor'), payload: { outcome: 'home', grant: order } });
     expect(refused.statusCode).toBe(400);
+    expect(refused.json().fields).toEqual([{ field: 'body.grant', message: 'only with outcome home_with_help' }]);
+    expect(refused.json().message).toContain('body.grant: only with outcome home_with_help');
     const st = await call('POST', `/cases/${stay.id}/temporary-stay/reassessment`, 'dev-assessor', { outcome: 'home_with_help', grant: order });
     const child = st.grantCase as { caseId: string; caseNumber: string };
     expect(child.caseNumber).toMatch(/^BEV-/);
@@ -95,12 +107,15 @@ describe('grant case (time-skipping server)', () => {
       return m.length === 2 ? m : undefined;
     });
     expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter det midlertidige ophold');
+    // the configured lead days (5), not the default (14)
+    const ob = await eventually(() => obligationRow(child.caseId, `expiry-${endsOn}`));
+    expect(ob).toMatchObject({ kind: 'grant_expiry', dueDay: addDays(endsOn, -5) });
   });
 
-  it('a hospital discharge\'s "more help at home" with a grant opens a grant case: the grant is the hand-over', async () => {
+  it('a hospital discharge\'s "more help at home" with a grant opens a grant case: the grant is the hand-over, with the configured grant rules', async () => {
     const t = await now();
     const iso = (ms: number) => new Date(ms).toISOString();
-    const hd = await app.inject({
+    const hd = await configured.inject({
       method: 'POST',
       url: '/cases',
       headers: as('dev-hospital'),
@@ -108,11 +123,12 @@ describe('grant case (time-skipping server)', () => {
     });
     expect(hd.statusCode, hd.body).toBe(201);
     const id = hd.json().id as string;
-    const step = (action: string, token: string, payload: unknown) => app.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: as(token), payload: payload as object });
+    const step = (action: string, token: string, payload: unknown) => configured.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: as(token), payload: payload as object });
     expect((await step('vulnerability-assessment', 'dev-assessor', { vulnerable: true })).statusCode).toBe(200);
     expect((await step('conference', 'dev-coordinator', { heldAt: iso(t - 1_800_000) })).statusCode).toBe(200);
     const startsOn = addDays(localDate(t), 2);
-    const grant = { serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, providerCode: 'privat-a' };
+    const endsOn = addDays(startsOn, 800);
+    const grant = { serviceCode: 'personlig-pleje', minutesPerDelivery: 15, deliveriesPerWeek: 14, providerCode: 'privat-a', endsOn };
     const wrong = await step('decision', 'dev-coordinator', { holisticAssessment: 'x', decision: { kind: 'more_help_at_home', help: 'morgenpleje', minutesPerWeek: 200, providerStartsOn: startsOn, grant } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().message).toContain('must equal minutesPerWeek');
@@ -132,6 +148,12 @@ describe('grant case (time-skipping server)', () => {
     ]);
     expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter udskrivning fra sygehus');
     expect(decided.json().handovers).toEqual([]);
+    // the configured rules, not the defaults: expiry lead days 5, provider notice 2 months
+    const ob = await eventually(() => obligationRow(child.caseId, `expiry-${endsOn}`));
+    expect(ob).toMatchObject({ kind: 'grant_expiry', dueDay: addDays(endsOn, -5) });
+    const moved = await configured.inject({ method: 'POST', url: `/cases/${child.caseId}/grant/change-provider`, headers: as('dev-assessor'), payload: { toProviderCode: 'privat-b' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().lastDayOfOld).toBe(providerChangeDay(localDate(await now()), 2).lastDayOfOld);
   });
 
   it('a temporary grant: the expiry decision escalates overnight, the grant ends at its end day across a daylight-saving change', async () => {
@@ -224,6 +246,14 @@ describe('grant case (time-skipping server)', () => {
     expect(early.statusCode, early.body).toBe(409);
     const kommune = await post('test-provider-kommune', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 60 });
     expect(kommune.statusCode).toBe(404);
+    // a change during the notice is told to both: the current provider and the incoming one (one message each)
+    const during = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 35, deliveriesPerWeek: 2, fromDay: addDays(on31, 1), reason: 'need_changed' });
+    expect(during.statusCode, during.body).toBe(200);
+    const told = (await messagesOf(g.id)).filter((m) => m.key.startsWith('provider:3:')).map((m) => [m.key, m.templateCode]).sort();
+    expect(told).toEqual([
+      ['provider:3:privat-a', 'provider_grant_changed'],
+      ['provider:3:privat-b', 'provider_grant_changed'],
+    ]);
 
     await sleepUntil(localInstant(firstDayOfNew) - MINUTE);
     expect((await grantRow(g.id)).providerCode).toBe('privat-a');
@@ -237,8 +267,11 @@ describe('grant case (time-skipping server)', () => {
     expect((await post('dev-provider', g.id, 'delivered-time', { weekStart: lastWeek, minutes: 62 })).statusCode).toBe(200);
     expect((await post('dev-provider', g.id, 'delivered-time', { weekStart: monday(firstDayOfNew), minutes: 60 })).statusCode).toBe(409);
     expect((await post('test-provider-b', g.id, 'delivered-time', { weekStart: monday(firstDayOfNew), minutes: 60 })).statusCode).toBe(200);
+    // the new provider does not report the old one's weeks (a week that ends before its first day)
+    const before = await post('test-provider-b', g.id, 'delivered-time', { weekStart: addDays(monday(firstDayOfNew), -14), minutes: 60 });
+    expect(before.statusCode, before.body).toBe(409);
     // one message per provider and event, one letter per decision
-    expect((await messagesOf(g.id)).map((m) => m.key).sort()).toEqual(['letter:1', 'letter:2', 'provider:1:privat-a', 'provider:2:privat-a', 'provider:2:privat-b']);
+    expect((await messagesOf(g.id)).map((m) => m.key).sort()).toEqual(['letter:1', 'letter:2', 'letter:3', 'provider:1:privat-a', 'provider:2:privat-a', 'provider:2:privat-b', 'provider:3:privat-a', 'provider:3:privat-b']);
   });
 
   it('delivered time: the source example 5 → 10 minutes five times a week opens a reassessment after more than 14 days; a change meets it', async () => {
@@ -261,6 +294,33 @@ describe('grant case (time-skipping server)', () => {
     expect(letter.body).toContain('10 minutter pr. gang, 5 gange om ugen');
     expect(letter.body).toContain('før: 5 minutter, 5 gange om ugen');
     expect(letter.body).toContain('mere end 14 dage afveget væsentligt');
+  });
+
+  it('a decided end stands: a later change keeps the last day (told to citizen and provider), moving or undoing it is refused with 409', async () => {
+    const today = localDate(await now());
+    const g = await openGrant({ startsOn: addDays(today, 1), serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 20, deliveriesPerWeek: 2 });
+    const lastDay = addDays(today, 20);
+    const ended = await post('dev-assessor', g.id, 'end', { lastDay, reason: 'citizen_request' });
+    expect(ended.statusCode, ended.body).toBe(200);
+    const undo = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 30, deliveriesPerWeek: 2, fromDay: addDays(today, 2), endsOn: null, reason: 'need_changed' });
+    expect(undo.statusCode, undo.body).toBe(409);
+    expect(undo.json().message).toContain(`the end is decided (last day ${lastDay})`);
+    const later = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 30, deliveriesPerWeek: 2, fromDay: addDays(today, 2), endsOn: addDays(today, 60), reason: 'need_changed' });
+    expect(later.statusCode, later.body).toBe(409);
+    const prolong = await post('dev-assessor', g.id, 'end', { lastDay: addDays(today, 40), reason: 'citizen_request' });
+    expect(prolong.statusCode, prolong.body).toBe(409);
+    expect(prolong.json().message).toContain('cannot prolong');
+    // a change of the extent until the end is decided: the last day stays
+    const change = await post('dev-assessor', g.id, 'change', { minutesPerDelivery: 30, deliveriesPerWeek: 2, fromDay: addDays(today, 2), reason: 'need_changed' });
+    expect(change.statusCode, change.body).toBe(200);
+    expect(await grantRow(g.id)).toMatchObject({ minutesPerDelivery: 30, endsOn: lastDay, state: 'granted' });
+    const msgs = await messagesOf(g.id);
+    expect(msgs.find((m) => m.key === 'letter:3')!.body).toContain(`til og med ${lastDay}`);
+    expect(msgs.find((m) => m.key === 'provider:3:privat-a')).toBeDefined();
+    // and the grant ends at 00:00 after the decided last day
+    await sleepUntil(localInstant(addDays(lastDay, 1)) + MINUTE);
+    const closed = await eventually(async () => ((await db().select().from(cases).where(eq(cases.id, g.id)))[0]?.outcome === 'ended' ? true : undefined));
+    expect(closed).toBe(true);
   });
 
   it('the 14:30 rule: granted after 14:30 for a start the same day → a phone task for the assessor; a refusal is a letter and closes the case', async () => {

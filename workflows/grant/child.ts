@@ -40,7 +40,8 @@ export async function startGrantCase(o: {
     caseId,
     citizenId: o.citizenId,
     rules: o.rules,
-    grantRules: defaultGrantRules,
+    // the parent's rule set carries the configured grant rules (older rule sets: the defaults)
+    grantRules: o.rules.grant ?? defaultGrantRules,
     decision: 'granted',
     terms: { ...extent, startsOn: o.startsOn, ...(endsOn ? { endsOn } : {}) },
     providerCode,

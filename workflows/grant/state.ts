@@ -95,24 +95,33 @@ export function checkChange(s: GrantState, c: { fromDay: LocalDate; endsOn?: Loc
   if (c.fromDay < today) refuse(`fromDay ${c.fromDay} lies before today (${today}): a change takes effect from today or later`);
   if (s.endDay && c.fromDay > s.endDay) refuse(`fromDay ${c.fromDay} lies after the grant's last day ${s.endDay}`);
   if (c.endsOn && c.endsOn < c.fromDay) refuse(`endsOn ${c.endsOn} lies before fromDay ${c.fromDay}`);
+  // a decided end stands: a change adjusts the help until then, it does not move or undo the end
+  if (s.endDecided && c.endsOn !== undefined) refuse(`the end is decided (last day ${s.endDay}): a change cannot move it; help after it needs a new grant`);
 }
 
 export function checkEnd(s: GrantState, lastDay: LocalDate, today: LocalDate): void {
   checkOpen(s);
   if (lastDay < addDays(today, -1)) refuse(`lastDay ${lastDay} lies before yesterday: an end is decided from today`);
   if (lastDay < addDays(s.terms.startsOn, -1)) refuse(`lastDay ${lastDay} lies before the grant starts (${s.terms.startsOn})`);
+  // an end brings the last day forward, never past it: continuing needs a new grant
+  if (s.endDay && lastDay > s.endDay) refuse(`lastDay ${lastDay} lies after the grant's last day ${s.endDay}: an end cannot prolong the grant; help after it needs a new grant`);
 }
 
-export function checkProviderChange(s: GrantState, toProviderCode: string): void {
+export function checkProviderChange(s: GrantState, toProviderCode: string, today?: LocalDate, rules?: GrantRules): void {
   checkOpen(s);
   if (s.providerChange) refuse(`a change of provider to ${s.providerChange.toProviderCode} is under notice until ${s.providerChange.lastDayOfOld}`);
   if (toProviderCode === s.providerCode) refuse(`the grant is already handed to ${toProviderCode}`);
+  if (today && rules && s.endDay) {
+    const { firstDayOfNew } = providerChangeDay(today, rules.providerNoticeMonths);
+    if (firstDayOfNew > s.endDay) refuse(`the grant's last day ${s.endDay} lies before the new provider's first day ${firstDayOfNew} (after the notice): the new provider would never deliver`);
+  }
 }
 
 export function checkExpiryDecision(s: GrantState): void {
   checkOpen(s);
   if (!s.terms.endsOn) refuse('the grant is permanent: there is no expiry to decide');
   if (s.expiryDecided) refuse(`the expiry is decided already (${s.expiryDecided})`);
+  if (s.endDecided) refuse(`the end is decided already (last day ${s.endDay})`);
 }
 
 /**
@@ -122,7 +131,11 @@ export function checkExpiryDecision(s: GrantState): void {
 export function checkReport(s: GrantState, r: DeliveredReport): void {
   if (s.step === 'refused') refuse('the grant was refused');
   const inOld = s.previousProvider && r.providerCode === s.previousProvider.providerCode && r.weekStart <= s.previousProvider.until;
-  const inCurrent = r.providerCode === s.providerCode && (!s.providerChange || r.weekStart <= s.providerChange.lastDayOfOld);
+  const inCurrent =
+    r.providerCode === s.providerCode &&
+    (!s.providerChange || r.weekStart <= s.providerChange.lastDayOfOld) &&
+    // after a change: the new provider reports from the week of its first day, not the old one's weeks
+    (!s.previousProvider || addDays(r.weekStart, 6) > s.previousProvider.until);
   if (!inOld && !inCurrent) refuse(`provider ${r.providerCode} does not deliver this grant in the week of ${r.weekStart}`);
   if (addDays(r.weekStart, 6) < s.terms.startsOn) refuse(`the week of ${r.weekStart} ends before the grant starts (${s.terms.startsOn})`);
 }
@@ -135,6 +148,8 @@ export function changed(s: GrantState, c: { minutesPerDelivery: number; deliveri
   if (!endsOn) delete terms.endsOn;
   // the delivered time is judged against the changed grant from now on: the earlier weeks no longer count
   const next: GrantState = { ...s, terms, reports: [], decisions: s.decisions + 1 };
+  // a decided end stands (checkChange refuses a new endsOn after it): the change keeps its last day
+  if (s.endDecided) return next;
   if (endsOn) next.endDay = endsOn;
   else delete next.endDay;
   if (endsOn !== s.terms.endsOn) delete next.expiryDecided;

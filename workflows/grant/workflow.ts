@@ -25,6 +25,7 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
@@ -163,7 +164,7 @@ function registerHandlers(c: Case): void {
   });
   setHandler(changeGrantUpdate, (r) => changeGrant(c, r), { validator: (r) => checkChange(c.s, r, today()) });
   setHandler(endGrantUpdate, (r) => endGrant(c, r), { validator: (r) => checkEnd(c.s, r.lastDay, today()) });
-  setHandler(changeProviderUpdate, (r) => changeProvider(c, r), { validator: (r) => checkProviderChange(c.s, r.toProviderCode) });
+  setHandler(changeProviderUpdate, (r) => changeProvider(c, r), { validator: (r) => checkProviderChange(c.s, r.toProviderCode, today(), c.input.grantRules) });
   setHandler(decideExpiryUpdate, (r) => decideExpiry(c, r.outcome), { validator: (_r: { outcome: 'let_end' | 'new_grant' }) => checkExpiryDecision(c.s) });
   setHandler(recordDeliveredTimeUpdate, (r) => recordDeliveredTime(c, r), { validator: (r) => checkReport(c.s, r) });
   setHandler(reassessedUpdate, () => meetOne(c, openReassessment(c)!), {
@@ -280,6 +281,7 @@ async function changeGrant(c: Case, r: ChangeGrantRequest) {
     recordGrant(c),
     letter(c, n, 'grant_changed', r.reason, { providerName: c.s.providerCode }, facts),
     handOver(c, n, c.s.providerCode, 'provider_grant_changed', r.fromDay, r.decidedBy, now, facts),
+    ...incoming(c, (to) => message(c, { key: `provider:${n}:${to}`, to: 'provider', id: to, template: 'provider_grant_changed', providers: { providerName: to }, facts })),
     c.core.sync(),
   ]);
   return { key: `decision-${n}`, decision: n, at: now };
@@ -298,6 +300,7 @@ async function endGrant(c: Case, r: EndGrantRequest) {
     recordGrant(c),
     letter(c, n, 'grant_ended', r.reason, {}, facts),
     handOver(c, n, c.s.providerCode, 'provider_grant_ended', r.lastDay, r.decidedBy, now, facts),
+    ...incoming(c, (to) => message(c, { key: `provider:${n}:${to}`, to: 'provider', id: to, template: 'provider_grant_ended', providers: { providerName: to }, facts })),
     c.core.sync(),
   ]);
   return { key: `decision-${n}`, decision: n, lastDay: r.lastDay, at: now };
@@ -356,6 +359,15 @@ async function meetOne(c: Case, key: string): Promise<{ key: string; late: boole
 
 // ---- what the case does ---------------------------------------------------------------------
 
+/** Patch id: a change or an end decided during a change of provider's notice is told to the incoming provider as well. */
+export const GRANT_TELLS_INCOMING_PROVIDER_PATCH = 'grant-tells-incoming-provider';
+
+/** The incoming provider under a change of provider's notice (told every change and end, as the current one is). */
+function incoming(c: Case, tell: (providerCode: string) => Promise<void>): Promise<void>[] {
+  const to = c.s.providerChange?.toProviderCode;
+  return to && patched(GRANT_TELLS_INCOMING_PROVIDER_PATCH) ? [tell(to)] : [];
+}
+
 function openReassessment(c: Case): string | undefined {
   return c.core.openObligations().find((o) => o.kind === 'grant_reassessment')?.key;
 }
@@ -367,7 +379,7 @@ function dueAfter(now: number, days: number): LocalDate {
 /** A temporary grant: the expiry decision is due the lead days before its last day. */
 function openExpiry(c: Case, now: number): void {
   const endsOn = c.s.terms.endsOn;
-  if (!endsOn || c.s.expiryDecided) return;
+  if (!endsOn || c.s.expiryDecided || c.s.endDecided) return;
   c.core.open({ key: expiryKey(endsOn), kind: 'grant_expiry', dueDay: expiryDueDay(endsOn, c.input.grantRules, now), now, params: { endsOn } });
 }
 
@@ -423,7 +435,8 @@ async function message(
       minutesPerDelivery: s.terms.minutesPerDelivery,
       deliveriesPerWeek: s.terms.deliveriesPerWeek,
       startsOn: s.terms.startsOn,
-      endsOn: s.terms.endsOn ?? s.endDay ?? null,
+      // the last day the grant runs: a decided end's, else the temporary grant's own
+      endsOn: s.endDay ?? s.terms.endsOn ?? null,
       ...m.facts,
     },
   });

@@ -6,6 +6,9 @@ import { badRequest } from '../../errors.js';
 import { calendarDate } from '../../schemas.js';
 import { ProviderCode, ServiceCode } from './contracts.js';
 
+/** The field of another case's decision that carries a grant order (a 400 names it: `body.<field>`). */
+export const GRANT_ORDER_FIELD = 'grant' as const;
+
 export const GrantOrderBody = z
   .object({
     serviceCode: ServiceCode,

@@ -6,7 +6,7 @@
  * The allocator's views (a place type's allocator workflow, `workflows/temporary-stay/allocation.ts`)
  * carry epoch milliseconds; their contracts write every instant in the one format (`Instant`).
  */
-import { GrantOrderBody } from '../grant/order.js';
+import { GRANT_ORDER_FIELD, GrantOrderBody } from '../grant/order.js';
 import { z } from 'zod';
 import { PRIORITY_CHANGE_REASON_CODES, PRIORITY_CHANGE_REASONS, PRIORITY_ORDER, STAY_PURPOSE_CODES, STAY_PURPOSES, type Priority } from '../../../domain/rules.js';
 import { normalisePlaceType, PLACE_TYPE_PATTERN } from '../../../workflows/temporary-stay/allocation-state.js';
@@ -90,7 +90,7 @@ export const ReassessmentBody = z
     grant: GrantOrderBody.optional().describe('home_with_help only: opens a grant case (bevilling) from the day after the planned end — the hand-over to the provider'),
   })
   .superRefine((v, ctx) => {
-    if (v.grant && v.outcome !== 'home_with_help') ctx.addIssue({ code: 'custom', message: 'grant: only with outcome home_with_help' });
+    if (v.grant && v.outcome !== 'home_with_help') ctx.addIssue({ code: 'custom', path: [GRANT_ORDER_FIELD], message: 'only with outcome home_with_help' });
     if (v.outcome === 'extension' && !v.newEndDate) ctx.addIssue({ code: 'custom', path: ['newEndDate'], message: 'required for an extension' });
     if (v.outcome !== 'extension' && v.newEndDate) ctx.addIssue({ code: 'custom', path: ['newEndDate'], message: 'only for an extension' });
   });
