@@ -356,6 +356,12 @@ describe('grant case (time-skipping server)', () => {
     expect((await read('test-provider-b', `/cases/${g.id}`)).statusCode).toBe(404);
     expect((await read('test-provider-b', `/cases/${g.id}/grant`)).statusCode).toBe(404);
     expect((await post('test-provider-b', g.id, 'delivered-time', { weekStart: monday(localDate(await now())), minutes: 1 })).statusCode).toBe(404);
+    // a report on a case not handed to it says nothing of that case: not its type, not that it ended
+    const other = await app.inject({ method: 'POST', url: '/nursing-home-follow-ups', headers: as('dev-assessor'), payload: { cpr: fakeCpr('1934-03-04'), movedInOn: localDate(await now()) } });
+    expect(other.statusCode, other.body).toBe(201);
+    const onOther = await post('dev-provider', other.json().id, 'delivered-time', { weekStart: monday(localDate(await now())), minutes: 1 });
+    expect(onOther.statusCode, onOther.body).toBe(404);
+    expect(onOther.json().message).toBe(`no case ${other.json().id}`);
     const mine = await read('test-provider-b', '/provider/grants');
     expect(mine.json().items.map((i: { caseId: string }) => i.caseId)).not.toContain(g.id);
     expect((await read('dev-provider', '/provider/grants')).json().items.map((i: { caseId: string }) => i.caseId)).toContain(g.id);
