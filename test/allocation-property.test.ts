@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './seeded-random.js';
 import { placeOffers, places } from '../db/schema/index.js';
 import { byAllocationOrder } from '../workflows/temporary-stay/allocation-state.js';
 import {
@@ -31,24 +32,12 @@ const DAY = 86_400_000;
 
 const stack = useTestStack({ temporal: 'time-skipping' });
 
-/** Small seeded PRNG (mulberry32), so a failing sequence can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 describe('allocation under concurrency (property-style, time-skipping server)', () => {
   for (const seed of [7, 42, 2026]) {
     // 18 rounds, each waiting for the database to agree with the allocator: 12-30 s alone, more on a busy machine
     it(`random concurrent sequence, seed ${seed}: invariants hold after every batch`, { timeout: 180_000 }, async () => {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const placeType = uniqueType(`prop${seed}`);
       const c = stack.env.client;
       const tq = stack.worker.taskQueue;

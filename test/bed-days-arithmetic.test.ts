@@ -8,6 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './seeded-random.js';
 import { periodFigures, priceBedDays, type BedDayRate, type BedDayRules, type RefusalRange } from '../domain/bed-days.js';
 import { addDays, daysBetween, localDate, ZONE } from '../domain/calendar.js';
 
@@ -82,58 +83,45 @@ function oracle(readyAt: number, until: number, endedByDischarge: boolean, rules
 
 // ---- random cases ---------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return { next, int, pick: <T>(xs: readonly T[]) => xs[int(0, xs.length - 1)]! };
-}
 
 /** The daylight-saving changes of 2025–2028 (local dates), and the turns of the year. */
 const CHANGES = ['2025-03-30', '2025-10-26', '2026-03-29', '2026-10-25', '2027-03-28', '2027-10-31', '2028-03-26', '2028-10-29', '2026-12-31'];
 
 function randomCase(seed: number) {
-  const g = generator(seed);
+  const g = seededRandom(seed);
   // a færdigmelding near a change (any hour, the change's own night included), or anywhere in 2025–2028
-  const anchor = g.next() < 0.7 ? addDays(g.pick(CHANGES), g.int(-3, 1)) : addDays('2025-01-01', g.int(0, 4 * 365));
-  const readyAt = Date.parse(`${anchor}T00:00:00Z`) + g.int(-2 * 3600, 26 * 3600) * 1000 + g.int(0, 999);
-  const length = g.pick([0, 1, 2, 3, g.int(0, 10), g.int(0, 60), g.int(0, 400)]);
-  const until = readyAt + length * 86_400_000 + g.int(-3 * 3600, 3 * 3600) * 1000;
+  const anchor = g.next() < 0.7 ? addDays(g.pick(CHANGES), g.between(-3, 1)) : addDays('2025-01-01', g.between(0, 4 * 365));
+  const readyAt = Date.parse(`${anchor}T00:00:00Z`) + g.between(-2 * 3600, 26 * 3600) * 1000 + g.between(0, 999);
+  const length = g.pick([0, 1, 2, 3, g.between(0, 10), g.between(0, 60), g.between(0, 400)]);
+  const until = readyAt + length * 86_400_000 + g.between(-3 * 3600, 3 * 3600) * 1000;
   const rules: BedDayRules = { firstPaidDayOffset: g.pick([0, 1] as const), countDischargeDay: g.next() < 0.5 };
   const rates: BedDayRate[] = [];
-  const sets = g.int(0, 4);
+  const sets = g.between(0, 4);
   for (let s = 0; s < sets; s++) {
-    const validFrom = addDays(localDate(readyAt), g.int(-30, length + 10));
+    const validFrom = addDays(localDate(readyAt), g.between(-30, length + 10));
     if (rates.some((r) => r.validFrom === validFrom)) continue;
     let from = 1;
-    const tiers = g.int(1, 4);
+    const tiers = g.between(1, 4);
     for (let t = 0; t < tiers; t++) {
       const last = t === tiers - 1;
-      const to = last && g.next() < 0.8 ? null : from + g.int(0, 40);
+      const to = last && g.next() < 0.8 ? null : from + g.between(0, 40);
       // cents; the same price in two tiers now and then (their days join one line); a gap or an overlap now and then
-      const dkkPerDay = g.next() < 0.2 ? 3952 : g.int(0, 800_000) / 100;
+      const dkkPerDay = g.next() < 0.2 ? 3952 : g.between(0, 800_000) / 100;
       rates.push({ validFrom, fromDay: from, toDay: to, dkkPerDay });
       if (to === null) break;
-      from = to + 1 + (g.next() < 0.1 ? g.int(1, 5) : 0) - (g.next() < 0.1 ? g.int(1, 3) : 0);
+      from = to + 1 + (g.next() < 0.1 ? g.between(1, 5) : 0) - (g.next() < 0.1 ? g.between(1, 3) : 0);
       if (from < 1) from = 1;
     }
   }
   const refusals: RefusalRange[] = [];
-  let cursor = addDays(localDate(readyAt), g.int(-5, 10));
-  for (let r = g.int(0, 3); r > 0; r--) {
+  let cursor = addDays(localDate(readyAt), g.between(-5, 10));
+  for (let r = g.between(0, 3); r > 0; r--) {
     const from = cursor;
     const open = r === 1 && g.next() < 0.3;
-    const to = open ? undefined : addDays(from, g.int(0, 90));
+    const to = open ? undefined : addDays(from, g.between(0, 90));
     refusals.push(to === undefined ? { from } : { from, to });
     if (to === undefined) break;
-    cursor = addDays(to, g.int(0, 30));
+    cursor = addDays(to, g.between(0, 30));
   }
   return { readyAt, until, endedByDischarge: g.next() < 0.5, rules, rates, refusals };
 }

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './seeded-random.js';
 import { addDays, localDate, localInstant } from '../domain/calendar.js';
 import { PRIORITY_ORDER } from '../domain/rules.js';
 import { addPlace, allocate, emptyAllocatorState, join, leave, reply, type AllocatorState } from '../workflows/temporary-stay/allocation-state.js';
@@ -23,18 +24,6 @@ import {
   validateCancel,
 } from '../workflows/temporary-stay/interval-state.js';
 
-/** Small seeded PRNG (mulberry32), so a failing sequence can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 const refused = (f: () => void): boolean => {
   try {
@@ -63,7 +52,7 @@ function check(s: AllocatorState, where: string): void {
 describe('interval stays and the ordinary waiting list share places (property-style, pure)', () => {
   for (const seed of [3, 17, 2026, 99]) {
     it(`three months, seed ${seed}: no double booking, no offer into a booked period, every arrival finds the place free`, () => {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const s = emptyAllocatorState();
       const start = '2027-01-04';
       const t0 = localInstant(start, 10);

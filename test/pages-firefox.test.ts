@@ -23,13 +23,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/client.js';
-import { as, deadTemporalClient, testApp } from './api-helpers.js';
-import { pgliteDatabase } from './helpers.js';
-import { AXE, axeRun, BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type AxeViolation, type BuiltForm, type CaseStack } from './pages-support.js';
+import { as } from './api-helpers.js';
+import { AXE, axeRun, BUILD_EVERY_FORM, caseStack, closeCaseStack, openCase, useOfflineApp, seedDashboard, untilAtRisk, type AxeViolation, type BuiltForm, type CaseStack } from './pages-support.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const hasFirefox = existsSync(FIREFOX);
@@ -185,23 +182,12 @@ describe.skipIf(!hasFirefox)(title, () => {
   });
 
   describe('the deadline dashboard and every decision form (a database of its own)', () => {
-    let database: Database;
-    let app: FastifyInstance;
-    let base: string;
-    beforeAll(async () => {
-      database = await pgliteDatabase();
-      app = await testApp({ database, temporal: deadTemporalClient(), taskQueue: 'none' });
-      base = await listen(app);
-    });
-    afterAll(async () => {
-      await app?.close();
-      await database?.close();
-    });
+    const own = useOfflineApp();
 
     it('renders its tables with the seeded numbers and draws its charts', async () => {
-      const seed = await seedDashboard(database);
+      const seed = await seedDashboard(own.database);
       const { page, errors } = await watchedPage(browser);
-      await signIn(page, base, 'dev-supervisor');
+      await signIn(page, own.base, 'dev-supervisor');
       expect(new URL(page.url()).pathname).toBe('/ui/dashboard');
       await page.waitForSelector('#waiting table', WAIT);
       await page.waitForSelector('#bed-days table', WAIT);
@@ -220,7 +206,7 @@ describe.skipIf(!hasFirefox)(title, () => {
         for (const c of t.last) expect(c, t.id).toMatch(t.id === 'bed-days' ? /^[\d.\s\u00a0]+kr\.$/ : /^\d+$/);
       }
       // the bed-days per month and kind: the payment report's
-      const report = (await app.inject({ method: 'GET', url: '/payments/bed-days?limit=1', headers: as('dev-supervisor') })).json() as { byMonth: { month: string; days: number }[] };
+      const report = (await own.app.inject({ method: 'GET', url: '/payments/bed-days?limit=1', headers: as('dev-supervisor') })).json() as { byMonth: { month: string; days: number }[] };
       const bedRows = await page.$$eval('#bed-days tbody tr', (rows) => rows.map((r) => [r.querySelector('th')!.textContent, Number(r.querySelectorAll('td')[1]!.textContent)]));
       expect(bedRows).toEqual(report.byMonth.slice(-12).map((m) => [m.month, m.days]));
       // five canvases, each drawn by the chart library (Chart.js knows a chart on each)
@@ -235,9 +221,9 @@ describe.skipIf(!hasFirefox)(title, () => {
     }, 120_000);
 
     it('builds every decision form of every case type, each control labelled; a union\'s kind switches its fields', async () => {
-      const meta = (await app.inject({ method: 'GET', url: '/ui/meta.json' })).json() as { caseTypes: { decisions: unknown[] }[] };
+      const meta = (await own.app.inject({ method: 'GET', url: '/ui/meta.json' })).json() as { caseTypes: { decisions: unknown[] }[] };
       const { page, errors } = await watchedPage(browser);
-      await page.goto(`${base}/ui/sign-in`);
+      await page.goto(`${own.base}/ui/sign-in`);
       await page.waitForSelector('h1', WAIT);
       const built = (await page.evaluate(BUILD_EVERY_FORM)) as BuiltForm[];
       expect(built).toHaveLength(meta.caseTypes.flatMap((c) => c.decisions).length);

@@ -9,15 +9,15 @@ import { createRequire } from 'node:module';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { CASE_TYPE_NAMES, readableCaseTypes } from '../api/case-types/index.js';
 import type { Database } from '../db/client.js';
 import { bedDayPeriods, cases, citizens, escalations, obligations, stayApplications } from '../db/schema/index.js';
 import { addDays, localDate, localInstant } from '../domain/calendar.js';
 import { PRIORITY_ORDER } from '../domain/rules.js';
-import { as, testApp } from './api-helpers.js';
+import { as, deadTemporalClient, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import { eventually, startWorker, testDatabase, timeSkippingEnv, type RunningWorker } from './helpers.js';
+import { eventually, pgliteDatabase, startWorker, testDatabase, timeSkippingEnv, type RunningWorker } from './helpers.js';
 
 /** axe-core's browser build, injected into a page for the accessibility check. */
 export const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -33,6 +33,24 @@ export async function listen(app: FastifyInstance): Promise<string> {
 }
 
 /** The work-queue stack: the time-skipping server, Postgres, a worker, the API listening (late decisions not refused). */
+/**
+ * For a describe block: the API on a PGlite database of its own and a Temporal that never answers
+ * (the dashboard reads only the mirror; the forms need no workflow), listening on a port.
+ */
+export function useOfflineApp(): { database: Database; app: FastifyInstance; base: string } {
+  const own = {} as { database: Database; app: FastifyInstance; base: string };
+  beforeAll(async () => {
+    own.database = await pgliteDatabase();
+    own.app = await testApp({ database: own.database, temporal: deadTemporalClient(), taskQueue: 'none' });
+    own.base = await listen(own.app);
+  });
+  afterAll(async () => {
+    await own.app?.close();
+    await own.database?.close();
+  });
+  return own;
+}
+
 export interface CaseStack {
   env: TestWorkflowEnvironment;
   database: Database;

@@ -32,7 +32,7 @@ import type { Database } from '../db/client.js';
 import { auditLog, cases, obligations } from '../db/schema/index.js';
 import { as, deadTemporalClient, testApp } from './api-helpers.js';
 import { devServerEnv, eventually, pgliteDatabase, startWorker, testDatabase, type RunningWorker } from './helpers.js';
-import { AXE, axeRun, BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, seedDashboard, untilAtRisk, type AxeViolation, type BuiltForm, type CaseStack } from './pages-support.js';
+import { AXE, axeRun, BUILD_EVERY_FORM, caseStack, closeCaseStack, listen, openCase, useOfflineApp, seedDashboard, untilAtRisk, type AxeViolation, type BuiltForm, type CaseStack } from './pages-support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -225,22 +225,11 @@ describe.skipIf(!hasChromium)(title, () => {
   });
 
   describe('every decision of every case type has its generated form', () => {
-    let database: Database;
-    let app: FastifyInstance;
-    let base: string;
-    beforeAll(async () => {
-      database = await pgliteDatabase();
-      app = await testApp({ database, temporal: deadTemporalClient(), taskQueue: 'none' });
-      base = await listen(app);
-    });
-    afterAll(async () => {
-      await app?.close();
-      await database?.close();
-    });
+    const own = useOfflineApp();
 
     it('the forms list every decision route of the OpenAPI document, each field labelled, all forms together pass axe', async () => {
-      const doc = app.swagger() as { paths: Record<string, Record<string, { deprecated?: boolean; requestBody?: { content: Record<string, { schema: { properties?: object } }> } }>> };
-      const meta = (await app.inject({ method: 'GET', url: '/ui/meta.json' })).json() as { caseTypes: { name: string; slug: string; decisions: { path: string; roles: string[] }[] }[] };
+      const doc = own.app.swagger() as { paths: Record<string, Record<string, { deprecated?: boolean; requestBody?: { content: Record<string, { schema: { properties?: object } }> } }>> };
+      const meta = (await own.app.inject({ method: 'GET', url: '/ui/meta.json' })).json() as { caseTypes: { name: string; slug: string; decisions: { path: string; roles: string[] }[] }[] };
       expect(meta.caseTypes.map((c) => c.name)).toEqual(CASE_TYPE_NAMES);
       const decisionPaths = Object.entries(doc.paths)
         .filter(([p, ops]) => /^\/cases\/\{id\}\/[^/]+\/[^/{]+$/.test(p) && ops.post && !ops.post.deprecated)
@@ -251,7 +240,7 @@ describe.skipIf(!hasChromium)(title, () => {
 
       const context = await newContext();
       const page = await context.newPage();
-      await page.goto(`${base}/ui/sign-in`);
+      await page.goto(`${own.base}/ui/sign-in`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       // every form, built in the page by the pages' own generator
       const built = (await page.evaluate(BUILD_EVERY_FORM)) as BuiltForm[];
