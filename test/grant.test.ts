@@ -296,6 +296,26 @@ describe('grant case (time-skipping server)', () => {
     expect(letter.body).toContain('mere end 14 dage afveget væsentligt');
   });
 
+  it('reassessed and kept as it is: the judgement starts afresh; the next reassessment has a key of its own and the first keeps its record', async () => {
+    const today = localDate(await now());
+    const start = monday(addDays(today, 1));
+    const g = await openGrant({ startsOn: start, minutesPerDelivery: 5, deliveriesPerWeek: 5, serviceCode: 'praktisk-hjaelp' });
+    await sleepUntil(localInstant(addDays(start, 42), 9));
+    const report = (week: number) => post('dev-provider', g.id, 'delivered-time', { weekStart: addDays(start, 7 * week), minutes: 50 });
+    for (const w of [0, 1]) expect((await report(w)).json()).toMatchObject({ significant: false });
+    expect((await report(2)).json()).toMatchObject({ significant: true, reassessment: 'reassess-1' });
+    const kept = await post('dev-assessor', g.id, 'reassessed', {});
+    expect(kept.statusCode, kept.body).toBe(200);
+    expect((await obligationRow(g.id, 'reassess-1'))!.state).toBe('met');
+    // the next week alone does not reopen it: the weeks already judged were judged
+    expect((await report(3)).json()).toMatchObject({ significant: false, reason: 'not_lasting' });
+    expect((await report(4)).json()).toMatchObject({ significant: false });
+    const again = await report(5);
+    expect(again.json()).toMatchObject({ significant: true, reassessment: 'reassess-1.1' });
+    await eventually(() => obligationRow(g.id, 'reassess-1.1'));
+    expect((await obligationRow(g.id, 'reassess-1'))!.state).toBe('met');
+  });
+
   it('a decided end stands: a later change keeps the last day (told to citizen and provider), moving or undoing it is refused with 409', async () => {
     const today = localDate(await now());
     const g = await openGrant({ startsOn: addDays(today, 1), serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 20, deliveriesPerWeek: 2 });

@@ -25,6 +25,8 @@ async function grantDecisions(ctx: Ctx): Promise<string[]> {
   const d = (action: string, token: string, body: unknown) => call(ctx, 'POST', `/cases/${g.id}/grant/${action}`, token, body);
   for (const w of [0, 7, 14]) await d('delivered-time', 'dev-provider', { weekStart: localDate(Date.parse(`${start}T12:00:00Z`) + w * 86_400_000), minutes: 50 });
   await d('reassessed', 'dev-assessor', {});
+  // kept as it is: the judgement starts afresh (patch grant-kept-restarts-judgement) — this week's report alone is no deviation yet
+  await d('delivered-time', 'dev-provider', { weekStart: localDate(Date.parse(`${start}T12:00:00Z`) + 21 * 86_400_000), minutes: 50 });
   await d('change', 'dev-assessor', { minutesPerDelivery: 10, deliveriesPerWeek: 5, fromDay: today, reason: 'delivered_time_deviates' });
   await d('change-provider', 'dev-assessor', { toProviderCode: 'privat-b' });
   await d('expiry', 'dev-assessor', { outcome: 'let_end' });

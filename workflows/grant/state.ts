@@ -43,6 +43,8 @@ export interface GrantState {
   previousProvider?: { providerCode: string; until: LocalDate };
   /** The latest reports of delivered time (the last 12 weeks kept). */
   reports: DeliveredReport[];
+  /** Reassessments that kept the grant as it is, since the last decision (they number the next one). */
+  keptAfterReassessment?: number;
   /** The last day a decided end (or the temporary end day) lets the grant run. */
   endDay?: LocalDate;
   /** The end was decided (not the temporary grant's own last day): the provider was told then. */
@@ -79,8 +81,19 @@ export function openedState(terms: GrantTerms, providerCode: string, decision: '
 
 /** The expiry decision's obligation (one per end day). */
 export const expiryKey = (endDay: LocalDate) => `expiry-${endDay}`;
-/** The reassessment obligation after a significant deviation (one per decision number). */
-export const reassessKey = (n: number) => `reassess-${n}`;
+/**
+ * The reassessment obligation after a significant deviation: one per decision number, and after a
+ * reassessment that kept the grant as it is, one more per such reassessment (`reassess-<n>.<k>`).
+ */
+export const reassessKey = (n: number, kept = 0) => (kept ? `reassess-${n}.${kept}` : `reassess-${n}`);
+
+/**
+ * The assessor reassessed and kept the grant as it is: the delivered time is judged afresh from
+ * the next report on (the weeks already judged do not open the next reassessment at once).
+ */
+export function keptAsItIs(s: GrantState): GrantState {
+  return { ...s, reports: [], keptAfterReassessment: (s.keptAfterReassessment ?? 0) + 1 };
+}
 /** The 14:30 rule's phone task of a hand-over (one per decision number and provider). */
 export const phoneKey = (n: number, provider: string) => `phone-${n}-${provider}`;
 
@@ -148,6 +161,7 @@ export function changed(s: GrantState, c: { minutesPerDelivery: number; deliveri
   if (!endsOn) delete terms.endsOn;
   // the delivered time is judged against the changed grant from now on: the earlier weeks no longer count
   const next: GrantState = { ...s, terms, reports: [], decisions: s.decisions + 1 };
+  delete next.keptAfterReassessment;
   // a decided end stands (checkChange refuses a new endsOn after it): the change keeps its last day
   if (s.endDecided) return next;
   if (endsOn) next.endDay = endsOn;

@@ -75,6 +75,7 @@ import {
   providerChanged,
   providerChangeDecided,
   providerChangeInstant,
+  keptAsItIs,
   reassessKey,
   reported,
   type GrantState,
@@ -167,7 +168,7 @@ function registerHandlers(c: Case): void {
   setHandler(changeProviderUpdate, (r) => changeProvider(c, r), { validator: (r) => checkProviderChange(c.s, r.toProviderCode, today(), c.input.grantRules) });
   setHandler(decideExpiryUpdate, (r) => decideExpiry(c, r.outcome), { validator: (_r: { outcome: 'let_end' | 'new_grant' }) => checkExpiryDecision(c.s) });
   setHandler(recordDeliveredTimeUpdate, (r) => recordDeliveredTime(c, r), { validator: (r) => checkReport(c.s, r) });
-  setHandler(reassessedUpdate, () => meetOne(c, openReassessment(c)!), {
+  setHandler(reassessedUpdate, () => reassessedKept(c), {
     validator: (_r: {}) => {
       checkOpen(c.s);
       if (!openReassessment(c)) throw new Error('no reassessment is open');
@@ -336,7 +337,7 @@ async function recordDeliveredTime(c: Case, r: DeliveredTimeRequest): Promise<De
   const key = `delivered-${r.weekStart}-${r.providerCode}`;
   let reassessment: string | undefined;
   if (v?.significant && !openReassessment(c)) {
-    reassessment = reassessKey(c.s.decisions);
+    reassessment = reassessKey(c.s.decisions, c.s.keptAfterReassessment);
     c.core.open({ key: reassessment, kind: 'grant_reassessment', dueDay: dueAfter(now, c.input.grantRules.reassessmentDays), now, params: { reason: v.reason } });
   }
   await Promise.all([
@@ -366,6 +367,20 @@ export const GRANT_TELLS_INCOMING_PROVIDER_PATCH = 'grant-tells-incoming-provide
 function incoming(c: Case, tell: (providerCode: string) => Promise<void>): Promise<void>[] {
   const to = c.s.providerChange?.toProviderCode;
   return to && patched(GRANT_TELLS_INCOMING_PROVIDER_PATCH) ? [tell(to)] : [];
+}
+
+/**
+ * Patch id: a reassessment that keeps the grant as it is starts the judgement of delivered time
+ * afresh, and the next reassessment gets a key of its own (before: the weeks already judged
+ * reopened `reassess-<n>` at the next report, over the met one).
+ */
+export const GRANT_KEPT_RESTARTS_JUDGEMENT_PATCH = 'grant-kept-restarts-judgement';
+
+/** The grant was reassessed and stays as it is: the obligation met; the judgement starts afresh. */
+function reassessedKept(c: Case) {
+  const key = openReassessment(c)!;
+  if (patched(GRANT_KEPT_RESTARTS_JUDGEMENT_PATCH)) c.s = keptAsItIs(c.s);
+  return meetOne(c, key);
 }
 
 function openReassessment(c: Case): string | undefined {
