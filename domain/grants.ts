@@ -20,6 +20,13 @@ export interface GrantRules {
 export const defaultGrantRules: GrantRules = { expiryLeadDays: 14, providerNoticeMonths: 1, reassessmentDays: 14 };
 
 /**
+ * After a change of provider the old provider reads the grant (need to know) until its last day
+ * and this many days more: time to report the delivered time of its last weeks. Not in the
+ * sources.
+ */
+export const PREVIOUS_PROVIDER_READS_DAYS = 14;
+
+/**
  * 003 "Løbende justering": a change is significant when it has lasted more than 14 days and the
  * delivered time deviates more than ±10 % from the granted time — except that the grant is not
  * adjusted when the change is under 10 minutes per delivery and under 20 minutes a week on average.

@@ -1,5 +1,6 @@
 /** The grant case's pure rules (003): delivered time (løbende justering), change of provider, expiry. */
 import { describe, expect, it } from 'vitest';
+import { handedTo } from '../db/queries/grant.js';
 import { deliveredTimeOfWeeks, deliveredTimeVerdict, expiryDecisionDay, providerChangeDay } from '../domain/grants.js';
 import { mustPhoneProvider } from '../domain/handover.js';
 import { localInstant } from '../domain/calendar.js';
@@ -73,5 +74,17 @@ describe('expiry and hand-over', () => {
     expect(mustPhoneProvider(localInstant('2026-03-10', 14, 30), '2026-03-10')).toBe(false);
     expect(mustPhoneProvider(localInstant('2026-03-10', 14, 31), '2026-03-10')).toBe(true);
     expect(mustPhoneProvider(localInstant('2026-03-10', 15, 0), '2026-03-11')).toBe(false);
+  });
+});
+
+describe('need to know after a change of provider', () => {
+  it('the old provider reads the grant until its last day and 14 days more (its last weeks to report), the new and the current one always', () => {
+    const g = { providerCode: 'privat-b', previousProviderCode: 'privat-a', previousProviderUntil: '2027-01-31', nextProviderCode: null };
+    expect(handedTo(g, 'privat-a', '2027-01-31')).toBe(true);
+    expect(handedTo(g, 'privat-a', '2027-02-14')).toBe(true);
+    expect(handedTo(g, 'privat-a', '2027-02-15')).toBe(false);
+    expect(handedTo(g, 'privat-b', '2030-01-01')).toBe(true);
+    expect(handedTo({ ...g, nextProviderCode: 'privat-c' }, 'privat-c', '2027-02-15')).toBe(true);
+    expect(handedTo(g, 'privat-c', '2027-01-01')).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
 /** The grant case's rows: the grant as it stands, delivered time, the registries it names. */
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, or } from 'drizzle-orm';
+import { addDays } from '../../domain/calendar.js';
+import { PREVIOUS_PROVIDER_READS_DAYS } from '../../domain/grants.js';
 import type { Db, Tx } from '../client.js';
 import { cases, grantDeliveredTime, grants, grantServices, providers } from '../schema/index.js';
 
@@ -37,17 +39,26 @@ export async function grantOf(db: Db | Tx, caseId: string) {
 }
 
 /** Whether a provider delivers (or delivered, or is about to deliver) a grant: what it may read of it. */
-export function handedTo(g: { providerCode: string; previousProviderCode: string | null; nextProviderCode: string | null }, provider: string): boolean {
-  return g.providerCode === provider || g.previousProviderCode === provider || g.nextProviderCode === provider;
+/** The earliest last day of an old provider that still reads the grant (its last weeks to report). */
+const previousSince = (today: string) => addDays(today, -PREVIOUS_PROVIDER_READS_DAYS);
+
+/** Whether a grant is handed to a provider: now, under notice, or before a change until its last weeks are reported. */
+export function handedTo(
+  g: { providerCode: string; previousProviderCode: string | null; previousProviderUntil: string | null; nextProviderCode: string | null },
+  provider: string,
+  today: string,
+): boolean {
+  if (g.providerCode === provider || g.nextProviderCode === provider) return true;
+  return g.previousProviderCode === provider && g.previousProviderUntil !== null && g.previousProviderUntil >= previousSince(today);
 }
 
 /** The grants handed to a provider (now, under notice, or before a change), newest first. */
-export async function grantsOfProvider(db: Db, provider: string) {
+export async function grantsOfProvider(db: Db, provider: string, today: string) {
   return db
     .select({ grant: grants, caseNumber: cases.workflowId })
     .from(grants)
     .innerJoin(cases, eq(cases.id, grants.caseId))
-    .where(or(eq(grants.providerCode, provider), eq(grants.nextProviderCode, provider), eq(grants.previousProviderCode, provider)))
+    .where(or(eq(grants.providerCode, provider), eq(grants.nextProviderCode, provider), and(eq(grants.previousProviderCode, provider), gte(grants.previousProviderUntil, previousSince(today)))))
     .orderBy(asc(grants.startsOn));
 }
 

@@ -13,6 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import { upsertCitizen } from '../../../db/queries/cases.js';
 import { deliveredTimeOf, grantOf, grantsOfProvider, handedTo, listProviders, listServices, providerOf, serviceOf, type GrantRecord } from '../../../db/queries/grant.js';
 import { outboxOfCase } from '../../../db/queries/outbox.js';
+import { localDate } from '../../../domain/calendar.js';
 import { birthDateFromCpr, normaliseCpr } from '../../../domain/cpr.js';
 import { isMonday } from '../../../domain/grants.js';
 import type { ActorRole } from '../../../domain/rules.js';
@@ -56,7 +57,7 @@ type Db = ApiDeps['database']['db'];
 export async function mayReadGrant(db: Db, row: Pick<CaseRow, 'id'>, user: User): Promise<boolean> {
   if (user.role !== 'provider') return true;
   const g = await grantOf(db, row.id);
-  return g !== undefined && handedTo(g, user.team);
+  return g !== undefined && handedTo(g, user.team, localDate(Date.now()));
 }
 
 async function approvedProvider(db: Db, code: string, field: string): Promise<void> {
@@ -224,7 +225,7 @@ function readRoutes(app: App, deps: ApiDeps) {
   app.get(
     '/provider/grants',
     route({ access: ['provider'], audit: 'grant.provider_list', summary: "The grants handed to the caller's provider (leverandørens bevillinger)", response: { 200: c.ProviderGrants } }),
-    async (request) => ({ items: (await grantsOfProvider(db, request.user!.team)).map((r) => grantAnswer(r.grant, r.caseNumber)) }),
+    async (request) => ({ items: (await grantsOfProvider(db, request.user!.team, localDate(Date.now()))).map((r) => grantAnswer(r.grant, r.caseNumber)) }),
   );
   const everyone: Role[] = ['needs_assessor', 'discharge_coordinator', 'visitation_team_lead', 'supervisor', 'provider'];
   app.get('/providers', route({ access: everyone, summary: 'The approved providers (free choice of provider)', response: { 200: c.Providers } }), async () => ({ items: await listProviders(db) }));
