@@ -339,11 +339,15 @@ export function isClosingDay(date: LocalDate, rules: readonly ClosingDayRule[] =
   return false;
 }
 
+/** The weekday of a date: 1 = Monday … 7 = Sunday. */
+export function weekdayOf(date: LocalDate): number {
+  const n = plainDayNumber(date);
+  return n === undefined ? day(date).weekday : ((((n + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday
+}
+
 /** Monday–Friday, not a Danish public holiday and not a municipal closing day (`closingDays`). */
 export function isWorkingDay(date: LocalDate, closingDays: readonly ClosingDayRule[] = []): boolean {
-  const n = plainDayNumber(date);
-  const weekday = n === undefined ? day(date).weekday : ((((n + 3) % 7) + 7) % 7) + 1; // 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday)
-  return weekday <= 5 && publicHoliday(date) === undefined && !isClosingDay(date, closingDays);
+  return weekdayOf(date) <= 5 && publicHoliday(date) === undefined && !isClosingDay(date, closingDays);
 }
 
 /** The first working day strictly after `date`. */

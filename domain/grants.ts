@@ -3,9 +3,9 @@
  * case — temporary services that expire (Midlertidig indsats), adjusting to the delivered time
  * (Løbende justering) and the change of provider (Skift af leverandør).
  */
-import { addDays, type LocalDate } from './calendar.js';
 import { DateTime } from 'luxon';
-import { ZONE } from './calendar.js';
+import { addDays, weekdayOf, ZONE, type LocalDate } from './calendar.js';
+import { codesOf } from './codes.js';
 
 /** The grant case's rules, handed to it when it opens (a running grant keeps them). */
 export interface GrantRules {
@@ -124,13 +124,9 @@ export function expiryDecisionDay(endsOn: LocalDate, leadDays: number): LocalDat
 
 /** A Monday (the weeks of delivered time start on Mondays). */
 export function isMonday(day: LocalDate): boolean {
-  return DateTime.fromISO(day, { zone: ZONE }).weekday === 1;
+  return weekdayOf(day) === 1;
 }
 
-/** The code list of a code → Danish label, as a non-empty tuple for an enum schema. */
-function codes<K extends string>(list: Record<K, string>): [K, ...K[]] {
-  return Object.keys(list) as [K, ...K[]];
-}
 
 /**
  * Why a grant was decided as it was (begrundelse), as a code with the Danish text the letter
@@ -150,4 +146,4 @@ export const GRANT_REASONS = {
   citizen_moved_or_died: 'du er flyttet, eller hjælpen er ikke længere relevant',
 } as const;
 export type GrantReason = keyof typeof GRANT_REASONS;
-export const GRANT_REASON_CODES = codes(GRANT_REASONS);
+export const GRANT_REASON_CODES = codesOf(GRANT_REASONS);

@@ -6,6 +6,7 @@
  * release.
  */
 import { addWeeks, type LocalDate } from './calendar.js';
+import { codesOf } from './codes.js';
 
 /**
  * Who a message is addressed to (modtager). Extensible: a case type that writes to someone new
@@ -18,7 +19,7 @@ export const OUTBOX_ADDRESSEE_KINDS = {
   ankestyrelsen: 'Ankestyrelsen',
 } as const;
 export type OutboxAddresseeKind = keyof typeof OUTBOX_ADDRESSEE_KINDS;
-export const OUTBOX_ADDRESSEE_KIND_CODES = Object.keys(OUTBOX_ADDRESSEE_KINDS) as [OutboxAddresseeKind, ...OutboxAddresseeKind[]];
+export const OUTBOX_ADDRESSEE_KIND_CODES = codesOf(OUTBOX_ADDRESSEE_KINDS);
 
 /**
  * Retssikkerhedsloven § 67: the citizen complains within 4 weeks of being told the decision; 4

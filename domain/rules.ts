@@ -5,6 +5,7 @@
  * A `RuleSet` is handed to each workflow when its case opens, so a running case keeps the
  * rules it started with (deterministic replay) while new cases pick up changed configuration.
  */
+import { codesOf } from './codes.js';
 import { defaultGrantRules, type GrantRules } from './grants.js';
 
 /** 002: sagsbehandlingsfrist, 12 weeks = 84 calendar days from the day of receipt. */
@@ -26,10 +27,6 @@ export type Priority = 'akut' | 'indlagt_faerdigbehandlet' | 'hoej' | 'middel' |
 /** 003: allocation order of the priorities (index 0 is offered a vacant place first). */
 export const PRIORITY_ORDER: readonly Priority[] = ['akut', 'indlagt_faerdigbehandlet', 'hoej', 'middel', 'planlagt'];
 
-/** The codes of a code list (code → Danish name), as a non-empty tuple for an enum schema. */
-function codesOf<K extends string>(list: Record<K, string>): [K, ...K[]] {
-  return Object.keys(list) as [K, ...K[]];
-}
 
 /**
  * 003: the purpose of a temporary stay (formål med opholdet), as a category. The assessor writes
