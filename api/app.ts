@@ -19,6 +19,7 @@ import { registerErrorHandler } from './errors.js';
 import { registerOpenApiTruth } from './openapi.js';
 import { registerDecisionAliases } from './decision-urls.js';
 import { setMaxBedDayPeriodDays, setPlausibleFutureDays, setPlausiblePastDays } from './schemas.js';
+import { Admission, DEFAULT_ADMISSION, type AdmissionOptions } from './admission.js';
 import { databaseUnavailable, DEFAULT_FAULT_OPTIONS, DependencyUnavailable, registerDeadlines, type FaultOptions } from './faults.js';
 import { laterWrites } from './later.js';
 import { refusingLateDecisions } from './late-decisions.js';
@@ -38,7 +39,9 @@ import { registerAccessLog } from './access-log.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { codecRoutes, type CodecOptions } from './codec/routes.js';
 
-export interface BuildAppOptions extends Omit<ApiDeps, 'later'> {
+export interface BuildAppOptions extends Omit<ApiDeps, 'later' | 'admission'> {
+  /** Decisions waiting for Temporal at once and how long the next may queue (default 32, 2 s). */
+  admission?: Partial<AdmissionOptions>;
   tokens: TokenTable;
   logLevel?: string;
   /** Deadlines for the database, Temporal and a worker (default 5 s each). */
@@ -137,6 +140,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     taskQueue: opts.taskQueue,
     rules: opts.rules,
     later,
+    admission: new Admission({ ...DEFAULT_ADMISSION, ...opts.admission }),
   };
   await app.register(healthRoutes, deps);
   await app.register(caseRoutes, deps);

@@ -53,7 +53,7 @@ export const ErrorAnswer = z.object({
   message: z.string(),
   fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   allowedRoles: z.array(z.string()).optional(),
-  dependency: z.enum(['database', 'temporal', 'worker', 'audit']).optional(),
+  dependency: z.enum(['database', 'temporal', 'worker', 'audit', 'capacity']).optional(),
 });
 
 /**

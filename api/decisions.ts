@@ -109,7 +109,8 @@ export async function decide<R, A extends [any, ...any[]]>(deps: ApiDeps, reques
   await d.precheck?.(ctx);
   const workflowId = d.workflowId ? await d.workflowId(ctx) : row.workflowId;
   const handle = deps.temporal.workflow.getHandle(workflowId);
-  const result = await sendUpdate(deps, handle, d, ctx, row).catch((err) => {
+  // admitted first (a bounded queue): a decision the workers cannot take in time is told so before it is sent
+  const result = await deps.admission.run(() => sendUpdate(deps, handle, d, ctx, row)).catch((err) => {
     // accepted (or being decided) but the outcome is not known yet: 202 — its texts are kept once it is
     if (err instanceof DecisionPending && d.texts) whenDecided<R>(deps.temporal, err, (r) => d.texts!(r, ctx), (msg) => request.log.warn(msg));
     throw err;

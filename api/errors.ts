@@ -11,6 +11,7 @@ import {
   databaseUnavailable,
   DependencyUnavailable,
   RETRY_AFTER_SECONDS,
+  CAPACITY_RETRY_AFTER_SECONDS,
   temporalUnavailable,
   unavailableBody,
   whoDidNotAnswer,
@@ -65,7 +66,10 @@ export function updateRefusal(err: unknown): string | undefined {
 
 export function registerErrorHandler(app: FastifyInstance, temporal: Client): void {
   const unavailable = (reply: import('fastify').FastifyReply, dependency: Dependency) =>
-    reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailableBody(dependency));
+    reply
+      .code(503)
+      .header('retry-after', String(dependency === 'capacity' ? CAPACITY_RETRY_AFTER_SECONDS : RETRY_AFTER_SECONDS))
+      .send(unavailableBody(dependency));
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';

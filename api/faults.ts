@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { isUnavailableCode } from '../db/unavailable.js';
 import type { Later } from './later.js';
 
-export type Dependency = 'database' | 'temporal' | 'worker' | 'audit';
+export type Dependency = 'database' | 'temporal' | 'worker' | 'audit' | 'capacity';
 
 export interface FaultOptions {
   /** How long the database or the Temporal server may take to answer (ms). */
@@ -32,11 +32,15 @@ export const AFTER_CHANGE_MS = 500;
 /** The value of `Retry-After` (seconds) on a 503. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** `Retry-After` (seconds) when the decisions already waiting fill what the workers take (`admission.ts`): the queue moves in seconds. */
+export const CAPACITY_RETRY_AFTER_SECONDS = 1;
+
 const REASONS: Record<Dependency, string> = {
   database: 'the database did not answer in time',
   temporal: 'the workflow service (Temporal) did not answer',
   worker: 'no worker accepted the decision in time (the case is safe; the decision is not recorded yet)',
   audit: 'the audit row could not be written, so the request is not answered as done',
+  capacity: 'as many decisions as the workers take are waiting for the workflow service; this one was not sent (nothing changed)',
 };
 
 export class DependencyUnavailable extends Error {

@@ -48,6 +48,7 @@ export async function createApiFromConfig(
     tokens,
     logLevel: config.LOG_LEVEL,
     faults: { dependencyTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, workerTimeoutMs: config.WORKER_TIMEOUT_MS },
+    admission: { maxInFlight: config.DECISION_MAX_IN_FLIGHT, waitMs: config.DECISION_ADMISSION_WAIT_MS },
     idempotencyTtlHours: config.IDEMPOTENCY_KEY_TTL_HOURS,
     plausiblePastDays: config.PLAUSIBLE_PAST_DAYS,
     plausibleFutureDays: config.PLAUSIBLE_FUTURE_DAYS,

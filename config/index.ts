@@ -45,6 +45,12 @@ export const envSchema = z.object({
   DEPENDENCY_TIMEOUT_MS: positiveInt.default(5000),
   /** API: how long a case's Update may wait for a worker to accept it before the request gets 503 (ms). */
   WORKER_TIMEOUT_MS: positiveInt.default(5000),
+  /**
+   * API: decisions of one API process waiting for Temporal at once; the next ones queue for at
+   * most `DECISION_ADMISSION_WAIT_MS`, then 503 (`dependency: capacity`, Retry-After 1) unsent.
+   */
+  DECISION_MAX_IN_FLIGHT: positiveInt.default(32),
+  DECISION_ADMISSION_WAIT_MS: positiveInt.default(2000),
   /** API: how long an Idempotency-Key is remembered (hours). */
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt.default(24),
   /** API: instants older than this many days are refused as implausible (400). */

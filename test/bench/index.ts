@@ -142,6 +142,19 @@ async function historyCounts(client: Client, workflowId: string): Promise<{ even
 }
 
 // ---------------------------------------------------------------------------------------------
+type CpuSnapshot = { worker: number; server: number; api: number; postgres: number; bench: NodeJS.CpuUsage };
+const cpuZero = () => ({ 'Temporal server': 0, worker: 0, API: 0, PostgreSQL: 0, 'bench client': 0 });
+/** CPU seconds each process spent between two snapshots. */
+function cpuDelta(from: CpuSnapshot, to: CpuSnapshot): ReturnType<typeof cpuZero> {
+  return { 'Temporal server': to.server - from.server, worker: to.worker - from.worker, API: to.api - from.api, PostgreSQL: to.postgres - from.postgres, 'bench client': (to.bench.user - from.bench.user + to.bench.system - from.bench.system) / 1e6 };
+}
+/** CPU per unit of work (ms) for each process, and how many cores were busy. */
+function cpuLine(cpu: ReturnType<typeof cpuZero>, n: number, secs: number, unit: string): string {
+  const per = Object.entries(cpu).map(([k, v]) => `${k} ${((v * 1000) / Math.max(1, n)).toFixed(1)}`);
+  const all = Object.values(cpu).reduce((a, b) => a + b, 0);
+  return `CPU per ${unit} (ms) — ${per.join(', ')}; in all ${((all * 1000) / Math.max(1, n)).toFixed(1)}; ${(all / Math.max(0.001, secs)).toFixed(2)} of ${os.cpus().length} cores busy`;
+}
+
 // P1, P3, P4 on one dev server, one worker process (default settings), one API process.
 
 async function devServerPhases(): Promise<void> {
@@ -171,14 +184,7 @@ async function devServerPhases(): Promise<void> {
 
   /** CPU seconds of each process of the run, to say per opened case or decision where the time goes. */
   const cpuSnapshot = () => ({ worker: cpuSecondsOf(worker.pid), server: cpuSecondsOf(server.pid), api: cpuSecondsOf(api.pid), postgres: postgresCpuSeconds(), bench: process.cpuUsage() });
-  const cpuProfile = (from: ReturnType<typeof cpuSnapshot>, n: number, secs: number, unit: string) => {
-    const to = cpuSnapshot();
-    const bench = process.cpuUsage(from.bench);
-    const cpu = { 'Temporal server': to.server - from.server, worker: to.worker - from.worker, API: to.api - from.api, PostgreSQL: to.postgres - from.postgres, 'bench client': (bench.user + bench.system) / 1e6 };
-    const per = Object.entries(cpu).map(([k, v]) => `${k} ${((v * 1000) / Math.max(1, n)).toFixed(1)}`);
-    const busy = Object.values(cpu).reduce((a, b) => a + b, 0) / secs;
-    return `CPU per ${unit} (ms) — ${per.join(', ')}; ${busy.toFixed(2)} of ${os.cpus().length} cores busy`;
-  };
+  const cpuProfile = (from: ReturnType<typeof cpuSnapshot>, n: number, secs: number, unit: string) => cpuLine(cpuDelta(from, cpuSnapshot()), n, secs, unit);
 
   const opened: { id: string; caseNumber: string }[] = [];
   const openCase = async (kind: 'psychiatric' | 'hospital' | 'temporary_stay', i: number) => {
@@ -276,10 +282,22 @@ async function devServerPhases(): Promise<void> {
 
   if (!SKIP.has('P3')) await readPhase(api.base, db.url, caseIds);
   if (!SKIP.has('P4')) {
-    const cpu0 = cpuSnapshot();
-    const t0 = performance.now();
-    const decisions = await decisionPhase(api.base, client, caseIds);
-    addNote(`P4: ${cpuProfile(cpu0, decisions, (performance.now() - t0) / 1000, 'decision')} (the bare Updates in between included: their worker and client are the bench's own process)`);
+    // CPU counted over the decision samples only, and over the bare samples only (interleaved)
+    const spent = { decision: { cpu: cpuZero(), secs: 0, n: 0 }, bare: { cpu: cpuZero(), secs: 0, n: 0 } };
+    const measured = async (kind: 'decision' | 'bare', sample: () => Promise<OpenLoopResult>) => {
+      const from = cpuSnapshot();
+      const t0 = performance.now();
+      const r = await sample();
+      const to = cpuSnapshot();
+      const s = spent[kind];
+      for (const k of Object.keys(s.cpu) as (keyof typeof s.cpu)[]) s.cpu[k] += cpuDelta(from, to)[k];
+      s.secs += (performance.now() - t0) / 1000;
+      s.n += r.ok;
+      return r;
+    };
+    await decisionPhase(api.base, client, caseIds, measured);
+    addNote(`P4: ${cpuLine(spent.decision.cpu, spent.decision.n, spent.decision.secs, 'decision answered (decision samples only)')}`);
+    addNote(`P4: ${cpuLine(spent.bare.cpu, spent.bare.n, spent.bare.secs, 'bare Update (bare samples only; its worker and client are the bench client)')}`);
   }
 
   addRow({ id: 'mem', what: 'worker after P1–P4', figure: `RSS ${memOf(worker.pid).rssMb.toFixed(0)} MiB (peak ${memOf(worker.pid).peakMb.toFixed(0)}), ${worker.child.exitCode === null ? 'alive' : 'DEAD'}; CPU ${cpuSecondsOf(worker.pid).toFixed(0)} s; server CPU ${cpuSecondsOf(server.pid).toFixed(0)} s`, target: 'never dies' });
@@ -387,7 +405,12 @@ async function readPhase(base: string, dbUrl: string, caseIds: string[]): Promis
  * beside a bare Update (an Update on a running bare workflow that answers at once, sent by the
  * bench's Temporal client) at the same offered rate, interleaved. Returns the decisions sent.
  */
-async function decisionPhase(base: string, client: Client, caseIds: string[]): Promise<number> {
+async function decisionPhase(
+  base: string,
+  client: Client,
+  caseIds: string[],
+  measured: (kind: 'decision' | 'bare', sample: () => Promise<OpenLoopResult>) => Promise<OpenLoopResult>,
+): Promise<number> {
   const ENTITIES = 200;
   const run = randomUUID().slice(0, 8);
   const entity = (i: number) => `bare-entity-${run}-${i % ENTITIES}`;
@@ -410,8 +433,8 @@ async function decisionPhase(base: string, client: Client, caseIds: string[]): P
   for (let rep = 0; rep < REPS; rep++) {
     for (const rate of RATES) {
       const x = (res[rate] ??= { bare: [], decision: [] });
-      x.bare.push(await openLoop(rate, SECONDS, bareOp));
-      x.decision.push(await openLoop(rate, SECONDS, decisionOp));
+      x.bare.push(await measured('bare', () => openLoop(rate, SECONDS, bareOp)));
+      x.decision.push(await measured('decision', () => openLoop(rate, SECONDS, decisionOp)));
       log(`P4 ${rate}/s: decision ${openLoopLine(x.decision.at(-1)!)}; bare Update ${openLoopLine(x.bare.at(-1)!)}`);
     }
   }
