@@ -10,7 +10,7 @@
  */
 import { idempotencyForm } from './decision-urls.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, lt, ne, or } from 'drizzle-orm';
+import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
@@ -128,28 +128,23 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
     const deadline = Date.now() + opts.waitMs;
     for (;;) {
       // keys expire: a key older than the TTL is forgotten for another request (the same request
-      // still gets its first answer: no second effect, no second audit row), an abandoned claim for any
-      await bounded(
-        db
-          .delete(idempotencyKeys)
-          .where(
-            and(
-              where(userId, key),
-              or(
-                and(
-                  lt(idempotencyKeys.createdAt, new Date(Date.now() - opts.ttlMs)),
-                  or(ne(idempotencyKeys.method, request.method), ne(idempotencyKeys.path, path), ne(idempotencyKeys.requestHash, hash), ne(idempotencyKeys.state, 'done')),
-                ),
-                and(eq(idempotencyKeys.state, 'in_progress'), lt(idempotencyKeys.createdAt, new Date(Date.now() - ABANDONED_CLAIM_MS))),
-              ),
-            ),
-          ),
-      );
+      // still gets its first answer: no second effect, no second audit row), an abandoned claim for
+      // any. One statement claims a new key or takes over a forgotten one (one round trip).
       const claimed = await bounded(
         db
           .insert(idempotencyKeys)
           .values({ userId, key, method: request.method, path, requestHash: hash, state: 'in_progress', statusCode: 0, response: null })
-          .onConflictDoNothing()
+          .onConflictDoUpdate({
+            target: [idempotencyKeys.userId, idempotencyKeys.key],
+            set: { method: request.method, path, requestHash: hash, state: 'in_progress', statusCode: 0, response: null, createdAt: sql`now()` },
+            setWhere: or(
+              and(
+                lt(idempotencyKeys.createdAt, new Date(Date.now() - opts.ttlMs)),
+                or(ne(idempotencyKeys.method, request.method), ne(idempotencyKeys.path, path), ne(idempotencyKeys.requestHash, hash), ne(idempotencyKeys.state, 'done')),
+              ),
+              and(eq(idempotencyKeys.state, 'in_progress'), lt(idempotencyKeys.createdAt, new Date(Date.now() - ABANDONED_CLAIM_MS))),
+            ),
+          })
           .returning({ key: idempotencyKeys.key }),
       );
       if (claimed.length > 0) {
