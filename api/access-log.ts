@@ -8,10 +8,10 @@
  * (`GET /citizens/:citizenId/access-log`); the nightly retention schedule deletes old ones.
  */
 import { randomUUID } from 'node:crypto';
-import { inArray } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
-import { accessLog, cases } from '../db/schema/index.js';
+import type { accessLog } from '../db/schema/index.js';
+import { citizensOfCases, insertLookups } from '../db/queries/access-log.js';
 import { HttpError } from './errors.js';
 import { RETRY_AFTER_SECONDS, unavailableBody, within } from './faults.js';
 
@@ -63,7 +63,7 @@ export function idsShown(value: unknown, into = { caseIds: new Set<string>(), ci
       if (typeof v === 'string' && UUID.test(v)) {
         if (k === 'caseId') into.caseIds.add(v);
         else if (k === 'citizenId') into.citizenIds.add(v);
-      } else if (k === 'citizen' && v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') {
+      } else if (k === 'citizen' && v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' && UUID.test((v as { id: string }).id)) {
         into.citizenIds.add((v as { id: string }).id);
       } else idsShown(v, into);
     }
@@ -102,7 +102,7 @@ export async function lookupRows(
   if (what.caseId) caseIds.add(what.caseId);
   const citizenCase = new Map<string, string | null>([...what.citizenIds].map((c) => [c, null]));
   if (caseIds.size) {
-    const owners = await db.select({ id: cases.id, citizenId: cases.citizenId }).from(cases).where(inArray(cases.id, [...caseIds]));
+    const owners = await citizensOfCases(db, [...caseIds]);
     for (const o of owners) {
       const shownFor = what.caseId ?? o.id;
       if (!citizenCase.get(o.citizenId) || o.id === what.caseId) citizenCase.set(o.citizenId, shownFor);
@@ -144,7 +144,7 @@ export function registerAccessLog(app: FastifyInstance, db: Db, opts: { dbTimeou
         opts.dbTimeoutMs,
         'audit',
       );
-      if (rows.length) await within(db.insert(accessLog).values(rows).then(() => undefined), opts.dbTimeoutMs, 'audit');
+      if (rows.length) await within(insertLookups(db, rows), opts.dbTimeoutMs, 'audit');
     } catch (err) {
       if (reply.statusCode >= 400) return payload; // a refusal stays a refusal
       // nothing shown without its look-up row
