@@ -34,7 +34,7 @@ async function stayInPlace(cpr: string): Promise<{ id: string; caseNumber: strin
   expect((await post('/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' })).statusCode).toBe(201);
   const app = await post('/temporary-stays', 'dev-assessor', { cpr, eligible: true, placeType, purpose: 'awaiting_nursing_home', priority: 'middel' });
   expect(app.statusCode, app.body).toBe(201);
-  const offerId = await eventually(async () => (await get(`/temporary-stays/${app.json().id}`, 'dev-assessor')).json().status?.offer?.offerId as string | undefined);
+  const offerId = await eventually(async () => (await get(`/temporary-stays/${app.json().id}`, 'dev-assessor')).json().offer?.offerId as string | undefined);
   const plannedEndDate = addDays(localDate(await stack.env.currentTimeMs()), 60);
   const acc = await post(`/cases/${app.json().id}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate });
   expect(acc.statusCode, acc.body).toBe(200);

@@ -384,13 +384,14 @@ describe('success answers match the documented schemas', () => {
       await post(t(b.id, 'priority'), 'dev-assessor', { priority: 'middel', reason: 'danger_to_self' });
       await eventually(async () => (await get(`/waiting-list?placeType=${placeType}`, 'dev-housing')).entries.length === 3);
       const place = await post('/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' });
-      const offered = await eventually(async () => (await get(`/temporary-stays/${a.id}`, 'dev-assessor')).status?.offer);
+      const offered = await eventually(async () => (await get(`/temporary-stays/${a.id}`, 'dev-assessor')).offer);
       await get(`/waiting-list?placeType=${placeType}`, 'dev-supervisor');
       await post(t(a.id, 'offer-reply'), 'dev-housing', { offerId: offered.offerId, accept: true, plannedEndDate: addDays(today, 21) });
       await get(`/places?placeType=${placeType}`, 'dev-assessor');
       await post(t(a.id, 'reassessment'), 'dev-assessor', { outcome: 'extension', newEndDate: addDays(today, 28) });
       await post(t(a.id, 'end-stay'), 'dev-housing', { reason: 'moved_out' });
       await get(`/temporary-stays/${a.id}`, 'dev-supervisor');
+      await get(`/temporary-stays/${a.id}?live=true`, 'dev-supervisor');
       await post(t(b.id, 'withdraw'), 'dev-assessor', { reason: 'no_longer_needed' });
       await post(t(c.id, 'hospital-events'), 'dev-hospital', { event: 'readmitted' });
       // a place of a type nobody waits for: vacant → closed → reopened

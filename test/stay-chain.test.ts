@@ -62,7 +62,7 @@ describe('the full chain: hospital discharge → temporary stay → the next cit
     // a place becomes vacant: offered to the hospital citizen first (indlagt færdigbehandlet before høj)
     const facility = await call('POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}`, address: 'Nørrebrogade 1' }, 201);
     await call('POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 1' }, 201);
-    const offer = await eventually(async () => (await call('GET', `/temporary-stays/${stay.caseId}`, 'dev-assessor')).status?.offer);
+    const offer = await eventually(async () => (await call('GET', `/temporary-stays/${stay.caseId}`, 'dev-assessor')).offer);
     await call('POST', `/cases/${stay.caseId}/temporary-stay/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate: addDays(localDate(Date.now()), 30) }, 200);
 
     // the stay starts: the hospital case closes, its bed-days end at the start
@@ -80,7 +80,7 @@ describe('the full chain: hospital discharge → temporary stay → the next cit
 
     // the stay ends (moved out): the place is offered to the next citizen on the list
     await call('POST', `/cases/${stay.caseId}/temporary-stay/end-stay`, 'dev-assessor', { reason: 'moved_out' }, 200);
-    const next = await eventually(async () => (await call('GET', `/temporary-stays/${second.id ?? second.caseId}`, 'dev-assessor')).status?.offer);
+    const next = await eventually(async () => (await call('GET', `/temporary-stays/${second.id ?? second.caseId}`, 'dev-assessor')).offer);
     expect(next.placeLabel).toBe('Stue 1');
   });
 });

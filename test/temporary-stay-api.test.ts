@@ -1,12 +1,16 @@
 /** Temporary-stay API through fastify.inject on the dev server: roles, 400/403/409, idempotency, the whole path. */
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, cases, placeOffers } from '../db/schema/index.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { WaitingListEntry } from '../api/case-types/temporary-stay/contracts.js';
-import { as } from './api-helpers.js';
+import { LIVE_STATUS_DEADLINE_MS } from '../api/live.js';
+import { allocatorWorkflowId } from '../workflows/temporary-stay/allocation-state.js';
+import { allocationQuery } from '../workflows/temporary-stay/messages.js';
+import { as, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import { eventually, useTestStack } from './helpers.js';
+import { eventually, startWorker, useTestStack } from './helpers.js';
 import { registerPlaceType, uniqueType } from './temporary-stay-support.js';
 
 
@@ -101,14 +105,16 @@ describe('temporary-stay API', () => {
     expect(otherType.json().message).toMatch(/already has a place labelled "Stue 1"/);
     const offer = await eventually(async () => {
       const r = (await get(`/temporary-stays/${caseA}`, 'dev-assessor')).json();
-      return r.status.offer;
+      return r.offer;
     });
     expect(offer.placeId).toBe(placeId);
+    expect(offer.placeLabel).toBe('Stue 1');
     expect(offer.offeredAt).toMatch(COPENHAGEN_INSTANT);
     expect(Date.parse(offer.replyBy)).toBeGreaterThan(Date.parse(offer.offeredAt));
     const read = (await get(`/temporary-stays/${caseA}`, 'dev-assessor')).json();
     expect(Date.parse(read.application.waitingSince)).toBe(Date.parse(older));
     expect(read.application.waitingSince).toMatch(COPENHAGEN_INSTANT);
+    expect(read).toMatchObject({ status: null, pastOffers: [], stay: null });
     // A case with an offer out says so: the case row and the CaseStep search attribute
     // (`temporal workflow list --query 'CaseStep="offered"'`).
     const caseNumberA = a.json().caseNumber as string;
@@ -135,6 +141,12 @@ describe('temporary-stay API', () => {
     const replay = await post(`/cases/${caseA}/temporary-stay/offer-reply`, 'dev-housing', { offerId: offer.offerId, accept: true, plannedEndDate }, key);
     expect(replay.statusCode).toBe(200);
     expect(replay.headers['idempotent-replay']).toBe('true');
+
+    // the stay from the database: the accepted offer's id, the planned end, running
+    const inStay = (await get(`/temporary-stays/${caseA}`, 'dev-assessor')).json();
+    expect(inStay).toMatchObject({ offer: null, pastOffers: [{ offerId: offer.offerId, placeId, status: 'accepted' }] });
+    expect(inStay.stay).toMatchObject({ stayId: offer.offerId, placeId, placeLabel: 'Stue 1', plannedEndDate, reassessment: null, endedAt: null });
+    expect(inStay.stay.startedAt).toMatch(COPENHAGEN_INSTANT);
 
     const places = (await get(`/places?placeType=${placeType}`, 'dev-assessor')).json();
     expect(places.occupancy).toMatchObject({ total: 1, occupied: 1, vacant: 0 });
@@ -181,8 +193,67 @@ describe('temporary-stay API', () => {
         .where(and(eq(placeOffers.caseId, caseB), eq(placeOffers.status, 'offered')));
       return rows[0]?.placeId === placeId;
     });
+    // the last stay stays readable after the case ended, with why it ended
+    const ended = (await get(`/temporary-stays/${caseA}`, 'dev-assessor')).json();
+    expect(ended.stay).toMatchObject({ stayId: offer.offerId, reassessment: 'home_with_help', endReason: 'readmitted' });
+    expect(ended.stay.endedAt).toMatch(COPENHAGEN_INSTANT);
+    expect(ended.stay.reassessedAt).toMatch(COPENHAGEN_INSTANT);
     expect((await post(`/cases/${caseA}/temporary-stay/withdraw`, 'dev-assessor', { reason: 'no_longer_needed' })).statusCode).toBe(409);
     expect((await get(`/cases/${caseA}`, 'dev-assessor')).json().outcome).toBe('readmitted');
+  });
+});
+
+describe('GET /temporary-stays/:id reads the database', () => {
+  it('the open offer from the database (status null); the live status only with ?live=true; with no worker the read still answers, ?live=true without the status, quickly', async () => {
+    // a worker of its own on a private task queue (the case and its place type's allocator run there), stopped halfway
+    const taskQueue = `tq-stay-read-${randomUUID()}`;
+    const worker = await startWorker(stack.env, stack.database, taskQueue);
+    const app = await testApp({ database: stack.database, temporal: stack.env.client, taskQueue });
+    const call = (method: 'GET' | 'POST', url: string, token: string, payload?: object) =>
+      app.inject({ method, url, headers: as(token), ...(payload ? { payload } : {}) });
+    try {
+      const placeType = await registerPlaceType(stack.database.db, uniqueType('read'));
+      const facility = (await call('POST', '/facilities', 'dev-housing', { name: `Plejecenter ${placeType}` })).json();
+      const applied = await call('POST', '/temporary-stays', 'dev-assessor', { cpr: fakeCpr('1939-03-03'), eligible: true, placeType, purpose: 'respite', priority: 'hoej' });
+      expect(applied.statusCode, applied.body).toBe(201);
+      const caseId = applied.json().id as string;
+      const placed = await call('POST', '/places', 'dev-housing', { facilityId: facility.id, placeType, label: 'Stue 7' });
+      expect(placed.statusCode, placed.body).toBe(201);
+
+      // by default: the database's open offer, the one the allocator made; no status, no liveError
+      const offer = await eventually(async () => (await call('GET', `/temporary-stays/${caseId}`, 'dev-assessor')).json().offer);
+      const view = await stack.env.client.workflow.getHandle(allocatorWorkflowId(placeType)).query(allocationQuery);
+      expect(offer.offerId).toBe(view.offers.find((o) => o.caseId === caseId)?.offerId);
+      expect(offer).toMatchObject({ placeId: placed.json().id, placeLabel: 'Stue 7' });
+      const plain = (await call('GET', `/temporary-stays/${caseId}`, 'dev-assessor')).json();
+      expect(plain.status).toBeNull();
+      expect(plain).not.toHaveProperty('liveError');
+      // ?live=true: the case workflow's own status, which knows the same offer
+      const live = await eventually(async () => {
+        const r = (await call('GET', `/temporary-stays/${caseId}?live=true`, 'dev-assessor')).json();
+        return r.status?.offer ? r : undefined;
+      });
+      expect(live.status).toMatchObject({ caseId, step: 'offered', offer: { offerId: offer.offerId, placeLabel: 'Stue 7' } });
+      expect(live).not.toHaveProperty('liveError');
+
+      // no worker runs: the page still answers from the database; the live status is left out, with why, within its deadline
+      await worker.stop();
+      const t0 = Date.now();
+      const without = await call('GET', `/temporary-stays/${caseId}`, 'dev-assessor');
+      expect(without.statusCode, without.body).toBe(200);
+      // it asks Temporal nothing: well within the deadline a live read would wait
+      expect(Date.now() - t0).toBeLessThan(LIVE_STATUS_DEADLINE_MS);
+      expect(without.json()).toMatchObject({ status: null, offer: { offerId: offer.offerId, placeLabel: 'Stue 7' }, application: { caseId, status: 'offered' } });
+      expect(without.json()).not.toHaveProperty('liveError');
+      const t1 = Date.now();
+      const asked = await call('GET', `/temporary-stays/${caseId}?live=true`, 'dev-assessor');
+      expect(asked.statusCode, asked.body).toBe(200);
+      expect(Date.now() - t1).toBeLessThan(LIVE_STATUS_DEADLINE_MS + 3_000);
+      expect(asked.json()).toMatchObject({ status: null, liveError: expect.stringMatching(/^workflow status unavailable/), offer: { offerId: offer.offerId } });
+    } finally {
+      await worker.stop();
+      await app.close();
+    }
   });
 });
 

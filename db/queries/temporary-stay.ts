@@ -3,7 +3,7 @@
  * place type's allocator workflow; each is keyed (offer id, case id, change key) and guarded by
  * the current state, so a retried activity changes nothing the second time.
  */
-import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client.js';
 import { cases, citizens, facilities, obligations, placeOffers, placeTypes, places, priorityChanges, stayApplications, stays } from '../schema/index.js';
 
@@ -313,6 +313,54 @@ export async function openOffersAndStays(db: Db) {
   const offers = await db.select().from(placeOffers).where(eq(placeOffers.status, 'offered'));
   const running = await db.select().from(stays).where(isNull(stays.endedAt));
   return { offers, running };
+}
+
+/**
+ * A case's offers and stay as the allocator's mirror holds them (place_offers, stays), with the
+ * place's label: the open offer (status `offered`) or null, the offers no longer open (accepted,
+ * declined, expired, withdrawn) in the order they were made, and the running stay — or, when none
+ * runs, the last one — or null. Read without asking the workflow.
+ */
+export async function offersAndStayOf(db: Db, caseId: string) {
+  const [offers, stayRows] = await Promise.all([
+    db
+      .select({
+        offerId: placeOffers.id,
+        placeId: placeOffers.placeId,
+        placeLabel: places.label,
+        status: placeOffers.status,
+        offeredAt: placeOffers.offeredAt,
+        replyBy: placeOffers.replyBy,
+      })
+      .from(placeOffers)
+      .innerJoin(places, eq(places.id, placeOffers.placeId))
+      .where(eq(placeOffers.caseId, caseId))
+      .orderBy(asc(placeOffers.offeredAt), asc(placeOffers.id)),
+    db
+      .select({
+        stayId: stays.id,
+        placeId: stays.placeId,
+        placeLabel: places.label,
+        startedAt: stays.startedAt,
+        plannedEndDate: stays.plannedEndDate,
+        reassessment: stays.reassessment,
+        reassessedAt: stays.reassessedAt,
+        endedAt: stays.endedAt,
+        endReason: stays.endReason,
+      })
+      .from(stays)
+      .innerJoin(places, eq(places.id, stays.placeId))
+      .where(eq(stays.caseId, caseId))
+      // the running stay first, else the last one
+      .orderBy(sql`${stays.endedAt} is null desc`, desc(stays.startedAt))
+      .limit(1),
+  ]);
+  const open = offers.find((o) => o.status === 'offered');
+  return {
+    offer: open ? { offerId: open.offerId, placeId: open.placeId, placeLabel: open.placeLabel, offeredAt: open.offeredAt, replyBy: open.replyBy } : null,
+    pastOffers: offers.filter((o) => o.status !== 'offered').map((o) => ({ offerId: o.offerId, placeId: o.placeId, status: o.status })),
+    stay: stayRows[0] ?? null,
+  };
 }
 
 export async function priorityHistory(db: Db, caseId: string) {

@@ -41,7 +41,7 @@ export type RecordingPath = (ctx: Ctx) => Promise<string | string[]>;
 export async function offerOf(ctx: Ctx, stayCaseId: string): Promise<string> {
   for (let i = 0; i < 100; i++) {
     await sleep(200);
-    const offerId = (await call(ctx, 'GET', `/temporary-stays/${stayCaseId}`, 'dev-assessor')).status?.offer?.offerId as string | undefined;
+    const offerId = (await call(ctx, 'GET', `/temporary-stays/${stayCaseId}`, 'dev-assessor')).offer?.offerId as string | undefined;
     if (offerId) return offerId;
   }
   throw new Error(`no offer for the temporary stay ${stayCaseId}`);

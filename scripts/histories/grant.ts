@@ -66,7 +66,7 @@ async function fromStay(ctx: Ctx): Promise<string[]> {
   let offerId: string | undefined;
   for (let i = 0; i < 100 && !offerId; i++) {
     await sleep(200);
-    offerId = (await call(ctx, 'GET', `/temporary-stays/${app.id}`, 'dev-assessor')).status?.offer?.offerId;
+    offerId = (await call(ctx, 'GET', `/temporary-stays/${app.id}`, 'dev-assessor')).offer?.offerId;
   }
   if (!offerId) throw new Error('no offer');
   await call(ctx, 'POST', `/cases/${app.id}/temporary-stay/offer-reply`, 'dev-housing', { offerId, accept: true, plannedEndDate: inDays(21) });

@@ -374,16 +374,51 @@ const PriorityChange = z.object({
   changedAt: Instant,
 });
 
+/** The open offer of a place (tilbud om plads), from the database (place_offers). */
+const OpenOffer = z.object({
+  offerId: Id.describe('The offer; the reply (`offer-reply`) names it'),
+  placeId: Id,
+  placeLabel: z.string().describe("The place's label (room or bed)"),
+  offeredAt: Instant,
+  replyBy: Instant.describe('Reply deadline (svarfrist): unanswered by then, the offer expires and the place is offered on'),
+});
+
+/** An offer no longer open, from the database (place_offers). */
+const PastOffer = z.object({ offerId: Id, placeId: Id, status: z.string().describe('accepted, declined, expired or withdrawn') });
+
+/** The running or last stay (ophold), from the database (stays). */
+const StayRecord = z.object({
+  stayId: Id.describe("The stay (the accepted offer's id)"),
+  placeId: Id,
+  placeLabel: z.string().describe("The place's label (room or bed)"),
+  startedAt: Instant,
+  plannedEndDate: Day.describe('Planned end date (planlagt slutdato); an extension moves it'),
+  reassessment: z.string().nullable().describe('The latest reassessment (revurdering): home, home_with_help, nursing_home or extension; null before the first'),
+  reassessedAt: Instant.nullable(),
+  endedAt: Instant.nullable().describe('null while the stay runs'),
+  endReason: z.string().nullable().describe('Why the stay ended (e.g. planned_end, moved_out, nursing_home_place_found, readmitted, died)'),
+});
+
+/** `GET /temporary-stays/:id?live=true`: also the case workflow's live status. */
+export const TemporaryStayReadQuery = z.object({
+  live: z.enum(['true', 'false']).optional().describe("true: also the case workflow's live status (`status`), asked under a short deadline; otherwise `status` is null"),
+});
+
 export const TemporaryStayRead = documented(
   z.object({
     caseNumber: z.string(),
     application: Application,
-    status: TemporaryStayStatus.nullable().describe("The workflow's live status (null when it cannot be read now: see liveError)"),
-    liveError: z.string().optional(),
+    offer: OpenOffer.nullable().describe('The open offer of a place (tilbud), null when none is open'),
+    pastOffers: z.array(PastOffer).describe('The offers no longer open, in the order they were made'),
+    stay: StayRecord.nullable().describe('The running stay (ophold) — or, when none runs, the last one; null before the first'),
+    status: TemporaryStayStatus.nullable().describe(
+      "The workflow's live status, only with `?live=true` (null without it, or when the workflow does not answer in time: see liveError)",
+    ),
+    liveError: z.string().optional().describe('Why the live status asked for could not be read now'),
     priorityChanges: z.array(PriorityChange),
   }),
   {
-    description: 'An application: waiting-list entry, offers, stay, priority history',
+    description: 'An application from the database: waiting-list entry, the open offer and past offers, the stay, priority history; the live status with ?live=true',
     example: {
       caseNumber: 'MDO-2026-000009',
       application: {
@@ -393,12 +428,24 @@ export const TemporaryStayRead = documented(
         purpose: 'rehabilitation',
         priority: 'hoej',
         waitingSince: '2026-11-28T06:25:08.858+01:00',
-        status: 'waiting',
+        status: 'in_stay',
         closedReason: null,
         originCaseId: null,
       },
+      offer: null,
+      pastOffers: [{ offerId: '9e480853-6917-40a0-ac31-c0516d2e6452', placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359', status: 'accepted' }],
+      stay: {
+        stayId: '9e480853-6917-40a0-ac31-c0516d2e6452',
+        placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359',
+        placeLabel: 'Stue 1',
+        startedAt: '2026-11-30T06:25:10.157+01:00',
+        plannedEndDate: '2026-12-21',
+        reassessment: null,
+        reassessedAt: null,
+        endedAt: null,
+        endReason: null,
+      },
       status: null,
-      liveError: 'workflow status unavailable: …',
       priorityChanges: [
         {
           id: 1,

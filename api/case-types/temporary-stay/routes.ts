@@ -10,7 +10,7 @@
 import { checkGrantOrder } from '../grant/order.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getCase, upsertCitizen } from '../../../db/queries/cases.js';
-import { getApplication, openApplicationOf, priorityHistory } from '../../../db/queries/temporary-stay.js';
+import { getApplication, offersAndStayOf, openApplicationOf, priorityHistory } from '../../../db/queries/temporary-stay.js';
 import { birthDateFromCpr, normaliseCpr } from '../../../domain/cpr.js';
 import { allocatorWorkflowId } from '../../../workflows/temporary-stay/allocation-state.js';
 import { temporaryStayCaseType } from '../../../workflows/temporary-stay/case-type.js';
@@ -30,7 +30,7 @@ import { decision, registerDecision } from '../../decision-route.js';
 import { intake, readableCase, startCase, type DecisionContext } from '../../decisions.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { DependencyUnavailable } from '../../faults.js';
-import { liveStatus } from '../../live.js';
+import { LIVE_STATUS_DEADLINE_MS, liveStatus } from '../../live.js';
 import { caseIdParams, FUTURE_TOLERANCE_MS, instantsAfterBirth } from '../../schemas.js';
 import * as c from './contracts.js';
 import { CaseOpeningAnswer } from '../../contract.js';
@@ -213,20 +213,40 @@ function intakeRoute(app: App, deps: ApiDeps) {
   );
 }
 
-/** `GET /temporary-stays/:id`: the application with its live status and priority history. */
+/**
+ * `GET /temporary-stays/:id`: the application from the database (the mirror the case workflow and
+ * the allocator keep): waiting-list entry, open and past offers, the stay, priority history. The
+ * case workflow's live status (a query: a replay when the case is not cached) only with
+ * `?live=true`, under the short deadline of every live read.
+ */
 function readRoute(app: App, deps: ApiDeps) {
   const db = deps.database.db;
   app.get(
     '/temporary-stays/:id',
-    route({ access: STAY_READERS, audit: 'temporary_stay.read', summary: 'An application: waiting-list entry, offers, stay, priority history', params: caseIdParams, response: { 200: c.TemporaryStayRead } }),
+    route({
+      access: STAY_READERS,
+      audit: 'temporary_stay.read',
+      summary: 'An application: waiting-list entry, offers, stay, priority history; the live workflow status with ?live=true',
+      description:
+        'Answered from the database (the mirror the workflows keep): the application, the open offer (`offer`), past offers, the running or last stay (`stay`) and the priority changes. ' +
+        `\`live=true\` also asks the case workflow for its live status (\`status\`), within ${LIVE_STATUS_DEADLINE_MS / 1000} s; without it, or when the workflow does not answer in time, \`status\` is null (with \`liveError\` saying why when it was asked for).`,
+      params: caseIdParams,
+      querystring: c.TemporaryStayReadQuery,
+      response: { 200: c.TemporaryStayRead },
+    }),
     async (request) => {
       request.auditCaseId = request.params.id;
       // need to know: 403 for a case type the role does not read (404 for a readable case of another type: it has no application)
       await readableCase(db, request.user!.role, request.params.id);
       const row = await applicationOf(db, request.params.id);
       const caseNumber = await workflowIdOf(db, row.caseId);
-      const { live: status, liveError } = await liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery, c.TemporaryStayStatus);
-      return { caseNumber, application: row, status, ...(liveError ? { liveError } : {}), priorityChanges: await priorityHistory(db, row.caseId) };
+      // the live status (when asked for) and the database reads at once: the page waits for the slowest, not the sum
+      const [{ live: status, liveError }, held, priorityChanges] = await Promise.all([
+        request.query.live === 'true' ? liveStatus(deps.temporal, caseNumber, temporaryStayStatusQuery, c.TemporaryStayStatus) : { live: null, liveError: undefined },
+        offersAndStayOf(db, row.caseId),
+        priorityHistory(db, row.caseId),
+      ]);
+      return { caseNumber, application: row, ...held, status, ...(liveError ? { liveError } : {}), priorityChanges };
     },
   );
 }
