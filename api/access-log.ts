@@ -48,7 +48,10 @@ declare module 'fastify' {
     lookup?: Purpose;
   }
   interface FastifyRequest {
-    /** Citizens and cases a handler showed that the answer's body does not name (the codec's decode). */
+    /**
+     * Citizens and cases a handler showed, named by the handler: what the answer's body does not name
+     * (the codec's decode), or a long list's, so the hook need not parse a large answer again.
+     */
     lookedUp?: { citizenIds: string[]; caseIds: string[] };
   }
 }

@@ -143,6 +143,8 @@ function occupancyRoutes(app: App, deps: ApiDeps) {
       // the database's mirror of the allocator's decisions, in its allocation order: no query to the allocator
       const { limit, offset } = request.query;
       const rows = await waitingListRows(db, placeType, PRIORITY_ORDER, { ...(limit ? { limit } : {}), offset });
+      // the look-up log's citizens named here, not by parsing the answer again (api/access-log.ts)
+      request.lookedUp = { caseIds: rows.map((r) => r.caseId), citizenIds: rows.map((r) => r.citizenId) };
       const now = Date.now();
       const today = localDate(now);
       return {
