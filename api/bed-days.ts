@@ -80,8 +80,8 @@ export interface BedDayLinesPage {
 }
 
 /** Periods read per batch (two database round trips), priced in slices of `BED_DAY_SLICE` between which other requests run. */
-export const BED_DAY_BATCH = 2_000;
-export const BED_DAY_SLICE = 100;
+export const BED_DAY_BATCH = 1_000;
+export const BED_DAY_SLICE = 25;
 
 /** The cursor of a period (its færdigmelding and id: the report's order). */
 export const periodCursor = (p: BedDayPeriodCursor): string => `${p.readyUs}-${p.id}`;
