@@ -51,7 +51,7 @@ import {
 } from '@temporalio/workflow';
 import { formatLocal, type LocalDate } from '../../domain/calendar.js';
 import type { ActorRole, StayPurpose } from '../../domain/rules.js';
-import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
+import { CaseCore, defaultMessage, run, runWrite } from '../shared/case-core.js';
 import { reserveCaseNumber } from '../shared/case-number.js';
 import { caseOpenedUpdate, type Accepted } from '../shared/messages.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
@@ -284,7 +284,7 @@ async function faerdigbehandlet(c: Case, { readyAt }: { readyAt: number }) {
   c.s = declaredFaerdigbehandlet(c.s, readyAt);
   await Promise.all([
     c.core.sync(),
-    run('recordBedDaysStarted', `bed-days start (færdigbehandlet ${formatLocal(readyAt)})`, {
+    runWrite('recordBedDaysStarted', `bed-days start (færdigbehandlet ${formatLocal(readyAt)})`, {
       caseId: c.input.caseId,
       readyAt,
       rules: c.rules.bedDays,

@@ -34,7 +34,7 @@ import {
 } from '@temporalio/workflow';
 import { formatLocal, localDate, overnightAfter } from '../../domain/calendar.js';
 import type { RuleSet } from '../../domain/rules.js';
-import { CaseCore, run } from '../shared/case-core.js';
+import { CaseCore, run, runWrite } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import {
   buyExternalPlaceUpdate,
@@ -228,7 +228,7 @@ function status(c: Case): PsychiatricCaseStatus {
 function startBedDays(c: Case): Promise<void> {
   const readyAt = c.s.readyAt;
   if (readyAt === undefined || c.s.bedDaysStarted) return Promise.resolve();
-  c.bedDaysStarting ??= run('recordBedDaysStarted', 'bed-day payment starts (færdigmelding)', {
+  c.bedDaysStarting ??= runWrite('recordBedDaysStarted', 'bed-day payment starts (færdigmelding)', {
     caseId: c.input.caseId,
     readyAt,
     rules: c.rules.bedDays,
