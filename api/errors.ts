@@ -98,7 +98,7 @@ export function registerErrorHandler(app: FastifyInstance, temporal: Client): vo
     if (refusal !== undefined) return reply.code(409).send(errorBody(409, refusal));
     if (err instanceof WorkflowNotFoundError) return reply.code(404).send(errorBody(404, 'case not found'));
     if (err instanceof DependencyUnavailable) {
-      request.log.warn({ dependency: err.dependency }, 'a dependency did not answer');
+      request.log.warn({ dependency: err.dependency }, err.dependency === 'capacity' ? 'decision not admitted: as many as the workers take are waiting' : 'a dependency did not answer');
       return unavailable(reply, err.dependency);
     }
     if (temporalUnavailable(err)) {
