@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp } from '../api/app.js';
+import { buildApp, type BuildAppOptions } from '../api/app.js';
 import { loadTokens } from '../api/auth.js';
 import { projectRoot } from '../config/index.js';
 import type { Database } from '../db/client.js';
@@ -25,6 +25,10 @@ export async function testApp(opts: {
   codec?: Partial<CodecOptions>;
   /** The bearer tokens (default: the dev tokens). */
   tokens?: typeof tokens;
+  /** Deadlines for the database, Temporal and a worker (default 5 s each). */
+  faults?: BuildAppOptions['faults'];
+  /** Decisions waiting for Temporal at once and how long the next may queue (default 32, 2 s). */
+  admission?: BuildAppOptions['admission'];
 }): Promise<FastifyInstance> {
   const app = await buildApp({
     database: opts.database,
@@ -35,6 +39,8 @@ export async function testApp(opts: {
     logLevel: 'silent',
     codec: { codec: testCodec(), corsOrigins: ['http://localhost:8233'], ...opts.codec },
     ...(opts.refuseLateDecisions === false ? { refuseLateDecisions: false } : {}),
+    ...(opts.faults ? { faults: opts.faults } : {}),
+    ...(opts.admission ? { admission: opts.admission } : {}),
   });
   await app.ready();
   return sendingKeys(app);

@@ -8,12 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../api/app.js';
 import { Admission } from '../api/admission.js';
 import { DependencyUnavailable } from '../api/faults.js';
 import { auditLog, decisionTexts } from '../db/schema/index.js';
-import { defaultRules } from '../domain/rules.js';
-import { as, sendingKeys, tokens } from './api-helpers.js';
+import { as, testApp } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { startWorker, useTestStack } from './helpers.js';
 
@@ -22,21 +20,15 @@ const stack = useTestStack({ temporal: 'dev' });
 describe('decisions beyond what the workers take get 503 capacity, unsent', () => {
   it('one place: the second decision queues, is refused with Retry-After 1 before the first ends, and is never sent; the place is handed on', async () => {
     const taskQueue = `tq-admission-${randomUUID()}`;
-    const app = sendingKeys(
-      await buildApp({
-        database: stack.database,
-        temporal: stack.env.client,
-        taskQueue,
-        rules: defaultRules,
-        tokens,
-        logLevel: 'silent',
-        faults: { dependencyTimeoutMs: 2_500, workerTimeoutMs: 2_500 },
-        admission: { maxInFlight: 1, waitMs: 300 },
-      }),
-    );
+    const app = await testApp({
+      database: stack.database,
+      temporal: stack.env.client,
+      taskQueue,
+      faults: { dependencyTimeoutMs: 2_500, workerTimeoutMs: 2_500 },
+      admission: { maxInFlight: 1, waitMs: 300 },
+    });
     const worker = await startWorker(stack.env, stack.database, taskQueue);
     try {
-      await app.ready();
       const opened = await app.inject({
         method: 'POST',
         url: '/cases',

@@ -260,6 +260,16 @@ export const WaitingList = documented(z.object({ placeType: z.string(), asOf: In
 
 // ---- answers: the case --------------------------------------------------------------------------
 
+/** The documented examples' accepted offer and its stay (the workflow's status and the page from the database show the same). */
+const EXAMPLE_PAST_OFFERS = [{ offerId: '9e480853-6917-40a0-ac31-c0516d2e6452', placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359', status: 'accepted' }];
+const EXAMPLE_STAY = {
+  stayId: '9e480853-6917-40a0-ac31-c0516d2e6452',
+  placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359',
+  placeLabel: 'Stue 1',
+  startedAt: '2026-11-30T06:25:10.157+01:00',
+  plannedEndDate: '2026-12-21',
+};
+
 /** The temporary-stay case's live status (the workflow's `status` query; also the answer of its own decisions). */
 export const TemporaryStayStatus = documented(
   z
@@ -300,13 +310,9 @@ export const TemporaryStayStatus = documented(
       placeType: 'rehabilitering',
       priority: 'hoej',
       waitingSince: '2026-11-28T06:25:08.858+01:00',
-      pastOffers: [{ offerId: '9e480853-6917-40a0-ac31-c0516d2e6452', placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359', status: 'accepted' }],
+      pastOffers: EXAMPLE_PAST_OFFERS,
       stay: {
-        stayId: '9e480853-6917-40a0-ac31-c0516d2e6452',
-        placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359',
-        placeLabel: 'Stue 1',
-        startedAt: '2026-11-30T06:25:10.157+01:00',
-        plannedEndDate: '2026-12-21',
+        ...EXAMPLE_STAY,
         reassessmentDueDay: '2026-12-14',
         reassessmentEscalationAt: '2026-12-15T00:00:00+01:00',
         escalatedPeriods: [],
@@ -433,13 +439,9 @@ export const TemporaryStayRead = documented(
         originCaseId: null,
       },
       offer: null,
-      pastOffers: [{ offerId: '9e480853-6917-40a0-ac31-c0516d2e6452', placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359', status: 'accepted' }],
+      pastOffers: EXAMPLE_PAST_OFFERS,
       stay: {
-        stayId: '9e480853-6917-40a0-ac31-c0516d2e6452',
-        placeId: '9ad303e1-6878-4e46-b82c-cbdbb8021359',
-        placeLabel: 'Stue 1',
-        startedAt: '2026-11-30T06:25:10.157+01:00',
-        plannedEndDate: '2026-12-21',
+        ...EXAMPLE_STAY,
         reassessment: null,
         reassessedAt: null,
         endedAt: null,
