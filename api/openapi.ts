@@ -108,7 +108,7 @@ function responsesFor(r: RouteInfo): Record<string, unknown> {
     out['413'] = errorResponse(`The body is larger than ${r.bodyLimit} bytes (nothing read, nothing kept)`, errorBody(413, `Request body is too large`));
   }
   if (r.method !== 'GET') out['422'] = errorResponse('The Idempotency-Key was used for another request', ERROR_EXAMPLES['422']!);
-  out['503'] = errorResponse('A dependency (`dependency`: database, temporal, worker, audit) did not answer; retry with the same Idempotency-Key', ERROR_EXAMPLES['503']!, retryAfter);
+  out['503'] = errorResponse('A dependency (`dependency`: database, temporal, worker, audit) did not answer, or (`capacity`) as many decisions as the workers take were waiting and this one was not sent; retry with the same Idempotency-Key after `Retry-After`', ERROR_EXAMPLES['503']!, retryAfter);
   return out;
 }
 
