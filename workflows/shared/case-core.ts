@@ -121,11 +121,13 @@ export function run<K extends keyof Activities>(
 
 /**
  * Patch id: a database write that needs no activity task — the bed-day period's start (psychiatric
- * færdigmelding, the hospital's færdigbehandlet), the temporary stay's application and its place on
- * the waiting list — runs as a local activity inside the workflow task that asked for it: an
- * intake is one workflow task instead of two, with no activity task through the server. Histories
- * recorded before it keep their activity tasks. The writes are idempotent (keyed by case), so a
- * workflow task that is retried and runs one again writes nothing twice.
+ * færdigmelding, the hospital's færdigbehandlet) — runs as a local activity inside the workflow
+ * task that asked for it: a psychiatric intake is one workflow task instead of two, with no
+ * activity task through the server. Histories recorded before it keep their activity tasks. The
+ * write is idempotent (keyed by case), so a workflow task that is retried and runs it again writes
+ * nothing twice. (The temporary stay's application stays an activity task: it signals the place
+ * type's allocator, and on the time-skipping test server a local activity that calls the server
+ * stalled the allocation property test.)
  */
 export const WRITES_LOCAL_PATCH = 'writes-as-local-activities';
 

@@ -32,7 +32,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { addDays, formatLocal, localDate } from '../../domain/calendar.js';
-import { CaseCore, defaultMessage, run, runWrite } from '../shared/case-core.js';
+import { CaseCore, defaultMessage, run } from '../shared/case-core.js';
 import type { ClockEffect } from '../shared/obligations.js';
 import { CaseTypeKey } from '../shared/search-attributes.js';
 import { reserveCaseNumber } from '../shared/case-number.js';
@@ -318,7 +318,7 @@ async function openApplication(c: Case): Promise<TemporaryStayStatus | undefined
   // one activity records the application and joins the waiting list (cases opened before: two)
   const inOne = patched('stay-opens-in-one-activity');
   const recorded = inOne
-    ? await runWrite('openStayApplication', `record the application and join the ${placeType} waiting list (${input.priority})`, { application, join })
+    ? await run('openStayApplication', `record the application and join the ${placeType} waiting list (${input.priority})`, { application, join })
     : await run('recordStayApplication', `record the application: ${placeType}, ${input.priority}`, application);
   if (recorded.duplicateOf) {
     c.opened = recorded;
