@@ -25,7 +25,7 @@ export const DEFAULT_ADMISSION: AdmissionOptions = { maxInFlight: 32, waitMs: 2_
 export class Admission {
   private inFlight = 0;
   private readonly queue: { admit: () => void; timer: NodeJS.Timeout }[] = [];
-  /** Decisions refused since the start (for the metrics and the bench). */
+  /** Decisions refused since the process started. */
   refused = 0;
 
   constructor(readonly options: AdmissionOptions = DEFAULT_ADMISSION) {}
