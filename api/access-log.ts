@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
+import { isUuid } from '../domain/ids.js';
 import type { accessLog } from '../db/schema/index.js';
 import { citizensOfCases, insertLookups } from '../db/queries/access-log.js';
 import { HttpError } from './errors.js';
@@ -56,17 +57,15 @@ declare module 'fastify' {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The `caseId` and `citizenId` values anywhere in an answer (a case's `citizen.id` included). */
 export function idsShown(value: unknown, into = { caseIds: new Set<string>(), citizenIds: new Set<string>() }) {
   if (Array.isArray(value)) for (const v of value) idsShown(v, into);
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (typeof v === 'string' && UUID.test(v)) {
+      if (typeof v === 'string' && isUuid(v)) {
         if (k === 'caseId') into.caseIds.add(v);
         else if (k === 'citizenId') into.citizenIds.add(v);
-      } else if (k === 'citizen' && v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' && UUID.test((v as { id: string }).id)) {
+      } else if (k === 'citizen' && v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' && isUuid((v as { id: string }).id)) {
         into.citizenIds.add((v as { id: string }).id);
       } else idsShown(v, into);
     }
@@ -92,7 +91,7 @@ function routeCaseId(request: FastifyRequest): string | undefined {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const id = params.caseId ?? params.id;
   const url = request.routeOptions.url ?? '';
-  return typeof id === 'string' && UUID.test(id) && (url.startsWith('/cases/') || url.startsWith('/temporary-stays/')) ? id : undefined;
+  return typeof id === 'string' && isUuid(id) && (url.startsWith('/cases/') || url.startsWith('/temporary-stays/')) ? id : undefined;
 }
 
 /** The rows of one look-up: one per citizen shown (with the case read for), or one naming nobody for a refusal. */
@@ -138,7 +137,7 @@ export function registerAccessLog(app: FastifyInstance, db: Db, opts: { dbTimeou
       }
     }
     const citizenParam = (request.params as Record<string, unknown> | undefined)?.citizenId;
-    if (typeof citizenParam === 'string' && UUID.test(citizenParam)) shown.citizenIds.add(citizenParam);
+    if (typeof citizenParam === 'string' && isUuid(citizenParam)) shown.citizenIds.add(citizenParam);
     const sent = request.headers['x-purpose'];
     const purpose = reply.statusCode === 400 && sent !== undefined && !PURPOSE_CODES.includes(sent as Purpose) ? 'case_handling' : purposeOf(request);
     try {

@@ -6,6 +6,7 @@
  * that were sent (their content lives in the case's own tables, behind their own roles).
  */
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../domain/ids.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
@@ -24,7 +25,6 @@ declare module 'fastify' {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const WITHHELD = '(text withheld)';
 
@@ -84,7 +84,7 @@ function caseIdOf(request: FastifyRequest): string | null {
   if (request.auditCaseId) return request.auditCaseId;
   const params = request.params as Record<string, unknown> | undefined;
   const id = params?.caseId ?? params?.id;
-  return typeof id === 'string' && UUID.test(id) && request.routeOptions.url?.includes('/cases/') ? id : null;
+  return typeof id === 'string' && isUuid(id) && request.routeOptions.url?.includes('/cases/') ? id : null;
 }
 
 export function registerAudit(app: FastifyInstance, db: Db, opts: { dbTimeoutMs: number; later: Later }): void {

@@ -1,6 +1,7 @@
 /** The look-up log (logning af opslag) of one citizen, and its retention. */
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { isUuid } from '../../domain/ids.js';
 import { accessLog, cases, idempotencyKeys } from '../schema/index.js';
 
 /** The look-ups on one citizen, oldest first, with the case number they were read for. */
@@ -38,11 +39,9 @@ export async function deleteExpiredIdempotencyKeys(db: Db, before: Date): Promis
   return rows.length;
 }
 
-const UUID_ONLY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A uuid[] literal (one parameter however many ids: a list of a thousand citizens is not a thousand parameters). */
 function uuidArray(ids: readonly (string | null | undefined)[]): string {
-  for (const id of ids) if (id != null && !UUID_ONLY.test(id)) throw new TypeError('not a uuid');
+  for (const id of ids) if (id != null && !isUuid(id)) throw new TypeError('not a uuid');
   return `{${ids.map((id) => id ?? 'NULL').join(',')}}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { isUuid } from '../../domain/ids.js';
 import { cases, escalations, obligations } from '../schema/index.js';
 
 export interface WorkQueueFilter {
@@ -42,7 +43,7 @@ export function decodeCursor(raw: string): WorkQueueCursor | undefined {
       Number.isSafeInteger(v[1]) &&
       Math.abs(v[1] as number) <= 8.64e15 &&
       typeof v[2] === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v[2]) &&
+      isUuid(v[2]) &&
       typeof v[3] === 'string' &&
       /^[A-Za-z0-9_-]{1,200}$/.test(v[3])
     ) {
@@ -145,11 +146,11 @@ export async function listEscalations(db: Db, f: EscalationFilter) {
 
 /** Case ids for a case id or case number. */
 export async function caseIdsFor(db: Db, idOrNumber: string): Promise<string[]> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrNumber);
+  const byId = isUuid(idOrNumber);
   const rows = await db
     .select({ id: cases.id })
     .from(cases)
-    .where(isUuid ? eq(cases.id, idOrNumber) : eq(cases.workflowId, idOrNumber));
+    .where(byId ? eq(cases.id, idOrNumber) : eq(cases.workflowId, idOrNumber));
   return rows.map((r) => r.id);
 }
 

@@ -131,13 +131,17 @@ export function run<K extends keyof Activities>(
  */
 export const WRITES_LOCAL_PATCH = 'writes-as-local-activities';
 
-/** Runs a database write locally in the workflow task (cases under `WRITES_LOCAL_PATCH`), else as an activity task. */
-export function runWrite<K extends keyof Activities>(name: K, summary: string, arg: Parameters<Activities[K]>[0]): Promise<Awaited<ReturnType<Activities[K]>>> {
-  if (!patched(WRITES_LOCAL_PATCH)) return run(name, summary, arg);
+/** Runs an activity as a local activity inside the workflow task, with a readable summary. */
+function runLocal<K extends keyof Activities>(name: K, summary: string, arg: Parameters<Activities[K]>[0]): Promise<Awaited<ReturnType<Activities[K]>>> {
   const fn = localActs[name] as unknown as {
     executeWithOptions(o: LocalActivityOptions, a: unknown[]): Promise<Awaited<ReturnType<Activities[K]>>>;
   };
   return fn.executeWithOptions({ ...LOCAL_MIRROR_OPTIONS, summary }, [arg]);
+}
+
+/** Runs a database write locally in the workflow task (cases under `WRITES_LOCAL_PATCH`), else as an activity task. */
+export function runWrite<K extends keyof Activities>(name: K, summary: string, arg: Parameters<Activities[K]>[0]): Promise<Awaited<ReturnType<Activities[K]>>> {
+  return patched(WRITES_LOCAL_PATCH) ? runLocal(name, summary, arg) : run(name, summary, arg);
 }
 
 /** What the case shows besides its obligations. */
@@ -416,7 +420,7 @@ export class CaseCore {
     const summary = summaryOf(mirror);
     const written = this.chain.then(() =>
       // histories from before the local mirror keep their activity (replay); new ones run it locally
-      patched('mirror-as-local-activity') ? localActs.mirrorCase.executeWithOptions({ ...LOCAL_MIRROR_OPTIONS, summary }, [mirror]) : run('mirrorCase', summary, mirror),
+      patched('mirror-as-local-activity') ? runLocal('mirrorCase', summary, mirror) : run('mirrorCase', summary, mirror),
     );
     this.chain = patched(MIRROR_FAILURE_PATCH) ? written.catch((err: unknown) => this.mirrorFailed(mirror, err)) : written;
     return this.chain;

@@ -1,6 +1,7 @@
 /** The psychiatric ready-for-discharge case (færdigmelding, source 002) as one module. */
 import type { z } from 'zod';
 import type { Db } from '../../../db/client.js';
+import { isUuid } from '../../../domain/ids.js';
 import { externalProviderName, wardIdFor, wardName } from '../../../db/queries/psychiatric.js';
 import { psychiatricCaseType } from '../../../workflows/psychiatric/case-type.js';
 import { psychiatricCaseWorkflow } from '../../../workflows/psychiatric/workflow.js';
@@ -56,14 +57,12 @@ async function open(deps: ApiDeps, o: { caseId: string; citizenId: string; body:
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** `details.ward` (and an external placement's provider) is a registry id: readers who see the CPR also see the name. */
 async function showDetails(db: Db, details: unknown, view: CitizenView): Promise<unknown> {
   const d = details as Record<string, unknown> | null;
   if (!d || typeof d.ward !== 'string') return details;
   // a case opened before the ward registry holds the ward's name itself: only for those who see the CPR
-  if (!UUID.test(d.ward)) return view === 'cpr' ? details : Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'ward'));
+  if (!isUuid(d.ward)) return view === 'cpr' ? details : Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'ward'));
   const { ward, ...rest } = d;
   const placement = rest.placement as { kind?: string; providerId?: string | null } | null | undefined;
   if (view === 'cpr' && placement?.kind === 'external' && placement.providerId) {
