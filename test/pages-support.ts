@@ -167,6 +167,9 @@ export async function seedDashboard(database: Database) {
   const db = database.db;
   const today = localDate(Date.now());
   const types = readableCaseTypes('supervisor');
+  // every fourth case a temporary stay, every eighth waiting, so the waiting list is never empty
+  // (a random pick alone left it empty in about one run of thirty)
+  const temporary = CASE_TYPE_NAMES.find((n) => n.startsWith('temporary'))!;
   const byState = [0, 0, 0, 0];
   const ageing: Record<string, number[]> = {};
   const nights: Record<string, number> = {};
@@ -175,7 +178,7 @@ export async function seedDashboard(database: Database) {
   for (let i = 0; i < 60; i++) {
     const [citizen] = await db.insert(citizens).values({ cpr: fakeCpr('1940-01-01'), birthDate: '1940-01-01' }).returning({ id: citizens.id });
     const caseId = randomUUID();
-    const type = pick(types);
+    const type = i % 4 === 0 && types.includes(temporary) ? temporary : pick(types);
     await db.insert(cases).values({ id: caseId, type, citizenId: citizen!.id, workflowId: `SEED-${i}-${caseId.slice(0, 8)}`, step: 'open', openedAt: new Date() });
     for (let k = 0; k < 1 + (i % 3); k++) {
       const state = pick([...STATES, 'met', 'cancelled'] as const);
@@ -208,9 +211,9 @@ export async function seedDashboard(database: Database) {
     }
     // bed-days: a færdigmelding 10 to 70 days ago on every sixth case
     if (i % 6 === 0) await db.insert(bedDayPeriods).values({ caseId, readyAt: new Date(Date.now() - (10 + i) * 24 * HOUR) });
-    if (type === CASE_TYPE_NAMES.find((n) => n.startsWith('temporary')) && i % 2 === 0) {
+    if (type === temporary && i % 2 === 0) {
       const priority = pick(PRIORITY_ORDER);
-      const status = pick(['waiting', 'waiting', 'offered'] as const);
+      const status = i % 8 === 0 ? 'waiting' : pick(['waiting', 'waiting', 'offered'] as const);
       // some wait from a day still to come (a waiting-list date set ahead): their wait counts as 0 days, never less
       const waitingSince = i % 4 === 0 ? new Date(Date.now() + 3 * 24 * HOUR) : new Date();
       await db.insert(stayApplications).values({ caseId, citizenId: citizen!.id, placeType: 'general', purpose: 'respite', priority, waitingSince, status });
