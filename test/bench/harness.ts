@@ -14,6 +14,7 @@ import { openDatabase } from '../../db/client.js';
 import { freePort, waitForPort } from '../../scripts/ports.js';
 import { searchAttributeArgs } from '../../api/search-attributes.js';
 import { temporalCliPath } from '../../scripts/temporal-bin.js';
+import { parse } from 'yaml';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children = new Set<ChildProcess>();
@@ -189,9 +190,20 @@ export function appEnv(address: string, databaseUrl: string, port: number, extra
   };
 }
 
-/** The API (`api/main.ts`) in its own process; resolves when GET /health answers 200. */
+/**
+ * The V8 heap flags production gives a service (its `command` in docker-compose.yml, e.g. the
+ * worker's `--max-old-space-size=512`): the bench runs its processes with them, so the RSS it
+ * reports is that of the configuration that is deployed, not of V8's default heap limit (a
+ * quarter of the machine's memory, which lets the heap grow far longer between collections).
+ */
+export function productionHeapFlags(service: 'worker' | 'api'): string[] {
+  const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: string[] }> };
+  return (compose.services[service]?.command ?? []).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
+}
+
+/** The API (`api/main.ts`) in its own process, with production's heap flags; resolves when GET /health answers 200. */
 export async function startApi(env: Record<string, string>): Promise<NodeProc & { base: string }> {
-  const proc = spawnNode('api/main.ts', env);
+  const proc = spawnNode('api/main.ts', env, productionHeapFlags('api'));
   const base = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; ; i++) {
     try {
@@ -207,8 +219,8 @@ export async function startApi(env: Record<string, string>): Promise<NodeProc & 
   return { ...proc, base };
 }
 
-/** The bench worker (`test/bench/worker-process.ts`: the real worker + a memory line every second). */
-export async function startWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<NodeProc> {
+/** The bench worker (`test/bench/worker-process.ts`: the real worker + a memory line every second), with production's heap flags unless others are given. */
+export async function startWorker(env: Record<string, string>, nodeArgs: string[] = productionHeapFlags('worker')): Promise<NodeProc> {
   const proc = spawnNode('test/bench/worker-process.ts', env, nodeArgs);
   for (let i = 0; !proc.last; i++) {
     if (proc.child.exitCode !== null) throw new Error(`worker exited: ${proc.output}`);

@@ -58,6 +58,7 @@ import {
   memOf,
   pool,
   postgresCpuSeconds,
+  productionHeapFlags,
   psychiatricIntake,
   quantile,
   sleep,
@@ -559,7 +560,7 @@ async function stormPhase(): Promise<void> {
 function printTable(): void {
   const w = [4, 52, 20];
   console.log(`\novergang bench — ${new Date().toISOString()}, ${os.cpus().length} cores, load at start ${startedLoad}, at end ${loadAverage()}; ${((performance.now() - t00) / 60_000).toFixed(1)} min`);
-  console.log(`options: storm ${STORM}, open ${OPEN} (Temporal dev server's SQLite: ${SERVER_DB === 'memory' ? 'in memory' : SERVER_DB}), P1 ${P1_N} per sample × ${REPS}, concurrency ${C}, latency samples ${SECONDS} s × ${REPS}`);
+  console.log(`options: storm ${STORM}, open ${OPEN} (Temporal dev server's SQLite: ${SERVER_DB === 'memory' ? 'in memory' : SERVER_DB}), P1 ${P1_N} per sample × ${REPS}, concurrency ${C}, latency samples ${SECONDS} s × ${REPS}; node flags worker ${productionHeapFlags('worker').join(' ') || '(none)'}, API ${productionHeapFlags('api').join(' ') || '(none)'} (docker-compose.yml)`);
   console.log(`${'id'.padEnd(w[0]!)} ${'measure'.padEnd(w[1]!)} ${'ratio min/med/max'.padEnd(w[2]!)} figures  [target]`);
   for (const r of rows) {
     console.log(`${r.id.padEnd(w[0]!)} ${r.what.padEnd(w[1]!)} ${(r.ratio ? mmm(r.ratio) : '').padEnd(w[2]!)} ${r.figure}${r.target ? `  [${r.target}]` : ''}`);

@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { addDays, localDate, localInstant, overnightAfter } from '../../domain/calendar.js';
-import { appEnv, benchDatabase, call, cpuSecondsOf, loadAverage, memOf, pool, psychiatricIntake, quantile, sleep, startApi, startDevServer, startWorker, stormRows, TOKENS } from './harness.js';
+import { appEnv, benchDatabase, call, cpuSecondsOf, loadAverage, memOf, pool, productionHeapFlags, psychiatricIntake, quantile, sleep, startApi, startDevServer, startWorker, stormRows, TOKENS } from './harness.js';
 import { freePort } from '../../scripts/ports.js';
 import { lagLine, startBare } from './bare.js';
 
@@ -63,7 +63,7 @@ const bareStorm = async (when: string) => {
 };
 const count = async () => Number((await sqlClient`select count(*)::int as n from escalations where key = 'deadline-12w'`)[0]!.n);
 try {
-  log(`${N} cases, escalation instant ${new Date(instant).toISOString()} (local hour ${hour}, due day ${dueDay}); load ${loadAverage()}`);
+  log(`${N} cases, escalation instant ${new Date(instant).toISOString()} (local hour ${hour}, due day ${dueDay}); worker flags ${productionHeapFlags('worker').join(' ') || '(none)'}; load ${loadAverage()}`);
   const t0 = Date.now();
   let errors = 0;
   await pool(N, C, async (i) => {

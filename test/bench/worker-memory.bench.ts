@@ -1,15 +1,17 @@
 /**
  * Worker memory (`npm run bench:memory -- --n 20000`): opens N psychiatric cases through the API
- * on one worker with the default settings (or `--cache <n>` for WORKER_MAX_CACHED_WORKFLOWS) and
+ * on one worker with the default settings and production's heap flags from docker-compose.yml (or
+ * `--cache <n>` for WORKER_MAX_CACHED_WORKFLOWS, `--worker-node-args "--max-old-space-size=256"` for
+ * other flags, `--worker-node-args " "` for none) and
  * records the worker's RSS, main-thread heap and cached workflows as the cases open. Every case
  * stays open (its timers run for 12 weeks), so the worker must hold them all: the cache evicts,
  * the worker must never die.
  */
 import { parseArgs } from 'node:util';
-import { appEnv, benchDatabase, call, loadAverage, memOf, pool, psychiatricIntake, quantile, startApi, startDevServer, startWorker, TOKENS } from './harness.js';
+import { appEnv, benchDatabase, call, loadAverage, memOf, pool, productionHeapFlags, psychiatricIntake, quantile, startApi, startDevServer, startWorker, TOKENS } from './harness.js';
 import { freePort } from '../../scripts/ports.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '16' }, cache: { type: 'string' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '5000' }, concurrency: { type: 'string', default: '16' }, cache: { type: 'string' }, 'worker-node-args': { type: 'string' } } });
 const N = Number(values.n);
 const C = Number(values.concurrency);
 
@@ -17,12 +19,13 @@ const MB = 1024 * 1024;
 const server = await startDevServer();
 const db = await benchDatabase('mem');
 const env = appEnv(server.address, db.url, await freePort(), values.cache ? { WORKER_MAX_CACHED_WORKFLOWS: values.cache } : {});
-const worker = await startWorker(env);
+const workerArgs = values['worker-node-args']?.split(' ').filter(Boolean);
+const worker = await startWorker(env, workerArgs ?? productionHeapFlags('worker'));
 const api = await startApi(env);
 const baseline = memOf(worker.pid);
 const t0 = performance.now();
 console.log(`worker memory: ${N} psychiatric cases through POST /cases, ${C} at a time; load ${loadAverage()}`);
-console.log(`worker limits ${JSON.stringify(worker.last?.limits)}; main heap limit ${Math.round(Number(worker.last?.heapLimit) / MB)} MiB`);
+console.log(`worker limits ${JSON.stringify(worker.last?.limits)}; node flags ${(workerArgs ?? productionHeapFlags('worker')).join(' ') || '(none)'}; main heap limit ${Math.round(Number(worker.last?.heapLimit) / MB)} MiB`);
 console.log(`  ${'cases'.padStart(6)} ${'s'.padStart(6)} ${'rss MiB'.padStart(8)} ${'peak'.padStart(6)} ${'heap'.padStart(6)} ${'cached'.padStart(7)} ${'srv MiB'.padStart(8)}`);
 const line = (done: number) => {
   const m = memOf(worker.pid);
