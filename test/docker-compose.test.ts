@@ -149,6 +149,12 @@ describe('docker-compose.yml', () => {
     expect(mib(services.worker!.mem_limit!)).toBeGreaterThanOrEqual(1024);
   });
 
+  it('npm run start:worker / start:api run the compiled processes as the compose does (same node flags)', () => {
+    for (const name of ['worker', 'api'] as const) {
+      expect(pkg.scripts[`start:${name}`]!.split(' '), name).toEqual(services[name]!.command);
+    }
+  });
+
   it.each(['worker', 'api'])('%s sets every environment variable the config module reads, each valid, in production mode', (name) => {
     const env = services[name]!.environment!;
     for (const v of envVariableNames) expect(env, `${name} lacks ${v}`).toHaveProperty(v);
