@@ -197,6 +197,8 @@ export function appEnv(address: string, databaseUrl: string, port: number, extra
  * quarter of the machine's memory, which lets the heap grow far longer between collections).
  */
 export function productionHeapFlags(service: 'worker' | 'api'): string[] {
+  // BENCH_HEAP_FLAGS=none: V8's defaults instead, to compare side by side
+  if (process.env.BENCH_HEAP_FLAGS === 'none') return [];
   const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: string[] }> };
   return (compose.services[service]?.command ?? []).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
 }
