@@ -130,7 +130,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       // keys expire: a key older than the TTL is forgotten for another request (the same request
       // still gets its first answer: no second effect, no second audit row), an abandoned claim for
       // any. One statement claims a new key or takes over a forgotten one (one round trip).
-      const claimed = await bounded(
+      const claim = Promise.resolve(
         db
           .insert(idempotencyKeys)
           .values({ userId, key, method: request.method, path, requestHash: hash, state: 'in_progress', statusCode: 0, response: null })
@@ -147,6 +147,16 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
           })
           .returning({ key: idempotencyKeys.key }),
       );
+      const claimed = await bounded(claim).catch((err: unknown) => {
+        // answered 503, yet the claim may still land: the database driver keeps a statement queued
+        // on a connection that hangs and sends it once the database answers again. A key it
+        // claims then is released at once, or the repeat would wait on it as "in progress".
+        claim.then(
+          (rows) => rows.length > 0 && opts.later.add(`release late claim of ${request.method} ${request.routeOptions.url}`, () => bounded(db.delete(idempotencyKeys).where(and(where(userId, key), eq(idempotencyKeys.state, 'in_progress'))))),
+          () => {},
+        );
+        throw err;
+      });
       if (claimed.length > 0) {
         request.idempotencyClaim = { userId, key };
         return;

@@ -16,13 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { searchAttributeArgs } from '../api/search-attributes.js';
 import { openDatabase, type Database } from '../db/client.js';
-import { auditLog, cases, decisionTexts } from '../db/schema/index.js';
+import { auditLog, cases, decisionTexts, idempotencyKeys } from '../db/schema/index.js';
 import { uuidFromKey } from '../api/idempotency.js';
 import { defaultRules } from '../domain/rules.js';
 import { freePort, waitForPort } from '../scripts/ports.js';
@@ -289,5 +289,31 @@ describe('a 503 means the change did not and will not happen; the key completes 
         ).toBe(true);
       }
     }
+  });
+
+  it('a claim the database receives after its 503 is released at once: the repeat applies it, not 409 "in progress"', { timeout: 60_000 }, async () => {
+    // the pool's connections are cut; the next statement (the key's claim) waits on a new
+    // connection that hangs, and the driver sends it once the database answers again
+    relay.stop();
+    let first: Sent;
+    try {
+      // the cut connections fail at once; the first statement that hangs shows the pool is on new ones
+      for (let n = 0; n < 8; n++) {
+        const hung = await Promise.race([relayed.db.execute(sql`select 1`).then(() => false, () => false), new Promise<boolean>((r) => setTimeout(() => r(true), 300))]);
+        if (hung) break;
+      }
+      first = await involvement(0, 'late-0');
+    } finally {
+      relay.start();
+    }
+    expect(first.status).toBe(503);
+    expect(first.dependency).toBe('database');
+    await new Promise((r) => setTimeout(r, 3_000));
+    const userId = tokens.get('dev-psychiatry')!.user;
+    const kept = await database.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, 'late-0')));
+    expect(kept, 'the late claim was released').toEqual([]);
+    const again = await involvement(0, 'late-0');
+    expect(again.status, JSON.stringify(again)).toBe(200);
+    expect(await accepted(handles[0]!)).toBe(4);
   });
 });
