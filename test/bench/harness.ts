@@ -193,8 +193,8 @@ export function appEnv(address: string, databaseUrl: string, port: number, extra
 /**
  * The V8 heap flags production gives a service (its `command` in docker-compose.yml, e.g. the
  * worker's `--max-old-space-size=512`): the bench runs its processes with them, so the RSS it
- * reports is that of the configuration that is deployed, not of V8's default heap limit (a
- * quarter of the machine's memory, which lets the heap grow far longer between collections).
+ * reports is that of the configuration that is deployed, not of V8's default heap limit (derived
+ * from the machine's memory, 4 GiB here, which lets the heap grow far longer between collections).
  */
 export function productionHeapFlags(service: 'worker' | 'api'): string[] {
   // BENCH_HEAP_FLAGS=none: V8's defaults instead, to compare side by side
