@@ -16,6 +16,7 @@ import { registerSearchAttributes } from '../api/search-attributes.js';
 import { createOvergangWorker } from '../worker/worker.js';
 import { testDataConverter } from './test-keys.js';
 import { testApp } from './api-helpers.js';
+import { localDate, localInstant } from '../domain/calendar.js';
 
 let runtimeInstalled = false;
 /** Keeps worker logs quiet in tests (warnings and errors only). */
@@ -95,6 +96,15 @@ export async function startWorker(env: TestWorkflowEnvironment, database: Databa
 }
 
 /** Polls (in real time) until `fn` returns a truthy value (generous: a loaded CI machine is slow to start a workflow). */
+/**
+ * The instant `agoMs` before `now`, but no earlier than today's local midnight (Europe/Copenhagen):
+ * a "received an hour ago" that stays on today's date whatever the hour the suite runs (shortly
+ * after midnight an hour ago is yesterday, which moves every next-working-day deadline to today).
+ */
+export function earlierToday(agoMs: number, now = Date.now()): number {
+  return Math.max(now - agoMs, localInstant(localDate(now)));
+}
+
 export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

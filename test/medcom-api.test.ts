@@ -14,7 +14,7 @@ import { purgeUnknownNotifications } from '../db/queries/medcom.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { carePlanCase } from './medcom-cases.js';
-import { eventually, useTestStack } from './helpers.js';
+import { earlierToday, eventually, useTestStack } from './helpers.js';
 import { registerPlaceType, uniqueType } from './temporary-stay-support.js';
 import { cancellationOf, IG_STIN_AT, medcomScenario, resourcesOf, type Fixture, type Scenario } from './medcom-support.js';
 
@@ -309,6 +309,11 @@ const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 /** A hospital-discharge case received two hours ago, discharge expected tomorrow. */
 const carePlanOf = (cpr: string) => carePlanCase(stack.app, cpr, { now: Date.now(), receivedAgoMs: 2 * HOUR, expectedDischargeDate: addDays(localDate(Date.now()), 1) });
+/** A care plan received today (up to two hours ago): its vulnerability assessment is due the next working day, on track whatever the hour. */
+const carePlanToday = (cpr: string) => {
+  const now = Date.now();
+  return carePlanCase(stack.app, cpr, { now, receivedAgoMs: now - earlierToday(2 * HOUR, now), expectedDischargeDate: addDays(localDate(now), 1) });
+};
 
 
 const caseRow = (id: string) =>
@@ -425,7 +430,7 @@ describe('effects on the cases, through the decision path', () => {
 describe('leave on the cases, and a cancelled leave', () => {
   it('STOR pauses the vulnerability assessment and shows the leave; its cancellation (AN_STOR) resumes it and opens a review case', async () => {
     const cpr = fakeCpr('1947-09-25');
-    const opened = await carePlanOf(cpr);
+    const opened = await carePlanToday(cpr);
     const s = medcomScenario({ cpr });
     await deliver(s, 'STIN');
     await deliver(s, 'STOR');

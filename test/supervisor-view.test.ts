@@ -14,7 +14,7 @@ import { ActingRoleKey, CaseStepKey, EscalatedKey, NextDueAtKey, NextDueDayKey, 
 import { addDays, localDate, overnightAfter } from '../domain/calendar.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import { eventually, useTestStack } from './helpers.js';
+import { earlierToday, eventually, useTestStack } from './helpers.js';
 import { registerPlaceType } from './temporary-stay-support.js';
 
 const stack = useTestStack({ temporal: 'dev', app: true });
@@ -70,7 +70,7 @@ describe("the supervisor's view", () => {
     const discharge = (await post('/cases', 'dev-hospital', {
       type: 'hospital_discharge',
       cpr: cpr('1948-03-15'),
-      receivedAt: iso(Date.now() - 3_600_000),
+      receivedAt: iso(earlierToday(3_600_000)), // today: its vulnerability assessment is due the next working day, on track
       ward: 'Afsnit 42',
       admittedAt: iso(Date.now() - 5 * DAY),
       expectedDischargeDate: addDays(localDate(Date.now()), 3),
