@@ -158,7 +158,7 @@ describe('grant case (time-skipping server)', () => {
 
   it('a temporary grant: the expiry decision escalates overnight, the grant ends at its end day across a daylight-saving change', async () => {
     const today = localDate(await now());
-    const spring = nextSpringForward(today);
+    const spring = nextSpringForward(addDays(today, 16)); // its expiry decision (spring − 7) at risk no earlier than a week ahead: on track when opened
     const endsOn = addDays(spring, 7);
     const g = await openGrant({ startsOn: addDays(today, 1), endsOn });
     const dueDay = addDays(endsOn, -14);

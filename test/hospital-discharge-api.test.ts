@@ -146,8 +146,9 @@ describe('each discharge path end to end', () => {
     expect(s.handovers[0]).toMatchObject({ startsOn: addDays(today(), 1), phoneProvider: false });
     const f = await ok('dev-hospital', id, 'faerdigbehandlet', { readyAt: iso(Date.now() - 2 * HOUR) });
     expect(f.faerdigbehandletAt).toBeDefined();
-    const d = await ok('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now() - 60_000) });
-    expect(d).toMatchObject({ step: 'follow_up', dischargedTo: 'home', followUpVisit: { dueDay: addDays(today(), 7) } });
+    const dischargedAt = Date.now() - 60_000;
+    const d = await ok('dev-hospital', id, 'discharged', { dischargedAt: iso(dischargedAt) });
+    expect(d).toMatchObject({ step: 'follow_up', dischargedTo: 'home', followUpVisit: { dueDay: addDays(localDate(dischargedAt), 7) } });
     const [period] = await stack.database.db.select().from(bedDayPeriods).where(eq(bedDayPeriods.caseId, id));
     expect(period?.endedByDischarge).toBe(true);
     const v = await ok('dev-assessor', id, 'follow-up-visit', { visitedAt: iso(Date.now()), note: 'managing well' });
@@ -197,8 +198,9 @@ describe('each discharge path end to end', () => {
     expect(decided.decision).toMatchObject({ kind: 'more_help_at_home', minutesPerWeek: 210 });
     const [handover] = await stack.database.db.select().from(providerHandovers).where(eq(providerHandovers.caseId, id));
     expect(handover).toMatchObject({ decision: 'more_help_at_home', minutesPerWeek: 210, startsOn: addDays(today(), 1) });
-    const d = await ok('dev-hospital', id, 'discharged', { dischargedAt: iso(Date.now() - 60_000) });
-    expect(d.helpFollowUp.dueDay).toBe(addDays(today(), 14));
+    const dischargedAt = Date.now() - 60_000;
+    const d = await ok('dev-hospital', id, 'discharged', { dischargedAt: iso(dischargedAt) });
+    expect(d.helpFollowUp.dueDay).toBe(addDays(localDate(dischargedAt), 14));
     expect((await ok('dev-assessor', id, 'follow-up-visit', { visitedAt: iso(Date.now()) })).step).toBe('follow_up');
     const closed = await ok('dev-assessor', id, 'help-follow-up', { followedUpAt: iso(Date.now()), note: 'help fits' });
     expect(closed).toMatchObject({ step: 'closed', outcome: 'discharged_home' });
@@ -237,7 +239,8 @@ describe('the 14:30 rule through the API', () => {
   it('a same-day decision raises a "phone the provider" task exactly when handed after 14:30 Copenhagen time; the task can be done once', async () => {
     const { id } = await open();
     const s = await ok('dev-assessor', id, 'vulnerability-assessment', { vulnerable: false, providerStartsOn: today() });
-    const expectTask = mustPhoneProvider(Date.now(), today());
+    // the rule is the handover's instant against 14:30 of its start day (a test clock read after the answer could be past 14:30 when the handover was not)
+    const expectTask = mustPhoneProvider(Date.parse(s.handovers[0].handedAt), s.handovers[0].startsOn);
     expect(s.handovers[0].phoneProvider).toBe(expectTask);
     const list = await stack.app.inject({ method: 'GET', url: `/hospital-discharge/tasks?caseId=${id}&status=open`, headers: as('dev-assessor') });
     expect(list.statusCode).toBe(200);

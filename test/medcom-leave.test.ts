@@ -16,7 +16,7 @@ import { CitizenOnLeaveKey, SlaStateKey } from '../workflows/shared/search-attri
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
 import { carePlanCase, deliverOk } from './medcom-cases.js';
-import { eventually, useTestStack } from './helpers.js';
+import { earlierToday, eventually, useTestStack } from './helpers.js';
 import { medcomScenario } from './medcom-support.js';
 import { slaKit } from './sla-support.js';
 
@@ -42,7 +42,9 @@ const queueItem = async (caseId: string) => {
 describe('leave (STOR → SLOR) through the API on the time-skipping server', () => {
   it('pauses the vulnerability assessment across its overnight escalation and resumes it with the time left, to the millisecond', async () => {
     const cpr = fakeCpr('1946-03-14');
-    const opened = await carePlanCase(stack.app, cpr, { now: await stack.env.currentTimeMs(), receivedAgoMs: MINUTE });
+    const now = await stack.env.currentTimeMs();
+    // received today (a minute ago, or at midnight just after it): the assessment is due the next working day, on track
+    const opened = await carePlanCase(stack.app, cpr, { now, receivedAgoMs: now - earlierToday(MINUTE, now) });
     const handle = handleOf(opened.caseNumber);
     const before = (await expectState(handle, opened.id, KEY, 'on_track')).row;
     const dueAt0 = before.escalateAt.getTime();
