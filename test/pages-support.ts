@@ -128,7 +128,8 @@ export const BUILD_EVERY_FORM = `(async () => {
  */
 export async function untilAtRisk(env: TestWorkflowEnvironment, database: Database, id: string): Promise<void> {
   const row = await eventually(async () => (await database.db.select().from(obligations).where(and(eq(obligations.caseId, id), eq(obligations.kind, 'vulnerability_assessment'))))[0]);
-  await env.sleep(row.atRiskAt.getTime() + MINUTE - (await env.currentTimeMs()));
+  const wait = row.atRiskAt.getTime() + MINUTE - (await env.currentTimeMs());
+  if (wait > 0) await env.sleep(wait); // already at risk when the care plan came in yesterday evening
   await eventually(async () => (await database.db.select().from(obligations).where(and(eq(obligations.caseId, id), eq(obligations.key, row.key))))[0]?.state === 'at_risk');
 }
 
