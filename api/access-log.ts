@@ -13,7 +13,7 @@ import type { Db } from '../db/client.js';
 import { isUuid } from '../domain/ids.js';
 import type { accessLog } from '../db/schema/index.js';
 import { citizensOfCases, insertLookups } from '../db/queries/access-log.js';
-import { HttpError } from './errors.js';
+import { badRequest } from './errors.js';
 import { RETRY_AFTER_SECONDS, unavailableBody, within } from './faults.js';
 
 /** Why a citizen's data was read (formål): the purpose codes a caller may send in `X-Purpose`. */
@@ -120,7 +120,7 @@ export function registerAccessLog(app: FastifyInstance, db: Db, opts: { dbTimeou
   app.addHook('preHandler', async (request) => {
     const sent = request.headers['x-purpose'];
     if (isLookup(request) && sent !== undefined && !PURPOSE_CODES.includes(sent as Purpose)) {
-      throw new HttpError(400, `header X-Purpose: must be one of ${PURPOSE_CODES.join(', ')}`, { field: 'headers.x-purpose' });
+      throw badRequest(`header X-Purpose: must be one of ${PURPOSE_CODES.join(', ')}`, 'headers.x-purpose');
     }
   });
   app.addHook('onSend', async (request, reply, payload) => {

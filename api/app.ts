@@ -4,7 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -15,7 +15,9 @@ import { registerAudit } from './audit.js';
 import { registerRequestMetrics, type ApiMetrics } from './metrics.js';
 import { registerAuth, type TokenTable } from './auth.js';
 import type { ApiDeps } from './context.js';
-import { registerErrorHandler } from './errors.js';
+import { frameworkErrorAnswer, MAX_PARAM_LENGTH, registerErrorHandler } from './errors.js';
+import { registerBodyDepthLimit } from './body-depth.js';
+
 import { registerOpenApiTruth } from './openapi.js';
 import { registerDecisionAliases } from './decision-urls.js';
 import { setMaxBedDayPeriodDays, setPlausibleFutureDays, setPlausiblePastDays } from './schemas.js';
@@ -38,6 +40,7 @@ import { pageRoutes, type PageOptions } from './pages/index.js';
 import { registerAccessLog } from './access-log.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { codecRoutes, type CodecOptions } from './codec/routes.js';
+
 
 export interface BuildAppOptions extends Omit<ApiDeps, 'later' | 'admission'> {
   /** Decisions waiting for Temporal at once and how long the next may queue (default 32, 2 s). */
@@ -79,6 +82,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // strict body schemas then name what is left (never "Body is not valid JSON")
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
+    // a path segment longer than any id (a UUID, a case number) → 414 naming the path (never echoing it)
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const { statusCode, body } = frameworkErrorAnswer(err, MAX_PARAM_LENGTH);
+      void reply.code(statusCode).send(body);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -87,6 +96,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const temporal = opts.refuseLateDecisions === false ? opts.temporal : refusingLateDecisions(opts.temporal, waitMs);
   if (opts.metrics) registerRequestMetrics(app, opts.metrics);
   registerErrorHandler(app, temporal);
+  registerBodyDepthLimit(app);
   setPlausiblePastDays(opts.plausiblePastDays ?? 730);
   setPlausibleFutureDays(opts.plausibleFutureDays ?? 365);
   setMaxBedDayPeriodDays(opts.maxBedDayPeriodDays ?? 365);

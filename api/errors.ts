@@ -46,6 +46,7 @@ const titles: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   503: 'Service Unavailable',
@@ -62,6 +63,27 @@ export function updateRefusal(err: unknown): string | undefined {
     return cause?.message ?? err.message;
   }
   return undefined;
+}
+
+/** The part of a request Fastify's own client errors are about (anything else: the body). */
+const FASTIFY_ERROR_FIELDS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'headers.content-type',
+  FST_ERR_CTP_INVALID_TYPE: 'headers.content-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'headers.content-length',
+};
+
+/** The longest path segment the router takes (Fastify's default): ids are far shorter. */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * Fastify's errors before a route is found (`frameworkErrors`): a path segment longer than the
+ * router takes (414) or a URL that is not valid percent-encoding (400). The answer names the path,
+ * never repeats it (whatever a caller put there stays out of answers and logs).
+ */
+export function frameworkErrorAnswer(err: FastifyError, maxParamLength: number) {
+  const statusCode = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const message = statusCode === 414 ? `path: a path segment is longer than ${maxParamLength} characters` : 'path: not a valid URL (bad percent-encoding)';
+  return { statusCode, body: errorBody(statusCode, message, { fields: [{ field: 'path', message }] }) };
 }
 
 export function registerErrorHandler(app: FastifyInstance, temporal: Client): void {
@@ -114,8 +136,9 @@ export function registerErrorHandler(app: FastifyInstance, temporal: Client): vo
       return reply.code(409).send(errorBody(409, 'a case with that id is already open'));
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      // Fastify's own client errors (bad JSON, wrong content type, body too large, …)
-      return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message));
+      // Fastify's own client errors (bad JSON, wrong content type, body too large, …): the part they name
+      const field = FASTIFY_ERROR_FIELDS[err.code] ?? 'body';
+      return reply.code(err.statusCode).send(errorBody(err.statusCode, `${field}: ${err.message}`, { fields: [{ field, message: err.message }] }));
     }
     // A database error's message carries the query's parameters (a CPR, a care plan's text):
     // log what operations need to find it, never the message.

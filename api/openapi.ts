@@ -2,7 +2,7 @@
  * A truthful OpenAPI document, made in one place from what the routes declare: every
  * operation gets an operationId, tags, its roles (in the description and as `x-roles`), the
  * Idempotency-Key header on changes, and a response for every status it can answer (the
- * success status, 400, 401, 403, 404, 405 is app-wide, 409, 422, 503) with its schema. The
+ * success status, 400, 401, 403, 404, 405 is app-wide, 409, 413, 414, 415, 422, 503) with its schema. The
  * success schema is the route's own answer contract (`schema.response`, zod: the schema its
  * answers are encoded with); a route without one does not start. A wrong method on a known path
  * answers 405 with `Allow`. `test/openapi-conformance.test.ts` checks real answers against the
@@ -13,7 +13,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Access } from './auth.js';
 import { answerJsonSchema, ErrorAnswer } from './contract.js';
-import { errorBody } from './errors.js';
+import { errorBody, MAX_PARAM_LENGTH } from './errors.js';
 
 export interface RouteInfo {
   method: string;
@@ -87,7 +87,7 @@ function responseFromContract(schema: z.ZodType, fallbackDescription: string, pr
 }
 
 /** The statuses an operation can answer, with their responses: its success from its contract, its errors. */
-function responsesFor(r: RouteInfo): Record<string, unknown> {
+function responsesFor(r: RouteInfo, defaultBodyLimit: number): Record<string, unknown> {
   const key = `${r.method} ${r.url}`;
   const out: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(r.response ?? {}).filter(([status]) => status.startsWith('2'))) {
@@ -104,8 +104,13 @@ function responsesFor(r: RouteInfo): Record<string, unknown> {
   out['403'] = errorResponse('The role may not call this route (`allowedRoles`)', ERROR_EXAMPLES['403']!);
   if (r.hasParams || r.method !== 'GET') out['404'] = errorResponse('Unknown case or object', ERROR_EXAMPLES['404']!);
   if (r.method !== 'GET' || READS_WITH_CONFLICT.test(key)) out['409'] = errorResponse('Refused: does not fit the current state (the reason), or the same Idempotency-Key is still in progress (with Retry-After)', ERROR_EXAMPLES['409']!, retryAfter);
-  if (r.bodyLimit !== undefined) {
-    out['413'] = errorResponse(`The body is larger than ${r.bodyLimit} bytes (nothing read, nothing kept)`, errorBody(413, `Request body is too large`));
+  if (r.hasParams) {
+    out['414'] = errorResponse(`A path segment is longer than ${MAX_PARAM_LENGTH} characters (ids are far shorter)`, errorBody(414, `path: a path segment is longer than ${MAX_PARAM_LENGTH} characters`, { fields: [{ field: 'path', message: `a path segment is longer than ${MAX_PARAM_LENGTH} characters` }] }));
+  }
+  if (r.method !== 'GET') {
+    const limit = r.bodyLimit ?? defaultBodyLimit;
+    out['413'] = errorResponse(`The body is larger than ${limit} bytes (nothing read, nothing kept)`, errorBody(413, 'body: Request body is too large', { fields: [{ field: 'body', message: 'Request body is too large' }] }));
+    out['415'] = errorResponse('The body is not in a content type the route reads (`Content-Type`: application/json unless the route says otherwise)', errorBody(415, 'headers.content-type: Unsupported Media Type: text/plain', { fields: [{ field: 'headers.content-type', message: 'Unsupported Media Type: text/plain' }] }));
   }
   if (r.method !== 'GET') out['422'] = errorResponse('The Idempotency-Key was used for another request', ERROR_EXAMPLES['422']!);
   out['503'] = errorResponse('A dependency (`dependency`: database, temporal, worker, audit) did not answer, or (`capacity`) as many decisions as the workers take were waiting and this one was not sent; retry with the same Idempotency-Key after `Retry-After`', ERROR_EXAMPLES['503']!, retryAfter);
@@ -198,7 +203,7 @@ export function registerOpenApiTruth(app: FastifyInstance): {
         }
         op.parameters = params;
       }
-      op.responses = responsesFor(r);
+      op.responses = responsesFor(r, app.initialConfig.bodyLimit ?? 1_048_576);
     }
     return openapiObject as never;
   };

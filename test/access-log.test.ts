@@ -136,6 +136,7 @@ describe('the purpose', () => {
     const bad = await app.inject({ method: 'GET', url: '/work-queue', headers: { ...as('dev-chief'), 'x-purpose': 'curiosity' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/X-Purpose: must be one of case_handling/);
+    expect(bad.json().fields).toEqual([{ field: 'headers.x-purpose', message: expect.stringMatching(/X-Purpose: must be one of/) }]);
   });
 });
 

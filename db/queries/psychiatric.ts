@@ -36,7 +36,8 @@ export async function listHousingOffers(db: Db, onlyWithVacancy = false): Promis
 }
 
 export async function getHousingOffer(db: Db, offerId: string): Promise<OfferWithPlaces | undefined> {
-  return (await listHousingOffers(db)).find((o) => o.id === offerId);
+  const id = offerId.toLowerCase(); // a UUID in capitals names the same offer (the database writes ids in lower case)
+  return (await listHousingOffers(db)).find((o) => o.id === id);
 }
 
 /** Creates an offer with its places in one transaction. */
