@@ -6,10 +6,10 @@ import { eq } from 'drizzle-orm';
 import { localDate } from '../domain/calendar.js';
 import { expect } from 'vitest';
 import type { CaseTypeName } from '../api/case-types/index.js';
-import { hospitalNotifications } from '../db/schema/index.js';
+import { grants, hospitalNotifications } from '../db/schema/index.js';
 import { as } from './api-helpers.js';
 import { fakeCpr } from './fixtures.js';
-import type { TestStack } from './helpers.js';
+import { eventually, type TestStack } from './helpers.js';
 import { medcomScenario } from './medcom-support.js';
 import { registerPlaceType } from './temporary-stay-support.js';
 
@@ -33,6 +33,30 @@ async function openHospitalDischarge(stack: TestStack, cpr: string) {
   });
   expect(res.statusCode, res.body).toBe(201);
   return res;
+}
+
+/**
+ * A grant opened by a hospital discharge's "more help at home" (the discharge coordinator's
+ * decision: every role of the read matrix reads it, the coordinator included), handed to the dev
+ * provider's own provider (config/dev-tokens.json): it reads this one.
+ */
+async function grantFromDischarge(stack: TestStack, cpr: string): Promise<string> {
+  const id = (await openHospitalDischarge(stack, cpr)).json().id as string;
+  const step = async (action: string, token: string, payload: object) => {
+    const res = await stack.app.inject({ method: 'POST', url: `/cases/${id}/hospital-discharge/${action}`, headers: as(token), payload });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+  await step('vulnerability-assessment', 'dev-assessor', { vulnerable: true });
+  await step('conference', 'dev-coordinator', { heldAt: new Date(Date.now() - 1_800_000).toISOString() });
+  const startsOn = localDate(Date.now() + 7 * 86_400_000);
+  const decided = await step('decision', 'dev-coordinator', {
+    holisticAssessment: 'more help at home',
+    decision: { kind: 'more_help_at_home', help: 'praktisk hjælp', minutesPerWeek: 30, providerStartsOn: startsOn, grant: { serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, providerCode: 'privat-a' } },
+  });
+  const grantId = decided.grantCase.caseId as string;
+  await eventually(async () => (await stack.database.db.select().from(grants).where(eq(grants.caseId, grantId)))[0]);
+  return grantId;
 }
 
 /** A review case: a citizen with a temporary-stay application admitted (STIN: it withdraws), then the admission cancelled (AN_STIN). */
@@ -121,20 +145,13 @@ export async function openEveryCaseType(stack: TestStack, PLACE_TYPE: string): P
   });
   expect(complaint.statusCode, complaint.body).toBe(201);
   const grantCpr = fakeCpr('1937-05-06');
-  const grant = await stack.app.inject({
-    method: 'POST',
-    url: '/grants',
-    headers: as('dev-assessor'),
-    // handed to the dev provider's own provider (config/dev-tokens.json): it reads this one
-    payload: { cpr: grantCpr, decision: 'granted', serviceCode: 'praktisk-hjaelp', minutesPerDelivery: 30, deliveriesPerWeek: 1, startsOn: localDate(Date.now() + 7 * 86_400_000), providerCode: 'privat-a', reason: 'need_assessed' },
-  });
-  expect(grant.statusCode, grant.body).toBe(201);
+  const grantId = await grantFromDischarge(stack, grantCpr);
   const interval = await bookIntervalStay(stack, `${PLACE_TYPE}-int`);
   return {
     interval_stay: interval,
     complaint: { id: complaint.json().id, cpr: complainedCpr, birth: '1938-09-10' },
     nursing_home_follow_up: { id: nh.json().id, cpr: nhCpr, birth: '1936-05-06' },
-    grant: { id: grant.json().id, cpr: grantCpr, birth: '1937-05-06' },
+    grant: { id: grantId, cpr: grantCpr, birth: '1937-05-06' },
     notification_review: review,
     psychiatric_discharge: { id: psy.json().id, cpr: psyCpr, birth: '1961-03-04' },
     hospital_discharge: { id: hd.json().id, cpr: hdCpr, birth: '1944-07-08' },

@@ -148,6 +148,18 @@ describe('grant case (time-skipping server)', () => {
     ]);
     expect(msgs.find((m) => m.key === 'letter:1')!.body).toContain('behovet efter udskrivning fra sygehus');
     expect(decided.json().handovers).toEqual([]);
+    // need to know: the discharge coordinator reads the grant its decision opened (with the CPR), not one the needs assessor granted
+    const read = (caseId: string, token: string) => configured.inject({ method: 'GET', url: `/cases/${caseId}`, headers: as(token) });
+    const mine = await eventually(async () => {
+      const res = await read(child.caseId, 'dev-coordinator');
+      return res.statusCode === 200 ? res : undefined;
+    });
+    expect(mine.json().details).toMatchObject({ openedBy: 'discharge_coordinator', originCaseId: id });
+    expect(mine.json().citizen.cpr).toEqual(expect.any(String));
+    const other = await openGrant({ startsOn: addDays(localDate(t), 1) });
+    await eventually(async () => ((await read(other.id, 'dev-assessor')).json().details?.openedBy === 'needs_assessor' ? true : undefined));
+    const refused = await read(other.id, 'dev-coordinator');
+    expect(refused.statusCode, refused.body).toBe(404);
     // the configured rules, not the defaults: expiry lead days 5, provider notice 2 months
     const ob = await eventually(() => obligationRow(child.caseId, `expiry-${endsOn}`));
     expect(ob).toMatchObject({ kind: 'grant_expiry', dueDay: addDays(endsOn, -5) });

@@ -127,6 +127,7 @@ function newCase(input: GrantCaseInput): Case {
         startsOn: c.s.terms.startsOn,
         ...(c.s.endDay ? { endDay: c.s.endDay } : {}),
         ...(c.s.providerChange ? { nextProviderCode: c.s.providerChange.toProviderCode, nextProviderFrom: c.s.providerChange.firstDayOfNew } : {}),
+        ...openedByDetails(c.input),
       },
       actingRole: 'needs_assessor',
     }),
@@ -361,6 +362,15 @@ async function meetOne(c: Case, key: string): Promise<{ key: string; late: boole
 // ---- what the case does ---------------------------------------------------------------------
 
 /** Patch id: a change or an end decided during a change of provider's notice is told to the incoming provider as well. */
+/** Patch id: the mirrored details say who opened the grant and from which case (need to know: the discharge coordinator reads the grants its decisions opened). */
+export const GRANT_OPENED_BY_IN_DETAILS_PATCH = 'grant-opened-by-in-details';
+
+/** Who decided the grant and the case whose decision opened it (ids and role codes only). */
+function openedByDetails(input: GrantCaseInput): { openedBy?: string; originCaseId?: string } {
+  if (!patched(GRANT_OPENED_BY_IN_DETAILS_PATCH)) return {};
+  return { openedBy: input.decidedBy, ...(input.origin ? { originCaseId: input.origin.caseId } : {}) };
+}
+
 export const GRANT_TELLS_INCOMING_PROVIDER_PATCH = 'grant-tells-incoming-provider';
 
 /** The incoming provider under a change of provider's notice (told every change and end, as the current one is). */

@@ -106,6 +106,10 @@ export const GrantDetails = z.object({
   endDay: Day.optional(),
   nextProviderCode: z.string().optional(),
   nextProviderFrom: Day.optional(),
+  /** The role that decided the grant (the discharge coordinator's "more help at home", the needs assessor's grant). */
+  openedBy: z.string().optional(),
+  /** The case whose decision opened it (a hospital discharge, a temporary stay's reassessment). */
+  originCaseId: Id.optional(),
 });
 
 const GrantRowAnswer = z.object({
