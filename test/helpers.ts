@@ -35,7 +35,16 @@ export { testDataConverter } from './test-keys.js';
 /** A test environment on a running Temporal server, its client encrypting (testDataConverter). */
 export async function existingServerEnv(address: string): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createFromExistingServer({ address, client: { dataConverter: testDataConverter() } });
+  // a server just started listens before its frontend answers ("Frontend is not healthy yet"): wait for it
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await TestWorkflowEnvironment.createFromExistingServer({ address, client: { dataConverter: testDataConverter() } });
+    } catch (err) {
+      if (Date.now() > deadline || !/unavailable|not healthy/i.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** The run's PostgreSQL database (fresh per run, migrated). */
