@@ -17,7 +17,6 @@ import { registerAuth, type TokenTable } from './auth.js';
 import type { ApiDeps } from './context.js';
 import { frameworkErrorAnswer, MAX_PARAM_LENGTH, registerErrorHandler } from './errors.js';
 import { registerBodyDepthLimit } from './body-depth.js';
-
 import { registerOpenApiTruth } from './openapi.js';
 import { registerDecisionAliases } from './decision-urls.js';
 import { setMaxBedDayPeriodDays, setPlausibleFutureDays, setPlausiblePastDays } from './schemas.js';
@@ -40,7 +39,6 @@ import { pageRoutes, type PageOptions } from './pages/index.js';
 import { registerAccessLog } from './access-log.js';
 import { accessLogRoutes } from './routes/access-log.js';
 import { codecRoutes, type CodecOptions } from './codec/routes.js';
-
 
 export interface BuildAppOptions extends Omit<ApiDeps, 'later' | 'admission'> {
   /** Decisions waiting for Temporal at once and how long the next may queue (default 32, 2 s). */

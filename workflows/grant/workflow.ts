@@ -361,7 +361,6 @@ async function meetOne(c: Case, key: string): Promise<{ key: string; late: boole
 
 // ---- what the case does ---------------------------------------------------------------------
 
-/** Patch id: a change or an end decided during a change of provider's notice is told to the incoming provider as well. */
 /** Patch id: the mirrored details say who opened the grant and from which case (need to know: the discharge coordinator reads the grants its decisions opened). */
 export const GRANT_OPENED_BY_IN_DETAILS_PATCH = 'grant-opened-by-in-details';
 
@@ -371,6 +370,7 @@ function openedByDetails(input: GrantCaseInput): { openedBy?: string; originCase
   return { openedBy: input.decidedBy, ...(input.origin ? { originCaseId: input.origin.caseId } : {}) };
 }
 
+/** Patch id: a change or an end decided during a change of provider's notice is told to the incoming provider as well. */
 export const GRANT_TELLS_INCOMING_PROVIDER_PATCH = 'grant-tells-incoming-provider';
 
 /** The incoming provider under a change of provider's notice (told every change and end, as the current one is). */
