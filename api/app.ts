@@ -89,6 +89,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // the API reads JSON (and the types a route adds, e.g. FHIR XML): a plain-text body is 415, not a string its contract refuses
+  app.removeContentTypeParser('text/plain');
   const faults: FaultOptions = { ...DEFAULT_FAULT_OPTIONS, ...opts.faults };
   const waitMs = Math.max(faults.dependencyTimeoutMs, faults.workerTimeoutMs);
   const temporal = opts.refuseLateDecisions === false ? opts.temporal : refusingLateDecisions(opts.temporal, waitMs);

@@ -43,9 +43,11 @@ describe('requests no contract describes', () => {
     const bad = await post('/cases', 'dev-hospital', '{not json');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields).toEqual([{ field: 'body', message: expect.stringContaining('not valid JSON') }]);
-    const form = await post('/cases', 'dev-hospital', 'a=1', 'application/x-www-form-urlencoded');
-    expect(form.statusCode).toBe(415);
-    expect(form.json()).toMatchObject({ error: 'Unsupported Media Type', fields: [{ field: 'headers.content-type' }] });
+    for (const [payload, type] of [['a=1', 'application/x-www-form-urlencoded'], ['{"type":"hospital_discharge"}', 'text/plain']]) {
+      const other = await post('/cases', 'dev-hospital', payload!, type);
+      expect(other.statusCode, type).toBe(415);
+      expect(other.json(), type).toMatchObject({ error: 'Unsupported Media Type', fields: [{ field: 'headers.content-type' }] });
+    }
     const huge = await post('/cases', 'dev-hospital', JSON.stringify({ type: 'hospital_discharge', ward: 'x'.repeat(2_000_000) }));
     expect(huge.statusCode).toBe(413);
     expect(huge.json()).toMatchObject({ error: 'Payload Too Large', fields: [{ field: 'body' }] });
