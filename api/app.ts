@@ -83,7 +83,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // a path segment longer than any id (a UUID, a case number) → 414 naming the path (never echoing it)
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (err, _request, reply: FastifyReply) => {
-      const { statusCode, body } = frameworkErrorAnswer(err, MAX_PARAM_LENGTH);
+      const { statusCode, body } = frameworkErrorAnswer(err);
       void reply.code(statusCode).send(body);
     },
   }).withTypeProvider<ZodTypeProvider>();

@@ -80,9 +80,9 @@ export const MAX_PARAM_LENGTH = 100;
  * router takes (414) or a URL that is not valid percent-encoding (400). The answer names the path,
  * never repeats it (whatever a caller put there stays out of answers and logs).
  */
-export function frameworkErrorAnswer(err: FastifyError, maxParamLength: number) {
+export function frameworkErrorAnswer(err: Pick<FastifyError, 'code'>) {
   const statusCode = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
-  const message = statusCode === 414 ? `path: a path segment is longer than ${maxParamLength} characters` : 'path: not a valid URL (bad percent-encoding)';
+  const message = statusCode === 414 ? `path: a path segment is longer than ${MAX_PARAM_LENGTH} characters` : 'path: not a valid URL (bad percent-encoding)';
   return { statusCode, body: errorBody(statusCode, message, { fields: [{ field: 'path', message }] }) };
 }
 

@@ -13,7 +13,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Access } from './auth.js';
 import { answerJsonSchema, ErrorAnswer } from './contract.js';
-import { errorBody, MAX_PARAM_LENGTH } from './errors.js';
+import { errorBody, frameworkErrorAnswer, MAX_PARAM_LENGTH } from './errors.js';
 
 export interface RouteInfo {
   method: string;
@@ -105,7 +105,7 @@ function responsesFor(r: RouteInfo, defaultBodyLimit: number): Record<string, un
   if (r.hasParams || r.method !== 'GET') out['404'] = errorResponse('Unknown case or object', ERROR_EXAMPLES['404']!);
   if (r.method !== 'GET' || READS_WITH_CONFLICT.test(key)) out['409'] = errorResponse('Refused: does not fit the current state (the reason), or the same Idempotency-Key is still in progress (with Retry-After)', ERROR_EXAMPLES['409']!, retryAfter);
   if (r.hasParams) {
-    out['414'] = errorResponse(`A path segment is longer than ${MAX_PARAM_LENGTH} characters (ids are far shorter)`, errorBody(414, `path: a path segment is longer than ${MAX_PARAM_LENGTH} characters`, { fields: [{ field: 'path', message: `a path segment is longer than ${MAX_PARAM_LENGTH} characters` }] }));
+    out['414'] = errorResponse(`A path segment is longer than ${MAX_PARAM_LENGTH} characters (ids are far shorter)`, frameworkErrorAnswer({ code: 'FST_ERR_MAX_PARAM_LENGTH' }).body);
   }
   if (r.method !== 'GET') {
     const limit = r.bodyLimit ?? defaultBodyLimit;

@@ -70,7 +70,7 @@ export interface CaseTypeModule<Name extends string = string> extends CaseTypeDe
    * Whether this user may read this case beyond the read matrix (e.g. a provider only the grants
    * handed to it); false → 404, as if the case did not exist. Default: the matrix decides.
    */
-  mayRead?: (db: Db, row: { id: string }, user: User) => Promise<boolean>;
+  mayRead?: (db: Db, row: { id: string; details: Record<string, unknown> }, user: User) => Promise<boolean>;
   /** Its read routes that return case data (need to know: `test/need-to-know.test.ts` walks them). */
   readRoutes: Record<string, Omit<ReadRoute, 'caseTypes'>>;
   /** Opening through `POST /cases`. */

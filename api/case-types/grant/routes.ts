@@ -10,7 +10,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { getCase, upsertCitizen } from '../../../db/queries/cases.js';
+import { upsertCitizen } from '../../../db/queries/cases.js';
 import { deliveredTimeOf, grantOf, grantsOfProvider, handedTo, listProviders, listServices, providerOf, serviceOf, type GrantRecord } from '../../../db/queries/grant.js';
 import { outboxOfCase } from '../../../db/queries/outbox.js';
 import { localDate } from '../../../domain/calendar.js';
@@ -54,9 +54,9 @@ const route = routeOptionsFor(GRANT_SLUG);
 type Db = ApiDeps['database']['db'];
 
 /** Whether the user may read this grant: a provider only one handed to it. */
-export async function mayReadGrant(db: Db, row: Pick<CaseRow, 'id'>, user: User): Promise<boolean> {
+export async function mayReadGrant(db: Db, row: Pick<CaseRow, 'id' | 'details'>, user: User): Promise<boolean> {
   // the discharge coordinator: only the grants its own "more help at home" opened (a grant's details say who decided it)
-  if (user.role === 'discharge_coordinator') return (await getCase(db, row.id))?.details.openedBy === user.role;
+  if (user.role === 'discharge_coordinator') return row.details.openedBy === user.role;
   if (user.role !== 'provider') return true;
   const g = await grantOf(db, row.id);
   return g !== undefined && handedTo(g, user.team, localDate(Date.now()));
